@@ -1,0 +1,30 @@
+/**
+ * An error the gateway answers the client with, in Kong's proxy error shape
+ * `{"error":{"message": "..."}}`. Thrown anywhere on the request path; the proxy turns it
+ * into the response. Anything else thrown becomes a 500.
+ */
+export class GatewayError extends Error {
+  constructor(
+    /** HTTP status sent to the client. */
+    readonly status: number,
+    message: string,
+    /** Extra response headers, e.g. `Retry-After`. */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+
+  /** The JSON body the client receives. */
+  toBody(): { error: { message: string } } {
+    return { error: { message: this.message } };
+  }
+}
+
+/** A provider answer that cannot be translated (Kong: "transformation failed from type ..."). */
+export class TranslationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TranslationError';
+  }
+}
