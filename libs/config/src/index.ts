@@ -1,1 +1,13 @@
-export {};
+export * from './entities/entity.types.js';
+export * from './entities/entity-definitions.js';
+export * from './entities/entity-validator.js';
+export * from './entities/entity-builder.js';
+export { compileRegexPath } from './entities/route.schema.js';
+export * from './errors/kong-db-error.js';
+export * from './form/kong-form.decoder.js';
+export * from './store/config-store.js';
+export * from './store/sql-client.js';
+export { SqlConfigStore, CONFIG_VERSION_CHANNEL } from './store/sql-config-store.js';
+export { PostgresSqlClient } from './store/postgres.sql-client.js';
+export { PgliteSqlClient } from './store/pglite.sql-client.js';
+export * from './store/open-config-store.js';

@@ -1,0 +1,53 @@
+import type { EntityName, EntityTypes } from '../entities/entity.types.js';
+
+/** Which page of a collection to read. */
+export interface PageRequest {
+  /** Entities per page, 1 to 1000. */
+  readonly size: number;
+  /** The opaque offset a previous page returned. */
+  readonly offset?: string;
+  /** Only entities with these tags: all of them (`and`) or any (`or`). */
+  readonly tags?: { readonly values: readonly string[]; readonly mode: 'and' | 'or' };
+  /** Only entities that reference this parent (`/services/{id}/routes`). */
+  readonly parent?: { readonly field: 'service' | 'route' | 'consumer'; readonly id: string };
+}
+
+export interface Page<E> {
+  readonly data: E[];
+  /** The offset of the next page, or `null` on the last one. */
+  readonly offset: string | null;
+}
+
+/** Everything the proxies need, read at one version in one consistent transaction. */
+export interface ConfigContent {
+  readonly version: number;
+  readonly services: EntityTypes['services'][];
+  readonly routes: EntityTypes['routes'][];
+  readonly consumers: EntityTypes['consumers'][];
+  readonly plugins: EntityTypes['plugins'][];
+}
+
+/**
+ * The durable config. Every committed write bumps one monotonic config version in the same
+ * transaction and announces it (`onVersion`), so that a reader can never miss a write: what it
+ * sees at version V includes every write up to V. Unique and foreign-key rules are enforced
+ * here and surface as Kong's errors (`KongDbError`): 409 for a taken unique value, 400 for a
+ * reference to nothing or a delete that routes still depend on.
+ */
+export interface ConfigStore {
+  findById<N extends EntityName>(entity: N, id: string): Promise<EntityTypes[N] | undefined>;
+  /** Looks an entity up by a unique field (`name`, `username`, `instance_name`). */
+  findByField<N extends EntityName>(entity: N, field: string, value: string): Promise<EntityTypes[N] | undefined>;
+  list<N extends EntityName>(entity: N, page: PageRequest): Promise<Page<EntityTypes[N]>>;
+  insert<N extends EntityName>(entity: N, value: EntityTypes[N]): Promise<EntityTypes[N]>;
+  /** Replaces the entity with the same id. */
+  update<N extends EntityName>(entity: N, value: EntityTypes[N]): Promise<EntityTypes[N]>;
+  /** Deletes by id (a route takes its plugins along); false when there was nothing to delete. */
+  delete(entity: EntityName, id: string): Promise<boolean>;
+  /** The version of the latest committed write (0 before any). */
+  currentVersion(): Promise<number>;
+  readConfig(): Promise<ConfigContent>;
+  /** Calls `listener` with each newly committed version; resolves to the unsubscribe function. */
+  onVersion(listener: (version: number) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,74 @@
+import type { SqlClient } from './sql-client.js';
+
+/**
+ * The config schema, as ordered migrations shared by the Postgres and PGlite stores. Each entity
+ * is stored whole as `jsonb` (the Admin API's shape), beside the columns that carry its unique
+ * and foreign-key constraints, so that the database enforces what Kong's DAO enforces.
+ */
+export const MIGRATIONS: readonly { name: string; sql: string }[] = [
+  {
+    name: '001_config_entities',
+    sql: `
+      CREATE TABLE config_version (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        version bigint NOT NULL
+      );
+      INSERT INTO config_version (singleton, version) VALUES (true, 0);
+
+      CREATE TABLE services (
+        id uuid PRIMARY KEY,
+        name text UNIQUE,
+        entity jsonb NOT NULL
+      );
+
+      CREATE TABLE routes (
+        id uuid PRIMARY KEY,
+        name text UNIQUE,
+        service_id uuid REFERENCES services (id) ON DELETE RESTRICT,
+        entity jsonb NOT NULL
+      );
+      CREATE INDEX routes_service_id_idx ON routes (service_id);
+
+      CREATE TABLE consumers (
+        id uuid PRIMARY KEY,
+        username text UNIQUE,
+        custom_id text UNIQUE,
+        entity jsonb NOT NULL
+      );
+
+      CREATE TABLE plugins (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        instance_name text UNIQUE,
+        route_id uuid REFERENCES routes (id) ON DELETE CASCADE,
+        service_id uuid REFERENCES services (id) ON DELETE CASCADE,
+        consumer_id uuid REFERENCES consumers (id) ON DELETE CASCADE,
+        -- One instance of a plugin per (route, service, consumer) scope, as Kong's cache_key.
+        cache_key text NOT NULL UNIQUE,
+        entity jsonb NOT NULL
+      );
+      CREATE INDEX plugins_route_id_idx ON plugins (route_id);
+      CREATE INDEX plugins_service_id_idx ON plugins (service_id);
+      CREATE INDEX plugins_consumer_id_idx ON plugins (consumer_id);
+    `,
+  },
+];
+
+/** Applies the migrations not yet applied, under an advisory lock so that processes starting together take turns. */
+export async function migrate(client: SqlClient): Promise<string[]> {
+  return client.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7301)');
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const applied = new Set(
+      (await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).map((row) => row.name),
+    );
+    const pending = MIGRATIONS.filter((migration) => !applied.has(migration.name));
+    for (const migration of pending) {
+      await tx.execScript(migration.sql);
+      await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [migration.name]);
+    }
+    return pending.map((migration) => migration.name);
+  });
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@switchyard/testing';
+import { ENTITY_DEFINITIONS } from '../entities/entity-definitions.js';
+import { buildEntity } from '../entities/entity-builder.js';
+import { KongDbError } from '../errors/kong-db-error.js';
+import { openConfigStore } from './open-config-store.js';
+import type { Plugin, Route, Service } from '../entities/entity.types.js';
+import type { SqlConfigStore } from './sql-config-store.js';
+
+const service = (input: Record<string, unknown>) =>
+  buildEntity(ENTITY_DEFINITIONS.services, input, { kind: 'create' }) as Service;
+const route = (input: Record<string, unknown>) => buildEntity(ENTITY_DEFINITIONS.routes, input, { kind: 'create' }) as Route;
+const plugin = (input: Record<string, unknown>) =>
+  buildEntity(ENTITY_DEFINITIONS.plugins, input, { kind: 'create' }) as Plugin;
+
+async function expectKongError(promise: Promise<unknown>, status: number, message: RegExp): Promise<KongDbError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(KongDbError);
+  expect((error as KongDbError).status).toBe(status);
+  expect((error as KongDbError).message).toMatch(message);
+  return error as KongDbError;
+}
+
+function describeStore(adapter: string, open: () => Promise<{ store: SqlConfigStore; cleanup: () => Promise<void> }>) {
+  describe(`SqlConfigStore on ${adapter}`, () => {
+    let store: SqlConfigStore;
+    let cleanup: () => Promise<void>;
+
+    beforeAll(async () => {
+      ({ store, cleanup } = await open());
+    });
+    afterAll(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('bumps the config version once per committed write and announces it', async () => {
+      const seen: number[] = [];
+      const unsubscribe = await store.onVersion((version) => seen.push(version));
+      const before = await store.currentVersion();
+      const created = await store.insert('services', service({ name: `svc-${randomUUID()}`, host: 'example.com' }));
+      await store.update('services', { ...created, port: 8080 });
+      expect(await store.currentVersion()).toBe(before + 2);
+      await expect.poll(() => seen, { timeout: 2000 }).toEqual([before + 1, before + 2]);
+      await unsubscribe();
+    });
+
+    it('answers a taken name with a 409 unique violation and writes nothing', async () => {
+      const name = `dup-${randomUUID()}`;
+      await store.insert('services', service({ name, host: 'a.example' }));
+      const version = await store.currentVersion();
+      await expectKongError(store.insert('services', service({ name, host: 'b.example' })), 409, /UNIQUE violation detected on '\{name=".*"\}'/);
+      expect(await store.currentVersion()).toBe(version);
+    });
+
+    it('refuses a route that references a missing service', async () => {
+      const missing = randomUUID();
+      const error = await expectKongError(
+        store.insert('routes', route({ paths: ['/x'], service: { id: missing } })),
+        400,
+        /does not reference an existing 'services' entity/,
+      );
+      expect(error.toBody().fields).toEqual({ service: { id: missing } });
+    });
+
+    it('refuses to delete a service that a route uses, and deletes a route with its plugins', async () => {
+      const svc = await store.insert('services', service({ host: 'c.example' }));
+      const rt = await store.insert('routes', route({ paths: ['/c'], service: { id: svc.id } }));
+      const pl = await store.insert('plugins', plugin({ name: 'ai-proxy', config: {}, route: { id: rt.id } }));
+      await expectKongError(store.delete('services', svc.id), 400, /an existing 'routes' entity references this 'services' entity/);
+      expect(await store.delete('routes', rt.id)).toBe(true);
+      expect(await store.findById('plugins', pl.id)).toBeUndefined();
+      expect(await store.delete('services', svc.id)).toBe(true);
+    });
+
+    it('allows one plugin of a name per route', async () => {
+      const rt = await store.insert('routes', route({ paths: ['/once'] }));
+      await store.insert('plugins', plugin({ name: 'ai-proxy', config: {}, route: { id: rt.id } }));
+      await expectKongError(
+        store.insert('plugins', plugin({ name: 'ai-proxy', config: {}, route: { id: rt.id } })),
+        409,
+        new RegExp(`UNIQUE violation detected on '\\{consumer=null,name="ai-proxy",route=\\{id="${rt.id}"\\},service=null\\}'`),
+      );
+    });
+
+    it('pages through a collection with opaque offsets and filters by tags', async () => {
+      const tag = `page-${randomUUID().slice(0, 8)}`;
+      for (let index = 0; index < 5; index += 1) {
+        await store.insert('consumers', buildEntity(ENTITY_DEFINITIONS.consumers, { username: `${tag}-${index}`, tags: [tag] }, { kind: 'create' }));
+      }
+      const first = await store.list('consumers', { size: 3, tags: { values: [tag], mode: 'and' } });
+      expect(first.data).toHaveLength(3);
+      expect(first.offset).toEqual(expect.any(String));
+      const second = await store.list('consumers', { size: 3, offset: first.offset!, tags: { values: [tag], mode: 'and' } });
+      expect(second.data).toHaveLength(2);
+      expect(second.offset).toBeNull();
+      const usernames = [...first.data, ...second.data].map((consumer) => consumer.username).sort();
+      expect(usernames).toEqual([0, 1, 2, 3, 4].map((index) => `${tag}-${index}`));
+      await expectKongError(store.list('consumers', { size: 3, offset: 'garbage' }), 400, /'garbage' is not a valid offset/);
+    });
+
+    it('reads the whole config at one version', async () => {
+      const content = await store.readConfig();
+      expect(content.version).toBe(await store.currentVersion());
+      expect(content.services.length).toBeGreaterThan(0);
+    });
+  });
+}
+
+describeStore('PGlite', async () => {
+  const store = await openConfigStore({ dataDir: 'memory://' });
+  return { store, cleanup: async () => undefined };
+});
+
+let database: TestDatabase;
+describeStore('PostgreSQL', async () => {
+  database = await createTestDatabase('store');
+  const store = await openConfigStore({ databaseUrl: database.url, dataDir: '' });
+  return { store, cleanup: () => database.drop() };
+});

@@ -1,0 +1,217 @@
+import { ENTITY_DEFINITIONS } from '../entities/entity-definitions.js';
+import {
+  foreignKeyInvalidReference,
+  foreignKeyRestricted,
+  invalidOffset,
+  uniqueViolation,
+} from '../errors/kong-db-error.js';
+import { migrate } from './migrations.js';
+import type { AnyEntity, EntityName, EntityTypes, Plugin } from '../entities/entity.types.js';
+import type { ConfigContent, ConfigStore, Page, PageRequest } from './config-store.js';
+import type { SqlClient, SqlError, SqlExecutor } from './sql-client.js';
+
+/** The NOTIFY channel that carries each new config version. */
+export const CONFIG_VERSION_CHANNEL = 'switchyard_config_version';
+
+/** The columns beside `entity` that carry each table's constraints. */
+const CONSTRAINED_COLUMNS: { readonly [N in EntityName]: (entity: EntityTypes[N]) => Record<string, unknown> } = {
+  services: (service) => ({ name: service.name }),
+  routes: (route) => ({ name: route.name, service_id: route.service?.id ?? null }),
+  consumers: (consumer) => ({ username: consumer.username, custom_id: consumer.custom_id }),
+  plugins: (plugin) => ({
+    name: plugin.name,
+    instance_name: plugin.instance_name,
+    route_id: plugin.route?.id ?? null,
+    service_id: plugin.service?.id ?? null,
+    consumer_id: plugin.consumer?.id ?? null,
+    cache_key: pluginScope(plugin).join(':'),
+  }),
+};
+
+/** Kong's plugin uniqueness: one plugin of a name per route, service and consumer combination. */
+function pluginScope(plugin: Plugin): string[] {
+  return [plugin.name, plugin.route?.id ?? '', plugin.service?.id ?? '', plugin.consumer?.id ?? ''];
+}
+
+const FILTERABLE_PARENTS = new Set(['service', 'route', 'consumer']);
+
+/** `ConfigStore` over any `SqlClient`: one implementation for Postgres and PGlite. */
+export class SqlConfigStore implements ConfigStore {
+  private constructor(private readonly sql: SqlClient) {}
+
+  /** Migrates the schema if needed, then opens the store. */
+  static async open(sql: SqlClient): Promise<SqlConfigStore> {
+    await migrate(sql);
+    return new SqlConfigStore(sql);
+  }
+
+  async findById<N extends EntityName>(entity: N, id: string): Promise<EntityTypes[N] | undefined> {
+    const rows = await this.sql.query<{ entity: EntityTypes[N] }>(`SELECT entity FROM ${entity} WHERE id = $1`, [id]);
+    return rows[0]?.entity;
+  }
+
+  async findByField<N extends EntityName>(entity: N, field: string, value: string): Promise<EntityTypes[N] | undefined> {
+    if (!ENTITY_DEFINITIONS[entity].uniqueFields.includes(field)) throw new Error(`${entity}.${field} is not unique`);
+    const rows = await this.sql.query<{ entity: EntityTypes[N] }>(`SELECT entity FROM ${entity} WHERE ${field} = $1`, [
+      value,
+    ]);
+    return rows[0]?.entity;
+  }
+
+  async list<N extends EntityName>(entity: N, page: PageRequest): Promise<Page<EntityTypes[N]>> {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    if (page.offset !== undefined) {
+      params.push(decodeOffset(page.offset));
+      conditions.push(`id > $${params.length}`);
+    }
+    if (page.tags) {
+      params.push(page.tags.values);
+      conditions.push(`(entity -> 'tags') ${page.tags.mode === 'and' ? '?&' : '?|'} $${params.length}::text[]`);
+    }
+    if (page.parent) {
+      if (!FILTERABLE_PARENTS.has(page.parent.field)) throw new Error(`cannot filter by ${page.parent.field}`);
+      params.push(page.parent.id);
+      conditions.push(`${page.parent.field}_id = $${params.length}`);
+    }
+    params.push(page.size + 1);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = await this.sql.query<{ id: string; entity: EntityTypes[N] }>(
+      `SELECT id, entity FROM ${entity} ${where} ORDER BY id LIMIT $${params.length}`,
+      params,
+    );
+    const hasMore = rows.length > page.size;
+    const data = rows.slice(0, page.size).map((row) => row.entity);
+    return { data, offset: hasMore ? encodeOffset(rows[page.size - 1]!.id) : null };
+  }
+
+  async insert<N extends EntityName>(entity: N, value: EntityTypes[N]): Promise<EntityTypes[N]> {
+    const columns = { id: value.id, ...CONSTRAINED_COLUMNS[entity](value), entity: JSON.stringify(value) };
+    const names = Object.keys(columns);
+    const placeholders = names.map((_, index) => `$${index + 1}`);
+    await this.write(entity, value, 'write', (tx) =>
+      tx.query(`INSERT INTO ${entity} (${names.join(', ')}) VALUES (${placeholders.join(', ')})`, Object.values(columns)),
+    );
+    return value;
+  }
+
+  async update<N extends EntityName>(entity: N, value: EntityTypes[N]): Promise<EntityTypes[N]> {
+    const columns = { ...CONSTRAINED_COLUMNS[entity](value), entity: JSON.stringify(value) };
+    const assignments = Object.keys(columns).map((name, index) => `${name} = $${index + 2}`);
+    await this.write(entity, value, 'write', (tx) =>
+      tx.query(`UPDATE ${entity} SET ${assignments.join(', ')} WHERE id = $1`, [value.id, ...Object.values(columns)]),
+    );
+    return value;
+  }
+
+  async delete(entity: EntityName, id: string): Promise<boolean> {
+    let deleted = false;
+    await this.write(entity, undefined, 'delete', async (tx) => {
+      deleted = (await tx.query(`DELETE FROM ${entity} WHERE id = $1 RETURNING id`, [id])).length > 0;
+    });
+    return deleted;
+  }
+
+  async currentVersion(): Promise<number> {
+    const rows = await this.sql.query<{ version: string }>('SELECT version FROM config_version');
+    return Number(rows[0]?.version ?? 0);
+  }
+
+  readConfig(): Promise<ConfigContent> {
+    return this.sql.transaction(async (tx) => {
+      // One snapshot of the database for all five reads: the version matches the entities.
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const [version] = await tx.query<{ version: string }>('SELECT version FROM config_version');
+      const all = async <N extends EntityName>(entity: N) =>
+        (await tx.query<{ entity: EntityTypes[N] }>(`SELECT entity FROM ${entity} ORDER BY id`)).map((row) => row.entity);
+      return {
+        version: Number(version?.version ?? 0),
+        services: await all('services'),
+        routes: await all('routes'),
+        consumers: await all('consumers'),
+        plugins: await all('plugins'),
+      };
+    });
+  }
+
+  async onVersion(listener: (version: number) => void): Promise<() => Promise<void>> {
+    return this.sql.listen(CONFIG_VERSION_CHANNEL, (payload) => listener(Number(payload)));
+  }
+
+  close(): Promise<void> {
+    return this.sql.close();
+  }
+
+  /**
+   * Runs one write and bumps the config version in the same transaction, then announces the
+   * version (NOTIFY is delivered on commit). Constraint failures become Kong's errors.
+   */
+  private async write(
+    entity: EntityName,
+    value: AnyEntity | undefined,
+    kind: 'write' | 'delete',
+    work: (tx: SqlExecutor) => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await this.sql.transaction(async (tx) => {
+        await work(tx);
+        const [row] = await tx.query<{ version: string }>(
+          'UPDATE config_version SET version = version + 1 RETURNING version',
+        );
+        await tx.query('SELECT pg_notify($1, $2)', [CONFIG_VERSION_CHANNEL, String(row!.version)]);
+      });
+    } catch (error) {
+      throw translateConstraintError(error as SqlError, entity, value, kind);
+    }
+  }
+}
+
+/** Which Kong error a PostgreSQL constraint failure is. Anything else is re-thrown as is. */
+function translateConstraintError(
+  error: SqlError,
+  entity: EntityName,
+  value: AnyEntity | undefined,
+  kind: 'write' | 'delete',
+): unknown {
+  const constraint = error.constraint ?? '';
+  if (error.code === '23505' && value) {
+    if (constraint === 'plugins_cache_key_key') {
+      const plugin = value as Plugin;
+      return uniqueViolation({
+        consumer: plugin.consumer,
+        name: plugin.name,
+        route: plugin.route,
+        service: plugin.service,
+      });
+    }
+    const field = ENTITY_DEFINITIONS[entity].uniqueFields.find((name) => constraint === `${entity}_${name}_key`);
+    if (field) return uniqueViolation({ [field]: (value as unknown as Record<string, unknown>)[field] });
+  }
+  // 23503 foreign_key_violation; 23001 restrict_violation (newer PostgreSQL, on ON DELETE RESTRICT).
+  if (error.code === '23503' || error.code === '23001') {
+    // `<child table>_<parent field>_id_fkey`
+    const match = /^(\w+?)_(service|route|consumer)_id_fkey$/.exec(constraint);
+    if (match) {
+      const [, childTable, field] = match as unknown as [string, string, 'service' | 'route' | 'consumer'];
+      const parentTable = `${field}s`;
+      if (kind === 'delete') return foreignKeyRestricted(parentTable, childTable);
+      const reference = (value as unknown as Record<string, { id: string } | null>)[field];
+      return foreignKeyInvalidReference(field, { id: reference?.id }, parentTable);
+    }
+  }
+  return error;
+}
+
+function encodeOffset(id: string): string {
+  return Buffer.from(JSON.stringify([id])).toString('base64url');
+}
+
+function decodeOffset(offset: string): string {
+  try {
+    const [id] = JSON.parse(Buffer.from(offset, 'base64url').toString('utf8')) as unknown[];
+    if (typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return id;
+  } catch {
+    // falls through to the error below
+  }
+  throw invalidOffset(offset, 'bad base64 encoding');
+}
