@@ -60,10 +60,53 @@ export interface RecordField extends FieldBase {
 }
 
 /**
- * A check across fields. Paths are dotted and relative to the record that declares the check.
- * - `mutually_required`: all or none of the fields are set.
+ * What a field's value must match in a conditional check (Kong's `if_match` / `then_match`).
+ * The value is checked against the field's own definition with these rules laid over it, so a
+ * null value matches unless `required` or `eq` says otherwise, as in Kong.
+ */
+export interface FieldMatch {
+  readonly one_of?: readonly string[];
+  /** The value must be exactly this ("value must be <eq>"). */
+  readonly eq?: string | number | boolean;
+  readonly required?: boolean;
+}
+
+/**
+ * A check across fields, run after the record's own fields are validated, in declaration order,
+ * with Kong's rules for when each kind runs. Paths are dotted and relative to the record that
+ * declares the check. Messages go to that record's `@entity` list.
+ * - `mutually_required`: all or none of the fields are set
+ *   ("all or none of these fields must be set: 'a', 'b'").
+ * - `conditional`: when `if_field` matches `if_match`, `then_field` must match `then_match`;
+ *   the field's own error goes to `then_field` and `then_err` (or Kong's generic message) to `@entity`.
+ * - `conditional_at_least_one_of`: when `if_field` matches `if_match`, at least one of
+ *   `then_at_least_one_of` is non-empty; else `then_err` (or Kong's generic message).
  * - `custom`: a function of the record's value that returns an error message, or `undefined`.
+ *   It runs only when every field of `field_sources` is present and free of errors
+ *   (Kong's `custom_entity_check`).
  */
 export type EntityCheck =
   | { readonly mutually_required: readonly string[] }
-  | { readonly custom: (value: Readonly<Record<string, unknown>>) => string | undefined };
+  | { readonly conditional: ConditionalCheck }
+  | { readonly conditional_at_least_one_of: ConditionalAtLeastOneOfCheck }
+  | {
+      readonly custom: (value: Readonly<Record<string, unknown>>) => string | undefined;
+      readonly field_sources: readonly string[];
+    };
+
+export interface ConditionalCheck {
+  readonly if_field: string;
+  readonly if_match: FieldMatch;
+  readonly then_field: string;
+  readonly then_match: FieldMatch;
+  /** The `@entity` message when `then_match` fails; the whole message, no placeholders. */
+  readonly then_err?: string;
+}
+
+export interface ConditionalAtLeastOneOfCheck {
+  readonly if_field: string;
+  readonly if_match: FieldMatch;
+  readonly then_at_least_one_of: readonly string[];
+  /** The `@entity` message when none is set; the whole message, no placeholders. */
+  readonly then_err?: string;
+}

@@ -4,3 +4,4 @@ export * from './openai.types.js';
 export * from './gateway-error.js';
 export * from './provider-driver.js';
 export * from './plugin.js';
+export * from './version.js';

@@ -15,12 +15,12 @@ import type { Route } from './entity.types.js';
 export const ROUTE_PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp', 'ws', 'wss'];
 
 /**
- * Compiles a `~` regex path as the proxy's router will, so that a path the Admin API accepts
- * is a path the router can use. Kong's regex flavour is PCRE; the JavaScript engine accepts
- * the forms Kong's docs use (`(?<name>...)` named captures, classes, anchors).
+ * Compiles a `~` regex path as the proxy's router does (sticky: anchored at the path's start),
+ * so that a path the Admin API accepts is a path the router can use. Kong's flavour is PCRE;
+ * JavaScript accepts the forms Kong's docs use (`(?<name>...)` captures, classes, anchors).
  */
-export function compileRegexPath(path: string): RegExp {
-  return new RegExp(`^(?:${path.slice(1)})`);
+function compileRegexPath(path: string): RegExp {
+  return new RegExp(path.slice(1), 'y');
 }
 
 /** Kong's route path rules: `/` prefix paths in normalized form, or `~` regexes that compile. */

@@ -3,7 +3,12 @@
  * `name`, a human `message` and, for field-level problems, `fields`. The HTTP status belongs
  * to the error so that every layer above the store only re-throws it.
  */
-export type FieldErrors = { [field: string]: string | string[] | FieldErrors | undefined };
+export type FieldError = string | readonly (FieldError | null)[] | FieldErrors;
+
+/** Errors by field name; records nest, `@entity` holds the messages of checks across fields. */
+export interface FieldErrors {
+  [field: string]: FieldError;
+}
 
 export const KONG_ERROR_CODES = {
   SCHEMA_VIOLATION: 2,
@@ -55,6 +60,10 @@ export function prettyKey(value: unknown): string {
   return `{${entries.map(([key, inner]) => `${key}=${prettyKey(inner)}`).join(',')}}`;
 }
 
+function isFieldErrors(error: FieldError): error is FieldErrors {
+  return typeof error === 'object' && !Array.isArray(error);
+}
+
 /** 400, code 2: the field-by-field errors, summarised in the message as Kong does. */
 export function schemaViolation(fields: FieldErrors): KongDbError {
   const lines: string[] = [];
@@ -62,14 +71,16 @@ export function schemaViolation(fields: FieldErrors): KongDbError {
   if (Array.isArray(entity)) lines.push(...entity);
   for (const name of Object.keys(fields).sort()) {
     if (name === '@entity') continue;
-    const error = fields[name];
-    if (error !== null && typeof error === 'object' && !Array.isArray(error)) {
+    const error = fields[name]!;
+    if (isFieldErrors(error)) {
       for (const sub of Object.keys(error).sort()) {
         const inner = error[sub];
         lines.push(`${name}.${sub}: ${typeof inner === 'string' ? inner : JSON.stringify(inner)}`);
       }
+    } else if (typeof error === 'string') {
+      lines.push(`${name}: ${error}`);
     } else {
-      lines.push(`${name}: ${Array.isArray(error) ? error.join(', ') : error}`);
+      lines.push(`${name}: ${error.filter((item) => item !== null).join(', ')}`);
     }
   }
   const message =

@@ -1,1 +1,1 @@
-export {};
+export * from './azure.provider.js';

@@ -1,1 +1,1 @@
-export {};
+export * from './cohere.provider.js';

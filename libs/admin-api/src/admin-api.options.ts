@@ -1,0 +1,14 @@
+import type { ConfigStore } from '@switchyard/config';
+import type { PluginDefinition } from '@switchyard/plugin-api';
+
+/** The Nest injection token of `AdminApiOptions`. */
+export const ADMIN_API_OPTIONS = Symbol('ADMIN_API_OPTIONS');
+
+/** What the Admin API is built from; the app that hosts it provides these. */
+export interface AdminApiOptions {
+  readonly store: ConfigStore;
+  /** The plugins this gateway can run; a plugin entity must name one of them. */
+  readonly plugins: readonly PluginDefinition[];
+  /** Reported by `GET /` and `GET /status`. */
+  readonly nodeInfo: { readonly version: string; readonly hostname: string; readonly nodeId: string };
+}

@@ -1,0 +1,45 @@
+import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { ENTITY_NAMES, KongDbError } from '@switchyard/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { NESTED_COLLECTIONS } from './admin-entities.service.js';
+
+/** The paths the Admin API serves, whatever the method: anything else is a 404, these a 405. */
+function isAdminResource(path: string): boolean {
+  const segments = path.split('?')[0]!.split('/').filter(Boolean);
+  const isCollection = (name: string | undefined) => (ENTITY_NAMES as readonly string[]).includes(name ?? '');
+  if (segments.length === 0 || (segments.length === 1 && segments[0] === 'status')) return true;
+  if (segments.length <= 2) return isCollection(segments[0]);
+  return segments.length === 3 && (NESTED_COLLECTIONS[segments[0]!]?.includes(segments[2] as never) ?? false);
+}
+
+/** The status and body Kong's Admin API would answer an error with. */
+export function adminErrorResponse(error: unknown, request: { method: string; url: string }): { status: number; body: object } {
+  if (error instanceof KongDbError) return { status: error.status, body: error.toBody() };
+  // Nest's router answers an unrouted method with a 404; Kong says 405 for a path it serves.
+  if (error instanceof NotFoundException && error.message.startsWith('Cannot ')) {
+    return isAdminResource(request.url)
+      ? { status: 405, body: { message: 'Method not allowed' } }
+      : { status: 404, body: { message: 'Not found' } };
+  }
+  // HttpException from Nest, AdminHttpError, and Fastify's own errors all carry a 4xx status.
+  const status = error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message =
+      status === 413 ? 'Request body is too large: the Admin API accepts at most 1 MiB' : (error as Error).message;
+    return { status, body: { message } };
+  }
+  return { status: 500, body: { message: 'An unexpected error occurred' } };
+}
+
+/** Answers every Admin API error in Kong's shape; unexpected ones are logged and become a 500. */
+@Catch()
+export class AdminExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('AdminApi');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const { status, body } = adminErrorResponse(error, http.getRequest<FastifyRequest>());
+    if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    void http.getResponse<FastifyReply>().status(status).send(body);
+  }
+}

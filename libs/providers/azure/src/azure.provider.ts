@@ -1,0 +1,42 @@
+import { GatewayError } from '@switchyard/plugin-api';
+import type { ModelOptions, ProviderDriver, ProviderRequest } from '@switchyard/plugin-api';
+import { createOpenAiCompatibleDriver, upstreamPath } from '@switchyard/provider-openai-compatible';
+import type { RoutePaths } from '@switchyard/provider-openai-compatible';
+
+/** Kong's default `model.options.azure_api_version`. */
+const AZURE_DEFAULT_API_VERSION = '2023-05-15';
+
+const AZURE_PATHS: RoutePaths = {
+  'llm/v1/chat': '/chat/completions',
+  'llm/v1/completions': '/completions',
+};
+
+function requiredOption(options: ModelOptions, name: 'azure_instance' | 'azure_deployment_id'): string {
+  const value = options[name];
+  // The config schema requires both; a `$(...)` template can still resolve to nothing.
+  if (!value) throw new GatewayError(500, `must set 'model.options.${name}' for azure provider`);
+  return value;
+}
+
+/**
+ * `https://{azure_instance}.openai.azure.com/openai/deployments/{azure_deployment_id}/chat/completions`
+ * (or `/completions`) with `api-version`: the client's query value wins over the configured one.
+ */
+function azureUrl(request: ProviderRequest): URL {
+  const { options } = request.model;
+  const instance = requiredOption(options, 'azure_instance');
+  const deployment = encodeURIComponent(requiredOption(options, 'azure_deployment_id'));
+  const url = new URL(
+    `https://${instance}.openai.azure.com:443/openai/deployments/${deployment}${upstreamPath(request, AZURE_PATHS)}`,
+  );
+  const apiVersion =
+    request.clientQuery.get('api-version') || options.azure_api_version || AZURE_DEFAULT_API_VERSION;
+  url.searchParams.set('api-version', apiVersion);
+  return url;
+}
+
+/** Azure OpenAI: the OpenAI translation, at the deployment's own URL. */
+export const azureProvider: ProviderDriver = createOpenAiCompatibleDriver({
+  id: 'azure',
+  upstreamUrl: azureUrl,
+});

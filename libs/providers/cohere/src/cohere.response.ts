@@ -1,0 +1,114 @@
+import { TranslationError } from '@switchyard/plugin-api';
+import type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  Completion,
+  CompletionChoice,
+  LlmResponse,
+  ProviderRequest,
+  TokenUsage,
+  ToolCall,
+} from '@switchyard/plugin-api';
+import { isRecord, nowInSeconds } from '@switchyard/provider-openai-compatible';
+import type { JsonRecord } from '@switchyard/provider-openai-compatible';
+import { billedUsage, cohereAnswerId, cohereFinishReason } from './cohere.fields.js';
+
+/** Kong's message for an answer with neither shape (pinned by Kong's cohere integration test). */
+const MISSING_ANSWER = "'text' or 'generations' missing from cohere response body";
+
+interface Envelope {
+  readonly created: number;
+  readonly model: string;
+  readonly usage: TokenUsage | undefined;
+}
+
+type ChatMessageOut = ChatCompletionChoice['message'];
+
+/** The text of a v2 message: its `tool_plan` when it calls tools (as Kong), else its text parts. */
+function v2Content(message: JsonRecord): string | null {
+  if (typeof message.tool_plan === 'string' && message.tool_plan !== '') return message.tool_plan;
+  if (!Array.isArray(message.content)) return null;
+  return message.content
+    .flatMap((part: unknown) => (isRecord(part) && typeof part.text === 'string' ? [part.text] : []))
+    .join('');
+}
+
+/** `{id, message}` of a chat answer: v1 `text`, or v2 `message` (its tool calls are OpenAI-shaped). */
+function chatAnswer(body: JsonRecord): { id: string; message: ChatMessageOut } | undefined {
+  if (typeof body.text === 'string') {
+    return { id: cohereAnswerId(body), message: { role: 'assistant', content: body.text } };
+  }
+  if (isRecord(body.message)) {
+    const message: ChatMessageOut = { role: 'assistant', content: v2Content(body.message) };
+    if (Array.isArray(body.message.tool_calls) && body.message.tool_calls.length > 0) {
+      message.tool_calls = body.message.tool_calls as ToolCall[];
+    }
+    return { id: cohereAnswerId(body), message };
+  }
+  return undefined;
+}
+
+function chatCompletion(body: JsonRecord, envelope: Envelope): ChatCompletion {
+  const answer = chatAnswer(body);
+  if (!answer) throw new TranslationError(MISSING_ANSWER);
+  const completion: ChatCompletion = {
+    id: answer.id,
+    object: 'chat.completion',
+    created: envelope.created,
+    model: envelope.model,
+    choices: [{ index: 0, message: answer.message, finish_reason: cohereFinishReason(body.finish_reason) }],
+  };
+  if (envelope.usage) completion.usage = envelope.usage;
+  return completion;
+}
+
+/** Choices of a completions answer: `/v1/generate`'s `generations`, or a v1 chat `text`. */
+function completionAnswer(body: JsonRecord): { id: string; choices: CompletionChoice[] } | undefined {
+  if (Array.isArray(body.generations)) {
+    const choices = body.generations.map((generation: unknown, index): CompletionChoice => {
+      const { text, finish_reason } = isRecord(generation) ? generation : {};
+      return {
+        index,
+        text: typeof text === 'string' ? text : '',
+        finish_reason: cohereFinishReason(finish_reason),
+      };
+    });
+    return { id: cohereAnswerId(body), choices };
+  }
+  if (typeof body.text === 'string') {
+    const choice = { index: 0, text: body.text, finish_reason: cohereFinishReason(body.finish_reason) };
+    return { id: cohereAnswerId(body), choices: [choice] };
+  }
+  return undefined;
+}
+
+function textCompletion(body: JsonRecord, envelope: Envelope): Completion {
+  const answer = completionAnswer(body);
+  if (!answer) throw new TranslationError(MISSING_ANSWER);
+  const completion: Completion = {
+    id: answer.id,
+    object: 'text_completion',
+    created: envelope.created,
+    model: envelope.model,
+    choices: answer.choices,
+  };
+  if (envelope.usage) completion.usage = envelope.usage;
+  return completion;
+}
+
+/**
+ * A Cohere answer in the OpenAI shape: `model` is the resolved model name, `created` is now,
+ * usage comes from `billed_units`. Throws `TranslationError` with Kong's message for a body
+ * that is neither a chat nor a generate answer.
+ */
+export function translateCohereResponse(body: unknown, request: ProviderRequest): LlmResponse {
+  if (!isRecord(body)) throw new TranslationError(MISSING_ANSWER);
+  const envelope: Envelope = {
+    created: nowInSeconds(),
+    model: request.model.name,
+    usage: billedUsage(body.meta) ?? billedUsage(body.usage),
+  };
+  return request.routeType === 'llm/v1/chat'
+    ? chatCompletion(body, envelope)
+    : textCompletion(body, envelope);
+}

@@ -1,0 +1,38 @@
+import { TranslationError } from '@switchyard/plugin-api';
+import type { LlmRouteType, ModelOptions } from '@switchyard/plugin-api';
+import { makeProviderRequest } from '@switchyard/testing';
+import { describe, expect, it } from 'vitest';
+import { openaiProvider } from './openai.provider.js';
+
+const request = (routeType: LlmRouteType, options: ModelOptions = {}) =>
+  makeProviderRequest({ provider: 'openai', name: 'gpt-4o-mini', options }, { routeType });
+
+describe('openaiProvider', () => {
+  it('serves chat and completions as SSE, without stream usage unless asked', () => {
+    expect(openaiProvider.id).toBe('openai');
+    expect(openaiProvider.routeTypes).toEqual(['llm/v1/chat', 'llm/v1/completions']);
+    expect(openaiProvider.streamFraming).toBe('sse');
+    expect(openaiProvider.streamReportsUsage).toBe(false);
+  });
+
+  it("calls OpenAI's chat and completions endpoints", () => {
+    expect(openaiProvider.upstreamUrl(request('llm/v1/chat')).href).toBe(
+      'https://api.openai.com/v1/chat/completions',
+    );
+    expect(openaiProvider.upstreamUrl(request('llm/v1/completions')).href).toBe(
+      'https://api.openai.com/v1/completions',
+    );
+  });
+
+  it('uses the deprecated upstream_path option as the path', () => {
+    expect(openaiProvider.upstreamUrl(request('llm/v1/chat', { upstream_path: '/v1/responses' })).href).toBe(
+      'https://api.openai.com/v1/responses',
+    );
+  });
+
+  it("fails an answer without choices with Kong's message", () => {
+    expect(() => openaiProvider.translateResponse({ object: 'error' }, request('llm/v1/chat'))).toThrow(
+      new TranslationError("'choices' not in llm/v1/chat response"),
+    );
+  });
+});

@@ -1,0 +1,19 @@
+import type { ProviderDriver } from '@switchyard/plugin-api';
+import { createOpenAiCompatibleDriver, upstreamPath } from '@switchyard/provider-openai-compatible';
+import type { RoutePaths } from '@switchyard/provider-openai-compatible';
+
+const OPENAI_ORIGIN = 'https://api.openai.com:443';
+
+const OPENAI_PATHS: RoutePaths = {
+  'llm/v1/chat': '/v1/chat/completions',
+  'llm/v1/completions': '/v1/completions',
+};
+
+/**
+ * OpenAI (`https://api.openai.com/v1/chat/completions` | `/v1/completions`). Bodies and SSE events
+ * pass through; token counts in streams only when asked for (`stream_options.include_usage`).
+ */
+export const openaiProvider: ProviderDriver = createOpenAiCompatibleDriver({
+  id: 'openai',
+  upstreamUrl: (request) => new URL(upstreamPath(request, OPENAI_PATHS), OPENAI_ORIGIN),
+});

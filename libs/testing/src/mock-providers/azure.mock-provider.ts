@@ -1,0 +1,39 @@
+import { ProviderErrorReply, type MockProviderDefinition } from './mock-provider-definition.js';
+import { openAiErrorBody, openAiResponder, readOpenAiInput } from './openai.mock-provider.js';
+
+const PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions)$/;
+
+// Azure's gateway errors use their own envelope (`code` is a string); body errors are OpenAI's.
+const RESOURCE_NOT_FOUND = new ProviderErrorReply(404, {
+  error: { code: '404', message: 'Resource not found' },
+});
+const ACCESS_DENIED = new ProviderErrorReply(401, {
+  error: {
+    code: '401',
+    message:
+      'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active ' +
+      'subscription and use a correct regional API endpoint for your resource.',
+  },
+});
+
+/**
+ * Azure OpenAI: the OpenAI bodies with content-filter annotations, on
+ * `POST /openai/deployments/{deployment}/chat/completions|completions?api-version=...`, with an `api-key` header.
+ * Without `api-version` Azure answers 404 "Resource not found", as for any unknown path.
+ * The reply's model is the body's `model`, else the deployment name.
+ */
+export const azureMockProvider: MockProviderDefinition = {
+  id: 'azure',
+  route(method, url) {
+    const match = method === 'POST' && url.searchParams.get('api-version') ? PATH.exec(url.pathname) : null;
+    if (match === null) return RESOURCE_NOT_FOUND;
+    return {
+      operation: match[2] === 'completions' ? 'completions' : 'chat',
+      deployment: decodeURIComponent(match[1]),
+    };
+  },
+  authorize: (headers, apiKey) => (headers['api-key'] === apiKey ? undefined : ACCESS_DENIED),
+  readInput: (route, body) => readOpenAiInput(route, body, route.deployment),
+  respond: openAiResponder({ contentFilter: true }),
+  errorBody: openAiErrorBody,
+};

@@ -1,0 +1,2 @@
+export * from './mock-provider.types.js';
+export * from './mock-provider-server.js';

@@ -1,0 +1,254 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { azureMockProvider } from './azure.mock-provider.js';
+import { cohereMockProvider } from './cohere.mock-provider.js';
+import {
+  ProviderErrorReply,
+  type MockProviderDefinition,
+  type MockResponse,
+} from './mock-provider-definition.js';
+import {
+  DEFAULT_REPLY_TEXT,
+  MOCK_PROVIDER_API_KEY,
+  type MockProviderBehaviour,
+  type MockProviderId,
+  type MockProviderOptions,
+  type RecordedRequest,
+} from './mock-provider.types.js';
+import { ReplyScript } from './mock-reply.js';
+import { openAiMockProvider } from './openai.mock-provider.js';
+
+const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
+  openai: openAiMockProvider,
+  azure: azureMockProvider,
+  cohere: cohereMockProvider,
+};
+
+/** A 200 body that has none of the fields any provider's clients read (for "bad upstream response" tests). */
+const BAD_BODY = { unexpected: { note: 'not a completion', items: ['no', 'usable', 'fields'] } };
+
+const JSON_TYPE = 'application/json';
+const HTML_TYPE = 'text/html; charset=utf-8';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+
+// Longer than the 5 s default so that a benchmark's pooled upstream connections stay open between bursts.
+const KEEP_ALIVE_MS = 65_000;
+
+/**
+ * A mock LLM provider on 127.0.0.1 and an ephemeral port, speaking one provider's real wire format
+ * on its real paths. It records every request, checks the provider's credential, answers with a
+ * deterministic reply built from the request, and can be switched into faults between requests.
+ * Start one with {@link startMockProvider}; close it when the test ends.
+ */
+export class MockProviderServer {
+  /** Every request received since start or the last `reset()`, oldest first (empty when `record` is off). */
+  readonly requests: RecordedRequest[] = [];
+
+  readonly #definition: MockProviderDefinition;
+  readonly #apiKey: string;
+  readonly #record: boolean;
+  readonly #initialBehaviour: MockProviderBehaviour;
+  readonly #server: Server;
+  #behaviour: MockProviderBehaviour = {};
+  #script = new ReplyScript(DEFAULT_REPLY_TEXT);
+  #url = '';
+
+  private constructor(provider: MockProviderId, options: MockProviderOptions) {
+    this.#definition = DEFINITIONS[provider];
+    this.#apiKey = options.apiKey ?? MOCK_PROVIDER_API_KEY;
+    this.#record = options.record ?? true;
+    this.#initialBehaviour = options.behaviour ?? {};
+    this.behaviour = this.#initialBehaviour;
+    this.#server = createServer(
+      { keepAliveTimeout: KEEP_ALIVE_MS, headersTimeout: KEEP_ALIVE_MS + 1_000 },
+      (req, res) => this.#receive(req, res),
+    );
+  }
+
+  /** Starts a mock of `provider` and resolves once it listens. */
+  static async start(
+    provider: MockProviderId,
+    options: MockProviderOptions = {},
+  ): Promise<MockProviderServer> {
+    const mock = new MockProviderServer(provider, options);
+    await new Promise<void>((resolve, reject) => {
+      mock.#server.once('error', reject);
+      mock.#server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = mock.#server.address() as AddressInfo;
+    mock.#url = `http://127.0.0.1:${port}`;
+    return mock;
+  }
+
+  /** The base URL, `http://127.0.0.1:<port>`, without a trailing slash. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** Which provider this server mocks. */
+  get provider(): MockProviderId {
+    return this.#definition.id;
+  }
+
+  /** The current fault and reply switches. Assigning replaces them all; see {@link setBehaviour} to change some. */
+  get behaviour(): MockProviderBehaviour {
+    return this.#behaviour;
+  }
+
+  set behaviour(behaviour: MockProviderBehaviour) {
+    if (
+      behaviour.replyText !== this.#behaviour.replyText ||
+      behaviour.eventCount !== this.#behaviour.eventCount
+    ) {
+      this.#script = new ReplyScript(behaviour.replyText ?? DEFAULT_REPLY_TEXT, behaviour.eventCount);
+    }
+    this.#behaviour = behaviour;
+  }
+
+  /** Changes the given switches and keeps the others; `undefined` turns a switch off. */
+  setBehaviour(changes: MockProviderBehaviour): void {
+    this.behaviour = { ...this.#behaviour, ...changes };
+  }
+
+  /** The most recent request, if any. */
+  lastRequest(): RecordedRequest | undefined {
+    return this.requests.at(-1);
+  }
+
+  /** Forgets the recorded requests and restores the behaviour the server started with. */
+  reset(): void {
+    this.requests.length = 0;
+    this.behaviour = this.#initialBehaviour;
+  }
+
+  /** Stops listening and drops every open connection, hanging and keep-alive ones included. */
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#server.close((error) => (error ? reject(error) : resolve()));
+      this.#server.closeAllConnections();
+    });
+  }
+
+  #receive(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => void this.#answer(req, res, parseBody(chunks)));
+  }
+
+  async #answer(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    // One snapshot per request: a behaviour change applies from the next request on.
+    const behaviour = this.#behaviour;
+    const script = this.#script;
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    if (this.#record) this.requests.push({ method, path, headers: req.headers, body });
+    if (behaviour.hang) return;
+    if (behaviour.delayMs) {
+      await pause(behaviour.delayMs, res);
+      if (res.destroyed) return;
+    }
+
+    const definition = this.#definition;
+    const route = definition.route(method, new URL(path, this.#url));
+    if (route instanceof ProviderErrorReply) return sendBody(req, res, route.status, route.body, behaviour);
+    if (behaviour.status !== undefined) {
+      const overrideBody =
+        behaviour.body === undefined ? definition.errorBody(behaviour.status) : behaviour.body;
+      return sendBody(req, res, behaviour.status, overrideBody, behaviour, behaviour.contentType);
+    }
+    const denied = definition.authorize(req.headers, this.#apiKey);
+    if (denied) return sendBody(req, res, denied.status, denied.body, behaviour);
+    if (behaviour.badBody) return sendBody(req, res, 200, BAD_BODY, behaviour);
+
+    const input = definition.readInput(route, body);
+    if (input instanceof ProviderErrorReply) return sendBody(req, res, input.status, input.body, behaviour);
+    const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens));
+    if (response.kind === 'json') return sendBody(req, res, 200, response.body, behaviour);
+    await writeStream(res, response, behaviour);
+  }
+}
+
+/** Starts a mock of `provider` on 127.0.0.1 and an ephemeral port. */
+export function startMockProvider(
+  provider: MockProviderId,
+  options?: MockProviderOptions,
+): Promise<MockProviderServer> {
+  return MockProviderServer.start(provider, options);
+}
+
+function parseBody(chunks: readonly Buffer[]): unknown {
+  if (chunks.length === 0) return '';
+  const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Waits `ms`, or less if the client goes away first (so a closed server leaves no timer behind). */
+function pause(ms: number, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
+}
+
+function sendBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  behaviour: MockProviderBehaviour,
+  contentType?: string,
+): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const headers: OutgoingHttpHeaders = {
+    'content-type':
+      contentType ??
+      (typeof body !== 'string' ? JSON_TYPE : body.trimStart().startsWith('<') ? HTML_TYPE : TEXT_TYPE),
+  };
+  let payload: Buffer | string = text;
+  if (behaviour.gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+    payload = gzipSync(text);
+    headers['content-encoding'] = 'gzip';
+  }
+  headers['content-length'] = Buffer.byteLength(payload);
+  res.writeHead(status, headers).end(payload);
+}
+
+async function writeStream(
+  res: ServerResponse,
+  response: Extract<MockResponse, { kind: 'stream' }>,
+  behaviour: MockProviderBehaviour,
+): Promise<void> {
+  res.writeHead(200, { 'content-type': response.contentType, 'cache-control': 'no-cache' });
+  const failing = behaviour.failMidStreamAfter !== undefined;
+  const frames = failing ? response.frames.slice(0, behaviour.failMidStreamAfter) : response.frames;
+  // Destroying only once the written frames are flushed makes the cut land exactly after them.
+  const finish = (data: string) => (failing ? res.write(data, () => res.destroy()) : res.end(data));
+
+  const interval = behaviour.eventIntervalMs ?? 0;
+  if (interval <= 0) {
+    finish(frames.join(''));
+    return;
+  }
+  for (let i = 0; i < frames.length - 1; i++) {
+    res.write(frames[i]);
+    await pause(interval, res);
+    if (res.destroyed) return;
+  }
+  finish(frames.at(-1) ?? '');
+}

@@ -1,0 +1,74 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ProviderId } from '@switchyard/plugin-api';
+
+/** The providers that have a mock server speaking their real wire format. */
+export type MockProviderId = Extract<ProviderId, 'openai' | 'azure' | 'cohere'>;
+
+/** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
+export type MockOperation = 'chat' | 'completions';
+
+/** One request as the mock received it, before any reply logic ran. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** The request target as sent: path plus query string, e.g. `/openai/deployments/d/chat/completions?api-version=2024-10-21`. */
+  readonly path: string;
+  /** Lower-cased header names, as Node parses them. */
+  readonly headers: IncomingHttpHeaders;
+  /** The body parsed as JSON, or the raw text when it is not JSON (an empty string when there was none). */
+  readonly body: unknown;
+}
+
+/**
+ * Switches that change how the mock answers. Read once when a request arrives, so a change
+ * affects the next request, never one in flight. Unset fields keep the provider's normal behaviour.
+ */
+export interface MockProviderBehaviour {
+  /** The reply text; streams send it word by word. Default "The answer to 1 + 1 is 2.". */
+  readonly replyText?: string;
+  /**
+   * Number of text pieces in every reply (stream content events, and words of a non-stream reply).
+   * The words of `replyText` are repeated until there are this many. The envelope events (OpenAI's role,
+   * finish, usage chunks and `[DONE]`; Cohere's stream-start and stream-end) come in addition.
+   */
+  readonly eventCount?: number;
+  /** Answer with this status instead of the normal reply, after routing and before auth. */
+  readonly status?: number;
+  /**
+   * The body sent with `status`: an object is sent as JSON, a string as is. Default: the provider's
+   * own error JSON for that status.
+   */
+  readonly body?: unknown;
+  /** The content type of `body`. Default: JSON for an object, HTML for a string starting with `<`, plain text otherwise. */
+  readonly contentType?: string;
+  /** Milliseconds to wait before sending the response headers. */
+  readonly delayMs?: number;
+  /** Milliseconds to wait between two stream events (none before the first). */
+  readonly eventIntervalMs?: number;
+  /**
+   * Destroy the connection after this many stream events (every SSE `data:` frame or NDJSON line
+   * counts), so the stream never ends properly. Non-stream replies ignore it.
+   */
+  readonly failMidStreamAfter?: number;
+  /** Answer 200 with a JSON body that lacks every field the provider's clients read (also for stream requests). */
+  readonly badBody?: boolean;
+  /** Read the request and never answer; the connection stays open until the client gives up or the server closes. */
+  readonly hang?: boolean;
+  /** Gzip non-stream bodies when the request's `Accept-Encoding` allows it, as the providers' CDNs do. */
+  readonly gzip?: boolean;
+}
+
+/** Options fixed for the lifetime of one mock server. */
+export interface MockProviderOptions {
+  /** The credential the mock expects (in the provider's own header). Default {@link MOCK_PROVIDER_API_KEY}. */
+  readonly apiKey?: string;
+  /** The behaviour the server starts with and returns to on `reset()`. */
+  readonly behaviour?: MockProviderBehaviour;
+  /** Record every request in `requests` (default true). Turn off for long benchmarks to keep memory flat. */
+  readonly record?: boolean;
+}
+
+/** The credential every mock expects unless `apiKey` is given. */
+export const MOCK_PROVIDER_API_KEY = 'sk-mock-provider-key';
+
+/** The reply text used when the behaviour does not set one. */
+export const DEFAULT_REPLY_TEXT = 'The answer to 1 + 1 is 2.';

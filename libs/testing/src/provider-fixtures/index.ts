@@ -1,0 +1,3 @@
+export * from './describe-provider-fixtures.js';
+export * from './fixture-frames.js';
+export * from './provider-request.js';
