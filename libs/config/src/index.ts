@@ -13,3 +13,4 @@ export { PgliteSqlClient } from './store/pglite.sql-client.js';
 export * from './store/open-config-store.js';
 export * from './env/environment.js';
 export * from './env/shutdown.js';
+export * from './snapshot/config-snapshot.js';

@@ -113,3 +113,6 @@ export interface ProviderDriver {
   /** A new translator for one streamed response. */
   createStreamTranslator(request: ProviderRequest): StreamTranslator;
 }
+
+/** The provider drivers a gateway has, by id; plugins reach providers only through it. */
+export type ProviderRegistry = ReadonlyMap<ProviderId, ProviderDriver>;

@@ -1,1 +1,2 @@
-export {};
+export * from './config-synchronizer.js';
+export * from './config-sync.module.js';

@@ -3,12 +3,14 @@
  * `name`, a human `message` and, for field-level problems, `fields`. The HTTP status belongs
  * to the error so that every layer above the store only re-throws it.
  */
-export type FieldError = string | readonly (FieldError | null)[] | FieldErrors;
+import { schemaViolationMessage } from '../plugin-config/schema-violation.formatter.js';
+import type { ConfigFieldError, ConfigFieldErrors } from '../plugin-config/config-validator.js';
+
+/** One field's error: a message, a record's field errors, or per-element errors of an array. */
+export type FieldError = ConfigFieldError;
 
 /** Errors by field name; records nest, `@entity` holds the messages of checks across fields. */
-export interface FieldErrors {
-  [field: string]: FieldError;
-}
+export type FieldErrors = ConfigFieldErrors;
 
 export const KONG_ERROR_CODES = {
   SCHEMA_VIOLATION: 2,
@@ -60,32 +62,9 @@ export function prettyKey(value: unknown): string {
   return `{${entries.map(([key, inner]) => `${key}=${prettyKey(inner)}`).join(',')}}`;
 }
 
-function isFieldErrors(error: FieldError): error is FieldErrors {
-  return typeof error === 'object' && !Array.isArray(error);
-}
-
 /** 400, code 2: the field-by-field errors, summarised in the message as Kong does. */
 export function schemaViolation(fields: FieldErrors): KongDbError {
-  const lines: string[] = [];
-  const entity = fields['@entity'];
-  if (Array.isArray(entity)) lines.push(...entity);
-  for (const name of Object.keys(fields).sort()) {
-    if (name === '@entity') continue;
-    const error = fields[name]!;
-    if (isFieldErrors(error)) {
-      for (const sub of Object.keys(error).sort()) {
-        const inner = error[sub];
-        lines.push(`${name}.${sub}: ${typeof inner === 'string' ? inner : JSON.stringify(inner)}`);
-      }
-    } else if (typeof error === 'string') {
-      lines.push(`${name}: ${error}`);
-    } else {
-      lines.push(`${name}: ${error.filter((item) => item !== null).join(', ')}`);
-    }
-  }
-  const message =
-    lines.length === 1 ? `schema violation (${lines[0]})` : `${lines.length} schema violations (${lines.join('; ')})`;
-  return new KongDbError(400, KONG_ERROR_CODES.SCHEMA_VIOLATION, message, fields);
+  return new KongDbError(400, KONG_ERROR_CODES.SCHEMA_VIOLATION, schemaViolationMessage(fields), fields);
 }
 
 /** 409, code 5: another entity already holds this unique value. */

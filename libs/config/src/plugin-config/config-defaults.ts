@@ -8,7 +8,10 @@ import { isPlainObject, setOwn } from './plain-object.js';
  * a required record, which is built from its own defaults. An optional record that is absent
  * becomes `null`, not a record of defaults. Unknown keys are kept for validation to report.
  */
-export function fillRecordDefaults(schema: RecordField, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function fillRecordDefaults(
+  schema: RecordField,
+  input: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const output: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value !== undefined) setOwn(output, key, value);

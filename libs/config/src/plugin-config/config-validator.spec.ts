@@ -13,7 +13,12 @@ const schema: RecordField = {
     enabled: { type: 'boolean', default: true, description: 'Enabled.' },
     endpoint: { type: 'string', url: true, description: 'Endpoint.' },
     secret: { type: 'string', referenceable: true, one_of: ['a'], description: 'Secret.' },
-    tags: { type: 'array', elements: { type: 'string', description: 'Tag.' }, default: ['x'], description: 'Tags.' },
+    tags: {
+      type: 'array',
+      elements: { type: 'string', description: 'Tag.' },
+      default: ['x'],
+      description: 'Tags.',
+    },
     limits: { type: 'map', values: { type: 'integer', description: 'Limit.' }, description: 'Limits.' },
     limits_list: {
       type: 'array',
@@ -100,7 +105,10 @@ describe('validatePluginConfig defaults', () => {
   });
 
   it('builds an absent config from the defaults, and reports a null or non-record config as a whole', () => {
-    expect(errorsOf(undefined)).toEqual({ mode: 'required field missing', target: { host: 'required field missing' } });
+    expect(errorsOf(undefined)).toEqual({
+      mode: 'required field missing',
+      target: { host: 'required field missing' },
+    });
     expect(errorsOf(null)).toBe('required field missing');
     expect(errorsOf('fast')).toBe('expected a record');
     expect(errorsOf(['fast'])).toBe('expected a record');
@@ -109,7 +117,9 @@ describe('validatePluginConfig defaults', () => {
 
 describe('validatePluginConfig field errors', () => {
   it('reports a missing required field at its nested path', () => {
-    expect(errorsOf({ mode: 'fast', target: { port: 8080 } })).toEqual({ target: { host: 'required field missing' } });
+    expect(errorsOf({ mode: 'fast', target: { port: 8080 } })).toEqual({
+      target: { host: 'required field missing' },
+    });
   });
 
   it('reports an explicit null on a required field as missing', () => {
@@ -320,14 +330,18 @@ describe('validatePluginConfig entity checks', () => {
         },
       },
     ]);
-    expect(validatePluginConfig(atLeastOne, {})).toEqual({ ok: false, errors: { '@entity': ['kind a needs a note'] } });
+    expect(validatePluginConfig(atLeastOne, {})).toEqual({
+      ok: false,
+      errors: { '@entity': ['kind a needs a note'] },
+    });
   });
 
   it('runs a custom check only when its field sources are present and valid', () => {
     const custom = checked([
       {
         field_sources: ['kind', 'size'],
-        custom: (value) => (value['kind'] === 'a' && (value['size'] as number) > 10 ? 'a is small' : undefined),
+        custom: (value) =>
+          value['kind'] === 'a' && (value['size'] as number) > 10 ? 'a is small' : undefined,
       },
     ]);
     expect(validatePluginConfig(custom, { kind: 'a', size: 11 })).toEqual({
@@ -344,7 +358,12 @@ describe('validatePluginConfig entity checks', () => {
   it('refuses a check that names a field the schema does not have', () => {
     const broken = checked([
       {
-        conditional: { if_field: 'kind', if_match: { one_of: ['a'] }, then_field: 'colour', then_match: { eq: 'red' } },
+        conditional: {
+          if_field: 'kind',
+          if_match: { one_of: ['a'] },
+          then_field: 'colour',
+          then_match: { eq: 'red' },
+        },
       },
     ]);
     expect(() => validatePluginConfig(broken, { kind: 'a' })).toThrow("entity check names 'colour'");

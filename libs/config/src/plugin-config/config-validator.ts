@@ -43,7 +43,10 @@ export function validatePluginConfig(schema: RecordField, input: unknown): Confi
 export type FieldRule = SchemaField & FieldMatch;
 
 /** Kong's `validate`: field by field, required fields, then the record's entity checks. */
-function validateRecord(schema: RecordField, value: Readonly<Record<string, unknown>>): ConfigFieldErrors | undefined {
+function validateRecord(
+  schema: RecordField,
+  value: Readonly<Record<string, unknown>>,
+): ConfigFieldErrors | undefined {
   const errors: ConfigFieldErrors = {};
   for (const [key, fieldValue] of Object.entries(value)) {
     if (fieldValue === undefined) continue;
@@ -52,14 +55,16 @@ function validateRecord(schema: RecordField, value: Readonly<Record<string, unkn
     if (error !== undefined) setOwn(errors, key, error);
   }
   for (const [key, field] of Object.entries(schema.fields)) {
-    if (field.required === true && (value[key] === null || value[key] === undefined)) errors[key] = MESSAGES.required;
+    if (field.required === true && (value[key] === null || value[key] === undefined)) {
+      errors[key] = MESSAGES.required;
+    }
   }
   runEntityChecks(schema, value, errors, validateField);
   return Object.keys(errors).length > 0 ? errors : undefined;
 }
 
 /** Kong's `validate_field`: `undefined` when the value is valid, else its error. */
-export function validateField(field: FieldRule, value: unknown): ConfigFieldError | undefined {
+function validateField(field: FieldRule, value: unknown): ConfigFieldError | undefined {
   if (value === null) {
     if (field.eq !== undefined) return MESSAGES.eq(field.eq);
     return field.required === true ? MESSAGES.required : undefined;
@@ -92,7 +97,9 @@ export function validateField(field: FieldRule, value: unknown): ConfigFieldErro
 /** Kong's validators, in its order: eq, one_of, gt, between, len_min, then the URL check. */
 function runValidators(field: FieldRule, value: string | number | boolean): string | undefined {
   if (field.eq !== undefined && value !== field.eq) return MESSAGES.eq(field.eq);
-  if (field.one_of !== undefined && !field.one_of.includes(value as string)) return MESSAGES.oneOf(field.one_of);
+  if (field.one_of !== undefined && !field.one_of.includes(value as string)) {
+    return MESSAGES.oneOf(field.one_of);
+  }
   if (field.type === 'integer' || field.type === 'number') {
     const number = value as number;
     if (field.gt !== undefined && !(number > field.gt)) return MESSAGES.gt(field.gt);
@@ -119,7 +126,10 @@ function validateElements(elements: SchemaField, values: readonly unknown[]): Co
 }
 
 /** As in Kong, a map reports only its first bad value, as the map's own error. */
-function validateMapValues(values: SchemaField, map: Readonly<Record<string, unknown>>): ConfigFieldError | undefined {
+function validateMapValues(
+  values: SchemaField,
+  map: Readonly<Record<string, unknown>>,
+): ConfigFieldError | undefined {
   const required: FieldRule = { ...values, required: true };
   for (const entry of Object.values(map)) {
     const error = validateField(required, entry);

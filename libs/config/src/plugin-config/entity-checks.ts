@@ -145,8 +145,12 @@ function fieldAt(schema: RecordField, path: string): SchemaField {
   let current: SchemaField = schema;
   for (const segment of path.split('.')) {
     const next: SchemaField | undefined =
-      current.type === 'record' && Object.hasOwn(current.fields, segment) ? current.fields[segment] : undefined;
-    if (next === undefined) throw new Error(`entity check names '${path}', which is not a field of the schema`);
+      current.type === 'record' && Object.hasOwn(current.fields, segment)
+        ? current.fields[segment]
+        : undefined;
+    if (next === undefined) {
+      throw new Error(`entity check names '${path}', which is not a field of the schema`);
+    }
     current = next;
   }
   return current;

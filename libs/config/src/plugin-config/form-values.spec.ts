@@ -32,9 +32,11 @@ const schema: RecordField = {
 
 describe('typeFormValues', () => {
   it('types nested numbers by the schema', () => {
-    expect(typeFormValues(schema, { model: { options: { max_tokens: '512', temperature: '1.0' } } })).toEqual({
-      model: { options: { max_tokens: 512, temperature: 1 } },
-    });
+    expect(typeFormValues(schema, { model: { options: { max_tokens: '512', temperature: '1.0' } } })).toEqual(
+      {
+        model: { options: { max_tokens: 512, temperature: 1 } },
+      },
+    );
   });
 
   it("reads numbers as Lua's tonumber does, and leaves other text for validation to report", () => {
@@ -50,7 +52,9 @@ describe('typeFormValues', () => {
   });
 
   it('reads an empty value as null, for any field the schema knows', () => {
-    expect(typeFormValues(schema, { name: '', count: '', paths: '', model: { options: { temperature: '' } } })).toEqual({
+    expect(
+      typeFormValues(schema, { name: '', count: '', paths: '', model: { options: { temperature: '' } } }),
+    ).toEqual({
       name: null,
       count: null,
       paths: null,
@@ -67,11 +71,15 @@ describe('typeFormValues', () => {
   });
 
   it('turns integer-keyed objects into arrays in key order', () => {
-    expect(typeFormValues(schema, { paths: { '2': '/b', '1': '/a', '10': '/j' } })).toEqual({ paths: ['/a', '/b', '/j'] });
+    expect(typeFormValues(schema, { paths: { '2': '/b', '1': '/a', '10': '/j' } })).toEqual({
+      paths: ['/a', '/b', '/j'],
+    });
   });
 
   it('types map values', () => {
-    expect(typeFormValues(schema, { limits: { minute: '10', hour: '' } })).toEqual({ limits: { minute: 10, hour: null } });
+    expect(typeFormValues(schema, { limits: { minute: '10', hour: '' } })).toEqual({
+      limits: { minute: 10, hour: null },
+    });
   });
 
   it('leaves unknown keys and values that do not fit as they are', () => {

@@ -14,7 +14,10 @@ import { isPlainObject } from './plain-object.js';
  *   them lets a form carry a map of numbers.)
  * Keys the schema does not know stay as they are, for validation to report. Returns a new object.
  */
-export function typeFormValues(schema: RecordField, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function typeFormValues(
+  schema: RecordField,
+  input: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(input).map(([key, value]) => [
       key,
@@ -37,7 +40,9 @@ function typeValue(field: SchemaField, value: unknown): unknown {
     }
     case 'map':
       return isPlainObject(value)
-        ? Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, typeValue(field.values, entry)]))
+        ? Object.fromEntries(
+            Object.entries(value).map(([key, entry]) => [key, typeValue(field.values, entry)]),
+          )
         : value;
     case 'record':
       return isPlainObject(value) ? typeFormValues(field, value) : value;

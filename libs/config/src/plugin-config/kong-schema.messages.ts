@@ -18,7 +18,8 @@ export const KONG_SCHEMA_MESSAGES = {
   eq: (wanted: string | number | boolean) => `value must be ${String(wanted)}`,
   gt: (limit: number) => `value must be greater than ${limit}`,
   // Lua's `%d` truncates the bounds: `between = { 0.0, 5.0 }` reads "between 0 and 5".
-  between: (low: number, high: number) => `value should be between ${Math.trunc(low)} and ${Math.trunc(high)}`,
+  between: (low: number, high: number) =>
+    `value should be between ${Math.trunc(low)} and ${Math.trunc(high)}`,
   lenMin: (min: number) => `length must be at least ${min}`,
   oneOf: (options: readonly string[]) => `expected one of: ${options.join(', ')}`,
   mutuallyRequired: (list: string) => `all or none of these fields must be set: ${list}`,

@@ -15,7 +15,10 @@ describe('schemaViolationMessage', () => {
     expect(
       schemaViolationMessage({
         protocols: 'expected an array',
-        config: { route_type: 'required field missing', max_request_body_size: 'value must be greater than 0' },
+        config: {
+          route_type: 'required field missing',
+          max_request_body_size: 'value must be greater than 0',
+        },
       }),
     ).toBe(
       '3 schema violations (config.max_request_body_size: value must be greater than 0; ' +
@@ -48,10 +51,12 @@ describe('schemaViolationMessage', () => {
       schemaViolationMessage({
         config: { '@entity': ["must set 'model.options.anthropic_version' for anthropic provider"] },
       }),
-    ).toBe('schema violation (config.@entity: {\n  "must set \'model.options.anthropic_version\' for anthropic provider"\n})');
-    expect(
-      schemaViolationMessage({ config: { model: { '@entity': ['a'], name: 'b' } } }),
-    ).toBe('schema violation (config.model: {\n  ["@entity"] = {\n    "a"\n  },\n  name = "b"\n})');
+    ).toBe(
+      'schema violation (config.@entity: {\n  "must set \'model.options.anthropic_version\' for anthropic provider"\n})',
+    );
+    expect(schemaViolationMessage({ config: { model: { '@entity': ['a'], name: 'b' } } })).toBe(
+      'schema violation (config.model: {\n  ["@entity"] = {\n    "a"\n  },\n  name = "b"\n})',
+    );
   });
 
   it('numbers array element errors from 1 and prints holes with their index', () => {

@@ -33,7 +33,9 @@ export function schemaViolationMessage(fields: Readonly<ConfigFieldErrors>): str
 /** A table's entries as Lua's sorted keys see them: array indexes count from 1. */
 function sortedEntries(error: Exclude<ConfigFieldError, string>): [string, ConfigFieldError][] {
   if (Array.isArray(error)) {
-    return error.flatMap((inner, index): [string, ConfigFieldError][] => (inner === null ? [] : [[String(index + 1), inner]]));
+    return error.flatMap((inner, index): [string, ConfigFieldError][] =>
+      inner === null ? [] : [[String(index + 1), inner]],
+    );
   }
   const record = error as ConfigFieldErrors;
   return Object.keys(record)
@@ -42,8 +44,27 @@ function sortedEntries(error: Exclude<ConfigFieldError, string>): [string, Confi
 }
 
 const LUA_KEYWORDS = new Set([
-  'and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for', 'function', 'if', 'in',
-  'local', 'nil', 'not', 'or', 'repeat', 'return', 'then', 'true', 'until', 'while',
+  'and',
+  'break',
+  'do',
+  'else',
+  'elseif',
+  'end',
+  'false',
+  'for',
+  'function',
+  'if',
+  'in',
+  'local',
+  'nil',
+  'not',
+  'or',
+  'repeat',
+  'return',
+  'then',
+  'true',
+  'until',
+  'while',
 ]);
 
 /**
@@ -97,7 +118,10 @@ function tableEntries(item: Exclude<ConfigFieldError, string>): [string, ConfigF
   const record = item as ConfigFieldErrors;
   return Object.keys(record)
     .sort()
-    .map((key): [string, ConfigFieldError] => [`${isLuaIdentifier(key) ? key : luaIndex(key)} = `, record[key]!]);
+    .map((key): [string, ConfigFieldError] => [
+      `${isLuaIdentifier(key) ? key : luaIndex(key)} = `,
+      record[key]!,
+    ]);
 }
 
 /** A key that is not an identifier, quoted in brackets; a long-bracket quote gets spaces. */

@@ -1,1 +1,2 @@
-export {};
+export { aiProxySchema } from './ai-proxy.schema.js';
+export { aiProxyPlugin } from './ai-proxy.plugin.js';

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { compileRouter } from '@switchyard/router';
+import { validatePluginConfig } from '../plugin-config/config-validator.js';
+import type { PluginDefinition } from '@switchyard/plugin-api';
+import type { ConfigContent } from '../store/config-store.js';
+
+/**
+ * The whole config at one version, as config-sync publishes it and every proxy serves it.
+ * Immutable once built; `hash` identifies the content (not the version), so two builds of the
+ * same entities agree, and heartbeats can say whether a proxy is in sync.
+ */
+export interface ConfigSnapshot extends ConfigContent {
+  readonly hash: string;
+}
+
+/** JSON with object keys sorted at every level: the same content always serializes the same way. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, inner]) => inner !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
+}
+
+/** The snapshot of a config read: its entities plus the SHA-256 (hex, first 32) of their canonical JSON. */
+export function buildSnapshot(content: ConfigContent): ConfigSnapshot {
+  const { version, ...entities } = content;
+  const hash = createHash('sha256').update(canonicalJson(entities)).digest('hex').slice(0, 32);
+  return { version, hash, ...entities };
+}
+
+/** One reason a snapshot cannot be served, naming the entity at fault. */
+export interface SnapshotProblem {
+  readonly entity: 'routes' | 'plugins' | 'snapshot';
+  readonly id: string | null;
+  readonly message: string;
+}
+
+/**
+ * What would stop a proxy from serving `snapshot`: a malformed envelope, a hash that does not
+ * match the content, a plugin unknown to this gateway or whose config fails its schema, a route
+ * the router cannot compile. Empty when the snapshot is good.
+ */
+export function findSnapshotProblems(snapshot: ConfigSnapshot, plugins: readonly PluginDefinition[]): SnapshotProblem[] {
+  const problems: SnapshotProblem[] = [];
+  const fail = (entity: SnapshotProblem['entity'], id: string | null, message: string) =>
+    problems.push({ entity, id, message });
+  for (const list of ['services', 'routes', 'consumers', 'plugins'] as const) {
+    if (!Array.isArray(snapshot[list])) fail('snapshot', null, `'${list}' is not a list`);
+  }
+  if (!Number.isSafeInteger(snapshot.version)) fail('snapshot', null, 'version is not an integer');
+  if (problems.length > 0) return problems;
+  if (buildSnapshot(snapshot).hash !== snapshot.hash) fail('snapshot', null, 'hash does not match the content');
+
+  const definitions = new Map(plugins.map((plugin) => [plugin.name, plugin]));
+  for (const plugin of snapshot.plugins) {
+    const definition = definitions.get(plugin.name as PluginDefinition['name']);
+    if (!definition) {
+      fail('plugins', plugin.id, `plugin '${plugin.name}' is not available on this gateway`);
+      continue;
+    }
+    const result = validatePluginConfig(definition.schema, plugin.config);
+    if (!result.ok) fail('plugins', plugin.id, `invalid config: ${JSON.stringify(result.errors)}`);
+  }
+  try {
+    compileRouter(snapshot.routes, snapshot.services);
+  } catch (error) {
+    fail('routes', (error as { routeId?: string }).routeId ?? null, (error as Error).message);
+  }
+  return problems;
+}

@@ -1,0 +1,95 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** The request the client sent, as the proxy received it. */
+export interface ClientRequest {
+  readonly method: string;
+  /** The path, without the query string. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Header names are lower case. */
+  readonly headers: IncomingHttpHeaders;
+  /** The whole body (read once, up to the proxy's limit). */
+  readonly body: Buffer;
+}
+
+/** The request the proxy will send upstream; access handlers rewrite it. */
+export interface UpstreamRequest {
+  url: URL;
+  method: string;
+  /** Header names are lower case; hop-by-hop headers are never forwarded. */
+  headers: Record<string, string>;
+  body: Buffer | string;
+  /**
+   * Who is called, for error messages and telemetry (`openai`, or the service's name). The proxy
+   * answers 502 "could not reach the <label> upstream ..." and 504 "the <label> upstream timed out".
+   */
+  label: string;
+}
+
+/** How the proxy handles the upstream response. */
+export type ResponseMode =
+  /** Pass the body through as it comes, no handler involved (the default). */
+  | 'passthrough'
+  /** Read it whole, give it to `bufferedResponse` handlers, then send it. */
+  | 'buffered'
+  /** Send the head at once, then each chunk through the handlers' `StreamTransformer`s. */
+  | 'stream';
+
+/** Upstream status and headers, rewritable before they are sent. Header names are lower case. */
+export interface ResponseHead {
+  status: number;
+  headers: Record<string, string | string[]>;
+}
+
+export interface BufferedResponse extends ResponseHead {
+  body: Buffer;
+}
+
+/**
+ * Rewrites a streamed body chunk by chunk. Created per request by `streamStart`; whatever it
+ * returns is written and flushed at once.
+ */
+export interface StreamTransformer {
+  /** One upstream chunk: the bytes to send now (empty for none). */
+  transform(chunk: Buffer): Buffer | string;
+  /** The upstream body ended: the last bytes to send. */
+  end(): Buffer | string;
+  /** The upstream failed mid-stream: the last bytes to send (an error event), after which the response ends. */
+  fail(error: Error): Buffer | string;
+}
+
+/** Timings of one request, in milliseconds since `startedAt`. */
+export interface RequestTimings {
+  /** `performance.now()` when the request arrived. */
+  readonly startedAt: number;
+  /** When the upstream call started and its response head arrived, and when the body ended. */
+  upstreamStart?: number;
+  upstreamHead?: number;
+  /** First body bytes sent to the client. */
+  firstByte?: number;
+  end?: number;
+}
+
+/**
+ * Everything about one proxied request, shared by the route's plugins. Created per request,
+ * dropped after the log phase.
+ */
+export interface RequestContext {
+  readonly request: ClientRequest;
+  /** The matched route's id and name, and the values its regex path captured. */
+  readonly route: { readonly id: string; readonly name: string | null };
+  readonly service: { readonly id: string; readonly name: string | null } | null;
+  readonly uriCaptures: Readonly<Record<string, string>>;
+  upstream: UpstreamRequest;
+  responseMode: ResponseMode;
+  /** Aborted when the client goes away; the upstream call is aborted with it. */
+  readonly signal: AbortSignal;
+  readonly timings: RequestTimings;
+  /** The final response status, once known. */
+  status?: number;
+  /**
+   * Analytics entries for the log, by namespace (`ai.proxy` as Kong names it). Serialized into
+   * the access log line after the response.
+   */
+  readonly log: Record<string, unknown>;
+}

@@ -1,0 +1,143 @@
+import { buildSnapshot, findSnapshotProblems, type ConfigSnapshot, type ConfigStore } from '@switchyard/config';
+import type { SnapshotPublisher } from '@switchyard/bus';
+import type { PluginDefinition } from '@switchyard/plugin-api';
+
+export interface SyncLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ConfigSynchronizerOptions {
+  readonly store: ConfigStore;
+  readonly publisher: SnapshotPublisher<ConfigSnapshot>;
+  /** The plugins proxies can run: every plugin config of a snapshot is checked against these. */
+  readonly plugins: readonly PluginDefinition[];
+  readonly logger: SyncLogger;
+  /**
+   * How often, in milliseconds, the store's version is read even without a notification, so that
+   * a notification lost with a dropped connection delays a snapshot by at most this. Default 1000.
+   */
+  readonly pollIntervalMs?: number;
+  /** Delay before retrying a failed publish (bus unreachable), in milliseconds. Default 250. */
+  readonly retryDelayMs?: number;
+}
+
+/** What the synchronizer last did, for its status endpoint. */
+export interface SyncState {
+  readonly publishedVersion: number | null;
+  readonly publishedHash: string | null;
+  /** The latest version refused because its snapshot is invalid, with the reasons. */
+  readonly refused: { readonly version: number; readonly problems: readonly string[] } | null;
+}
+
+/**
+ * Config-sync's loop: learns of each committed config version (the store's notifications, plus
+ * a poll that heals lost ones), reads the config at that version, builds and validates the
+ * snapshot, and publishes it. Runs are serialized and coalesced: a burst of writes costs one
+ * build per pass, and the last pass always sees the latest version. A snapshot that fails
+ * validation is never published; the failure is logged with the entity at fault.
+ */
+export class ConfigSynchronizer {
+  private readonly pollIntervalMs: number;
+  private readonly retryDelayMs: number;
+  private running: Promise<void> | null = null;
+  private rerun = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+  private state: SyncState = { publishedVersion: null, publishedHash: null, refused: null };
+
+  constructor(private readonly options: ConfigSynchronizerOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.retryDelayMs = options.retryDelayMs ?? 250;
+  }
+
+  get status(): SyncState {
+    return this.state;
+  }
+
+  /** Subscribes to the store's versions, publishes the current config, and starts the poll. */
+  async start(): Promise<void> {
+    this.unlisten = await this.options.store.onVersion(() => this.requestSync());
+    await this.requestSync();
+    this.schedulePoll();
+  }
+
+  /** Stops listening and polling, and waits for a pass under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.unlisten?.();
+    await this.running;
+  }
+
+  /** Makes sure a pass runs after this call; resolves when the passes in flight are done. */
+  requestSync(): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = this.passes().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async passes(): Promise<void> {
+    do {
+      this.rerun = false;
+      await this.syncOnce();
+    } while (this.rerun && !this.stopped);
+  }
+
+  private async syncOnce(): Promise<void> {
+    const { store, publisher, plugins, logger } = this.options;
+    let snapshot: ConfigSnapshot;
+    try {
+      const version = await store.currentVersion();
+      if (version === this.state.refused?.version) return;
+      // The bus is asked too, not only our memory: a Redis that restarted empty gets the snapshot again.
+      const published = await publisher.current();
+      if (published?.version === version) {
+        this.state = { publishedVersion: published.version, publishedHash: published.hash, refused: null };
+        return;
+      }
+      snapshot = buildSnapshot(await store.readConfig());
+    } catch (error) {
+      logger.error('cannot read the config store or the bus; will retry', { error: (error as Error).message });
+      return this.retryLater();
+    }
+
+    const problems = findSnapshotProblems(snapshot, plugins);
+    if (problems.length > 0) {
+      const reasons = problems.map((problem) => `${problem.entity}${problem.id ? ` ${problem.id}` : ''}: ${problem.message}`);
+      this.state = { ...this.state, refused: { version: snapshot.version, problems: reasons } };
+      logger.error('refusing to publish an invalid config snapshot', { version: snapshot.version, problems: reasons });
+      return;
+    }
+
+    try {
+      const outcome = await publisher.publish(snapshot);
+      this.state = { publishedVersion: outcome.current.version, publishedHash: outcome.current.hash, refused: null };
+      if (outcome.status === 'published') {
+        logger.info('published config snapshot', { version: snapshot.version, hash: snapshot.hash });
+      }
+    } catch (error) {
+      logger.error('cannot publish the config snapshot; will retry', { version: snapshot.version, error: (error as Error).message });
+      this.retryLater();
+    }
+  }
+
+  private retryLater(): void {
+    if (this.stopped) return;
+    setTimeout(() => void this.requestSync(), this.retryDelayMs).unref();
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.requestSync().finally(() => this.schedulePoll());
+    }, this.pollIntervalMs);
+    this.timer.unref();
+  }
+}
