@@ -5,7 +5,8 @@ import tseslint from 'typescript-eslint';
 /**
  * The arrows of docs/architecture.md, as Nx tag constraints.
  * `plugin-api` imports nothing; providers reach only the contract and their shared base;
- * plugins never see providers (they use the driver registry of the contract); apps compose.
+ * plugins never see providers (they use the driver registry of the contract); the catalog is the
+ * one place that puts plugins and providers together, and apps compose from it.
  */
 const allowed = {
   'type:contract': [],
@@ -15,9 +16,10 @@ const allowed = {
   'type:provider-base': ['type:contract'],
   'type:provider': ['type:contract', 'type:provider-base'],
   'type:testing': ['type:contract', 'type:core', 'type:testing'],
-  'type:app': ['type:contract', 'type:core', 'type:feature', 'type:plugin', 'type:provider'],
-  'type:tool': ['type:contract', 'type:core', 'type:feature', 'type:plugin', 'type:provider', 'type:testing'],
-  'type:e2e': ['type:contract', 'type:core', 'type:feature', 'type:plugin', 'type:provider', 'type:testing'],
+  'type:catalog': ['type:contract', 'type:plugin', 'type:provider'],
+  'type:app': ['type:contract', 'type:core', 'type:feature', 'type:catalog'],
+  'type:tool': ['type:contract', 'type:core', 'type:feature', 'type:catalog', 'type:testing'],
+  'type:e2e': ['type:contract', 'type:core', 'type:feature', 'type:catalog', 'type:testing'],
 };
 
 /** Tests may also use the shared test kit (mock providers, harness). */

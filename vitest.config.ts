@@ -32,7 +32,7 @@ export default defineConfig({
       test: {
         name,
         root,
-        include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts', '*.spec.ts', '**/*.integration-spec.ts'],
+        include: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.integration-spec.ts'],
         exclude: ['**/node_modules/**', '**/dist/**'],
         testTimeout: 30_000,
         hookTimeout: 60_000,

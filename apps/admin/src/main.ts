@@ -2,16 +2,20 @@ import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createAdminApp } from '@switchyard/admin-api';
+import { createConfigBus } from '@switchyard/bus';
+import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
 import { closeOnSignal, loadEnvironment, openConfigStore, parseListenAddress } from '@switchyard/config';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
-import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
 import { AdminEnvironment } from './admin.environment.js';
 
 const env = loadEnvironment(AdminEnvironment);
 const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+// The admin reads the bus only for `GET /clustering/data-planes`; it never publishes.
+const bus = env.REDIS_URL ? createConfigBus({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX }) : null;
 const app = await createAdminApp({
   store,
-  plugins: [aiProxyPlugin],
+  plugins: PLUGIN_DEFINITIONS,
+  cluster: bus ? { heartbeats: bus.heartbeats, published: () => bus.publisher.current() } : undefined,
   nodeInfo: { version: SWITCHYARD_VERSION, hostname: hostname(), nodeId: randomUUID() },
 });
 const { host, port } = parseListenAddress(env.ADMIN_LISTEN);
@@ -19,5 +23,6 @@ await app.listen(port, host);
 console.log(`switchyard admin listening on http://${host}:${port}`);
 closeOnSignal(async () => {
   await app.close();
+  await bus?.close();
   await store.close();
 });

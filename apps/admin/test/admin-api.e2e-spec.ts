@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminApp } from '@switchyard/admin-api';
 import { openConfigStore, type ConfigStore } from '@switchyard/config';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
-import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
+import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
 import { AdminClient, createTestDatabase, curlData, type TestDatabase, type TestResponse } from '@switchyard/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
@@ -20,7 +20,7 @@ function startAdmin(openStore: () => Promise<ConfigStore>, release: () => Promis
     store = await openStore();
     app = await createAdminApp({
       store,
-      plugins: [aiProxyPlugin],
+      plugins: PLUGIN_DEFINITIONS,
       nodeInfo: { version: SWITCHYARD_VERSION, hostname: 'test', nodeId: 'test-node' },
     });
     await app.listen(0, '127.0.0.1');

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AdminEntitiesService } from './admin-entities.service.js';
 import { ADMIN_API_OPTIONS, type AdminApiOptions } from './admin-api.options.js';
 import { AdminExceptionFilter } from './admin-exception.filter.js';
+import { ClusteringController } from './clustering.controller.js';
 import { EntitiesController } from './entities.controller.js';
 import { NodeInfoController } from './node-info.controller.js';
 
@@ -13,7 +14,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       // Static routes (`/status`) must be registered before the parametric entity routes.
-      controllers: [NodeInfoController, EntitiesController],
+      controllers: [NodeInfoController, ClusteringController, EntitiesController],
       providers: [
         { provide: ADMIN_API_OPTIONS, useValue: options },
         { provide: APP_FILTER, useClass: AdminExceptionFilter },

@@ -1,3 +1,4 @@
+import type { ConfigVersionNotice, HeartbeatRegistry } from '@switchyard/bus';
 import type { ConfigStore } from '@switchyard/config';
 import type { PluginDefinition } from '@switchyard/plugin-api';
 
@@ -9,6 +10,14 @@ export interface AdminApiOptions {
   readonly store: ConfigStore;
   /** The plugins this gateway can run; a plugin entity must name one of them. */
   readonly plugins: readonly PluginDefinition[];
+  /**
+   * The data planes' heartbeats and the latest published config, for `GET /clustering/data-planes`;
+   * absent when this admin is not part of a cluster (the endpoint then answers 400, as Kong's).
+   */
+  readonly cluster?: {
+    readonly heartbeats: HeartbeatRegistry;
+    readonly published: () => Promise<ConfigVersionNotice | null>;
+  };
   /** Reported by `GET /` and `GET /status`. */
   readonly nodeInfo: { readonly version: string; readonly hostname: string; readonly nodeId: string };
 }

@@ -4,3 +4,4 @@ export * from './admin-entities.service.js';
 export * from './admin-exception.filter.js';
 export * from './admin-http.error.js';
 export * from './create-admin-app.js';
+export * from './clustering.controller.js';

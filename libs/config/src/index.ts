@@ -14,3 +14,4 @@ export * from './store/open-config-store.js';
 export * from './env/environment.js';
 export * from './env/shutdown.js';
 export * from './snapshot/config-snapshot.js';
+export * from './env/common-settings.js';

@@ -1,4 +1,3 @@
-import { plainToInstance } from 'class-transformer';
 import { ValidateBy, validateSync } from 'class-validator';
 
 /** A `host:port` listen address. */
@@ -34,24 +33,35 @@ export const IsListenAddress = () =>
 
 /**
  * Reads an app's settings from the environment once: the class's property initialisers are the
- * defaults, its class-validator decorators the rules. An invalid value stops the app at start
+ * defaults (and give each variable its type), its class-validator decorators the rules. Every
+ * setting must be declared with an initialiser or `undefined` to be read. An invalid value stops the app at start
  * with every problem listed, rather than at the first request.
  */
 export function loadEnvironment<T extends object>(
   settings: new () => T,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): T {
-  const defaults = new settings() as Record<string, unknown>;
-  const given = Object.fromEntries(
-    Object.keys(defaults)
-      .filter((key) => env[key] !== undefined && env[key] !== '')
-      .map((key) => [key, env[key]]),
-  );
-  const instance = plainToInstance(settings, { ...defaults, ...given }, { enableImplicitConversion: true });
+  const instance = new settings() as Record<string, unknown>;
+  for (const key of Object.keys(instance)) {
+    const raw = env[key];
+    if (raw === undefined || raw === '') continue;
+    instance[key] = coerce(raw, instance[key]);
+  }
   const errors = validateSync(instance);
   if (errors.length > 0) {
     const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
     throw new Error(`Invalid environment: ${problems.join('; ')}`);
   }
-  return instance;
+  return instance as T;
+}
+
+/** A variable typed like its default: numbers parsed, `true`/`false` (or 1/0, yes/no, on/off) as booleans. */
+function coerce(raw: string, defaultValue: unknown): unknown {
+  if (typeof defaultValue === 'number') return /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
+  if (typeof defaultValue === 'boolean') {
+    const value = raw.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(value)) return true;
+    if (['false', '0', 'no', 'off'].includes(value)) return false;
+  }
+  return raw;
 }

@@ -25,7 +25,9 @@ export function canonicalJson(value: unknown): string {
 
 /** The snapshot of a config read: its entities plus the SHA-256 (hex, first 32) of their canonical JSON. */
 export function buildSnapshot(content: ConfigContent): ConfigSnapshot {
-  const { version, ...entities } = content;
+  // Only the entities are hashed (and kept): not the version, nor any hash the input carries.
+  const { version, services, routes, consumers, plugins } = content;
+  const entities = { services, routes, consumers, plugins };
   const hash = createHash('sha256').update(canonicalJson(entities)).digest('hex').slice(0, 32);
   return { version, hash, ...entities };
 }

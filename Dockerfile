@@ -1,0 +1,17 @@
+# One image for every Switchyard app; the container's command picks the app
+# (apps/admin, apps/config-sync, apps/proxy or apps/standalone).
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY apps apps
+COPY libs libs
+COPY tools tools
+COPY tests tests
+RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app /app
+USER node
+CMD ["node", "--enable-source-maps", "apps/standalone/dist/main.js"]

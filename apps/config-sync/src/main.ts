@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { createConfigBus } from '@switchyard/bus';
+import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
+import { closeOnSignal, loadEnvironment, openConfigStore, type ConfigSnapshot } from '@switchyard/config';
+import { ConfigSyncModule } from '@switchyard/sync';
+import { createLogger } from '@switchyard/telemetry';
+import { ConfigSyncEnvironment } from './config-sync.environment.js';
+
+const env = loadEnvironment(ConfigSyncEnvironment);
+if (!env.REDIS_URL) throw new Error('REDIS_URL is required: config-sync publishes snapshots to Redis for the proxies');
+const logger = createLogger({ name: 'config-sync', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
+const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+const bus = createConfigBus<ConfigSnapshot>({
+  redisUrl: env.REDIS_URL,
+  prefix: env.REDIS_PREFIX,
+  onError: (error, source) => logger.warn('config bus error', { source, error: error.message }),
+});
+const app = await NestFactory.createApplicationContext(
+  ConfigSyncModule.forRoot({
+    store,
+    publisher: bus.publisher,
+    plugins: PLUGIN_DEFINITIONS,
+    logger,
+    pollIntervalMs: env.SYNC_POLL_INTERVAL_MS,
+  }),
+  { logger: ['error', 'warn'] },
+);
+await app.init();
+logger.info('config-sync started');
+closeOnSignal(async () => {
+  await app.close();
+  await bus.close();
+  await store.close();
+});

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import cluster from 'node:cluster';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { NestFactory } from '@nestjs/core';
+import { createConfigBus } from '@switchyard/bus';
+import { createPluginRuntimes } from '@switchyard/catalog';
+import { closeOnSignal, loadEnvironment, parseListenAddress, type ConfigSnapshot } from '@switchyard/config';
+import { ProxyModule, ProxySettings } from '@switchyard/gateway';
+import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
+import { createLogger } from '@switchyard/telemetry';
+
+const env = loadEnvironment(ProxySettings);
+if (!env.REDIS_URL) throw new Error('REDIS_URL is required: the proxy receives its config from Redis');
+const logger = createLogger({ name: 'proxy', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
+
+if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
+  // The primary only supervises: each worker is a full proxy node on the shared listeners.
+  for (let index = 0; index < env.PROXY_WORKERS; index += 1) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (code === 0 || signal === 'SIGTERM') return;
+    logger.error('proxy worker died; starting another', { pid: worker.process.pid, code, signal });
+    cluster.fork();
+  });
+  closeOnSignal(async () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+    await new Promise<void>((resolve) => cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && resolve()));
+  });
+} else {
+  const bus = createConfigBus<ConfigSnapshot>({
+    redisUrl: env.REDIS_URL,
+    prefix: env.REDIS_PREFIX,
+    onError: (error, source) => logger.warn('config bus error', { source, error: error.message }),
+  });
+  const accessLogger = logger.child({ log: 'access' });
+  const app = await NestFactory.createApplicationContext(
+    ProxyModule.forRoot({
+      bus,
+      plugins: createPluginRuntimes(),
+      listen: parseListenAddress(env.PROXY_LISTEN),
+      statusListen: parseListenAddress(env.STATUS_LISTEN),
+      node: { id: randomUUID(), hostname: hostname(), version: SWITCHYARD_VERSION },
+      logger,
+      maxBodyBytes: env.PROXY_MAX_BODY_BYTES,
+      reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+      heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+      accessLog: env.ACCESS_LOG ? (entry) => accessLogger.info('request', { ...entry }) : undefined,
+    }),
+    { logger: ['error', 'warn'] },
+  );
+  await app.init();
+  closeOnSignal(async () => {
+    await app.close();
+    await bus.close();
+  });
+}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { NestFactory } from '@nestjs/core';
+import { createAdminApp } from '@switchyard/admin-api';
+import { createConfigBus } from '@switchyard/bus';
+import { PLUGIN_DEFINITIONS, createPluginRuntimes } from '@switchyard/catalog';
+import { closeOnSignal, loadEnvironment, openConfigStore, parseListenAddress, type ConfigSnapshot } from '@switchyard/config';
+import { ProxyModule } from '@switchyard/gateway';
+import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
+import { ConfigSyncModule } from '@switchyard/sync';
+import { createLogger } from '@switchyard/telemetry';
+import { StandaloneEnvironment } from './standalone.environment.js';
+
+// Admin, config-sync and proxy in one process: the same modules as the distributed apps, on the
+// embedded store and the in-process bus (unless DATABASE_URL / REDIS_URL say otherwise).
+const env = loadEnvironment(StandaloneEnvironment);
+const logger = createLogger({ name: 'switchyard', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
+const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+const bus = createConfigBus<ConfigSnapshot>({
+  redisUrl: env.REDIS_URL,
+  prefix: env.REDIS_PREFIX,
+  onError: (error, source) => logger.warn('config bus error', { source, error: error.message }),
+});
+const node = { id: randomUUID(), hostname: hostname(), version: SWITCHYARD_VERSION };
+
+const sync = await NestFactory.createApplicationContext(
+  ConfigSyncModule.forRoot({ store, publisher: bus.publisher, plugins: PLUGIN_DEFINITIONS, logger: logger.child({ component: 'config-sync' }) }),
+  { logger: ['error', 'warn'] },
+);
+await sync.init();
+
+const accessLogger = logger.child({ log: 'access' });
+const proxy = await NestFactory.createApplicationContext(
+  ProxyModule.forRoot({
+    bus,
+    plugins: createPluginRuntimes(),
+    listen: parseListenAddress(env.PROXY_LISTEN),
+    statusListen: parseListenAddress(env.STATUS_LISTEN),
+    node,
+    logger: logger.child({ component: 'proxy' }),
+    maxBodyBytes: env.PROXY_MAX_BODY_BYTES,
+    reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+    heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+    accessLog: env.ACCESS_LOG ? (entry) => accessLogger.info('request', { ...entry }) : undefined,
+  }),
+  { logger: ['error', 'warn'] },
+);
+await proxy.init();
+
+const admin = await createAdminApp({
+  store,
+  plugins: PLUGIN_DEFINITIONS,
+  cluster: { heartbeats: bus.heartbeats, published: () => bus.publisher.current() },
+  nodeInfo: { version: SWITCHYARD_VERSION, hostname: node.hostname, nodeId: node.id },
+});
+const adminAddress = parseListenAddress(env.ADMIN_LISTEN);
+await admin.listen(adminAddress.port, adminAddress.host);
+logger.info('switchyard standalone started', { admin: env.ADMIN_LISTEN, proxy: env.PROXY_LISTEN, status: env.STATUS_LISTEN });
+
+closeOnSignal(async () => {
+  await admin.close();
+  await proxy.close();
+  await sync.close();
+  await bus.close();
+  await store.close();
+});

@@ -1,0 +1,60 @@
+import { findSnapshotProblems, type ConfigSnapshot } from '@switchyard/config';
+import { compileConfig, type CompiledConfig, type PluginRuntimeRegistry } from './compiled-config.js';
+
+export interface ConfigSwapLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What `offer` did with a snapshot. */
+export type OfferOutcome = 'swapped' | 'not-newer' | 'refused';
+
+/**
+ * The config a proxy worker serves. Swapping is one reference assignment: a request reads
+ * `current` once when it starts and finishes on that config, whatever is swapped in meanwhile.
+ */
+export class ActiveConfig {
+  private config: CompiledConfig | null = null;
+  private readonly swapListeners: ((config: CompiledConfig) => void)[] = [];
+
+  constructor(
+    private readonly plugins: PluginRuntimeRegistry,
+    private readonly logger: ConfigSwapLogger,
+  ) {}
+
+  /** The config being served, or null before the first snapshot. */
+  get current(): CompiledConfig | null {
+    return this.config;
+  }
+
+  /** Called after each swap (heartbeat, metrics). */
+  onSwap(listener: (config: CompiledConfig) => void): void {
+    this.swapListeners.push(listener);
+  }
+
+  /**
+   * Swaps `snapshot` in if it is newer than the one served and valid (every plugin config by its
+   * schema, every route compiles, the hash matches). An invalid snapshot is refused and logged
+   * with the entity at fault; the served config stays.
+   */
+  offer(snapshot: ConfigSnapshot): OfferOutcome {
+    if (this.config && snapshot.version <= this.config.version) return 'not-newer';
+    const problems = findSnapshotProblems(snapshot, [...this.plugins.values()]);
+    let compiled: CompiledConfig;
+    try {
+      if (problems.length > 0) throw new Error(problems.map((p) => `${p.entity} ${p.id ?? ''}: ${p.message}`).join('; '));
+      compiled = compileConfig(snapshot, this.plugins);
+    } catch (error) {
+      this.logger.error('refused an invalid config snapshot; serving the previous one', {
+        version: snapshot.version,
+        served_version: this.config?.version ?? null,
+        reason: (error as Error).message,
+      });
+      return 'refused';
+    }
+    this.config = compiled;
+    this.logger.info('swapped in config snapshot', { version: compiled.version, hash: compiled.hash });
+    for (const listener of this.swapListeners) listener(compiled);
+    return 'swapped';
+  }
+}

@@ -1,0 +1,234 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InProcessConfigBus } from '@switchyard/bus';
+import {
+  ENTITY_DEFINITIONS,
+  buildEntity,
+  buildSnapshot,
+  type ConfigSnapshot,
+  type Plugin,
+  type Route,
+  type Service,
+} from '@switchyard/config';
+import { GatewayError, type GatewayPlugin, type PluginName, type RecordField } from '@switchyard/plugin-api';
+import { createLogger } from '@switchyard/telemetry';
+import { ProxyNode } from './proxy-node.js';
+import type { AccessLogEntry } from './proxy-request-handler.js';
+
+/** An upstream that echoes what it got, or misbehaves on request. */
+function startUpstream(): Promise<Server> {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (req.url?.startsWith('/slow')) return; // never answers
+      if (req.url?.startsWith('/stream')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        let sent = 0;
+        const timer = setInterval(() => {
+          res.write(`part${sent} `);
+          sent += 1;
+          if (sent === 3) {
+            clearInterval(timer);
+            res.end();
+          }
+        }, 5);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes', 'set-cookie': 'a=b' });
+      res.end(JSON.stringify({ path: req.url, method: req.method, body: Buffer.concat(chunks).toString(), auth: req.headers['x-auth'] ?? null }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const schema: RecordField = { type: 'record', description: 'test', fields: { tag: { type: 'string', description: 'tag' } } };
+
+/** A plugin that tags requests and responses, to see the chain run in order. */
+function taggingPlugin(name: string, priority: number, mode: 'buffered' | 'stream' | 'passthrough'): GatewayPlugin {
+  return {
+    name: name as PluginName,
+    priority,
+    schema,
+    createHandler: (config) => ({
+      access(ctx) {
+        if (ctx.request.headers['x-refuse']) throw new GatewayError(418, `refused by ${String(config['tag'])}`);
+        ctx.upstream.headers['x-auth'] = `${ctx.upstream.headers['x-auth'] ?? ''}${String(config['tag'])}`;
+        ctx.responseMode = mode;
+      },
+      bufferedResponse(_ctx, response) {
+        response.body = Buffer.from(JSON.stringify({ wrapped: JSON.parse(response.body.toString()), by: config['tag'] }));
+        response.headers['content-type'] = 'application/json';
+      },
+      streamStart(_ctx, head) {
+        head.headers['x-streamed'] = 'yes';
+        return {
+          transform: (chunk) => chunk.toString().toUpperCase(),
+          end: () => 'END',
+          fail: (error) => `FAILED:${error.message}`,
+        };
+      },
+      log(ctx) {
+        ctx.log['test'] = { tag: config['tag'] };
+      },
+    }),
+  };
+}
+
+describe('ProxyNode', () => {
+  let upstream: Server;
+  let bus: InProcessConfigBus<ConfigSnapshot>;
+  let node: ProxyNode;
+  let proxyUrl: string;
+  let version = 0;
+  const accessLog: AccessLogEntry[] = [];
+  const plugins = new Map<PluginName, GatewayPlugin>([
+    ['ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered')],
+  ]);
+
+  const service = (overrides: Record<string, unknown> = {}) =>
+    buildEntity(ENTITY_DEFINITIONS.services, {
+      name: `svc-${randomUUID().slice(0, 8)}`,
+      host: '127.0.0.1',
+      port: (upstream.address() as AddressInfo).port,
+      ...overrides,
+    }, { kind: 'create' }) as Service;
+  const route = (serviceId: string | null, paths: string[], overrides: Record<string, unknown> = {}) =>
+    buildEntity(ENTITY_DEFINITIONS.routes, { paths, service: serviceId ? { id: serviceId } : null, ...overrides }, { kind: 'create' }) as Route;
+  const plugin = (input: Record<string, unknown>) =>
+    buildEntity(ENTITY_DEFINITIONS.plugins, { name: 'ai-proxy', ...input }, { kind: 'create' }) as Plugin;
+
+  async function publish(entities: { services?: Service[]; routes?: Route[]; plugins?: Plugin[] }): Promise<void> {
+    version += 1;
+    await bus.publisher.publish(
+      buildSnapshot({ version, services: entities.services ?? [], routes: entities.routes ?? [], consumers: [], plugins: entities.plugins ?? [] }),
+    );
+    await expect.poll(() => node.active.current?.version, { timeout: 2000, interval: 5 }).toBe(version);
+  }
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    bus = new InProcessConfigBus<ConfigSnapshot>();
+    node = new ProxyNode({
+      bus,
+      plugins,
+      listen: { host: '127.0.0.1', port: 0 },
+      statusListen: { host: '127.0.0.1', port: 0 },
+      node: { id: 'node-1', hostname: 'test', version: 'test' },
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      maxBodyBytes: 1024,
+      accessLog: (entry) => accessLog.push(entry),
+    });
+    await node.start();
+    proxyUrl = `http://127.0.0.1:${node.proxyAddress.port}`;
+  });
+
+  afterAll(async () => {
+    await node.stop();
+    await bus.close();
+    await new Promise((resolve) => upstream.close(resolve));
+  });
+
+  afterEach(() => {
+    accessLog.length = 0;
+  });
+
+  it('answers 503 before its first config, then Kong\'s 404 when no route matches', async () => {
+    expect((await fetch(`${proxyUrl}/anything`)).status).toBe(503);
+    await publish({});
+    const response = await fetch(`${proxyUrl}/anything`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ message: 'no Route matched with those values' });
+  });
+
+  it('proxies a route to its service, stripping the matched path and keeping the query', async () => {
+    const svc = service({ path: '/base' });
+    await publish({ services: [svc], routes: [route(svc.id, ['/echo'])] });
+    const response = await fetch(`${proxyUrl}/echo/more?x=1`, { method: 'POST', body: 'hello' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-upstream')).toBe('yes');
+    expect(await response.json()).toEqual({ path: '/base/more?x=1', method: 'POST', body: 'hello', auth: null });
+  });
+
+  it('swaps in a newer snapshot and ignores an older one', async () => {
+    const svc = service();
+    await publish({ services: [svc], routes: [route(svc.id, ['/new'])] });
+    expect((await fetch(`${proxyUrl}/new`)).status).toBe(200);
+    expect(node.active.offer(buildSnapshot({ version: 1, services: [], routes: [], consumers: [], plugins: [] }))).toBe('not-newer');
+    expect((await fetch(`${proxyUrl}/new`)).status).toBe(200);
+  });
+
+  it('refuses an invalid snapshot and keeps serving the previous one', async () => {
+    const svc = service();
+    await publish({ services: [svc], routes: [route(svc.id, ['/kept'])] });
+    const bad = buildSnapshot({ version: version + 1, services: [svc], routes: [route(svc.id, ['/gone'])], consumers: [], plugins: [] });
+    expect(node.active.offer({ ...bad, hash: 'tampered' })).toBe('refused');
+    expect((await fetch(`${proxyUrl}/kept`)).status).toBe(200);
+    expect(node.active.current?.version).toBe(version);
+  });
+
+  it('runs the route plugin over the global one of the same name, and rewrites a buffered response', async () => {
+    const svc = service();
+    const rt = route(svc.id, ['/plugged']);
+    await publish({
+      services: [svc],
+      routes: [rt],
+      plugins: [plugin({ config: { tag: 'global' } }), plugin({ route: { id: rt.id }, config: { tag: 'route' } })],
+    });
+    const response = await fetch(`${proxyUrl}/plugged`);
+    const body = await response.json();
+    expect(body).toMatchObject({ by: 'route', wrapped: { auth: 'route' } });
+    expect(response.headers.get('content-length')).toBe(String(JSON.stringify(body).length));
+    await expect.poll(() => accessLog.at(-1)?.log).toEqual({ test: { tag: 'route' } });
+  });
+
+  it('answers a GatewayError from a plugin with its status and message', async () => {
+    const svc = service();
+    const rt = route(svc.id, ['/refusing']);
+    await publish({ services: [svc], routes: [rt], plugins: [plugin({ route: { id: rt.id }, config: { tag: 'guard' } })] });
+    const response = await fetch(`${proxyUrl}/refusing`, { headers: { 'x-refuse': '1' } });
+    expect(response.status).toBe(418);
+    expect(await response.json()).toEqual({ error: { message: 'refused by guard' } });
+  });
+
+  it('streams through the transformer chunk by chunk and ends with its last bytes', async () => {
+    plugins.set('ai-proxy', taggingPlugin('ai-proxy', 770, 'stream'));
+    const svc = service();
+    const rt = route(svc.id, ['/stream'], { strip_path: false });
+    await publish({ services: [svc], routes: [rt], plugins: [plugin({ route: { id: rt.id }, config: { tag: 's' } })] });
+    const response = await fetch(`${proxyUrl}/stream`);
+    expect(response.headers.get('x-streamed')).toBe('yes');
+    expect(await response.text()).toBe('PART0 PART1 PART2 END');
+    plugins.set('ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered'));
+  });
+
+  it('answers 502 naming the upstream when it cannot be reached', async () => {
+    const svc = service({ name: 'nowhere', port: 1 });
+    await publish({ services: [svc], routes: [route(svc.id, ['/down'])] });
+    const response = await fetch(`${proxyUrl}/down`);
+    expect(response.status).toBe(502);
+    expect((await response.json()).error.message).toMatch(/^could not reach the nowhere upstream \(127\.0\.0\.1:1\): ECONNREFUSED/);
+  });
+
+  it('answers 504 naming the upstream when it does not answer within read_timeout', async () => {
+    const svc = service({ name: 'sleepy', read_timeout: 200 });
+    await publish({ services: [svc], routes: [route(svc.id, ['/slow'], { strip_path: false })] });
+    const response = await fetch(`${proxyUrl}/slow`);
+    expect(response.status).toBe(504);
+    expect(await response.json()).toEqual({ error: { message: `the sleepy upstream (127.0.0.1:${svc.port}) timed out` } });
+  });
+
+  it('answers 413 to a body over its limit', async () => {
+    const svc = service();
+    await publish({ services: [svc], routes: [route(svc.id, ['/big'])] });
+    const response = await fetch(`${proxyUrl}/big`, { method: 'POST', body: 'x'.repeat(2048) });
+    expect(response.status).toBe(413);
+  });
+
+  it('shows the served config on GET /status', async () => {
+    const status = await (await fetch(`http://127.0.0.1:${node.statusAddress.port}/status`)).json();
+    expect(status).toMatchObject({ configuration_version: version, configuration_hash: node.active.current?.hash });
+  });
+});

@@ -1,0 +1,276 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import {
+  GatewayError,
+  type BufferedResponse,
+  type ClientRequest,
+  type PluginHandler,
+  type RequestContext,
+  type ResponseHead,
+  type StreamTransformer,
+} from '@switchyard/plugin-api';
+import { forwardableRequestHeaders, forwardableResponseHeaders, readBody, sendJson } from './http-messages.js';
+import type { ActiveConfig } from './active-config.js';
+import type { CompiledConfig } from './compiled-config.js';
+import type { UpstreamClient, UpstreamResponse, UpstreamTimeouts } from './upstream-client.js';
+
+/** One finished request, as the access log records it. */
+export interface AccessLogEntry {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly routeId: string | null;
+  readonly serviceId: string | null;
+  /** Total time in milliseconds; `upstream` is the upstream's share, `ttfb` the first byte to the client. */
+  readonly latency: { readonly total: number; readonly upstream: number | null; readonly ttfb: number | null };
+  /** The plugins' analytics (`ai.proxy`, ...). */
+  readonly log: Readonly<Record<string, unknown>>;
+  /** Whether the client went away before the response was complete. */
+  readonly aborted: boolean;
+}
+
+export interface ProxyRequestHandlerOptions {
+  readonly config: ActiveConfig;
+  readonly upstream: UpstreamClient;
+  /** The largest request body the proxy reads, in bytes; plugins may set lower limits. */
+  readonly maxBodyBytes: number;
+  /** Receives one entry per request after its response; must not block. */
+  readonly accessLog?: (entry: AccessLogEntry) => void;
+  /** Receives unexpected errors (not `GatewayError`s). */
+  readonly onError: (error: Error) => void;
+}
+
+const NO_ROUTE = { message: 'no Route matched with those values' };
+const NO_SERVICE = { message: 'no Service found with those values' };
+const NO_CONFIG = { message: 'this proxy has not received its configuration yet; retry in a moment' };
+const UNEXPECTED = { message: 'An unexpected error occurred' };
+const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connect: 60_000, read: 60_000, write: 60_000 };
+
+/** The client's request, its query string parsed only when a plugin asks. */
+class IncomingClientRequest implements ClientRequest {
+  private parsedQuery: URLSearchParams | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    private readonly rawQuery: string,
+    readonly headers: IncomingMessage['headers'],
+    readonly body: Buffer,
+  ) {}
+
+  get query(): URLSearchParams {
+    return (this.parsedQuery ??= new URLSearchParams(this.rawQuery));
+  }
+}
+
+/**
+ * The proxy's request path, as a plain function for `node:http`: route match on the config in
+ * force when the request arrived, the route's plugin chain, the upstream call, and the
+ * response handled as the plugins chose (passed through, buffered and rewritten, or streamed
+ * through transformers and flushed chunk by chunk).
+ */
+export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
+  const { config: active, upstream, maxBodyBytes, accessLog, onError } = options;
+
+  return function handleProxyRequest(req: IncomingMessage, res: ServerResponse): void {
+    const startedAt = performance.now();
+    // Read once: this request finishes on this config, whatever is swapped in meanwhile.
+    const config = active.current;
+    if (config === null) return sendJson(res, 503, NO_CONFIG, { 'retry-after': '1' });
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const match = config.router.match({ method: req.method ?? 'GET', host: req.headers.host, path, headers: req.headers });
+    if (match === undefined) return sendJson(res, 404, NO_ROUTE);
+    void proxy(config, match, req, res, path, queryAt === -1 ? '' : url.slice(queryAt + 1), startedAt);
+  };
+
+  async function proxy(
+    config: CompiledConfig,
+    match: NonNullable<ReturnType<CompiledConfig['router']['match']>>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    rawQuery: string,
+    startedAt: number,
+  ): Promise<void> {
+    const abort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const { route, service } = match;
+    const chain = config.chainFor(route.id);
+    let ctx: RequestContext | undefined;
+    try {
+      const body = await readBody(req, maxBodyBytes);
+      const method = req.method ?? 'GET';
+      ctx = {
+        request: new IncomingClientRequest(method, path, rawQuery, req.headers, body),
+        route: { id: route.id, name: route.name },
+        service: service && { id: service.id, name: service.name },
+        uriCaptures: match.uriCaptures,
+        upstream: {
+          url: service ? serviceUrl(service, match.upstreamPath, rawQuery) : (null as unknown as URL),
+          method,
+          headers: forwardableRequestHeaders(req.headers),
+          body,
+          label: service ? (service.name ?? service.host) : 'route',
+        },
+        responseMode: 'passthrough',
+        signal: abort.signal,
+        timings: { startedAt },
+        log: {},
+      };
+      const context = ctx;
+      res.once('close', () => finish(context, chain, res, req, route.id, service?.id ?? null));
+
+      for (const handler of chain) if (handler.access) await handler.access(context);
+      if (!context.upstream.url) return sendJson(res, 503, NO_SERVICE);
+
+      context.timings.upstreamStart = performance.now();
+      const timeouts = service
+        ? { connect: service.connect_timeout, read: service.read_timeout, write: service.write_timeout }
+        : DEFAULT_TIMEOUTS;
+      const response = await upstream.send(context.upstream, timeouts, abort.signal);
+      context.timings.upstreamHead = performance.now();
+      context.status = response.status;
+
+      if (context.responseMode === 'buffered') await sendBuffered(context, chain, response, res);
+      else if (context.responseMode === 'stream') await sendStreamed(context, chain, response, res);
+      else await sendPassthrough(context, response, res);
+    } catch (error) {
+      answerError(error as Error, res, ctx);
+    }
+  }
+
+  function answerError(error: Error, res: ServerResponse, ctx: RequestContext | undefined): void {
+    if (ctx?.signal.aborted) return;
+    if (res.headersSent) {
+      res.destroy(error);
+      return;
+    }
+    if (error instanceof GatewayError) {
+      if (ctx) ctx.status = error.status;
+      return sendJson(res, error.status, error.toBody(), error.headers);
+    }
+    onError(error);
+    if (ctx) ctx.status = 500;
+    sendJson(res, 500, UNEXPECTED);
+  }
+
+  function finish(
+    ctx: RequestContext,
+    chain: readonly PluginHandler[],
+    res: ServerResponse,
+    req: IncomingMessage,
+    routeId: string,
+    serviceId: string | null,
+  ): void {
+    ctx.timings.end = performance.now();
+    // The log phase runs after the response is out, never in its way.
+    setImmediate(() => {
+      for (const handler of chain) {
+        try {
+          handler.log?.(ctx);
+        } catch (error) {
+          onError(error as Error);
+        }
+      }
+      const { startedAt, upstreamStart, upstreamHead, firstByte, end } = ctx.timings;
+      accessLog?.({
+        method: req.method ?? 'GET',
+        path: ctx.request.path,
+        status: ctx.status ?? res.statusCode,
+        routeId,
+        serviceId,
+        latency: {
+          total: round(end! - startedAt),
+          upstream: upstreamStart !== undefined && upstreamHead !== undefined ? round(upstreamHead - upstreamStart) : null,
+          ttfb: firstByte !== undefined ? round(firstByte - startedAt) : null,
+        },
+        log: ctx.log,
+        aborted: !res.writableFinished,
+      });
+    });
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function serviceUrl(service: { protocol: string; host: string; port: number }, upstreamPath: string, rawQuery: string): URL {
+  const scheme = service.protocol === 'https' || service.protocol === 'grpcs' ? 'https' : 'http';
+  return new URL(`${scheme}://${service.host}:${service.port}${upstreamPath}${rawQuery ? `?${rawQuery}` : ''}`);
+}
+
+async function sendPassthrough(ctx: RequestContext, response: UpstreamResponse, res: ServerResponse): Promise<void> {
+  res.writeHead(response.status, forwardableResponseHeaders(response.headers, true));
+  ctx.timings.firstByte = performance.now();
+  await pipeline(response.body, res);
+}
+
+async function sendBuffered(
+  ctx: RequestContext,
+  chain: readonly PluginHandler[],
+  response: UpstreamResponse,
+  res: ServerResponse,
+): Promise<void> {
+  const buffered: BufferedResponse = {
+    status: response.status,
+    headers: forwardableResponseHeaders(response.headers, false),
+    body: Buffer.from(await response.body.arrayBuffer()),
+  };
+  for (const handler of chain) if (handler.bufferedResponse) await handler.bufferedResponse(ctx, buffered);
+  ctx.status = buffered.status;
+  buffered.headers['content-length'] = String(buffered.body.length);
+  res.writeHead(buffered.status, buffered.headers);
+  ctx.timings.firstByte = performance.now();
+  res.end(buffered.body);
+}
+
+async function sendStreamed(
+  ctx: RequestContext,
+  chain: readonly PluginHandler[],
+  response: UpstreamResponse,
+  res: ServerResponse,
+): Promise<void> {
+  const head: ResponseHead = { status: response.status, headers: forwardableResponseHeaders(response.headers, false) };
+  const transformers: StreamTransformer[] = [];
+  for (const handler of chain) {
+    const transformer = handler.streamStart?.(ctx, head);
+    if (transformer) transformers.push(transformer);
+  }
+  ctx.status = head.status;
+  res.writeHead(head.status, head.headers);
+  // Each piece is written as soon as it is produced: node sends it at once (no Nagle on the socket).
+  const write = (piece: Buffer | string) => {
+    if (piece.length === 0) return;
+    ctx.timings.firstByte ??= performance.now();
+    res.write(piece);
+  };
+  try {
+    for await (const chunk of response.body) {
+      write(throughAll(transformers, 0, chunk as Buffer));
+      if (ctx.signal.aborted) return;
+    }
+    for (let index = 0; index < transformers.length; index += 1) {
+      write(throughAll(transformers, index + 1, transformers[index]!.end()));
+    }
+  } catch (error) {
+    if (ctx.signal.aborted) return;
+    for (let index = 0; index < transformers.length; index += 1) {
+      write(throughAll(transformers, index + 1, transformers[index]!.fail(error as Error)));
+    }
+  }
+  res.end();
+}
+
+/** Passes a piece through the transformers from `from` on, each one's output the next one's input. */
+function throughAll(transformers: readonly StreamTransformer[], from: number, piece: Buffer | string): Buffer | string {
+  let current = piece;
+  for (let index = from; index < transformers.length && current.length > 0; index += 1) {
+    current = transformers[index]!.transform(typeof current === 'string' ? Buffer.from(current) : current);
+  }
+  return current;
+}

@@ -1,0 +1,76 @@
+import { Agent, errors, type Dispatcher } from 'undici';
+import { GatewayError, type UpstreamRequest } from '@switchyard/plugin-api';
+
+/** The service's timeouts (Kong's `connect_timeout`, `read_timeout`, `write_timeout`), in milliseconds. */
+export interface UpstreamTimeouts {
+  readonly connect: number;
+  readonly read: number;
+  readonly write: number;
+}
+
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Dispatcher.ResponseData['body'];
+}
+
+/**
+ * Calls upstreams over keep-alive connection pools, one pool per origin (undici's Agent keeps
+ * them). Connect timeouts are a pool setting, so there is one agent per distinct connect
+ * timeout (services rarely differ). Failures become the client's answer: 502 when the upstream
+ * cannot be reached, 504 when it does not answer in time, each naming the upstream.
+ */
+export class UpstreamClient {
+  private readonly agents = new Map<number, Agent>();
+
+  async send(request: UpstreamRequest, timeouts: UpstreamTimeouts, signal: AbortSignal): Promise<UpstreamResponse> {
+    try {
+      const response = await this.agentFor(timeouts.connect).request({
+        origin: request.url.origin,
+        path: `${request.url.pathname}${request.url.search}`,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: request.body,
+        signal,
+        // read_timeout: the wait for the response head, and then between two body chunks.
+        headersTimeout: timeouts.read,
+        bodyTimeout: timeouts.read,
+      });
+      return { status: response.statusCode, headers: response.headers as Record<string, string | string[]>, body: response.body };
+    } catch (error) {
+      throw upstreamFailure(error as Error, request);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
+    this.agents.clear();
+  }
+
+  private agentFor(connectTimeout: number): Agent {
+    let agent = this.agents.get(connectTimeout);
+    if (!agent) {
+      agent = new Agent({ connect: { timeout: connectTimeout }, keepAliveTimeout: 60_000, connections: 256 });
+      this.agents.set(connectTimeout, agent);
+    }
+    return agent;
+  }
+}
+
+/** Whether an upstream error means "took too long" (504) rather than "could not talk" (502). */
+export function isTimeout(error: Error): boolean {
+  return (
+    error instanceof errors.HeadersTimeoutError ||
+    error instanceof errors.BodyTimeoutError ||
+    error instanceof errors.ConnectTimeoutError
+  );
+}
+
+/** The client's answer to an upstream that failed before its response head. */
+export function upstreamFailure(error: Error, request: UpstreamRequest): Error {
+  if (error.name === 'AbortError' || error instanceof errors.RequestAbortedError) return error;
+  const where = `${request.url.host}`;
+  if (isTimeout(error)) return new GatewayError(504, `the ${request.label} upstream (${where}) timed out`);
+  const reason = (error as { code?: string }).code ?? error.message;
+  return new GatewayError(502, `could not reach the ${request.label} upstream (${where}): ${reason}`);
+}
