@@ -209,7 +209,7 @@ describe('ProxyNode', () => {
     await publish({ services: [svc], routes: [route(svc.id, ['/down'])] });
     const response = await fetch(`${proxyUrl}/down`);
     expect(response.status).toBe(502);
-    expect((await response.json()).error.message).toMatch(/^could not reach the nowhere upstream \(127\.0\.0\.1:1\): ECONNREFUSED/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^could not reach the nowhere upstream \(127\.0\.0\.1:1\): ECONNREFUSED/);
   });
 
   it('answers 504 naming the upstream when it does not answer within read_timeout', async () => {
