@@ -151,6 +151,23 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
       });
     });
 
+    it('decodes a multipart/form-data body as Kong does', async () => {
+      const form = new FormData();
+      form.append('name', 'multipart-route');
+      form.append('paths[]', '/multi');
+      form.append('paths[]', '/part');
+      form.append('methods', 'POST');
+      form.append('strip_path', 'false');
+      const response = await fetch(`${admin().client.baseUrl}/services/ai-proxy/routes`, { method: 'POST', body: form });
+      expect(response.status).toBe(201);
+      expect(await response.json()).toMatchObject({
+        name: 'multipart-route',
+        paths: ['/multi', '/part'],
+        methods: ['POST'],
+        strip_path: false,
+      });
+    });
+
     describe('reads, updates and deletes', () => {
       it('reads an entity by id or by name, and 404s an unknown one', async () => {
         const { client } = admin();

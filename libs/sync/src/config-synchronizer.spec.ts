@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InProcessConfigBus, type PublishOutcome, type SnapshotPublisher } from '@switchyard/bus';
+import { ENTITY_DEFINITIONS, buildEntity, openConfigStore, type ConfigSnapshot, type ConfigStore, type Plugin } from '@switchyard/config';
+import type { PluginDefinition } from '@switchyard/plugin-api';
+import { ConfigSynchronizer, type SyncLogger } from './config-synchronizer.js';
+
+const testPlugin: PluginDefinition = {
+  name: 'ai-proxy',
+  priority: 770,
+  schema: {
+    type: 'record',
+    description: 'test',
+    fields: { route_type: { type: 'string', description: 'type', required: true, one_of: ['llm/v1/chat'] } },
+  },
+};
+
+function recordingLogger(): SyncLogger & { errors: string[] } {
+  const errors: string[] = [];
+  return { errors, info: () => undefined, error: (message, fields) => errors.push(`${message} ${JSON.stringify(fields)}`) };
+}
+
+describe('ConfigSynchronizer', () => {
+  let store: ConfigStore;
+  let bus: InProcessConfigBus<ConfigSnapshot>;
+  let logger: ReturnType<typeof recordingLogger>;
+  let synchronizer: ConfigSynchronizer;
+
+  const addService = (name: string) =>
+    store.insert('services', buildEntity(ENTITY_DEFINITIONS.services, { name, host: 'example.com' }, { kind: 'create' }));
+  const published = async () => (await bus.createSubscriber().load())?.services.map((service) => service.name);
+
+  beforeEach(async () => {
+    store = await openConfigStore({ dataDir: 'memory://' });
+    bus = new InProcessConfigBus<ConfigSnapshot>();
+    logger = recordingLogger();
+  });
+
+  afterEach(async () => {
+    await synchronizer.stop();
+    await bus.close();
+    await store.close();
+  });
+
+  const start = async (publisher: SnapshotPublisher<ConfigSnapshot> = bus.publisher) => {
+    synchronizer = new ConfigSynchronizer({ store, publisher, plugins: [testPlugin], logger, pollIntervalMs: 50, retryDelayMs: 20 });
+    await synchronizer.start();
+  };
+
+  it('publishes the current config at start, then every committed write', async () => {
+    await addService('first');
+    await start();
+    expect(await published()).toEqual(['first']);
+    await addService('second');
+    await expect.poll(async () => (await published())?.sort(), { timeout: 2000 }).toEqual(['first', 'second']);
+    expect(synchronizer.status.publishedVersion).toBe(await store.currentVersion());
+  });
+
+  it('coalesces a burst of writes into passes that end on the latest version', async () => {
+    await start();
+    await Promise.all(Array.from({ length: 20 }, (_, index) => addService(`burst-${index}`)));
+    await expect.poll(async () => (await bus.publisher.current())?.version, { timeout: 2000 }).toBe(await store.currentVersion());
+    expect(await published()).toHaveLength(20);
+  });
+
+  it('never publishes a snapshot whose plugin config fails its schema, and says which entity', async () => {
+    await addService('good');
+    await start();
+    const before = await bus.publisher.current();
+    const bad = buildEntity(ENTITY_DEFINITIONS.plugins, { name: 'ai-proxy', config: { route_type: 'nonsense' } }, { kind: 'create' }) as Plugin;
+    await store.insert('plugins', bad);
+    await expect.poll(() => synchronizer.status.refused?.version, { timeout: 2000 }).toBe(await store.currentVersion());
+    expect(await bus.publisher.current()).toEqual(before);
+    expect(logger.errors.join('\n')).toContain(`plugins ${bad.id}`);
+  });
+
+  it('publishes again when the bus lost its snapshot', async () => {
+    let lost = false;
+    const publisher: SnapshotPublisher<ConfigSnapshot> = {
+      publish: (snapshot) => bus.publisher.publish(snapshot),
+      current: async () => (lost ? null : bus.publisher.current()),
+    };
+    await addService('kept');
+    await start(publisher);
+    const publishes: PublishOutcome[] = [];
+    const original = bus.publisher.publish.bind(bus.publisher);
+    publisher.publish = async (snapshot) => {
+      const outcome = await original(snapshot);
+      publishes.push(outcome);
+      return outcome;
+    };
+    lost = true;
+    await expect.poll(() => publishes.length, { timeout: 2000 }).toBeGreaterThan(0);
+  });
+});
