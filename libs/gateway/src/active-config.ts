@@ -1,4 +1,4 @@
-import { findSnapshotProblems, type ConfigSnapshot } from '@switchyard/config';
+import { findContentProblems, type ConfigSnapshot } from '@switchyard/config';
 import { compileConfig, type CompiledConfig, type PluginRuntimeRegistry } from './compiled-config.js';
 
 export interface ConfigSwapLogger {
@@ -39,10 +39,11 @@ export class ActiveConfig {
    */
   offer(snapshot: ConfigSnapshot): OfferOutcome {
     if (this.config && snapshot.version <= this.config.version) return 'not-newer';
-    const problems = findSnapshotProblems(snapshot, [...this.plugins.values()]);
+    const problems = findContentProblems(snapshot, [...this.plugins.values()]);
     let compiled: CompiledConfig;
     try {
       if (problems.length > 0) throw new Error(problems.map((p) => `${p.entity} ${p.id ?? ''}: ${p.message}`).join('; '));
+      // Compiling is the last check: a route the router cannot compile refuses the snapshot.
       compiled = compileConfig(snapshot, this.plugins);
     } catch (error) {
       this.logger.error('refused an invalid config snapshot; serving the previous one', {

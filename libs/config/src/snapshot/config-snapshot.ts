@@ -45,6 +45,21 @@ export interface SnapshotProblem {
  * the router cannot compile. Empty when the snapshot is good.
  */
 export function findSnapshotProblems(snapshot: ConfigSnapshot, plugins: readonly PluginDefinition[]): SnapshotProblem[] {
+  const problems = findContentProblems(snapshot, plugins);
+  if (problems.length > 0) return problems;
+  try {
+    compileRouter(snapshot.routes, snapshot.services);
+  } catch (error) {
+    problems.push({ entity: 'routes', id: (error as { routeId?: string }).routeId ?? null, message: (error as Error).message });
+  }
+  return problems;
+}
+
+/**
+ * `findSnapshotProblems` short of compiling the router: for a proxy, which compiles the router
+ * anyway to serve the snapshot and treats a failure there as a problem too.
+ */
+export function findContentProblems(snapshot: ConfigSnapshot, plugins: readonly PluginDefinition[]): SnapshotProblem[] {
   const problems: SnapshotProblem[] = [];
   const fail = (entity: SnapshotProblem['entity'], id: string | null, message: string) =>
     problems.push({ entity, id, message });
@@ -64,11 +79,6 @@ export function findSnapshotProblems(snapshot: ConfigSnapshot, plugins: readonly
     }
     const result = validatePluginConfig(definition.schema, plugin.config);
     if (!result.ok) fail('plugins', plugin.id, `invalid config: ${JSON.stringify(result.errors)}`);
-  }
-  try {
-    compileRouter(snapshot.routes, snapshot.services);
-  } catch (error) {
-    fail('routes', (error as { routeId?: string }).routeId ?? null, (error as Error).message);
   }
   return problems;
 }
