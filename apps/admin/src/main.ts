@@ -6,12 +6,20 @@ import { createConfigBus } from '@switchyard/bus';
 import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
 import { closeOnSignal, loadEnvironment, openConfigStore, parseListenAddress } from '@switchyard/config';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
+import { createLogger } from '@switchyard/telemetry';
 import { AdminEnvironment } from './admin.environment.js';
 
 const env = loadEnvironment(AdminEnvironment);
+const logger = createLogger({ name: 'admin', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
 const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
 // The admin reads the bus only for `GET /clustering/data-planes`; it never publishes.
-const bus = env.REDIS_URL ? createConfigBus({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX }) : null;
+const bus = env.REDIS_URL
+  ? createConfigBus({
+      redisUrl: env.REDIS_URL,
+      prefix: env.REDIS_PREFIX,
+      onError: (error, source) => logger.warn('config bus error', { source, error: error.message }),
+    })
+  : null;
 const app = await createAdminApp({
   store,
   plugins: PLUGIN_DEFINITIONS,
@@ -20,7 +28,7 @@ const app = await createAdminApp({
 });
 const { host, port } = parseListenAddress(env.ADMIN_LISTEN);
 await app.listen(port, host);
-console.log(`switchyard admin listening on http://${host}:${port}`);
+logger.info('admin listening', { admin: `http://${host}:${port}` });
 closeOnSignal(async () => {
   await app.close();
   await bus?.close();

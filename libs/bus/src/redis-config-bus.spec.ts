@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { FlakyTcpProxy } from '@switchyard/testing';
 import { RedisConfigBus, redisBusKeys, type BusErrorSource, type RedisConfigBusOptions } from './index.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -21,77 +21,6 @@ const snapshot = (version: number): TestSnapshot => ({
 
 const admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
 afterAll(() => admin.quit());
-
-/**
- * A TCP hop between the bus and Redis that a test can break without touching the shared Redis
- * server (other runs use it): `pause()` holds every byte as a hung server would, `cut()` drops
- * every connection and refuses new ones as a dead server would.
- */
-class FlakyTcpProxy {
-  private readonly sockets = new Set<Socket>();
-  private held: { to: Socket; chunk: Buffer }[] = [];
-  private paused = false;
-  private refusing = false;
-
-  private constructor(private readonly server: Server) {}
-
-  static async start(target: URL): Promise<FlakyTcpProxy> {
-    const server = createServer();
-    const proxy = new FlakyTcpProxy(server);
-    server.on('connection', (client) => proxy.accept(client, target));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return proxy;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    this.paused = false;
-    const held = this.held;
-    this.held = [];
-    for (const { to, chunk } of held) to.write(chunk);
-  }
-
-  cut(): void {
-    this.refusing = true;
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  restore(): void {
-    this.refusing = false;
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  private accept(client: Socket, target: URL): void {
-    if (this.refusing) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(Number(target.port || 6379), target.hostname);
-    for (const [from, to] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      this.sockets.add(from);
-      from.on('data', (chunk: Buffer) => (this.paused ? this.held.push({ to, chunk }) : to.write(chunk)));
-      from.on('error', () => undefined);
-      from.on('close', () => {
-        this.sockets.delete(from);
-        to.destroy();
-      });
-    }
-  }
-}
 
 interface ReportedError {
   error: Error;

@@ -98,10 +98,9 @@ export class ConfigSynchronizer {
       if (version === this.state.refused?.version) return;
       // The bus is asked too, not only our memory: a Redis that restarted empty gets the snapshot again.
       const published = await publisher.current();
-      if (published?.version === version) {
-        this.state = { publishedVersion: published.version, publishedHash: published.hash, refused: null };
-        return;
-      }
+      // Skip only what this synchronizer itself published and the bus still holds: the same
+      // version with other content (planted, or another builder) is rebuilt and reported.
+      if (published?.version === version && published.hash === this.state.publishedHash) return;
       snapshot = buildSnapshot(await store.readConfig());
     } catch (error) {
       logger.error('cannot read the config store or the bus; will retry', { error: (error as Error).message });
@@ -118,7 +117,20 @@ export class ConfigSynchronizer {
 
     try {
       const outcome = await publisher.publish(snapshot);
-      this.state = { publishedVersion: outcome.current.version, publishedHash: outcome.current.hash, refused: null };
+      if (outcome.status === 'stale' || outcome.status === 'conflict') {
+        // The bus holds a newer snapshot (or this version with other content) than the store can
+        // produce: a restored database, or another cluster on the same REDIS_PREFIX. Proxies keep
+        // what they have; an operator has to decide, so say it loudly, once per version.
+        const problem =
+          `the bus holds version ${outcome.current.version} (hash ${outcome.current.hash}), ` +
+          `${outcome.status === 'stale' ? 'newer than' : 'different from'} the store's version ${snapshot.version}: ` +
+          'was the database restored, or does another cluster use this REDIS_PREFIX? ' +
+          'Use a distinct REDIS_PREFIX, or delete the snapshot key to let this store publish again';
+        this.state = { ...this.state, refused: { version: snapshot.version, problems: [problem] } };
+        logger.error('cannot publish the config snapshot', { version: snapshot.version, problem });
+        return;
+      }
+      this.state = { publishedVersion: snapshot.version, publishedHash: snapshot.hash, refused: null };
       if (outcome.status === 'published') {
         logger.info('published config snapshot', { version: snapshot.version, hash: snapshot.hash });
       }
