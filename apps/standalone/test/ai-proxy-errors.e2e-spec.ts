@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   MOCK_PROVIDER_API_KEY,
@@ -11,6 +12,12 @@ import {
 } from '@switchyard/testing';
 
 const CHAT = { messages: [{ role: 'user', content: 'What is 1+1?' }] };
+
+/** `key=value` settings, with the defaults for keys the settings do not give. */
+function withDefaults(settings: string[], defaults: Record<string, string>): string[] {
+  const given = new Set(settings.map((setting) => setting.slice(0, setting.indexOf('='))));
+  return [...settings, ...Object.entries(defaults).filter(([key]) => !given.has(key)).map(([key, value]) => `${key}=${value}`)];
+}
 
 /** Every row of Kong's error table (reference §4), and the gateway's own upstream errors. */
 describe('ai-proxy errors, as a client sees them', () => {
@@ -28,6 +35,8 @@ describe('ai-proxy errors, as a client sees them', () => {
       ['no-stream', ['config.route_type=llm/v1/chat', 'config.model.name=gpt-4', 'config.response_streaming=deny']],
       ['small', ['config.route_type=llm/v1/chat', 'config.model.name=gpt-4', 'config.max_request_body_size=64']],
       ['templated', ['config.route_type=llm/v1/chat', 'config.model.name=$(uri_captures.model)']],
+      ['wrong-key', ['config.route_type=llm/v1/chat', 'config.model.name=gpt-4', 'config.auth.header_value=Bearer sk-wrong']],
+      ['unreachable', ['config.route_type=llm/v1/chat', 'config.model.name=gpt-4', 'config.model.options.upstream_url=http://127.0.0.1:1/v1/chat/completions']],
       ['stats', ['config.route_type=llm/v1/chat', 'config.model.name=gpt-4', 'config.logging.log_statistics=true',
         'config.logging.log_payloads=true', 'config.model.options.input_cost=10', 'config.model.options.output_cost=10']],
     ];
@@ -37,13 +46,15 @@ describe('ai-proxy errors, as a client sees them', () => {
       const plugin = await gateway.admin.form(
         'POST',
         `/routes/${name}/plugins`,
+        // A repeated form key makes a list (Kong's decoding), so a route's own setting replaces the default.
         curlData(
           'name=ai-proxy',
           'config.model.provider=openai',
           'config.auth.header_name=Authorization',
-          `config.auth.header_value=Bearer ${MOCK_PROVIDER_API_KEY}`,
-          `config.model.options.upstream_url=${openai.url}${upstreamPath}`,
-          ...config,
+          ...withDefaults(config, {
+            'config.auth.header_value': `Bearer ${MOCK_PROVIDER_API_KEY}`,
+            'config.model.options.upstream_url': `${openai.url}${upstreamPath}`,
+          }),
         ),
       );
       expect(plugin.status, plugin.text).toBe(201);
@@ -115,11 +126,16 @@ describe('ai-proxy errors, as a client sees them', () => {
     await expectError(post('/chat', CHAT), 500, "transformation failed from type openai://llm/v1/chat: 'choices' not in llm/v1/chat response");
   });
 
-  it('passes an upstream 401 through unchanged', async () => {
-    openai.setBehaviour({ status: 401 });
-    const answer = await post('/chat', CHAT);
+  it("passes the upstream's 401 for a wrong key through unchanged", async () => {
+    const answer = await post('/wrong-key', CHAT);
     expect(answer.status).toBe(401);
-    expect(JSON.parse(answer.text).error.code).toBe('invalid_api_key');
+    expect(JSON.parse(answer.text).error).toMatchObject({ code: 'invalid_api_key', type: 'invalid_request_error' });
+  });
+
+  it('answers 502 naming the provider when the upstream cannot be reached', async () => {
+    const answer = await post('/unreachable', CHAT);
+    expect(answer.status).toBe(502);
+    expect(JSON.parse(answer.text).error.message).toMatch(/^could not reach the openai upstream \(127\.0\.0\.1:1\): ECONNREFUSED/);
   });
 
   it('passes an upstream 500 with an HTML body through unchanged', async () => {
@@ -153,10 +169,16 @@ describe('ai-proxy errors, as a client sees them', () => {
   });
 
   it('gzips the answer when the client accepts gzip', async () => {
-    const answer = await post('/chat', CHAT, { 'accept-encoding': 'gzip' });
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get('content-encoding')).toBe('gzip');
-    expect(JSON.parse(gunzipSync(answer.buffer).toString()).choices[0].message.content).toBe('The answer to 1 + 1 is 2.');
+    // undici's request, unlike fetch, hands back the bytes as they came, still compressed.
+    const answer = await request(`${gateway.proxyUrl}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+      body: JSON.stringify(CHAT),
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['content-encoding']).toBe('gzip');
+    const body = Buffer.from(await answer.body.arrayBuffer());
+    expect(JSON.parse(gunzipSync(body).toString()).choices[0].message.content).toBe('The answer to 1 + 1 is 2.');
   });
 
   it('reads a gzipped upstream answer', async () => {

@@ -39,12 +39,12 @@ describe("Kong's AI Proxy getting-started guide, end to end on the standalone ga
     await Promise.all([openai?.close(), azure?.close(), cohere?.close()]);
   });
 
-  async function addRoute(name: string, path: string, pluginData: string[]): Promise<void> {
+  async function addRoute(name: string, path: string, pluginData: string[], probe = `/${name}`): Promise<void> {
     const route = await gateway.admin.form('POST', '/services/ai-proxy/routes', curlData(`name=${name}`, `paths[]=${path}`));
     expect(route.status, route.text).toBe(201);
     const plugin = await gateway.admin.form('POST', `/routes/${name}/plugins`, curlData('name=ai-proxy', ...pluginData));
     expect(plugin.status, plugin.text).toBe(201);
-    await waitUntilServed(gateway.proxyUrl, `/${name}`);
+    await waitUntilServed(gateway.proxyUrl, probe);
   }
 
   async function ask(path: string, body: unknown, headers: Record<string, string> = {}) {
@@ -169,7 +169,7 @@ describe("Kong's AI Proxy getting-started guide, end to end on the standalone ga
           `config.model.name=${model}`,
           ...(provider === 'azure' ? ['config.model.options.azure_instance=i', 'config.model.options.azure_deployment_id=d'] : []),
           `config.model.options.upstream_url=${mock.url}${upstreamPath}`,
-        ]);
+        ], `${path}/chat/completions`);
         const sdk = client(path);
         const whole = await sdk.chat.completions.create({ model, messages: QUESTION.messages as never });
         expect(whole.choices[0]!.message.content).toBe('The answer to 1 + 1 is 2.');

@@ -1,0 +1,155 @@
+import { GatewayError, TranslationError } from '@switchyard/plugin-api';
+import type {
+  LlmRequest,
+  LlmRouteType,
+  ProviderDriver,
+  ProviderRequest,
+  RequestContext,
+  ResponseHead,
+  StreamTransformer,
+  TranslatedRequest,
+} from '@switchyard/plugin-api';
+import { RequestAnalytics } from './analytics.js';
+import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
+import type { TranslatedExchange } from './exchange-state.js';
+import type { HandlerSetup } from './handler-setup.js';
+import { modelHeaderFor } from './model-header.js';
+import { resolveModelName } from './model-resolver.js';
+import { COOKIE_STRIPPED, UPSTREAM_ACCEPT_ENCODING } from './provider-traits.js';
+import {
+  applyTuningOptions,
+  checkRouteFormat,
+  decideStreaming,
+  parseClientBody,
+} from './request-normalizer.js';
+import type { ClientBody } from './request-normalizer.js';
+import { createFrameParser } from './stream/create-frame-parser.js';
+import { createGunzipPassthrough } from './stream/gunzip-passthrough.js';
+import { GzipStreamDecoder } from './stream/gzip-stream.decoder.js';
+import { createRejectedStream, createStreamTranslation } from './stream/stream-translation.js';
+import type { ModelFields } from './template.resolver.js';
+import { estimatePromptTokens } from './token-estimates.js';
+import { llmUpstreamUrl } from './upstream-url.js';
+
+function translate(driver: ProviderDriver, body: ClientBody, request: ProviderRequest): TranslatedRequest {
+  try {
+    return driver.translateRequest(body as LlmRequest, request);
+  } catch (error) {
+    if (!(error instanceof TranslationError)) throw error;
+    throw new GatewayError(
+      400,
+      `error transforming to ${driver.id}://${request.routeType}: ${error.message}`,
+    );
+  }
+}
+
+/**
+ * `access` for a chat or completions route (Kong's `normalize-request`, in its order): the body
+ * is parsed once and checked, the model reconciled, tuning options applied, the body translated
+ * by the driver, and `ctx.upstream` pointed at the provider with its credential.
+ */
+export function startTranslatedExchange(
+  ctx: RequestContext,
+  setup: HandlerSetup,
+  routeType: LlmRouteType,
+  fields: ModelFields,
+  startedAt: number,
+): TranslatedExchange {
+  const { config, driver, auth } = setup;
+  const body = parseClientBody(ctx.request.body);
+  const name = resolveModelName(fields.name, body);
+  checkRouteFormat(body, routeType);
+  const stream = decideStreaming(body, config.response_streaming);
+  if (!driver?.routeTypes.includes(routeType)) throw setup.noTransformer;
+
+  const request: ProviderRequest = {
+    routeType,
+    model: { provider: driver.id, name, options: fields.options },
+    stream,
+    clientQuery: ctx.request.query,
+    wantsUsage: config.logging.log_statistics,
+  };
+  applyTuningOptions(body, fields.options);
+  const translated = translate(driver, body, request);
+  if (auth.placesInBody && isRecord(translated.body)) auth.applyToBody(translated.body, body);
+
+  const upstream = ctx.upstream;
+  upstream.url = llmUpstreamUrl(driver, request);
+  upstream.method = 'POST';
+  upstream.label = driver.id;
+  upstream.body = JSON.stringify(translated.body);
+  const headers = upstream.headers;
+  delete headers['content-length'];
+  delete headers['accept-encoding'];
+  headers['content-type'] = 'application/json';
+  const acceptEncoding = UPSTREAM_ACCEPT_ENCODING[driver.id];
+  if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
+  for (const [header, value] of Object.entries(translated.headers ?? {}))
+    headers[header.toLowerCase()] = value;
+  auth.applyToRequest(ctx);
+  ctx.responseMode = stream ? 'stream' : 'buffered';
+
+  const analytics = setup.analyticsOn
+    ? new RequestAnalytics({
+        pluginId: setup.scope.pluginId,
+        provider: driver.id,
+        logStatistics: config.logging.log_statistics,
+        logPayloads: config.logging.log_payloads,
+        requestModel: name,
+        options: fields.options,
+        // Kong's estimate for providers that may leave the prompt count out (more words per token in a stream).
+        promptEstimate: driver.streamReportsUsage ? undefined : estimatePromptTokens(body, stream ? 1.8 : 1),
+        startedAt,
+      })
+    : undefined;
+  return {
+    kind: 'translated',
+    request,
+    clientAcceptsGzip: acceptsGzip(ctx.request.headers),
+    modelHeader: modelHeaderFor(setup, ctx, name),
+    analytics,
+  };
+}
+
+/**
+ * `streamStart` for a translated stream (Kong's `normalize-sse-chunk`): a 200 becomes an
+ * OpenAI event stream, translated frame by frame; any other status passes through as one plain
+ * body, as Kong sends it (decoded, if the client did not ask for gzip).
+ */
+export function startTranslatedStream(
+  head: ResponseHead,
+  exchange: TranslatedExchange,
+  driver: ProviderDriver,
+): StreamTransformer | undefined {
+  const encoding = contentEncodingOf(head.headers);
+  if (head.status !== 200) {
+    if (encoding.kind !== 'gzip' || exchange.clientAcceptsGzip) return undefined;
+    delete head.headers['content-encoding'];
+    return createGunzipPassthrough();
+  }
+  const mediaType = mediaTypeOf(head.headers);
+  const headers = head.headers;
+  if (COOKIE_STRIPPED.has(driver.id)) delete headers['set-cookie'];
+  delete headers['content-length'];
+  delete headers['content-encoding'];
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
+  headers['x-accel-buffering'] = 'no';
+  if (exchange.modelHeader !== undefined) headers['x-kong-llm-model'] = exchange.modelHeader;
+
+  // An upstream that answers a stream request with one JSON document (or in an encoding the
+  // gateway cannot read) gets Kong's "unsupported transformer response" event.
+  const notStreamed = mediaType === 'application/json' && driver.streamFraming !== 'json-array';
+  if (notStreamed || encoding.kind === 'other') return createRejectedStream();
+  const analytics = exchange.analytics;
+  return createStreamTranslation({
+    decoder: encoding.kind === 'gzip' ? new GzipStreamDecoder() : undefined,
+    parser: createFrameParser(driver.streamFraming),
+    translator: driver.createStreamTranslator(exchange.request),
+    onStep: analytics ? (step) => analytics.streamedStep(step) : () => undefined,
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
