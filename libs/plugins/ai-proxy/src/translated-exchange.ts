@@ -24,8 +24,6 @@ import {
 } from './request-normalizer.js';
 import type { ClientBody } from './request-normalizer.js';
 import { createFrameParser } from './stream/create-frame-parser.js';
-import { createGunzipPassthrough } from './stream/gunzip-passthrough.js';
-import { GzipStreamDecoder } from './stream/gzip-stream.decoder.js';
 import { createRejectedStream, createStreamTranslation } from './stream/stream-translation.js';
 import type { ModelFields } from './template.resolver.js';
 import { estimatePromptTokens } from './token-estimates.js';
@@ -82,7 +80,9 @@ export function startTranslatedExchange(
   delete headers['content-length'];
   delete headers['accept-encoding'];
   headers['content-type'] = 'application/json';
-  const acceptEncoding = UPSTREAM_ACCEPT_ENCODING[driver.id];
+  // A stream is asked for uncompressed, so that each event can be translated the moment it
+  // arrives; a whole answer may come gzipped where Kong asks for it (openai, azure).
+  const acceptEncoding = stream ? 'identity' : UPSTREAM_ACCEPT_ENCODING[driver.id];
   if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
   for (const [header, value] of Object.entries(translated.headers ?? {}))
     headers[header.toLowerCase()] = value;
@@ -114,19 +114,15 @@ export function startTranslatedExchange(
 /**
  * `streamStart` for a translated stream (Kong's `normalize-sse-chunk`): a 200 becomes an
  * OpenAI event stream, translated frame by frame; any other status passes through as one plain
- * body, as Kong sends it (decoded, if the client did not ask for gzip).
+ * body, as Kong sends it.
  */
 export function startTranslatedStream(
   head: ResponseHead,
   exchange: TranslatedExchange,
   driver: ProviderDriver,
 ): StreamTransformer | undefined {
+  if (head.status !== 200) return undefined;
   const encoding = contentEncodingOf(head.headers);
-  if (head.status !== 200) {
-    if (encoding.kind !== 'gzip' || exchange.clientAcceptsGzip) return undefined;
-    delete head.headers['content-encoding'];
-    return createGunzipPassthrough();
-  }
   const mediaType = mediaTypeOf(head.headers);
   const headers = head.headers;
   if (COOKIE_STRIPPED.has(driver.id)) delete headers['set-cookie'];
@@ -137,13 +133,12 @@ export function startTranslatedStream(
   headers['x-accel-buffering'] = 'no';
   if (exchange.modelHeader !== undefined) headers['x-kong-llm-model'] = exchange.modelHeader;
 
-  // An upstream that answers a stream request with one JSON document (or in an encoding the
-  // gateway cannot read) gets Kong's "unsupported transformer response" event.
+  // An upstream that answers a stream request with one JSON document, or compressed although
+  // `identity` was asked for, gets Kong's "unsupported transformer response" event.
   const notStreamed = mediaType === 'application/json' && driver.streamFraming !== 'json-array';
-  if (notStreamed || encoding.kind === 'other') return createRejectedStream();
+  if (notStreamed || encoding.kind !== 'identity') return createRejectedStream();
   const analytics = exchange.analytics;
   return createStreamTranslation({
-    decoder: encoding.kind === 'gzip' ? new GzipStreamDecoder() : undefined,
     parser: createFrameParser(driver.streamFraming),
     translator: driver.createStreamTranslator(exchange.request),
     onStep: analytics ? (step) => analytics.streamedStep(step) : () => undefined,

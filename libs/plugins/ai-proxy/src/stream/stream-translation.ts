@@ -1,6 +1,5 @@
 import type { StreamFrame, StreamStep, StreamTransformer, StreamTranslator } from '@switchyard/plugin-api';
 import type { FrameParser } from './frame-parser.js';
-import type { GzipStreamDecoder } from './gzip-stream.decoder.js';
 
 /** Kong's answer when a frame cannot be translated (`normalize-sse-chunk`'s `ERROR__NOT_SET`), as an SSE event. */
 export const UNSUPPORTED_FRAME_EVENT =
@@ -19,8 +18,7 @@ export function upstreamFailureEvent(reason: string): string {
 }
 
 /**
- * A stream that cannot be translated at all (the upstream answered JSON, or in an encoding the
- * gateway cannot read): Kong's error event in place of the body, then nothing.
+ * A stream that cannot be translated at all (the upstream answered JSON, or compressed it): Kong's error event in place of the body, then nothing.
  */
 export function createRejectedStream(): StreamTransformer {
   let sent = false;
@@ -34,8 +32,6 @@ export function createRejectedStream(): StreamTransformer {
 
 /** The parts of one stream's translation, all created for that response. */
 export interface StreamTranslationOptions {
-  /** Present when the upstream gzipped the body. */
-  readonly decoder?: GzipStreamDecoder;
   readonly parser: FrameParser;
   readonly translator: StreamTranslator;
   /** Sees every translated step, in order (usage, text, model for the analytics). */
@@ -43,13 +39,13 @@ export interface StreamTranslationOptions {
 }
 
 /**
- * Rewrites one provider stream into OpenAI's: each chunk is (gunzipped and) cut into frames,
+ * Rewrites one provider stream into OpenAI's: each chunk is cut into frames,
  * each frame translated by the driver, and every resulting event written at once as
  * `data: <event>\n\n`. A frame the parser or translator rejects ends the client's stream with
  * Kong's error event; whatever the upstream sends after it is dropped. Created per response.
  */
 export function createStreamTranslation(options: StreamTranslationOptions): StreamTransformer {
-  const { decoder, parser, translator, onStep } = options;
+  const { parser, translator, onStep } = options;
   let stopped = false;
 
   function translateAll(frames: readonly StreamFrame[], ignoreRejected: boolean): string {
@@ -74,7 +70,7 @@ export function createStreamTranslation(options: StreamTranslationOptions): Stre
       if (stopped) return '';
       let frames: StreamFrame[];
       try {
-        frames = parser.push(decoder ? decoder.push(chunk) : chunk);
+        frames = parser.push(chunk);
       } catch {
         stopped = true;
         return UNSUPPORTED_FRAME_EVENT;
