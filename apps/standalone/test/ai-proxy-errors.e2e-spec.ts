@@ -168,6 +168,23 @@ describe('ai-proxy errors, as a client sees them', () => {
     expect(events.at(-1)).toMatch(/^data: \{"error":\{"message":"upstream stream failed: .+"\}\}$/);
   });
 
+  it('aborts the upstream stream when the client goes away', async () => {
+    openai.setBehaviour({ eventCount: 64, eventIntervalMs: 20 });
+    const abandonedBefore = openai.abandonedResponses;
+    const client = new AbortController();
+    const response = await fetch(`${gateway.proxyUrl}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...CHAT, stream: true }),
+      signal: client.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    client.abort();
+    // 64 events 20 ms apart would take over a second: the upstream must be cut well before.
+    await expect.poll(() => openai.abandonedResponses, { timeout: 500, interval: 10 }).toBe(abandonedBefore + 1);
+  });
+
   it('gzips the answer when the client accepts gzip', async () => {
     // undici's request, unlike fetch, hands back the bytes as they came, still compressed.
     const answer = await request(`${gateway.proxyUrl}/chat`, {

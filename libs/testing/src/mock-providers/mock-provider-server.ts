@@ -59,6 +59,7 @@ export class MockProviderServer {
   #behaviour: MockProviderBehaviour = {};
   #script = new ReplyScript(DEFAULT_REPLY_TEXT);
   #url = '';
+  #abandoned = 0;
 
   private constructor(provider: MockProviderId, options: MockProviderOptions) {
     this.#definition = DEFINITIONS[provider];
@@ -136,7 +137,15 @@ export class MockProviderServer {
     });
   }
 
+  /** How many responses the client closed before they were complete (an aborted stream, a proxy that gave up). */
+  get abandonedResponses(): number {
+    return this.#abandoned;
+  }
+
   #receive(req: IncomingMessage, res: ServerResponse): void {
+    res.once('close', () => {
+      if (!res.writableFinished) this.#abandoned += 1;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => void this.#answer(req, res, parseBody(chunks)));
