@@ -40,11 +40,22 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        { enforceBuildableLibDependency: false, banTransitiveDependencies: false, depConstraints: constraints([]) },
+        {
+          enforceBuildableLibDependency: false,
+          banTransitiveDependencies: false,
+          depConstraints: constraints([]),
+        },
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../*/src/*', '../../../*/src/*', '*/libs/*'], message: 'Import another lib through its @switchyard/<lib> alias.' }] },
+        {
+          patterns: [
+            {
+              group: ['../../*/src/*', '../../../*/src/*', '*/libs/*'],
+              message: 'Import another lib through its @switchyard/<lib> alias.',
+            },
+          ],
+        },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -54,7 +65,11 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        { enforceBuildableLibDependency: false, banTransitiveDependencies: false, depConstraints: constraints(['type:testing']) },
+        {
+          enforceBuildableLibDependency: false,
+          banTransitiveDependencies: false,
+          depConstraints: constraints(['type:testing']),
+        },
       ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

@@ -10,9 +10,19 @@ import { defineConfig } from 'vitest/config';
  * Workspace libs resolve to their TypeScript sources through the `development`
  * export condition; swc compiles them with decorator metadata, as the build does.
  */
-const workspaceProjects = ['apps/*', 'libs/*', 'libs/plugins/*', 'libs/providers/*', 'tools', 'tests/integration']
+const workspaceProjects = [
+  'apps/*',
+  'libs/*',
+  'libs/plugins/*',
+  'libs/providers/*',
+  'tools',
+  'tests/integration',
+]
   .flatMap((pattern) => globSync(`${pattern}/package.json`))
-  .map((manifest) => ({ root: dirname(manifest), name: JSON.parse(readFileSync(manifest, 'utf8')).name as string }));
+  .map((manifest) => ({
+    root: dirname(manifest),
+    name: JSON.parse(readFileSync(manifest, 'utf8')).name as string,
+  }));
 
 const swcPlugin = swc.vite({
   jsc: {

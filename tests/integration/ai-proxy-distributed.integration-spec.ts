@@ -20,7 +20,10 @@ describe('ai-proxy in the distributed mode (Postgres + Redis + 2 proxies)', () =
   beforeAll(async () => {
     openai = await startMockProvider('openai');
     database = await createTestDatabase('ai_distributed');
-    cluster = await SwitchyardCluster.start({ databaseUrl: database.url, redisPrefix: uniqueTestName('ai_distributed') });
+    cluster = await SwitchyardCluster.start({
+      databaseUrl: database.url,
+      redisPrefix: uniqueTestName('ai_distributed'),
+    });
   });
 
   afterAll(async () => {
@@ -31,8 +34,18 @@ describe('ai-proxy in the distributed mode (Postgres + Redis + 2 proxies)', () =
 
   it('serves the guide route from every proxy, whole and streamed', async () => {
     const { admin } = cluster;
-    expect((await admin.form('POST', '/services', curlData('name=ai-proxy', 'url=http://localhost:32000'))).status).toBe(201);
-    expect((await admin.form('POST', '/services/ai-proxy/routes', curlData('name=openai-chat', 'paths[]=~/openai-chat'))).status).toBe(201);
+    expect(
+      (await admin.form('POST', '/services', curlData('name=ai-proxy', 'url=http://localhost:32000'))).status,
+    ).toBe(201);
+    expect(
+      (
+        await admin.form(
+          'POST',
+          '/services/ai-proxy/routes',
+          curlData('name=openai-chat', 'paths[]=~/openai-chat'),
+        )
+      ).status,
+    ).toBe(201);
     const plugin = await admin.form(
       'POST',
       '/routes/openai-chat/plugins',
@@ -57,7 +70,11 @@ describe('ai-proxy in the distributed mode (Postgres + Redis + 2 proxies)', () =
       const whole = await sdk.chat.completions.create({ model: 'gpt-4', messages });
       expect(whole.choices[0]!.message.content).toBe('The answer to 1 + 1 is 2.');
       let streamed = '';
-      for await (const chunk of await sdk.chat.completions.create({ model: 'gpt-4', messages, stream: true })) {
+      for await (const chunk of await sdk.chat.completions.create({
+        model: 'gpt-4',
+        messages,
+        stream: true,
+      })) {
         streamed += chunk.choices[0]?.delta?.content ?? '';
       }
       expect(streamed).toBe('The answer to 1 + 1 is 2.');

@@ -23,11 +23,16 @@ const isTest = (file) => /\.(spec|e2e-spec|integration-spec)\.ts$/.test(file);
 async function buildProject(srcDir) {
   const outDir = join(dirname(srcDir), 'dist');
   rmSync(outDir, { recursive: true, force: true });
-  const files = globSync(`${srcDir}/**/*.ts`).filter((file) => !isTest(file) && !file.includes('__fixtures__'));
+  const files = globSync(`${srcDir}/**/*.ts`).filter(
+    (file) => !isTest(file) && !file.includes('__fixtures__'),
+  );
   await Promise.all(
     files.map(async (file) => {
       const outFile = join(outDir, relative(srcDir, file)).replace(/\.ts$/, '.js');
-      const { code, map } = await transformFile(file, { ...swcOptions, sourceFileName: relative(dirname(outFile), file) });
+      const { code, map } = await transformFile(file, {
+        ...swcOptions,
+        sourceFileName: relative(dirname(outFile), file),
+      });
       mkdirSync(dirname(outFile), { recursive: true });
       writeFileSync(outFile, `${code}\n//# sourceMappingURL=${outFile.split('/').pop()}.map\n`);
       writeFileSync(`${outFile}.map`, map);
@@ -40,4 +45,6 @@ const started = performance.now();
 const projects = SOURCE_PATTERNS.flatMap((pattern) => globSync(pattern));
 const counts = await Promise.all(projects.map(buildProject));
 const total = counts.reduce((sum, n) => sum + n, 0);
-console.log(`built ${total} files in ${projects.length} projects in ${Math.round(performance.now() - started)} ms`);
+console.log(
+  `built ${total} files in ${projects.length} projects in ${Math.round(performance.now() - started)} ms`,
+);

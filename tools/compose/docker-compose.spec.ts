@@ -11,7 +11,13 @@ function composeConfig(): string {
 describe('docker-compose.yml', () => {
   it('passes docker-compose config and runs postgres, redis, admin, config-sync and 3 proxies', () => {
     const config = parse(composeConfig()) as { services: Record<string, Record<string, unknown>> };
-    expect(Object.keys(config.services).sort()).toEqual(['admin', 'config-sync', 'postgres', 'proxy', 'redis']);
+    expect(Object.keys(config.services).sort()).toEqual([
+      'admin',
+      'config-sync',
+      'postgres',
+      'proxy',
+      'redis',
+    ]);
     expect((config.services['proxy']!['deploy'] as { replicas: number }).replicas).toBe(3);
     for (const name of ['postgres', 'redis', 'admin', 'proxy']) {
       expect(config.services[name]!['healthcheck'], `${name} has a healthcheck`).toBeDefined();

@@ -10,12 +10,24 @@ rmSync(RESULTS_DIR, { recursive: true, force: true });
 
 // One id per run: tests derive their Postgres database and Redis key prefix from it,
 // so that two runs on one machine never touch each other's data.
-const runId = process.env.SWITCHYARD_TEST_RUN_ID ?? `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const runId =
+  process.env.SWITCHYARD_TEST_RUN_ID ?? `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 const nx = spawnSync(
   'nx',
-  ['run-many', '-t', 'test', '--parallel=2', '--outputStyle=stream', '--skipNxCache', ...process.argv.slice(2)],
-  { stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', SWITCHYARD_TEST_RUN_ID: runId } },
+  [
+    'run-many',
+    '-t',
+    'test',
+    '--parallel=2',
+    '--outputStyle=stream',
+    '--skipNxCache',
+    ...process.argv.slice(2),
+  ],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', SWITCHYARD_TEST_RUN_ID: runId },
+  },
 );
 
 let passed = 0;
@@ -27,7 +39,9 @@ for (const file of globSync(`${RESULTS_DIR}/**/*.json`)) {
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   // A suite that failed to load counts as a failure even though no test inside it ran.
-  failed += report.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0).length;
+  failed += report.testResults.filter(
+    (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
+  ).length;
 }
 
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

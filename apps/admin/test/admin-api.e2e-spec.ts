@@ -4,7 +4,13 @@ import { createAdminApp } from '@switchyard/admin-api';
 import { openConfigStore, type ConfigStore } from '@switchyard/config';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
 import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
-import { AdminClient, createTestDatabase, curlData, type TestDatabase, type TestResponse } from '@switchyard/testing';
+import {
+  AdminClient,
+  createTestDatabase,
+  curlData,
+  type TestDatabase,
+  type TestResponse,
+} from '@switchyard/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 interface AdminUnderTest {
@@ -12,7 +18,10 @@ interface AdminUnderTest {
   readonly store: ConfigStore;
 }
 
-function startAdmin(openStore: () => Promise<ConfigStore>, release: () => Promise<void>): () => AdminUnderTest {
+function startAdmin(
+  openStore: () => Promise<ConfigStore>,
+  release: () => Promise<void>,
+): () => AdminUnderTest {
   let app: NestFastifyApplication;
   let store: ConfigStore;
   let client: AdminClient;
@@ -39,7 +48,11 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
     describe("Kong's AI Proxy guide, verbatim", () => {
       it('creates the OpenAI service, route and plugin with the defaults filled', async () => {
         const { client } = admin();
-        const service = await client.form('POST', '/services', curlData('name=ai-proxy', 'url=http://localhost:32000'));
+        const service = await client.form(
+          'POST',
+          '/services',
+          curlData('name=ai-proxy', 'url=http://localhost:32000'),
+        );
         expect(service.status).toBe(201);
         expect(service.body).toMatchObject({
           name: 'ai-proxy',
@@ -98,7 +111,11 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
           enabled: true,
           config: {
             route_type: 'llm/v1/chat',
-            auth: { header_name: 'Authorization', header_value: 'Bearer <openai_key>', allow_override: false },
+            auth: {
+              header_name: 'Authorization',
+              header_value: 'Bearer <openai_key>',
+              allow_override: false,
+            },
             model: { provider: 'openai', name: 'gpt-4', options: { max_tokens: 512, temperature: 1 } },
             logging: { log_statistics: false, log_payloads: false },
             response_streaming: 'allow',
@@ -158,7 +175,10 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
       form.append('paths[]', '/part');
       form.append('methods', 'POST');
       form.append('strip_path', 'false');
-      const response = await fetch(`${admin().client.baseUrl}/services/ai-proxy/routes`, { method: 'POST', body: form });
+      const response = await fetch(`${admin().client.baseUrl}/services/ai-proxy/routes`, {
+        method: 'POST',
+        body: form,
+      });
       expect(response.status).toBe(201);
       expect(await response.json()).toMatchObject({
         name: 'multipart-route',
@@ -188,7 +208,10 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
           curlData('config.model.options.max_tokens=1024'),
         );
         expect(patched.status).toBe(200);
-        expect(patched.body.config.model).toMatchObject({ name: 'gpt-4', options: { max_tokens: 1024, temperature: 1 } });
+        expect(patched.body.config.model).toMatchObject({
+          name: 'gpt-4',
+          options: { max_tokens: 1024, temperature: 1 },
+        });
         expect(patched.body.updated_at).toBeGreaterThanOrEqual(plugin.updated_at);
       });
 
@@ -196,9 +219,21 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
         const { client } = admin();
         const created = await client.json('PUT', '/services/put-me', { url: 'https://example.com/v1' });
         expect(created.status).toBe(200);
-        expect(created.body).toMatchObject({ name: 'put-me', protocol: 'https', host: 'example.com', port: 443, path: '/v1' });
+        expect(created.body).toMatchObject({
+          name: 'put-me',
+          protocol: 'https',
+          host: 'example.com',
+          port: 443,
+          path: '/v1',
+        });
         const replaced = await client.json('PUT', '/services/put-me', { host: 'other.example' });
-        expect(replaced.body).toMatchObject({ id: created.body.id, host: 'other.example', protocol: 'http', port: 80, path: null });
+        expect(replaced.body).toMatchObject({
+          id: created.body.id,
+          host: 'other.example',
+          protocol: 'http',
+          port: 80,
+          path: null,
+        });
         expect((await client.delete('/services/put-me')).status).toBe(204);
         expect((await client.get('/services/put-me')).status).toBe(404);
       });
@@ -226,7 +261,9 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
         }
         const first = await client.get('/consumers?size=2&tags=pager');
         expect(first.body.data).toHaveLength(2);
-        expect(first.body.next).toBe(`/consumers?offset=${encodeURIComponent(first.body.offset)}&size=2&tags=pager`);
+        expect(first.body.next).toBe(
+          `/consumers?offset=${encodeURIComponent(first.body.offset)}&size=2&tags=pager`,
+        );
         const second = await client.get(first.body.next);
         expect(second.body.data).toHaveLength(1);
         expect(second.body.next).toBeNull();
@@ -238,7 +275,10 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
       it('tells what this node is on GET / and GET /status', async () => {
         const { client } = admin();
         const info = await client.get('/');
-        expect(info.body).toMatchObject({ version: SWITCHYARD_VERSION, plugins: { available_on_server: { 'ai-proxy': { priority: 770 } } } });
+        expect(info.body).toMatchObject({
+          version: SWITCHYARD_VERSION,
+          plugins: { available_on_server: { 'ai-proxy': { priority: 770 } } },
+        });
         const status = await client.get('/status');
         expect(status.body).toMatchObject({ database: { reachable: true } });
       });
@@ -254,13 +294,17 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
       };
 
       it('answers malformed JSON with 400', async () => {
-        const response = await expectNothingWritten(() => admin().client.send('POST', '/services', '{"name": ', 'application/json'));
+        const response = await expectNothingWritten(() =>
+          admin().client.send('POST', '/services', '{"name": ', 'application/json'),
+        );
         expect(response.status).toBe(400);
         expect(response.body).toEqual({ message: 'Cannot parse JSON body' });
       });
 
       it('names an unknown field', async () => {
-        const response = await expectNothingWritten(() => admin().client.json('POST', '/services', { host: 'x.example', colour: 'red' }));
+        const response = await expectNothingWritten(() =>
+          admin().client.json('POST', '/services', { host: 'x.example', colour: 'red' }),
+        );
         expect(response.status).toBe(400);
         expect(response.body).toEqual({
           code: 2,
@@ -276,7 +320,9 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
         );
         expect(response.status).toBe(400);
         expect(response.body.fields).toEqual({ port: 'expected an integer', enabled: 'expected a boolean' });
-        expect(response.body.message).toBe('2 schema violations (enabled: expected a boolean; port: expected an integer)');
+        expect(response.body.message).toBe(
+          '2 schema violations (enabled: expected a boolean; port: expected an integer)',
+        );
       });
 
       it('names a form value that is not a number', async () => {
@@ -292,7 +338,9 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
           admin().client.form('POST', '/routes', curlData('name=broken', 'paths[]=~/chat/(unclosed')),
         );
         expect(response.status).toBe(400);
-        expect(response.body.fields.paths).toMatch(/^invalid regex: '\/chat\/\(unclosed' \(PCRE returned: .+\)$/);
+        expect(response.body.fields.paths).toMatch(
+          /^invalid regex: '\/chat\/\(unclosed' \(PCRE returned: .+\)$/,
+        );
       });
 
       it('answers a duplicate name with 409', async () => {
@@ -310,7 +358,11 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
 
       it('requires config.model.provider', async () => {
         const response = await expectNothingWritten(() =>
-          admin().client.form('POST', '/plugins', curlData('name=ai-proxy', 'config.route_type=llm/v1/chat', 'config.model.name=gpt-4')),
+          admin().client.form(
+            'POST',
+            '/plugins',
+            curlData('name=ai-proxy', 'config.route_type=llm/v1/chat', 'config.model.name=gpt-4'),
+          ),
         );
         expect(response.status).toBe(400);
         expect(response.body.fields.config.model.provider).toBe('required field missing');
@@ -332,7 +384,9 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
           ),
         );
         expect(response.status).toBe(400);
-        expect(response.body.fields.config['@entity']).toContain("must set 'model.options.azure_instance' for azure provider");
+        expect(response.body.fields.config['@entity']).toContain(
+          "must set 'model.options.azure_instance' for azure provider",
+        );
       });
 
       it('requires header_value with header_name', async () => {
@@ -340,7 +394,12 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
           admin().client.form(
             'POST',
             '/plugins',
-            curlData('name=ai-proxy', 'config.route_type=llm/v1/chat', 'config.model.provider=openai', 'config.auth.header_name=Authorization'),
+            curlData(
+              'name=ai-proxy',
+              'config.route_type=llm/v1/chat',
+              'config.model.provider=openai',
+              'config.auth.header_name=Authorization',
+            ),
           ),
         );
         expect(response.status).toBe(400);
@@ -350,7 +409,9 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
       });
 
       it('names an unknown plugin', async () => {
-        const response = await expectNothingWritten(() => admin().client.json('POST', '/plugins', { name: 'no-such-plugin' }));
+        const response = await expectNothingWritten(() =>
+          admin().client.json('POST', '/plugins', { name: 'no-such-plugin' }),
+        );
         expect(response.status).toBe(400);
         expect(response.body.fields).toEqual({
           name: "plugin 'no-such-plugin' not enabled; add it to the 'plugins' configuration property",
@@ -367,10 +428,16 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
 
       it('answers a nested path whose service does not exist with 404 naming it', async () => {
         const response = await expectNothingWritten(() =>
-          admin().client.form('POST', '/services/no-such-service/routes', curlData('name=orphan', 'paths[]=/orphan')),
+          admin().client.form(
+            'POST',
+            '/services/no-such-service/routes',
+            curlData('name=orphan', 'paths[]=/orphan'),
+          ),
         );
         expect(response.status).toBe(404);
-        expect(response.body).toEqual({ message: "Not found: no services entity with name 'no-such-service'" });
+        expect(response.body).toEqual({
+          message: "Not found: no services entity with name 'no-such-service'",
+        });
       });
 
       it('answers a foreign key naming a missing service with 400', async () => {
@@ -386,7 +453,9 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
       });
 
       it('answers an unsupported content type with 415', async () => {
-        const response = await expectNothingWritten(() => admin().client.send('POST', '/services', 'host=x', 'text/plain'));
+        const response = await expectNothingWritten(() =>
+          admin().client.send('POST', '/services', 'host=x', 'text/plain'),
+        );
         expect(response.status).toBe(415);
         expect(response.body.message).toMatch(/Unsupported Content-Type 'text\/plain'/);
       });
@@ -398,7 +467,9 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
       });
 
       it('answers a route without any matching criteria with the entity check', async () => {
-        const response = await expectNothingWritten(() => admin().client.json('POST', '/routes', { name: 'nothing' }));
+        const response = await expectNothingWritten(() =>
+          admin().client.json('POST', '/routes', { name: 'nothing' }),
+        );
         expect(response.status).toBe(400);
         expect(response.body.fields).toEqual({
           '@entity': ["must set one of 'methods', 'hosts', 'headers', 'paths' when 'protocols' is 'http'"],

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AdminClient, appEntry, curlData, freePort, startAppProcess, type AppProcess } from '@switchyard/testing';
+import {
+  AdminClient,
+  appEntry,
+  curlData,
+  freePort,
+  startAppProcess,
+  type AppProcess,
+} from '@switchyard/testing';
 
 describe('admin process on the embedded store', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-admin-'));
@@ -15,16 +22,28 @@ describe('admin process on the embedded store', () => {
 
   const start = async (port: number) => {
     const url = `http://127.0.0.1:${port}`;
-    admin = await startAppProcess(appEntry('admin'), { ADMIN_LISTEN: `127.0.0.1:${port}`, DATA_DIR: dataDir }, `${url}/status`);
+    admin = await startAppProcess(
+      appEntry('admin'),
+      { ADMIN_LISTEN: `127.0.0.1:${port}`, DATA_DIR: dataDir },
+      `${url}/status`,
+    );
     return new AdminClient(url);
   };
 
   it('keeps everything written across a restart', async () => {
     const port = await freePort();
     let client = await start(port);
-    const service = await client.form('POST', '/services', curlData('name=ai-proxy', 'url=http://localhost:32000'));
+    const service = await client.form(
+      'POST',
+      '/services',
+      curlData('name=ai-proxy', 'url=http://localhost:32000'),
+    );
     expect(service.status).toBe(201);
-    const route = await client.form('POST', '/services/ai-proxy/routes', curlData('name=openai-chat', 'paths[]=~/openai-chat$'));
+    const route = await client.form(
+      'POST',
+      '/services/ai-proxy/routes',
+      curlData('name=openai-chat', 'paths[]=~/openai-chat$'),
+    );
     expect(route.status).toBe(201);
     await admin!.stop();
 

@@ -8,7 +8,8 @@ import { createLogger } from '@switchyard/telemetry';
 import { ConfigSyncEnvironment } from './config-sync.environment.js';
 
 const env = loadEnvironment(ConfigSyncEnvironment);
-if (!env.REDIS_URL) throw new Error('REDIS_URL is required: config-sync publishes snapshots to Redis for the proxies');
+if (!env.REDIS_URL)
+  throw new Error('REDIS_URL is required: config-sync publishes snapshots to Redis for the proxies');
 const logger = createLogger({ name: 'config-sync', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
 const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
 const bus = createConfigBus<ConfigSnapshot>({

@@ -24,7 +24,9 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
   });
   closeOnSignal(async () => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
-    await new Promise<void>((resolve) => cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && resolve()));
+    await new Promise<void>((resolve) =>
+      cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && resolve()),
+    );
   });
 } else {
   const bus = createConfigBus<ConfigSnapshot>({

@@ -5,7 +5,13 @@ import { NestFactory } from '@nestjs/core';
 import { createAdminApp } from '@switchyard/admin-api';
 import { createConfigBus } from '@switchyard/bus';
 import { PLUGIN_DEFINITIONS, createPluginRuntimes } from '@switchyard/catalog';
-import { closeOnSignal, loadEnvironment, openConfigStore, parseListenAddress, type ConfigSnapshot } from '@switchyard/config';
+import {
+  closeOnSignal,
+  loadEnvironment,
+  openConfigStore,
+  parseListenAddress,
+  type ConfigSnapshot,
+} from '@switchyard/config';
 import { ProxyModule } from '@switchyard/gateway';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
 import { ConfigSyncModule } from '@switchyard/sync';
@@ -25,7 +31,12 @@ const bus = createConfigBus<ConfigSnapshot>({
 const node = { id: randomUUID(), hostname: hostname(), version: SWITCHYARD_VERSION };
 
 const sync = await NestFactory.createApplicationContext(
-  ConfigSyncModule.forRoot({ store, publisher: bus.publisher, plugins: PLUGIN_DEFINITIONS, logger: logger.child({ component: 'config-sync' }) }),
+  ConfigSyncModule.forRoot({
+    store,
+    publisher: bus.publisher,
+    plugins: PLUGIN_DEFINITIONS,
+    logger: logger.child({ component: 'config-sync' }),
+  }),
   { logger: ['error', 'warn'] },
 );
 await sync.init();
@@ -56,7 +67,11 @@ const admin = await createAdminApp({
 });
 const adminAddress = parseListenAddress(env.ADMIN_LISTEN);
 await admin.listen(adminAddress.port, adminAddress.host);
-logger.info('switchyard standalone started', { admin: env.ADMIN_LISTEN, proxy: env.PROXY_LISTEN, status: env.STATUS_LISTEN });
+logger.info('switchyard standalone started', {
+  admin: env.ADMIN_LISTEN,
+  proxy: env.PROXY_LISTEN,
+  status: env.STATUS_LISTEN,
+});
 
 closeOnSignal(async () => {
   await admin.close();

@@ -8,9 +8,9 @@ export class StandaloneEnvironment extends ProxySettings {
   @IsListenAddress() ADMIN_LISTEN = '127.0.0.1:8001';
 
   /** PostgreSQL URL; unset means the embedded PGlite store under DATA_DIR. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' }) DATABASE_URL:
-    | string
-    | undefined = undefined;
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL: string | undefined = undefined;
 
   /** The embedded store's directory. */
   @IsString() DATA_DIR = './data';

@@ -30,7 +30,11 @@ describe("Kong's AI Proxy getting-started guide, end to end on the standalone ga
       startMockProvider('cohere'),
     ]);
     gateway = await startStandaloneGateway();
-    const service = await gateway.admin.form('POST', '/services', curlData('name=ai-proxy', 'url=http://localhost:32000'));
+    const service = await gateway.admin.form(
+      'POST',
+      '/services',
+      curlData('name=ai-proxy', 'url=http://localhost:32000'),
+    );
     expect(service.status).toBe(201);
   });
 
@@ -39,10 +43,23 @@ describe("Kong's AI Proxy getting-started guide, end to end on the standalone ga
     await Promise.all([openai?.close(), azure?.close(), cohere?.close()]);
   });
 
-  async function addRoute(name: string, path: string, pluginData: string[], probe = `/${name}`): Promise<void> {
-    const route = await gateway.admin.form('POST', '/services/ai-proxy/routes', curlData(`name=${name}`, `paths[]=${path}`));
+  async function addRoute(
+    name: string,
+    path: string,
+    pluginData: string[],
+    probe = `/${name}`,
+  ): Promise<void> {
+    const route = await gateway.admin.form(
+      'POST',
+      '/services/ai-proxy/routes',
+      curlData(`name=${name}`, `paths[]=${path}`),
+    );
     expect(route.status, route.text).toBe(201);
-    const plugin = await gateway.admin.form('POST', `/routes/${name}/plugins`, curlData('name=ai-proxy', ...pluginData));
+    const plugin = await gateway.admin.form(
+      'POST',
+      `/routes/${name}/plugins`,
+      curlData('name=ai-proxy', ...pluginData),
+    );
     expect(plugin.status, plugin.text).toBe(201);
     await waitUntilServed(gateway.proxyUrl, probe);
   }
@@ -74,7 +91,13 @@ describe("Kong's AI Proxy getting-started guide, end to end on the standalone ga
     expect(answer.json()).toMatchObject({
       object: 'chat.completion',
       model: 'gpt-4',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'The answer to 1 + 1 is 2.' }, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'The answer to 1 + 1 is 2.' },
+          finish_reason: 'stop',
+        },
+      ],
       usage: { completion_tokens: 8 },
     });
     const upstream = openai.lastRequest()!;
@@ -122,7 +145,9 @@ describe("Kong's AI Proxy getting-started guide, end to end on the standalone ga
     expect(answer.json()).toMatchObject({
       object: 'chat.completion',
       model: 'command-r',
-      choices: [{ message: { role: 'assistant', content: 'The answer to 1 + 1 is 2.' }, finish_reason: 'stop' }],
+      choices: [
+        { message: { role: 'assistant', content: 'The answer to 1 + 1 is 2.' }, finish_reason: 'stop' },
+      ],
       usage: { prompt_tokens: 7, completion_tokens: 8, total_tokens: 15 },
     });
     expect(cohere.lastRequest()!.body).toMatchObject({
@@ -146,12 +171,20 @@ describe("Kong's AI Proxy getting-started guide, end to end on the standalone ga
     ]);
     const answer = await ask('/cohere-completions', { prompt: 'What is 1+1?' });
     expect(answer.status, answer.text).toBe(200);
-    expect(answer.json()).toMatchObject({ object: 'text_completion', choices: [{ text: 'The answer to 1 + 1 is 2.' }] });
-    expect(cohere.lastRequest()!.body).toMatchObject({ prompt: 'What is 1+1?', model: 'command', max_tokens: 512 });
+    expect(answer.json()).toMatchObject({
+      object: 'text_completion',
+      choices: [{ text: 'The answer to 1 + 1 is 2.' }],
+    });
+    expect(cohere.lastRequest()!.body).toMatchObject({
+      prompt: 'What is 1+1?',
+      model: 'command',
+      max_tokens: 512,
+    });
   });
 
   describe('the official openai client', () => {
-    const client = (path: string) => new OpenAI({ baseURL: `${gateway.proxyUrl}${path}`, apiKey: 'unused-by-the-gateway' });
+    const client = (path: string) =>
+      new OpenAI({ baseURL: `${gateway.proxyUrl}${path}`, apiKey: 'unused-by-the-gateway' });
 
     for (const [provider, path, model] of [
       ['openai', '/openai-sdk', 'gpt-4'],
@@ -160,21 +193,36 @@ describe("Kong's AI Proxy getting-started guide, end to end on the standalone ga
     ] as const) {
       it(`gets ${provider} answers, whole and streamed`, async () => {
         const mock = { openai, azure, cohere }[provider];
-        const upstreamPath = { openai: '/v1/chat/completions', azure: '/openai/deployments/d/chat/completions', cohere: '/v1/chat' }[provider];
-        await addRoute(`${provider}-sdk`, `~/${provider}-sdk/chat/completions$`, [
-          'config.route_type=llm/v1/chat',
-          `config.auth.header_name=${provider === 'azure' ? 'api-key' : 'Authorization'}`,
-          `config.auth.header_value=${provider === 'azure' ? '' : 'Bearer '}${MOCK_PROVIDER_API_KEY}`,
-          `config.model.provider=${provider}`,
-          `config.model.name=${model}`,
-          ...(provider === 'azure' ? ['config.model.options.azure_instance=i', 'config.model.options.azure_deployment_id=d'] : []),
-          `config.model.options.upstream_url=${mock.url}${upstreamPath}`,
-        ], `${path}/chat/completions`);
+        const upstreamPath = {
+          openai: '/v1/chat/completions',
+          azure: '/openai/deployments/d/chat/completions',
+          cohere: '/v1/chat',
+        }[provider];
+        await addRoute(
+          `${provider}-sdk`,
+          `~/${provider}-sdk/chat/completions$`,
+          [
+            'config.route_type=llm/v1/chat',
+            `config.auth.header_name=${provider === 'azure' ? 'api-key' : 'Authorization'}`,
+            `config.auth.header_value=${provider === 'azure' ? '' : 'Bearer '}${MOCK_PROVIDER_API_KEY}`,
+            `config.model.provider=${provider}`,
+            `config.model.name=${model}`,
+            ...(provider === 'azure'
+              ? ['config.model.options.azure_instance=i', 'config.model.options.azure_deployment_id=d']
+              : []),
+            `config.model.options.upstream_url=${mock.url}${upstreamPath}`,
+          ],
+          `${path}/chat/completions`,
+        );
         const sdk = client(path);
         const whole = await sdk.chat.completions.create({ model, messages: QUESTION.messages as never });
         expect(whole.choices[0]!.message.content).toBe('The answer to 1 + 1 is 2.');
 
-        const stream = await sdk.chat.completions.create({ model, messages: QUESTION.messages as never, stream: true });
+        const stream = await sdk.chat.completions.create({
+          model,
+          messages: QUESTION.messages as never,
+          stream: true,
+        });
         let text = '';
         let chunks = 0;
         for await (const chunk of stream) {

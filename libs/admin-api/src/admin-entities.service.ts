@@ -79,7 +79,12 @@ export class AdminEntitiesService {
     return this.options.store;
   }
 
-  async list(collection: EntityName, query: ListQuery, path: string, parent?: ParentScope): Promise<ListResult> {
+  async list(
+    collection: EntityName,
+    query: ListQuery,
+    path: string,
+    parent?: ParentScope,
+  ): Promise<ListResult> {
     const page: { -readonly [K in keyof PageRequest]: PageRequest[K] } = { size: parsePageSize(query.size) };
     if (query.offset) page.offset = query.offset;
     if (query.tags) {
@@ -106,7 +111,9 @@ export class AdminEntitiesService {
     const entity = await this.lookup(collection, key);
     if (!entity || !parent) return entity;
     const owner = await this.require(parent.collection, parent.key);
-    const reference = (entity as unknown as Record<string, { id: string } | null>)[PARENT_FIELD[parent.collection]!];
+    const reference = (entity as unknown as Record<string, { id: string } | null>)[
+      PARENT_FIELD[parent.collection]!
+    ];
     return reference?.id === owner.id ? entity : undefined;
   }
 
@@ -183,7 +190,8 @@ export class AdminEntitiesService {
       input[PARENT_FIELD[parent.collection]!] = { id: owner.id };
     }
     for (const [field, target] of Object.entries(definition.foreignKeys)) {
-      if (input[field] !== undefined) input[field] = await this.resolveForeignKey(field, target, input[field]);
+      if (input[field] !== undefined)
+        input[field] = await this.resolveForeignKey(field, target, input[field]);
     }
     if (collection !== 'plugins') return { input };
     const config = this.pluginConfig(input, body.kind === 'form', existing as Plugin | undefined);
@@ -211,16 +219,25 @@ export class AdminEntitiesService {
   ): ReturnType<typeof validatePluginConfig> {
     const name = input['name'] ?? existing?.name;
     // Without a name the envelope's own validation reports it; the config waits for it.
-    if (typeof name !== 'string') return { ok: true, value: (input['config'] ?? {}) as Record<string, unknown> };
+    if (typeof name !== 'string')
+      return { ok: true, value: (input['config'] ?? {}) as Record<string, unknown> };
     const plugin = this.plugins.get(name);
     if (!plugin) {
-      throw schemaViolation({ name: `plugin '${name}' not enabled; add it to the 'plugins' configuration property` });
+      throw schemaViolation({
+        name: `plugin '${name}' not enabled; add it to the 'plugins' configuration property`,
+      });
     }
     let config: unknown = input['config'] ?? {};
     if (fromForm && config !== null && typeof config === 'object') {
       config = typeFormValues(plugin.schema, config as Record<string, unknown>);
     }
-    if (existing && existing.name === name && config !== null && typeof config === 'object' && !Array.isArray(config)) {
+    if (
+      existing &&
+      existing.name === name &&
+      config !== null &&
+      typeof config === 'object' &&
+      !Array.isArray(config)
+    ) {
       config = mergeRecords(existing.config, config as Record<string, unknown>);
     }
     return validatePluginConfig(plugin.schema, config);

@@ -1,4 +1,11 @@
-import { Catch, HttpException, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  NotFoundException,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import { ENTITY_NAMES, KongDbError } from '@switchyard/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NESTED_COLLECTIONS } from './admin-entities.service.js';
@@ -14,7 +21,10 @@ function isAdminResource(path: string): boolean {
 }
 
 /** The status and body Kong's Admin API would answer an error with. */
-export function adminErrorResponse(error: unknown, request: { method: string; url: string }): { status: number; body: object } {
+export function adminErrorResponse(
+  error: unknown,
+  request: { method: string; url: string },
+): { status: number; body: object } {
   if (error instanceof KongDbError) return { status: error.status, body: error.toBody() };
   // Nest's router answers an unrouted method with a 404; Kong says 405 for a path it serves.
   if (error instanceof NotFoundException && error.message.startsWith('Cannot ')) {
@@ -23,10 +33,13 @@ export function adminErrorResponse(error: unknown, request: { method: string; ur
       : { status: 404, body: { message: 'Not found' } };
   }
   // HttpException from Nest, AdminHttpError, and Fastify's own errors all carry a 4xx status.
-  const status = error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown }).statusCode;
+  const status =
+    error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const message =
-      status === 413 ? 'Request body is too large: the Admin API accepts at most 1 MiB' : (error as Error).message;
+      status === 413
+        ? 'Request body is too large: the Admin API accepts at most 1 MiB'
+        : (error as Error).message;
     return { status, body: { message } };
   }
   return { status: 500, body: { message: 'An unexpected error occurred' } };
@@ -40,7 +53,8 @@ export class AdminExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const { status, body } = adminErrorResponse(error, http.getRequest<FastifyRequest>());
-    if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (status >= 500)
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     void http.getResponse<FastifyReply>().status(status).send(body);
   }
 }

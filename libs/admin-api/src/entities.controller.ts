@@ -1,7 +1,25 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+} from '@nestjs/common';
 import { ENTITY_NAMES, type AnyEntity, type EntityName } from '@switchyard/config';
 import type { FastifyRequest } from 'fastify';
-import { AdminEntitiesService, NESTED_COLLECTIONS, type ListQuery, type ListResult, type ParentScope } from './admin-entities.service.js';
+import {
+  AdminEntitiesService,
+  NESTED_COLLECTIONS,
+  type ListQuery,
+  type ListResult,
+  type ParentScope,
+} from './admin-entities.service.js';
 import { AdminHttpError } from './admin-http.error.js';
 import { bodyOf } from './request-body.js';
 
@@ -12,7 +30,11 @@ function collectionOf(name: string): EntityName {
   return name as EntityName;
 }
 
-function nestedOf(parent: string, parentKey: string, name: string): { collection: EntityName; parent: ParentScope } {
+function nestedOf(
+  parent: string,
+  parentKey: string,
+  name: string,
+): { collection: EntityName; parent: ParentScope } {
   const parentCollection = collectionOf(parent);
   const collection = collectionOf(name);
   if (!NESTED_COLLECTIONS[parentCollection]?.includes(collection)) throw new AdminHttpError(404, NOT_FOUND);
@@ -34,7 +56,11 @@ export class EntitiesController {
   constructor(@Inject(AdminEntitiesService) private readonly entities: AdminEntitiesService) {}
 
   @Get(':collection')
-  list(@Param('collection') collection: string, @Query() query: ListQuery, @Req() request: FastifyRequest): Promise<ListResult> {
+  list(
+    @Param('collection') collection: string,
+    @Query() query: ListQuery,
+    @Req() request: FastifyRequest,
+  ): Promise<ListResult> {
     return this.entities.list(collectionOf(collection), query, request.url.split('?')[0]!);
   }
 
@@ -50,12 +76,20 @@ export class EntitiesController {
   }
 
   @Patch(':collection/:key')
-  async update(@Param('collection') collection: string, @Param('key') key: string, @Req() request: FastifyRequest): Promise<AnyEntity> {
+  async update(
+    @Param('collection') collection: string,
+    @Param('key') key: string,
+    @Req() request: FastifyRequest,
+  ): Promise<AnyEntity> {
     return found(await this.entities.update(collectionOf(collection), key, bodyOf(request)));
   }
 
   @Put(':collection/:key')
-  upsert(@Param('collection') collection: string, @Param('key') key: string, @Req() request: FastifyRequest): Promise<AnyEntity> {
+  upsert(
+    @Param('collection') collection: string,
+    @Param('key') key: string,
+    @Req() request: FastifyRequest,
+  ): Promise<AnyEntity> {
     return this.entities.upsert(collectionOf(collection), key, bodyOf(request));
   }
 

@@ -48,9 +48,13 @@ export async function registerKongBodyParsers(fastify: FastifyInstance): Promise
       done(new AdminHttpError(400, 'Cannot parse JSON body'), undefined);
     }
   });
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, text, done) => {
-    done(null, decoded({ kind: 'form', value: nestFormFields(new URLSearchParams(text as string)) }));
-  });
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, text, done) => {
+      done(null, decoded({ kind: 'form', value: nestFormFields(new URLSearchParams(text as string)) }));
+    },
+  );
   const { default: multipart } = await import('@fastify/multipart');
   await fastify.register(multipart, {
     attachFieldsToBody: 'keyValues',

@@ -8,7 +8,9 @@ import type { GatewayPlugin, PluginDefinition, PluginName, ProviderRegistry } fr
  * What this build of the gateway ships: the provider drivers and the plugins. The one place
  * where plugins meet providers (through the registry), so that apps only pick it up.
  */
-export const PROVIDERS: ProviderRegistry = new Map([openaiProvider, azureProvider, cohereProvider].map((driver) => [driver.id, driver]));
+export const PROVIDERS: ProviderRegistry = new Map(
+  [openaiProvider, azureProvider, cohereProvider].map((driver) => [driver.id, driver]),
+);
 
 /** The plugins' definitions (name, priority, schema): all the control plane needs. */
 export const PLUGIN_DEFINITIONS: readonly PluginDefinition[] = [aiProxyPlugin];

@@ -42,7 +42,8 @@ export class ActiveConfig {
     const problems = findContentProblems(snapshot, [...this.plugins.values()]);
     let compiled: CompiledConfig;
     try {
-      if (problems.length > 0) throw new Error(problems.map((p) => `${p.entity} ${p.id ?? ''}: ${p.message}`).join('; '));
+      if (problems.length > 0)
+        throw new Error(problems.map((p) => `${p.entity} ${p.id ?? ''}: ${p.message}`).join('; '));
       // Compiling is the last check: a route the router cannot compile refuses the snapshot.
       compiled = compileConfig(snapshot, this.plugins);
     } catch (error) {

@@ -60,7 +60,8 @@ export function compileConfig(snapshot: ConfigSnapshot, plugins: PluginRuntimeRe
     for (const entry of handlers.values()) {
       if (!appliesTo(entry.plugin, route)) continue;
       const current = byName.get(entry.plugin.name);
-      if (!current || specificity(entry.plugin) > specificity(current.plugin)) byName.set(entry.plugin.name, entry);
+      if (!current || specificity(entry.plugin) > specificity(current.plugin))
+        byName.set(entry.plugin.name, entry);
     }
     if (byName.size === 0) continue;
     chains.set(

@@ -41,7 +41,12 @@ export function forwardableResponseHeaders(
 }
 
 /** Sends a JSON body with its length; `extra` headers first so that content headers win. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, extra: Readonly<Record<string, string>> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  extra: Readonly<Record<string, string>> = {},
+): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
     ...extra,

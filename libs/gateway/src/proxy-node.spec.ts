@@ -38,28 +38,46 @@ function startUpstream(): Promise<Server> {
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes', 'set-cookie': 'a=b' });
-      res.end(JSON.stringify({ path: req.url, method: req.method, body: Buffer.concat(chunks).toString(), auth: req.headers['x-auth'] ?? null }));
+      res.end(
+        JSON.stringify({
+          path: req.url,
+          method: req.method,
+          body: Buffer.concat(chunks).toString(),
+          auth: req.headers['x-auth'] ?? null,
+        }),
+      );
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-const schema: RecordField = { type: 'record', description: 'test', fields: { tag: { type: 'string', description: 'tag' } } };
+const schema: RecordField = {
+  type: 'record',
+  description: 'test',
+  fields: { tag: { type: 'string', description: 'tag' } },
+};
 
 /** A plugin that tags requests and responses, to see the chain run in order. */
-function taggingPlugin(name: string, priority: number, mode: 'buffered' | 'stream' | 'passthrough'): GatewayPlugin {
+function taggingPlugin(
+  name: string,
+  priority: number,
+  mode: 'buffered' | 'stream' | 'passthrough',
+): GatewayPlugin {
   return {
     name: name as PluginName,
     priority,
     schema,
     createHandler: (config) => ({
       access(ctx) {
-        if (ctx.request.headers['x-refuse']) throw new GatewayError(418, `refused by ${String(config['tag'])}`);
+        if (ctx.request.headers['x-refuse'])
+          throw new GatewayError(418, `refused by ${String(config['tag'])}`);
         ctx.upstream.headers['x-auth'] = `${ctx.upstream.headers['x-auth'] ?? ''}${String(config['tag'])}`;
         ctx.responseMode = mode;
       },
       bufferedResponse(_ctx, response) {
-        response.body = Buffer.from(JSON.stringify({ wrapped: JSON.parse(response.body.toString()), by: config['tag'] }));
+        response.body = Buffer.from(
+          JSON.stringify({ wrapped: JSON.parse(response.body.toString()), by: config['tag'] }),
+        );
         response.headers['content-type'] = 'application/json';
       },
       streamStart(_ctx, head) {
@@ -89,21 +107,39 @@ describe('ProxyNode', () => {
   ]);
 
   const service = (overrides: Record<string, unknown> = {}) =>
-    buildEntity(ENTITY_DEFINITIONS.services, {
-      name: `svc-${randomUUID().slice(0, 8)}`,
-      host: '127.0.0.1',
-      port: (upstream.address() as AddressInfo).port,
-      ...overrides,
-    }, { kind: 'create' }) as Service;
+    buildEntity(
+      ENTITY_DEFINITIONS.services,
+      {
+        name: `svc-${randomUUID().slice(0, 8)}`,
+        host: '127.0.0.1',
+        port: (upstream.address() as AddressInfo).port,
+        ...overrides,
+      },
+      { kind: 'create' },
+    ) as Service;
   const route = (serviceId: string | null, paths: string[], overrides: Record<string, unknown> = {}) =>
-    buildEntity(ENTITY_DEFINITIONS.routes, { paths, service: serviceId ? { id: serviceId } : null, ...overrides }, { kind: 'create' }) as Route;
+    buildEntity(
+      ENTITY_DEFINITIONS.routes,
+      { paths, service: serviceId ? { id: serviceId } : null, ...overrides },
+      { kind: 'create' },
+    ) as Route;
   const plugin = (input: Record<string, unknown>) =>
     buildEntity(ENTITY_DEFINITIONS.plugins, { name: 'ai-proxy', ...input }, { kind: 'create' }) as Plugin;
 
-  async function publish(entities: { services?: Service[]; routes?: Route[]; plugins?: Plugin[] }): Promise<void> {
+  async function publish(entities: {
+    services?: Service[];
+    routes?: Route[];
+    plugins?: Plugin[];
+  }): Promise<void> {
     version += 1;
     await bus.publisher.publish(
-      buildSnapshot({ version, services: entities.services ?? [], routes: entities.routes ?? [], consumers: [], plugins: entities.plugins ?? [] }),
+      buildSnapshot({
+        version,
+        services: entities.services ?? [],
+        routes: entities.routes ?? [],
+        consumers: [],
+        plugins: entities.plugins ?? [],
+      }),
     );
     await expect.poll(() => node.active.current?.version, { timeout: 2000, interval: 5 }).toBe(version);
   }
@@ -135,7 +171,7 @@ describe('ProxyNode', () => {
     accessLog.length = 0;
   });
 
-  it('answers 503 before its first config, then Kong\'s 404 when no route matches', async () => {
+  it("answers 503 before its first config, then Kong's 404 when no route matches", async () => {
     expect((await fetch(`${proxyUrl}/anything`)).status).toBe(503);
     await publish({});
     const response = await fetch(`${proxyUrl}/anything`);
@@ -149,21 +185,34 @@ describe('ProxyNode', () => {
     const response = await fetch(`${proxyUrl}/echo/more?x=1`, { method: 'POST', body: 'hello' });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-upstream')).toBe('yes');
-    expect(await response.json()).toEqual({ path: '/base/more?x=1', method: 'POST', body: 'hello', auth: null });
+    expect(await response.json()).toEqual({
+      path: '/base/more?x=1',
+      method: 'POST',
+      body: 'hello',
+      auth: null,
+    });
   });
 
   it('swaps in a newer snapshot and ignores an older one', async () => {
     const svc = service();
     await publish({ services: [svc], routes: [route(svc.id, ['/new'])] });
     expect((await fetch(`${proxyUrl}/new`)).status).toBe(200);
-    expect(node.active.offer(buildSnapshot({ version: 1, services: [], routes: [], consumers: [], plugins: [] }))).toBe('not-newer');
+    expect(
+      node.active.offer(buildSnapshot({ version: 1, services: [], routes: [], consumers: [], plugins: [] })),
+    ).toBe('not-newer');
     expect((await fetch(`${proxyUrl}/new`)).status).toBe(200);
   });
 
   it('refuses an invalid snapshot and keeps serving the previous one', async () => {
     const svc = service();
     await publish({ services: [svc], routes: [route(svc.id, ['/kept'])] });
-    const bad = buildSnapshot({ version: version + 1, services: [svc], routes: [route(svc.id, ['/gone'])], consumers: [], plugins: [] });
+    const bad = buildSnapshot({
+      version: version + 1,
+      services: [svc],
+      routes: [route(svc.id, ['/gone'])],
+      consumers: [],
+      plugins: [],
+    });
     expect(node.active.offer({ ...bad, hash: 'tampered' })).toBe('refused');
     expect((await fetch(`${proxyUrl}/kept`)).status).toBe(200);
     expect(node.active.current?.version).toBe(version);
@@ -175,7 +224,10 @@ describe('ProxyNode', () => {
     await publish({
       services: [svc],
       routes: [rt],
-      plugins: [plugin({ config: { tag: 'global' } }), plugin({ route: { id: rt.id }, config: { tag: 'route' } })],
+      plugins: [
+        plugin({ config: { tag: 'global' } }),
+        plugin({ route: { id: rt.id }, config: { tag: 'route' } }),
+      ],
     });
     const response = await fetch(`${proxyUrl}/plugged`);
     const body = await response.json();
@@ -187,7 +239,11 @@ describe('ProxyNode', () => {
   it('answers a GatewayError from a plugin with its status and message', async () => {
     const svc = service();
     const rt = route(svc.id, ['/refusing']);
-    await publish({ services: [svc], routes: [rt], plugins: [plugin({ route: { id: rt.id }, config: { tag: 'guard' } })] });
+    await publish({
+      services: [svc],
+      routes: [rt],
+      plugins: [plugin({ route: { id: rt.id }, config: { tag: 'guard' } })],
+    });
     const response = await fetch(`${proxyUrl}/refusing`, { headers: { 'x-refuse': '1' } });
     expect(response.status).toBe(418);
     expect(await response.json()).toEqual({ error: { message: 'refused by guard' } });
@@ -197,7 +253,11 @@ describe('ProxyNode', () => {
     plugins.set('ai-proxy', taggingPlugin('ai-proxy', 770, 'stream'));
     const svc = service();
     const rt = route(svc.id, ['/stream'], { strip_path: false });
-    await publish({ services: [svc], routes: [rt], plugins: [plugin({ route: { id: rt.id }, config: { tag: 's' } })] });
+    await publish({
+      services: [svc],
+      routes: [rt],
+      plugins: [plugin({ route: { id: rt.id }, config: { tag: 's' } })],
+    });
     const response = await fetch(`${proxyUrl}/stream`);
     expect(response.headers.get('x-streamed')).toBe('yes');
     expect(await response.text()).toBe('PART0 PART1 PART2 END');
@@ -209,7 +269,9 @@ describe('ProxyNode', () => {
     await publish({ services: [svc], routes: [route(svc.id, ['/down'])] });
     const response = await fetch(`${proxyUrl}/down`);
     expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^could not reach the nowhere upstream \(127\.0\.0\.1:1\): ECONNREFUSED/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /^could not reach the nowhere upstream \(127\.0\.0\.1:1\): ECONNREFUSED/,
+    );
   });
 
   it('answers 504 naming the upstream when it does not answer within read_timeout', async () => {
@@ -217,7 +279,9 @@ describe('ProxyNode', () => {
     await publish({ services: [svc], routes: [route(svc.id, ['/slow'], { strip_path: false })] });
     const response = await fetch(`${proxyUrl}/slow`);
     expect(response.status).toBe(504);
-    expect(await response.json()).toEqual({ error: { message: `the sleepy upstream (127.0.0.1:${svc.port}) timed out` } });
+    expect(await response.json()).toEqual({
+      error: { message: `the sleepy upstream (127.0.0.1:${svc.port}) timed out` },
+    });
   });
 
   it('answers 413 to a body over its limit', async () => {
@@ -229,6 +293,9 @@ describe('ProxyNode', () => {
 
   it('shows the served config on GET /status', async () => {
     const status = await (await fetch(`http://127.0.0.1:${node.statusAddress.port}/status`)).json();
-    expect(status).toMatchObject({ configuration_version: version, configuration_hash: node.active.current?.hash });
+    expect(status).toMatchObject({
+      configuration_version: version,
+      configuration_hash: node.active.current?.hash,
+    });
   });
 });

@@ -84,7 +84,8 @@ export class ProxyNode {
       upstream: this.upstream,
       maxBodyBytes: this.options.maxBodyBytes,
       accessLog: this.options.accessLog,
-      onError: (error) => logger.error('request failed unexpectedly', { error: error.stack ?? error.message }),
+      onError: (error) =>
+        logger.error('request failed unexpectedly', { error: error.stack ?? error.message }),
     });
     this.proxyServer = await listen(createServer({ keepAliveTimeout: 65_000 }, handler), this.options.listen);
     this.statusServer = await listen(

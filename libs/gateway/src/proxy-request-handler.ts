@@ -9,7 +9,12 @@ import {
   type ResponseHead,
   type StreamTransformer,
 } from '@switchyard/plugin-api';
-import { forwardableRequestHeaders, forwardableResponseHeaders, readBody, sendJson } from './http-messages.js';
+import {
+  forwardableRequestHeaders,
+  forwardableResponseHeaders,
+  readBody,
+  sendJson,
+} from './http-messages.js';
 import type { ActiveConfig } from './active-config.js';
 import type { CompiledConfig } from './compiled-config.js';
 import type { UpstreamClient, UpstreamResponse, UpstreamTimeouts } from './upstream-client.js';
@@ -22,7 +27,11 @@ export interface AccessLogEntry {
   readonly routeId: string | null;
   readonly serviceId: string | null;
   /** Total time in milliseconds; `upstream` is the upstream's share, `ttfb` the first byte to the client. */
-  readonly latency: { readonly total: number; readonly upstream: number | null; readonly ttfb: number | null };
+  readonly latency: {
+    readonly total: number;
+    readonly upstream: number | null;
+    readonly ttfb: number | null;
+  };
   /** The plugins' analytics (`ai.proxy`, ...). */
   readonly log: Readonly<Record<string, unknown>>;
   /** Whether the client went away before the response was complete. */
@@ -80,7 +89,12 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const match = config.router.match({ method: req.method ?? 'GET', host: req.headers.host, path, headers: req.headers });
+    const match = config.router.match({
+      method: req.method ?? 'GET',
+      host: req.headers.host,
+      path,
+      headers: req.headers,
+    });
     if (match === undefined) return sendJson(res, 404, NO_ROUTE);
     void proxy(config, match, req, res, path, queryAt === -1 ? '' : url.slice(queryAt + 1), startedAt);
   };
@@ -185,7 +199,10 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         serviceId,
         latency: {
           total: round(end! - startedAt),
-          upstream: upstreamStart !== undefined && upstreamHead !== undefined ? round(upstreamHead - upstreamStart) : null,
+          upstream:
+            upstreamStart !== undefined && upstreamHead !== undefined
+              ? round(upstreamHead - upstreamStart)
+              : null,
           ttfb: firstByte !== undefined ? round(firstByte - startedAt) : null,
         },
         log: ctx.log,
@@ -199,12 +216,22 @@ function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
-function serviceUrl(service: { protocol: string; host: string; port: number }, upstreamPath: string, rawQuery: string): URL {
+function serviceUrl(
+  service: { protocol: string; host: string; port: number },
+  upstreamPath: string,
+  rawQuery: string,
+): URL {
   const scheme = service.protocol === 'https' || service.protocol === 'grpcs' ? 'https' : 'http';
-  return new URL(`${scheme}://${service.host}:${service.port}${upstreamPath}${rawQuery ? `?${rawQuery}` : ''}`);
+  return new URL(
+    `${scheme}://${service.host}:${service.port}${upstreamPath}${rawQuery ? `?${rawQuery}` : ''}`,
+  );
 }
 
-async function sendPassthrough(ctx: RequestContext, response: UpstreamResponse, res: ServerResponse): Promise<void> {
+async function sendPassthrough(
+  ctx: RequestContext,
+  response: UpstreamResponse,
+  res: ServerResponse,
+): Promise<void> {
   res.writeHead(response.status, forwardableResponseHeaders(response.headers, true));
   ctx.timings.firstByte = performance.now();
   await pipeline(response.body, res);
@@ -235,7 +262,10 @@ async function sendStreamed(
   response: UpstreamResponse,
   res: ServerResponse,
 ): Promise<void> {
-  const head: ResponseHead = { status: response.status, headers: forwardableResponseHeaders(response.headers, false) };
+  const head: ResponseHead = {
+    status: response.status,
+    headers: forwardableResponseHeaders(response.headers, false),
+  };
   const transformers: StreamTransformer[] = [];
   for (const handler of chain) {
     const transformer = handler.streamStart?.(ctx, head);
@@ -267,7 +297,11 @@ async function sendStreamed(
 }
 
 /** Passes a piece through the transformers from `from` on, each one's output the next one's input. */
-function throughAll(transformers: readonly StreamTransformer[], from: number, piece: Buffer | string): Buffer | string {
+function throughAll(
+  transformers: readonly StreamTransformer[],
+  from: number,
+  piece: Buffer | string,
+): Buffer | string {
   let current = piece;
   for (let index = from; index < transformers.length && current.length > 0; index += 1) {
     current = transformers[index]!.transform(typeof current === 'string' ? Buffer.from(current) : current);

@@ -23,7 +23,11 @@ export interface UpstreamResponse {
 export class UpstreamClient {
   private readonly agents = new Map<number, Agent>();
 
-  async send(request: UpstreamRequest, timeouts: UpstreamTimeouts, signal: AbortSignal): Promise<UpstreamResponse> {
+  async send(
+    request: UpstreamRequest,
+    timeouts: UpstreamTimeouts,
+    signal: AbortSignal,
+  ): Promise<UpstreamResponse> {
     try {
       const response = await this.agentFor(timeouts.connect).request({
         origin: request.url.origin,
@@ -36,7 +40,11 @@ export class UpstreamClient {
         headersTimeout: timeouts.read,
         bodyTimeout: timeouts.read,
       });
-      return { status: response.statusCode, headers: response.headers as Record<string, string | string[]>, body: response.body };
+      return {
+        status: response.statusCode,
+        headers: response.headers as Record<string, string | string[]>,
+        body: response.body,
+      };
     } catch (error) {
       throw upstreamFailure(error as Error, request);
     }

@@ -20,9 +20,16 @@ export interface ModelOptions {
   readonly mistral_format?: string | null;
   readonly upstream_url?: string | null;
   readonly upstream_path?: string | null;
-  readonly gemini?: { readonly api_endpoint?: string | null; readonly project_id?: string | null; readonly location_id?: string | null } | null;
+  readonly gemini?: {
+    readonly api_endpoint?: string | null;
+    readonly project_id?: string | null;
+    readonly location_id?: string | null;
+  } | null;
   readonly bedrock?: { readonly aws_region?: string | null } | null;
-  readonly huggingface?: { readonly use_cache?: boolean | null; readonly wait_for_model?: boolean | null } | null;
+  readonly huggingface?: {
+    readonly use_cache?: boolean | null;
+    readonly wait_for_model?: boolean | null;
+  } | null;
 }
 
 /** The model a request is served by, once the configured and client values are reconciled. */

@@ -1,4 +1,10 @@
-import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { ConfigSynchronizer, type ConfigSynchronizerOptions } from './config-synchronizer.js';
 
 /** Starts the synchronizer with the application and stops it on shutdown. */
@@ -20,7 +26,10 @@ export class ConfigSyncModule {
   static forRoot(options: ConfigSynchronizerOptions): DynamicModule {
     return {
       module: ConfigSyncModule,
-      providers: [{ provide: ConfigSynchronizer, useValue: new ConfigSynchronizer(options) }, ConfigSyncLifecycle],
+      providers: [
+        { provide: ConfigSynchronizer, useValue: new ConfigSynchronizer(options) },
+        ConfigSyncLifecycle,
+      ],
       exports: [ConfigSynchronizer],
     };
   }

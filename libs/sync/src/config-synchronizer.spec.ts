@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessConfigBus, type PublishOutcome, type SnapshotPublisher } from '@switchyard/bus';
-import { ENTITY_DEFINITIONS, buildEntity, openConfigStore, type ConfigSnapshot, type ConfigStore, type Plugin } from '@switchyard/config';
+import {
+  ENTITY_DEFINITIONS,
+  buildEntity,
+  openConfigStore,
+  type ConfigSnapshot,
+  type ConfigStore,
+  type Plugin,
+} from '@switchyard/config';
 import type { PluginDefinition } from '@switchyard/plugin-api';
 import { ConfigSynchronizer, type SyncLogger } from './config-synchronizer.js';
 
@@ -16,7 +23,11 @@ const testPlugin: PluginDefinition = {
 
 function recordingLogger(): SyncLogger & { errors: string[] } {
   const errors: string[] = [];
-  return { errors, info: () => undefined, error: (message, fields) => errors.push(`${message} ${JSON.stringify(fields)}`) };
+  return {
+    errors,
+    info: () => undefined,
+    error: (message, fields) => errors.push(`${message} ${JSON.stringify(fields)}`),
+  };
 }
 
 describe('ConfigSynchronizer', () => {
@@ -26,8 +37,12 @@ describe('ConfigSynchronizer', () => {
   let synchronizer: ConfigSynchronizer;
 
   const addService = (name: string) =>
-    store.insert('services', buildEntity(ENTITY_DEFINITIONS.services, { name, host: 'example.com' }, { kind: 'create' }));
-  const published = async () => (await bus.createSubscriber().load())?.services.map((service) => service.name);
+    store.insert(
+      'services',
+      buildEntity(ENTITY_DEFINITIONS.services, { name, host: 'example.com' }, { kind: 'create' }),
+    );
+  const published = async () =>
+    (await bus.createSubscriber().load())?.services.map((service) => service.name);
 
   beforeEach(async () => {
     store = await openConfigStore({ dataDir: 'memory://' });
@@ -42,7 +57,14 @@ describe('ConfigSynchronizer', () => {
   });
 
   const start = async (publisher: SnapshotPublisher<ConfigSnapshot> = bus.publisher) => {
-    synchronizer = new ConfigSynchronizer({ store, publisher, plugins: [testPlugin], logger, pollIntervalMs: 50, retryDelayMs: 20 });
+    synchronizer = new ConfigSynchronizer({
+      store,
+      publisher,
+      plugins: [testPlugin],
+      logger,
+      pollIntervalMs: 50,
+      retryDelayMs: 20,
+    });
     await synchronizer.start();
   };
 
@@ -51,14 +73,18 @@ describe('ConfigSynchronizer', () => {
     await start();
     expect(await published()).toEqual(['first']);
     await addService('second');
-    await expect.poll(async () => (await published())?.sort(), { timeout: 2000 }).toEqual(['first', 'second']);
+    await expect
+      .poll(async () => (await published())?.sort(), { timeout: 2000 })
+      .toEqual(['first', 'second']);
     expect(synchronizer.status.publishedVersion).toBe(await store.currentVersion());
   });
 
   it('coalesces a burst of writes into passes that end on the latest version', async () => {
     await start();
     await Promise.all(Array.from({ length: 20 }, (_, index) => addService(`burst-${index}`)));
-    await expect.poll(async () => (await bus.publisher.current())?.version, { timeout: 2000 }).toBe(await store.currentVersion());
+    await expect
+      .poll(async () => (await bus.publisher.current())?.version, { timeout: 2000 })
+      .toBe(await store.currentVersion());
     expect(await published()).toHaveLength(20);
   });
 
@@ -66,9 +92,15 @@ describe('ConfigSynchronizer', () => {
     await addService('good');
     await start();
     const before = await bus.publisher.current();
-    const bad = buildEntity(ENTITY_DEFINITIONS.plugins, { name: 'ai-proxy', config: { route_type: 'nonsense' } }, { kind: 'create' }) as Plugin;
+    const bad = buildEntity(
+      ENTITY_DEFINITIONS.plugins,
+      { name: 'ai-proxy', config: { route_type: 'nonsense' } },
+      { kind: 'create' },
+    ) as Plugin;
     await store.insert('plugins', bad);
-    await expect.poll(() => synchronizer.status.refused?.version, { timeout: 2000 }).toBe(await store.currentVersion());
+    await expect
+      .poll(() => synchronizer.status.refused?.version, { timeout: 2000 })
+      .toBe(await store.currentVersion());
     expect(await bus.publisher.current()).toEqual(before);
     expect(logger.errors.join('\n')).toContain(`plugins ${bad.id}`);
   });

@@ -1,4 +1,9 @@
-import { buildSnapshot, findSnapshotProblems, type ConfigSnapshot, type ConfigStore } from '@switchyard/config';
+import {
+  buildSnapshot,
+  findSnapshotProblems,
+  type ConfigSnapshot,
+  type ConfigStore,
+} from '@switchyard/config';
 import type { SnapshotPublisher } from '@switchyard/bus';
 import type { PluginDefinition } from '@switchyard/plugin-api';
 
@@ -103,15 +108,22 @@ export class ConfigSynchronizer {
       if (published?.version === version && published.hash === this.state.publishedHash) return;
       snapshot = buildSnapshot(await store.readConfig());
     } catch (error) {
-      logger.error('cannot read the config store or the bus; will retry', { error: (error as Error).message });
+      logger.error('cannot read the config store or the bus; will retry', {
+        error: (error as Error).message,
+      });
       return this.retryLater();
     }
 
     const problems = findSnapshotProblems(snapshot, plugins);
     if (problems.length > 0) {
-      const reasons = problems.map((problem) => `${problem.entity}${problem.id ? ` ${problem.id}` : ''}: ${problem.message}`);
+      const reasons = problems.map(
+        (problem) => `${problem.entity}${problem.id ? ` ${problem.id}` : ''}: ${problem.message}`,
+      );
       this.state = { ...this.state, refused: { version: snapshot.version, problems: reasons } };
-      logger.error('refusing to publish an invalid config snapshot', { version: snapshot.version, problems: reasons });
+      logger.error('refusing to publish an invalid config snapshot', {
+        version: snapshot.version,
+        problems: reasons,
+      });
       return;
     }
 
@@ -135,7 +147,10 @@ export class ConfigSynchronizer {
         logger.info('published config snapshot', { version: snapshot.version, hash: snapshot.hash });
       }
     } catch (error) {
-      logger.error('cannot publish the config snapshot; will retry', { version: snapshot.version, error: (error as Error).message });
+      logger.error('cannot publish the config snapshot; will retry', {
+        version: snapshot.version,
+        error: (error as Error).message,
+      });
       this.retryLater();
     }
   }

@@ -53,5 +53,7 @@ export function createLogger(options: LoggerOptions): GatewayLogger {
     options.destination && options.destination !== 'stdout' && options.destination !== 'stderr'
       ? pino.destination({ dest: options.destination, sync: false, mkdir: true })
       : pino.destination({ fd, sync: false });
-  return new PinoGatewayLogger(pino({ name: options.name, level: options.level, base: { pid: process.pid } }, destination));
+  return new PinoGatewayLogger(
+    pino({ name: options.name, level: options.level, base: { pid: process.pid } }, destination),
+  );
 }

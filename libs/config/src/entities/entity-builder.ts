@@ -17,7 +17,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Kong's PATCH merge of a nested record: fields given replace, records merge, the rest stays. */
-export function mergeRecords(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function mergeRecords(
+  base: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     merged[key] = isRecord(value) && isRecord(base[key]) ? mergeRecords(base[key], value) : value;
@@ -43,7 +46,13 @@ export function buildEntity<N extends EntityName>(
   let candidate: Record<string, unknown>;
   switch (mode.kind) {
     case 'create':
-      candidate = { ...definition.defaults, ...expanded, id: expanded['id'] ?? randomUUID(), created_at: now, updated_at: now };
+      candidate = {
+        ...definition.defaults,
+        ...expanded,
+        id: expanded['id'] ?? randomUUID(),
+        created_at: now,
+        updated_at: now,
+      };
       break;
     case 'update': {
       const changes = { ...expanded };
@@ -52,7 +61,13 @@ export function buildEntity<N extends EntityName>(
           changes[field] = mergeRecords(mode.existing[field], changes[field]);
         }
       }
-      candidate = { ...mode.existing, ...changes, id: mode.existing['id'], created_at: mode.existing['created_at'], updated_at: now };
+      candidate = {
+        ...mode.existing,
+        ...changes,
+        id: mode.existing['id'],
+        created_at: mode.existing['created_at'],
+        updated_at: now,
+      };
       break;
     }
     case 'replace':

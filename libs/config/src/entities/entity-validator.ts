@@ -5,9 +5,16 @@ import type { EntityDefinition } from './entity-definitions.js';
 import type { EntityName, EntityTypes } from './entity.types.js';
 
 /** Field errors of `candidate` against the entity's class-validator schema; `{}` when valid. */
-export function validateEntityFields(definition: EntityDefinition, candidate: Record<string, unknown>): FieldErrors {
+export function validateEntityFields(
+  definition: EntityDefinition,
+  candidate: Record<string, unknown>,
+): FieldErrors {
   const instance = Object.assign(new definition.schema(), candidate);
-  const errors = validateSync(instance, { forbidNonWhitelisted: true, whitelist: true, forbidUnknownValues: false });
+  const errors = validateSync(instance, {
+    forbidNonWhitelisted: true,
+    whitelist: true,
+    forbidUnknownValues: false,
+  });
   return Object.fromEntries(errors.map((error) => [error.property, messageOf(error)]));
 }
 
@@ -20,7 +27,10 @@ function messageOf(error: ValidationError): string {
 }
 
 /** Field errors of a complete entity: each field, then (when those pass) the checks across fields. */
-export function validateEntity<N extends EntityName>(definition: EntityDefinition<N>, entity: EntityTypes[N]): FieldErrors {
+export function validateEntity<N extends EntityName>(
+  definition: EntityDefinition<N>,
+  entity: EntityTypes[N],
+): FieldErrors {
   const fieldErrors = validateEntityFields(definition, entity as unknown as Record<string, unknown>);
   if (Object.keys(fieldErrors).length > 0) return fieldErrors;
   return definition.check?.(entity) ?? {};

@@ -5,7 +5,8 @@ import { ValidateBy, type ValidationArguments, type ValidationOptions } from 'cl
  * Each carries a `kind`, which the Admin API's form decoder reads back from class-validator's
  * metadata to type form-encoded values: one declaration, both uses.
  */
-export type FieldKind = 'string' | 'integer' | 'boolean' | 'string-array' | 'string-map' | 'foreign' | 'integer-array';
+export type FieldKind =
+  'string' | 'integer' | 'boolean' | 'string-array' | 'string-map' | 'foreign' | 'integer-array';
 
 /** The constraint name prefix that marks a Kong field decorator; the rest is its kind. */
 export const KONG_FIELD_CONSTRAINT_PREFIX = 'kong:';
@@ -52,7 +53,8 @@ export function checkString(value: unknown, rules: StringRules = {}): string | u
   return rules.check?.(value);
 }
 
-export const KongString = (rules: StringRules = {}) => kongField('string', (value) => checkString(value, rules));
+export const KongString = (rules: StringRules = {}) =>
+  kongField('string', (value) => checkString(value, rules));
 
 export function checkInteger(value: unknown, between?: readonly [number, number]): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value)) return MESSAGES.integer;

@@ -11,7 +11,18 @@ import {
 } from './kong-field.validators.js';
 import type { Plugin } from './entity.types.js';
 
-export const PLUGIN_PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp', 'ws', 'wss'];
+export const PLUGIN_PROTOCOLS = [
+  'grpc',
+  'grpcs',
+  'http',
+  'https',
+  'tcp',
+  'tls',
+  'tls_passthrough',
+  'udp',
+  'ws',
+  'wss',
+];
 
 /**
  * The plugin entity's envelope schema (class-validator). `config` is only checked to be an
@@ -27,7 +38,9 @@ export class PluginSchema {
   @IsOptional() @KongForeign() service?: { id: string } | null;
   @IsOptional() @KongForeign() consumer?: { id: string } | null;
   @IsDefined({ message: MESSAGES.required }) config!: Record<string, unknown>;
-  @IsDefined({ message: MESSAGES.required }) @KongStringArray({ oneOf: PLUGIN_PROTOCOLS }) protocols!: string[];
+  @IsDefined({ message: MESSAGES.required })
+  @KongStringArray({ oneOf: PLUGIN_PROTOCOLS })
+  protocols!: string[];
   @IsDefined({ message: MESSAGES.required }) @KongBoolean() enabled!: boolean;
   @IsOptional() @KongStringArray({ check: checkTag }) tags?: string[] | null;
 }

@@ -12,7 +12,18 @@ import {
 } from './kong-field.validators.js';
 import type { Route } from './entity.types.js';
 
-export const ROUTE_PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp', 'ws', 'wss'];
+export const ROUTE_PROTOCOLS = [
+  'grpc',
+  'grpcs',
+  'http',
+  'https',
+  'tcp',
+  'tls',
+  'tls_passthrough',
+  'udp',
+  'ws',
+  'wss',
+];
 
 /**
  * Compiles a `~` regex path as the proxy's router does (sticky: anchored at the path's start),
@@ -72,7 +83,9 @@ export class RouteSchema {
   @IsOptional() @KongInteger() created_at?: number;
   @IsOptional() @KongInteger() updated_at?: number;
   @IsOptional() @KongString({ check: checkName }) name?: string | null;
-  @IsDefined({ message: MESSAGES.required }) @KongStringArray({ oneOf: ROUTE_PROTOCOLS }) protocols!: string[];
+  @IsDefined({ message: MESSAGES.required })
+  @KongStringArray({ oneOf: ROUTE_PROTOCOLS })
+  protocols!: string[];
   @IsOptional() @KongStringArray({ check: checkMethod }) methods?: string[] | null;
   @IsOptional() @KongStringArray() hosts?: string[] | null;
   @IsOptional() @KongStringArray({ check: checkRoutePath }) paths?: string[] | null;
@@ -125,7 +138,10 @@ export function checkRoute(route: Route): Record<string, string | string[]> {
   const speaksHttp = route.protocols.some((protocol) => protocol === 'http' || protocol === 'https');
   if (speaksHttp && [route.methods, route.hosts, route.headers, route.paths].every(empty)) {
     const protocol = route.protocols.includes('http') ? 'http' : 'https';
-    const fields = protocol === 'http' ? "'methods', 'hosts', 'headers', 'paths'" : "'methods', 'hosts', 'headers', 'paths', 'snis'";
+    const fields =
+      protocol === 'http'
+        ? "'methods', 'hosts', 'headers', 'paths'"
+        : "'methods', 'hosts', 'headers', 'paths', 'snis'";
     if (protocol === 'http' || empty(route.snis)) {
       errors['@entity'] = [`must set one of ${fields} when 'protocols' is '${protocol}'`];
     }

@@ -12,7 +12,18 @@ import {
 import type { ShorthandExpansion } from './entity-definitions.js';
 import type { Service } from './entity.types.js';
 
-export const SERVICE_PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp', 'ws', 'wss'];
+export const SERVICE_PROTOCOLS = [
+  'grpc',
+  'grpcs',
+  'http',
+  'https',
+  'tcp',
+  'tls',
+  'tls_passthrough',
+  'udp',
+  'ws',
+  'wss',
+];
 
 const TIMEOUT_RANGE = [1, 2147483646] as const;
 
@@ -69,7 +80,14 @@ export const SERVICE_DEFAULTS: Omit<Service, 'id' | 'created_at' | 'updated_at' 
   enabled: true,
 };
 
-const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443, grpc: 80, grpcs: 443 };
+const DEFAULT_PORTS: Record<string, number> = {
+  http: 80,
+  https: 443,
+  ws: 80,
+  wss: 443,
+  grpc: 80,
+  grpcs: 443,
+};
 
 /**
  * Kong's `url` shorthand: `url=https://host:port/path` sets `protocol`, `host`, `port` and `path`

@@ -78,7 +78,11 @@ export function uniqueViolation(key: Record<string, unknown>): KongDbError {
 }
 
 /** 400, code 4: a foreign key names an entity that does not exist. */
-export function foreignKeyInvalidReference(field: string, key: Record<string, unknown>, parent: string): KongDbError {
+export function foreignKeyInvalidReference(
+  field: string,
+  key: Record<string, unknown>,
+  parent: string,
+): KongDbError {
   return new KongDbError(
     400,
     KONG_ERROR_CODES.FOREIGN_KEY_VIOLATION,
@@ -109,7 +113,11 @@ export function notFound(key: Record<string, unknown>): KongDbError {
 
 /** 400, code 7: a pagination offset that this store did not hand out. */
 export function invalidOffset(offset: string, reason: string): KongDbError {
-  return new KongDbError(400, KONG_ERROR_CODES.INVALID_OFFSET, `'${offset}' is not a valid offset: ${reason}`);
+  return new KongDbError(
+    400,
+    KONG_ERROR_CODES.INVALID_OFFSET,
+    `'${offset}' is not a valid offset: ${reason}`,
+  );
 }
 
 /** 400, code 9: a page size out of range. */

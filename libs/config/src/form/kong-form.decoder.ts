@@ -77,7 +77,10 @@ export function fieldKindsOf(schema: new () => object): ReadonlyMap<string, Fiel
     kinds = new Map();
     for (const metadata of getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false)) {
       if (metadata.name?.startsWith(KONG_FIELD_CONSTRAINT_PREFIX)) {
-        kinds.set(metadata.propertyName, metadata.name.slice(KONG_FIELD_CONSTRAINT_PREFIX.length) as FieldKind);
+        kinds.set(
+          metadata.propertyName,
+          metadata.name.slice(KONG_FIELD_CONSTRAINT_PREFIX.length) as FieldKind,
+        );
       }
     }
     kindCache.set(schema, kinds);
@@ -91,7 +94,10 @@ export function fieldKindsOf(schema: new () => object): ReadonlyMap<string, Fiel
  * Values that do not fit stay as they are, so that validation reports them. `config` and other
  * fields without a Kong kind are left to their own schema.
  */
-export function typeEntityForm(definition: EntityDefinition, input: Record<string, unknown>): Record<string, unknown> {
+export function typeEntityForm(
+  definition: EntityDefinition,
+  input: Record<string, unknown>,
+): Record<string, unknown> {
   const kinds = fieldKindsOf(definition.schema);
   return Object.fromEntries(
     Object.entries(input).map(([field, value]) => {
@@ -117,7 +123,10 @@ function typeFormValue(kind: FieldKind, value: unknown): unknown {
     case 'string-map':
       return value !== null && typeof value === 'object' && !Array.isArray(value)
         ? Object.fromEntries(
-            Object.entries(value).map(([key, entry]) => [key, typeof entry === 'string' ? [entry] : (asIndexedList(entry) ?? entry)]),
+            Object.entries(value).map(([key, entry]) => [
+              key,
+              typeof entry === 'string' ? [entry] : (asIndexedList(entry) ?? entry),
+            ]),
           )
         : value;
     default:

@@ -44,13 +44,20 @@ export interface SnapshotProblem {
  * match the content, a plugin unknown to this gateway or whose config fails its schema, a route
  * the router cannot compile. Empty when the snapshot is good.
  */
-export function findSnapshotProblems(snapshot: ConfigSnapshot, plugins: readonly PluginDefinition[]): SnapshotProblem[] {
+export function findSnapshotProblems(
+  snapshot: ConfigSnapshot,
+  plugins: readonly PluginDefinition[],
+): SnapshotProblem[] {
   const problems = findContentProblems(snapshot, plugins);
   if (problems.length > 0) return problems;
   try {
     compileRouter(snapshot.routes, snapshot.services);
   } catch (error) {
-    problems.push({ entity: 'routes', id: (error as { routeId?: string }).routeId ?? null, message: (error as Error).message });
+    problems.push({
+      entity: 'routes',
+      id: (error as { routeId?: string }).routeId ?? null,
+      message: (error as Error).message,
+    });
   }
   return problems;
 }
@@ -59,7 +66,10 @@ export function findSnapshotProblems(snapshot: ConfigSnapshot, plugins: readonly
  * `findSnapshotProblems` short of compiling the router: for a proxy, which compiles the router
  * anyway to serve the snapshot and treats a failure there as a problem too.
  */
-export function findContentProblems(snapshot: ConfigSnapshot, plugins: readonly PluginDefinition[]): SnapshotProblem[] {
+export function findContentProblems(
+  snapshot: ConfigSnapshot,
+  plugins: readonly PluginDefinition[],
+): SnapshotProblem[] {
   const problems: SnapshotProblem[] = [];
   const fail = (entity: SnapshotProblem['entity'], id: string | null, message: string) =>
     problems.push({ entity, id, message });
@@ -68,7 +78,8 @@ export function findContentProblems(snapshot: ConfigSnapshot, plugins: readonly 
   }
   if (!Number.isSafeInteger(snapshot.version)) fail('snapshot', null, 'version is not an integer');
   if (problems.length > 0) return problems;
-  if (buildSnapshot(snapshot).hash !== snapshot.hash) fail('snapshot', null, 'hash does not match the content');
+  if (buildSnapshot(snapshot).hash !== snapshot.hash)
+    fail('snapshot', null, 'hash does not match the content');
 
   const definitions = new Map(plugins.map((plugin) => [plugin.name, plugin]));
   for (const plugin of snapshot.plugins) {

@@ -37,7 +37,11 @@ export interface ConfigContent {
 export interface ConfigStore {
   findById<N extends EntityName>(entity: N, id: string): Promise<EntityTypes[N] | undefined>;
   /** Looks an entity up by a unique field (`name`, `username`, `instance_name`). */
-  findByField<N extends EntityName>(entity: N, field: string, value: string): Promise<EntityTypes[N] | undefined>;
+  findByField<N extends EntityName>(
+    entity: N,
+    field: string,
+    value: string,
+  ): Promise<EntityTypes[N] | undefined>;
   list<N extends EntityName>(entity: N, page: PageRequest): Promise<Page<EntityTypes[N]>>;
   insert<N extends EntityName>(entity: N, value: EntityTypes[N]): Promise<EntityTypes[N]>;
   /** Replaces the entity with the same id. */

@@ -10,11 +10,16 @@ import type { SqlConfigStore } from './sql-config-store.js';
 
 const service = (input: Record<string, unknown>) =>
   buildEntity(ENTITY_DEFINITIONS.services, input, { kind: 'create' }) as Service;
-const route = (input: Record<string, unknown>) => buildEntity(ENTITY_DEFINITIONS.routes, input, { kind: 'create' }) as Route;
+const route = (input: Record<string, unknown>) =>
+  buildEntity(ENTITY_DEFINITIONS.routes, input, { kind: 'create' }) as Route;
 const plugin = (input: Record<string, unknown>) =>
   buildEntity(ENTITY_DEFINITIONS.plugins, input, { kind: 'create' }) as Plugin;
 
-async function expectKongError(promise: Promise<unknown>, status: number, message: RegExp): Promise<KongDbError> {
+async function expectKongError(
+  promise: Promise<unknown>,
+  status: number,
+  message: RegExp,
+): Promise<KongDbError> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught,
@@ -25,7 +30,10 @@ async function expectKongError(promise: Promise<unknown>, status: number, messag
   return error as KongDbError;
 }
 
-function describeStore(adapter: string, open: () => Promise<{ store: SqlConfigStore; cleanup: () => Promise<void> }>) {
+function describeStore(
+  adapter: string,
+  open: () => Promise<{ store: SqlConfigStore; cleanup: () => Promise<void> }>,
+) {
   describe(`SqlConfigStore on ${adapter}`, () => {
     let store: SqlConfigStore;
     let cleanup: () => Promise<void>;
@@ -42,7 +50,10 @@ function describeStore(adapter: string, open: () => Promise<{ store: SqlConfigSt
       const seen: number[] = [];
       const unsubscribe = await store.onVersion((version) => seen.push(version));
       const before = await store.currentVersion();
-      const created = await store.insert('services', service({ name: `svc-${randomUUID()}`, host: 'example.com' }));
+      const created = await store.insert(
+        'services',
+        service({ name: `svc-${randomUUID()}`, host: 'example.com' }),
+      );
       await store.update('services', { ...created, port: 8080 });
       expect(await store.currentVersion()).toBe(before + 2);
       await expect.poll(() => seen, { timeout: 2000 }).toEqual([before + 1, before + 2]);
@@ -53,7 +64,11 @@ function describeStore(adapter: string, open: () => Promise<{ store: SqlConfigSt
       const name = `dup-${randomUUID()}`;
       await store.insert('services', service({ name, host: 'a.example' }));
       const version = await store.currentVersion();
-      await expectKongError(store.insert('services', service({ name, host: 'b.example' })), 409, /UNIQUE violation detected on '\{name=".*"\}'/);
+      await expectKongError(
+        store.insert('services', service({ name, host: 'b.example' })),
+        409,
+        /UNIQUE violation detected on '\{name=".*"\}'/,
+      );
       expect(await store.currentVersion()).toBe(version);
     });
 
@@ -70,8 +85,15 @@ function describeStore(adapter: string, open: () => Promise<{ store: SqlConfigSt
     it('refuses to delete a service that a route uses, and deletes a route with its plugins', async () => {
       const svc = await store.insert('services', service({ host: 'c.example' }));
       const rt = await store.insert('routes', route({ paths: ['/c'], service: { id: svc.id } }));
-      const pl = await store.insert('plugins', plugin({ name: 'ai-proxy', config: {}, route: { id: rt.id } }));
-      await expectKongError(store.delete('services', svc.id), 400, /an existing 'routes' entity references this 'services' entity/);
+      const pl = await store.insert(
+        'plugins',
+        plugin({ name: 'ai-proxy', config: {}, route: { id: rt.id } }),
+      );
+      await expectKongError(
+        store.delete('services', svc.id),
+        400,
+        /an existing 'routes' entity references this 'services' entity/,
+      );
       expect(await store.delete('routes', rt.id)).toBe(true);
       expect(await store.findById('plugins', pl.id)).toBeUndefined();
       expect(await store.delete('services', svc.id)).toBe(true);
@@ -83,24 +105,41 @@ function describeStore(adapter: string, open: () => Promise<{ store: SqlConfigSt
       await expectKongError(
         store.insert('plugins', plugin({ name: 'ai-proxy', config: {}, route: { id: rt.id } })),
         409,
-        new RegExp(`UNIQUE violation detected on '\\{consumer=null,name="ai-proxy",route=\\{id="${rt.id}"\\},service=null\\}'`),
+        new RegExp(
+          `UNIQUE violation detected on '\\{consumer=null,name="ai-proxy",route=\\{id="${rt.id}"\\},service=null\\}'`,
+        ),
       );
     });
 
     it('pages through a collection with opaque offsets and filters by tags', async () => {
       const tag = `page-${randomUUID().slice(0, 8)}`;
       for (let index = 0; index < 5; index += 1) {
-        await store.insert('consumers', buildEntity(ENTITY_DEFINITIONS.consumers, { username: `${tag}-${index}`, tags: [tag] }, { kind: 'create' }));
+        await store.insert(
+          'consumers',
+          buildEntity(
+            ENTITY_DEFINITIONS.consumers,
+            { username: `${tag}-${index}`, tags: [tag] },
+            { kind: 'create' },
+          ),
+        );
       }
       const first = await store.list('consumers', { size: 3, tags: { values: [tag], mode: 'and' } });
       expect(first.data).toHaveLength(3);
       expect(first.offset).toEqual(expect.any(String));
-      const second = await store.list('consumers', { size: 3, offset: first.offset!, tags: { values: [tag], mode: 'and' } });
+      const second = await store.list('consumers', {
+        size: 3,
+        offset: first.offset!,
+        tags: { values: [tag], mode: 'and' },
+      });
       expect(second.data).toHaveLength(2);
       expect(second.offset).toBeNull();
       const usernames = [...first.data, ...second.data].map((consumer) => consumer.username).sort();
       expect(usernames).toEqual([0, 1, 2, 3, 4].map((index) => `${tag}-${index}`));
-      await expectKongError(store.list('consumers', { size: 3, offset: 'garbage' }), 400, /'garbage' is not a valid offset/);
+      await expectKongError(
+        store.list('consumers', { size: 3, offset: 'garbage' }),
+        400,
+        /'garbage' is not a valid offset/,
+      );
     });
 
     it('reads the whole config at one version', async () => {

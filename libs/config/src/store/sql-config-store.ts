@@ -14,7 +14,9 @@ import type { SqlClient, SqlError, SqlExecutor } from './sql-client.js';
 export const CONFIG_VERSION_CHANNEL = 'switchyard_config_version';
 
 /** The columns beside `entity` that carry each table's constraints. */
-const CONSTRAINED_COLUMNS: { readonly [N in EntityName]: (entity: EntityTypes[N]) => Record<string, unknown> } = {
+const CONSTRAINED_COLUMNS: {
+  readonly [N in EntityName]: (entity: EntityTypes[N]) => Record<string, unknown>;
+} = {
   services: (service) => ({ name: service.name }),
   routes: (route) => ({ name: route.name, service_id: route.service?.id ?? null }),
   consumers: (consumer) => ({ username: consumer.username, custom_id: consumer.custom_id }),
@@ -46,15 +48,24 @@ export class SqlConfigStore implements ConfigStore {
   }
 
   async findById<N extends EntityName>(entity: N, id: string): Promise<EntityTypes[N] | undefined> {
-    const rows = await this.sql.query<{ entity: EntityTypes[N] }>(`SELECT entity FROM ${entity} WHERE id = $1`, [id]);
+    const rows = await this.sql.query<{ entity: EntityTypes[N] }>(
+      `SELECT entity FROM ${entity} WHERE id = $1`,
+      [id],
+    );
     return rows[0]?.entity;
   }
 
-  async findByField<N extends EntityName>(entity: N, field: string, value: string): Promise<EntityTypes[N] | undefined> {
-    if (!ENTITY_DEFINITIONS[entity].uniqueFields.includes(field)) throw new Error(`${entity}.${field} is not unique`);
-    const rows = await this.sql.query<{ entity: EntityTypes[N] }>(`SELECT entity FROM ${entity} WHERE ${field} = $1`, [
-      value,
-    ]);
+  async findByField<N extends EntityName>(
+    entity: N,
+    field: string,
+    value: string,
+  ): Promise<EntityTypes[N] | undefined> {
+    if (!ENTITY_DEFINITIONS[entity].uniqueFields.includes(field))
+      throw new Error(`${entity}.${field} is not unique`);
+    const rows = await this.sql.query<{ entity: EntityTypes[N] }>(
+      `SELECT entity FROM ${entity} WHERE ${field} = $1`,
+      [value],
+    );
     return rows[0]?.entity;
   }
 
@@ -67,10 +78,13 @@ export class SqlConfigStore implements ConfigStore {
     }
     if (page.tags) {
       params.push(page.tags.values);
-      conditions.push(`(entity -> 'tags') ${page.tags.mode === 'and' ? '?&' : '?|'} $${params.length}::text[]`);
+      conditions.push(
+        `(entity -> 'tags') ${page.tags.mode === 'and' ? '?&' : '?|'} $${params.length}::text[]`,
+      );
     }
     if (page.parent) {
-      if (!FILTERABLE_PARENTS.has(page.parent.field)) throw new Error(`cannot filter by ${page.parent.field}`);
+      if (!FILTERABLE_PARENTS.has(page.parent.field))
+        throw new Error(`cannot filter by ${page.parent.field}`);
       params.push(page.parent.id);
       conditions.push(`${page.parent.field}_id = $${params.length}`);
     }
@@ -90,7 +104,10 @@ export class SqlConfigStore implements ConfigStore {
     const names = Object.keys(columns);
     const placeholders = names.map((_, index) => `$${index + 1}`);
     await this.write(entity, value, 'write', (tx) =>
-      tx.query(`INSERT INTO ${entity} (${names.join(', ')}) VALUES (${placeholders.join(', ')})`, Object.values(columns)),
+      tx.query(
+        `INSERT INTO ${entity} (${names.join(', ')}) VALUES (${placeholders.join(', ')})`,
+        Object.values(columns),
+      ),
     );
     return value;
   }
@@ -99,7 +116,10 @@ export class SqlConfigStore implements ConfigStore {
     const columns = { ...CONSTRAINED_COLUMNS[entity](value), entity: JSON.stringify(value) };
     const assignments = Object.keys(columns).map((name, index) => `${name} = $${index + 2}`);
     await this.write(entity, value, 'write', (tx) =>
-      tx.query(`UPDATE ${entity} SET ${assignments.join(', ')} WHERE id = $1`, [value.id, ...Object.values(columns)]),
+      tx.query(`UPDATE ${entity} SET ${assignments.join(', ')} WHERE id = $1`, [
+        value.id,
+        ...Object.values(columns),
+      ]),
     );
     return value;
   }
@@ -123,7 +143,9 @@ export class SqlConfigStore implements ConfigStore {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       const [version] = await tx.query<{ version: string }>('SELECT version FROM config_version');
       const all = async <N extends EntityName>(entity: N) =>
-        (await tx.query<{ entity: EntityTypes[N] }>(`SELECT entity FROM ${entity} ORDER BY id`)).map((row) => row.entity);
+        (await tx.query<{ entity: EntityTypes[N] }>(`SELECT entity FROM ${entity} ORDER BY id`)).map(
+          (row) => row.entity,
+        );
       return {
         version: Number(version?.version ?? 0),
         services: await all('services'),
@@ -184,7 +206,9 @@ function translateConstraintError(
         service: plugin.service,
       });
     }
-    const field = ENTITY_DEFINITIONS[entity].uniqueFields.find((name) => constraint === `${entity}_${name}_key`);
+    const field = ENTITY_DEFINITIONS[entity].uniqueFields.find(
+      (name) => constraint === `${entity}_${name}_key`,
+    );
     if (field) return uniqueViolation({ [field]: (value as unknown as Record<string, unknown>)[field] });
   }
   // 23503 foreign_key_violation; 23001 restrict_violation (newer PostgreSQL, on ON DELETE RESTRICT).

@@ -33,10 +33,15 @@ describe('llmUpstreamUrl', () => {
       fakeOpenAiDriver('azure'),
       providerRequest({ upstream_url: 'http://mock:9000/openai/deployments/d/chat/completions' }),
     );
-    expect(configured.href).toBe('http://mock:9000/openai/deployments/d/chat/completions?api-version=2023-05-15');
+    expect(configured.href).toBe(
+      'http://mock:9000/openai/deployments/d/chat/completions?api-version=2023-05-15',
+    );
     const fromClient = llmUpstreamUrl(
       fakeOpenAiDriver('azure'),
-      providerRequest({ upstream_url: 'http://mock:9000/openai/deployments/d/chat/completions' }, 'api-version=2024-10-21'),
+      providerRequest(
+        { upstream_url: 'http://mock:9000/openai/deployments/d/chat/completions' },
+        'api-version=2024-10-21',
+      ),
     );
     expect(fromClient.searchParams.get('api-version')).toBe('2024-10-21');
   });

@@ -21,7 +21,8 @@ export function llmUpstreamUrl(driver: ProviderDriver, request: ProviderRequest)
   const providerUrl = driver.upstreamUrl(request);
   if (!upstream_url) return withClientQuery(providerUrl, request.clientQuery);
   const url = new URL(upstream_url);
-  for (const [name, value] of providerUrl.searchParams) if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+  for (const [name, value] of providerUrl.searchParams)
+    if (!url.searchParams.has(name)) url.searchParams.set(name, value);
   return withClientQuery(url, request.clientQuery);
 }
 

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The PostgreSQL server tests use (trust auth on this machine and in CI). */
-export const TEST_POSTGRES_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_POSTGRES_URL =
+  process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** An id shared by one test run (set by `npm test`), so that runs never touch each other's data. */
-export const TEST_RUN_ID = (process.env['SWITCHYARD_TEST_RUN_ID'] ?? `t${randomBytes(3).toString('hex')}`).toLowerCase();
+export const TEST_RUN_ID = (
+  process.env['SWITCHYARD_TEST_RUN_ID'] ?? `t${randomBytes(3).toString('hex')}`
+).toLowerCase();
 
 /** A name unique to this run and call, usable as a database name or a Redis key prefix. */
 export function uniqueTestName(purpose: string): string {
@@ -27,7 +30,10 @@ export async function createTestDatabase(purpose = 'db'): Promise<TestDatabase> 
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withAdminConnection((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdminConnection((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

@@ -20,7 +20,9 @@ export interface StandaloneGateway {
  * Starts `apps/standalone` (built) on free ports with a fresh data directory, and resolves once
  * the Admin API and the proxy's status listener answer.
  */
-export async function startStandaloneGateway(env: Readonly<Record<string, string>> = {}): Promise<StandaloneGateway> {
+export async function startStandaloneGateway(
+  env: Readonly<Record<string, string>> = {},
+): Promise<StandaloneGateway> {
   const [adminPort, proxyPort, statusPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-standalone-'));
   const adminUrl = `http://127.0.0.1:${adminPort}`;

@@ -23,7 +23,11 @@ export class AdminClient {
   constructor(readonly baseUrl: string) {}
 
   /** `curl -X METHOD url --data "key=value" ...` */
-  async form(method: string, path: string, pairs: readonly (readonly [string, string])[]): Promise<TestResponse> {
+  async form(
+    method: string,
+    path: string,
+    pairs: readonly (readonly [string, string])[],
+  ): Promise<TestResponse> {
     const body = new URLSearchParams(pairs as [string, string][]).toString();
     return this.send(method, path, body, 'application/x-www-form-urlencoded');
   }
@@ -41,7 +45,12 @@ export class AdminClient {
   }
 
   /** Any body with any content type, for the error cases. */
-  async send(method: string, path: string, body: string | Uint8Array | undefined, contentType: string): Promise<TestResponse> {
+  async send(
+    method: string,
+    path: string,
+    body: string | Uint8Array | undefined,
+    contentType: string,
+  ): Promise<TestResponse> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       body,
