@@ -1,0 +1,30 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from './logger.js';
+
+describe('createLogger', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-log-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes JSON lines with the message, the fields and the child bindings, at or above its level', async () => {
+    const file = join(dir, 'gateway.log');
+    const logger = createLogger({ name: 'test', level: 'info', destination: file });
+    logger.debug('not written');
+    logger.child({ component: 'proxy' }).info('request', { status: 200 });
+    await expect
+      .poll(
+        () =>
+          readFileSync(file, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line)),
+        { timeout: 2000 },
+      )
+      .toEqual([
+        expect.objectContaining({ name: 'test', msg: 'request', status: 200, component: 'proxy', level: 30 }),
+      ]);
+  });
+});
