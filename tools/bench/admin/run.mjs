@@ -25,11 +25,16 @@ async function createConsumer(baseUrl, name) {
 async function measure(label, env) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const admin = await startAppProcess(appEntry('admin'), { ...env, ADMIN_LISTEN: `127.0.0.1:${port}` }, `${baseUrl}/status`);
+  const admin = await startAppProcess(
+    appEntry('admin'),
+    { ...env, ADMIN_LISTEN: `127.0.0.1:${port}` },
+    `${baseUrl}/status`,
+  );
   try {
     for (let index = 0; index < 20; index += 1) await createConsumer(baseUrl, `warmup-${index}`);
     const latencies = [];
-    for (let index = 0; index < SEQUENTIAL_WRITES; index += 1) latencies.push(await createConsumer(baseUrl, `seq-${index}`));
+    for (let index = 0; index < SEQUENTIAL_WRITES; index += 1)
+      latencies.push(await createConsumer(baseUrl, `seq-${index}`));
 
     let next = 0;
     const started = performance.now();
@@ -39,7 +44,11 @@ async function measure(label, env) {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    return { store: label, latency_ms_sequential: summarize(latencies), writes_per_second_at_8: Math.round(CONCURRENT_WRITES / seconds) };
+    return {
+      store: label,
+      latency_ms_sequential: summarize(latencies),
+      writes_per_second_at_8: Math.round(CONCURRENT_WRITES / seconds),
+    };
   } finally {
     await admin.stop();
   }
@@ -53,7 +62,11 @@ try {
     await measure('postgres', { DATABASE_URL: database.url, LOG_LEVEL: 'warn' }),
   ];
   console.table(
-    results.map((r) => ({ store: r.store, ...Object.fromEntries(Object.entries(r.latency_ms_sequential).map(([k, v]) => [`seq ${k}`, v])), 'writes/s @8': r.writes_per_second_at_8 })),
+    results.map((r) => ({
+      store: r.store,
+      ...Object.fromEntries(Object.entries(r.latency_ms_sequential).map(([k, v]) => [`seq ${k}`, v])),
+      'writes/s @8': r.writes_per_second_at_8,
+    })),
   );
   mkdirSync('tmp/bench', { recursive: true });
   writeFileSync('tmp/bench/admin-writes.json', JSON.stringify(results, null, 2));
