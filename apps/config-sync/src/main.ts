@@ -33,4 +33,5 @@ closeOnSignal(async () => {
   await app.close();
   await bus.close();
   await store.close();
+  logger.flush();
 });

@@ -34,7 +34,6 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
     prefix: env.REDIS_PREFIX,
     onError: (error, source) => logger.warn('config bus error', { source, error: error.message }),
   });
-  const accessLogger = logger.child({ log: 'access' });
   const app = await NestFactory.createApplicationContext(
     ProxyModule.forRoot({
       bus,
@@ -46,7 +45,7 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
       maxBodyBytes: env.PROXY_MAX_BODY_BYTES,
       reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
       heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
-      accessLog: env.ACCESS_LOG ? (entry) => accessLogger.info('request', { ...entry }) : undefined,
+      accessLog: env.ACCESS_LOG ? (entry) => logger.record('access', entry) : undefined,
     }),
     { logger: ['error', 'warn'] },
   );
@@ -54,5 +53,6 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
   closeOnSignal(async () => {
     await app.close();
     await bus.close();
+    logger.flush();
   });
 }

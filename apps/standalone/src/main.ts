@@ -41,7 +41,6 @@ const sync = await NestFactory.createApplicationContext(
 );
 await sync.init();
 
-const accessLogger = logger.child({ log: 'access' });
 const proxy = await NestFactory.createApplicationContext(
   ProxyModule.forRoot({
     bus,
@@ -53,7 +52,7 @@ const proxy = await NestFactory.createApplicationContext(
     maxBodyBytes: env.PROXY_MAX_BODY_BYTES,
     reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
     heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
-    accessLog: env.ACCESS_LOG ? (entry) => accessLogger.info('request', { ...entry }) : undefined,
+    accessLog: env.ACCESS_LOG ? (entry) => logger.record('access', entry) : undefined,
   }),
   { logger: ['error', 'warn'] },
 );
@@ -79,4 +78,5 @@ closeOnSignal(async () => {
   await sync.close();
   await bus.close();
   await store.close();
+  logger.flush();
 });

@@ -8,7 +8,9 @@ import {
   type RequestContext,
   type ResponseHead,
   type StreamTransformer,
+  type UpstreamRequest,
 } from '@switchyard/plugin-api';
+import type { Service } from '@switchyard/config';
 import {
   forwardableRequestHeaders,
   forwardableResponseHeaders,
@@ -54,6 +56,36 @@ const NO_SERVICE = { message: 'no Service found with those values' };
 const NO_CONFIG = { message: 'this proxy has not received its configuration yet; retry in a moment' };
 const UNEXPECTED = { message: 'An unexpected error occurred' };
 const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connect: 60_000, read: 60_000, write: 60_000 };
+
+/**
+ * The upstream request as the route's service would get it. Its URL is built only when read:
+ * a plugin that sends the request elsewhere (ai-proxy does) never pays for it.
+ */
+class ServiceUpstreamRequest implements UpstreamRequest {
+  private target: URL | null | undefined;
+
+  constructor(
+    private readonly service: Service | null,
+    private readonly upstreamPath: string,
+    private readonly rawQuery: string,
+    public method: string,
+    public headers: Record<string, string>,
+    public body: Buffer | string,
+    public label: string,
+  ) {}
+
+  /** Null when the route has no service and no plugin set a URL. */
+  get url(): URL {
+    if (this.target === undefined) {
+      this.target = this.service ? serviceUrl(this.service, this.upstreamPath, this.rawQuery) : null;
+    }
+    return this.target as URL;
+  }
+
+  set url(value: URL) {
+    this.target = value;
+  }
+}
 
 /** The client's request, its query string parsed only when a plugin asks. */
 class IncomingClientRequest implements ClientRequest {
@@ -109,12 +141,14 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     startedAt: number,
   ): Promise<void> {
     const abort = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
     const { route, service } = match;
     const chain = config.chainFor(route.id);
     let ctx: RequestContext | undefined;
+    // One listener for both: a client gone early aborts the upstream call; any end logs.
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+      if (ctx) finish(ctx, chain, res, req, route.id, service?.id ?? null);
+    });
     try {
       const body = await readBody(req, maxBodyBytes);
       const method = req.method ?? 'GET';
@@ -123,21 +157,21 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         route: { id: route.id, name: route.name },
         service: service && { id: service.id, name: service.name },
         uriCaptures: match.uriCaptures,
-        upstream: {
-          url: service ? serviceUrl(service, match.upstreamPath, rawQuery) : (null as unknown as URL),
+        upstream: new ServiceUpstreamRequest(
+          service,
+          match.upstreamPath,
+          rawQuery,
           method,
-          headers: forwardableRequestHeaders(req.headers),
+          forwardableRequestHeaders(req.headers),
           body,
-          label: service ? (service.name ?? service.host) : 'route',
-        },
+          service ? (service.name ?? service.host) : 'route',
+        ),
         responseMode: 'passthrough',
         signal: abort.signal,
         timings: { startedAt },
         log: {},
       };
       const context = ctx;
-      res.once('close', () => finish(context, chain, res, req, route.id, service?.id ?? null));
-
       for (const handler of chain) if (handler.access) await handler.access(context);
       if (!context.upstream.url) return sendJson(res, 503, NO_SERVICE);
 

@@ -27,4 +27,15 @@ describe('createLogger', () => {
         expect.objectContaining({ name: 'test', msg: 'request', status: 200, component: 'proxy', level: 30 }),
       ]);
   });
+
+  it('writes records as their own lines, with time and type first, within a quarter second', async () => {
+    const file = join(dir, 'records.log');
+    const logger = createLogger({ name: 'test', level: 'silent', destination: file });
+    logger.record('access', { status: 200, log: { 'ai.proxy': { usage: { total_tokens: 3 } } } });
+    await expect
+      .poll(() => readFileSync(file, 'utf8'), { timeout: 2000 })
+      .toMatch(
+        /^\{"time":\d+,"type":"access","status":200,"log":\{"ai.proxy":\{"usage":\{"total_tokens":3\}\}\}\}\n$/,
+      );
+  });
 });

@@ -66,7 +66,7 @@ describe('RequestAnalytics', () => {
   });
 
   it('falls back to the prompt estimate and the request model when the answer has neither usage nor model', () => {
-    const analytics = new RequestAnalytics(subject({ promptEstimate: 9 }));
+    const analytics = new RequestAnalytics(subject({ promptEstimate: () => 9 }));
     answeredAfter(10, analytics);
     analytics.answered({ prompt_tokens: 'many' }, 42, () => undefined);
     const entry = analytics.entry(body);
@@ -75,7 +75,7 @@ describe('RequestAnalytics', () => {
   });
 
   it("estimates a stream's completion tokens per event from its text when it reports none", () => {
-    const analytics = new RequestAnalytics(subject({ promptEstimate: 16 }));
+    const analytics = new RequestAnalytics(subject({ promptEstimate: () => 16 }));
     answeredAfter(300, analytics);
     for (const text of ['The', ' answer', ' is', ' 2.']) analytics.streamedStep({ events: ['x'], text });
     analytics.streamedStep({ events: ['[DONE]'] });
@@ -89,7 +89,7 @@ describe('RequestAnalytics', () => {
   });
 
   it("takes a stream's own token counts over the estimates, the latest of each", () => {
-    const analytics = new RequestAnalytics(subject({ promptEstimate: 16 }));
+    const analytics = new RequestAnalytics(subject({ promptEstimate: () => 16 }));
     answeredAfter(100, analytics);
     analytics.streamedStep({
       events: ['x'],
@@ -133,7 +133,7 @@ describe('RequestAnalytics', () => {
 
   it("logs a stream's payload as Kong's composite chat.completion of its text", () => {
     const analytics = new RequestAnalytics(
-      subject({ logStatistics: false, logPayloads: true, promptEstimate: 4 }),
+      subject({ logStatistics: false, logPayloads: true, promptEstimate: () => 4 }),
     );
     analytics.streamedStep({ events: ['x'], text: 'The answer', model: 'gpt-4o-2024' });
     analytics.streamedStep({ events: ['y'], text: ' is 2.', finishReason: 'stop' });

@@ -44,7 +44,8 @@ export interface AnalyticsSubject {
   readonly requestModel: string | undefined;
   readonly options: ModelOptions;
   /** Kong's estimate, for providers that may not report prompt tokens. */
-  readonly promptEstimate: number | undefined;
+  /** Kong's prompt estimate, computed only when the answer reports no prompt count. */
+  readonly promptEstimate: (() => number) | undefined;
   /** `performance.now()` when the request reached the plugin. */
   readonly startedAt: number;
 }
@@ -106,7 +107,7 @@ export class RequestAnalytics {
     const { logStatistics, logPayloads } = this.subject;
     if (!logStatistics && !logPayloads) return undefined;
     const entry: AiProxyLogEntry = {};
-    const promptTokens = this.usage.prompt ?? this.subject.promptEstimate ?? 0;
+    const promptTokens = this.usage.prompt ?? this.subject.promptEstimate?.() ?? 0;
     const completionTokens = this.usage.completion ?? (this.streaming ? this.streamedEstimate : 0);
     if (logStatistics) {
       const latency = Math.floor((this.respondedAt ?? performance.now()) - this.subject.startedAt);

@@ -98,7 +98,9 @@ export function startTranslatedExchange(
         requestModel: name,
         options: fields.options,
         // Kong's estimate for providers that may leave the prompt count out (more words per token in a stream).
-        promptEstimate: driver.streamReportsUsage ? undefined : estimatePromptTokens(body, stream ? 1.8 : 1),
+        promptEstimate: driver.streamReportsUsage
+          ? undefined
+          : () => estimatePromptTokens(body, stream ? 1.8 : 1),
         startedAt,
       })
     : undefined;

@@ -11,7 +11,7 @@ export interface StandaloneGateway {
   readonly proxyUrl: string;
   readonly statusUrl: string;
   readonly process: AppProcess;
-  /** The access log lines the process printed so far (JSON, `log: "access"`). */
+  /** The access log lines the process printed so far (JSON, `type: "access"`). */
   accessLog(): Record<string, unknown>[];
   stop(): Promise<void>;
 }
@@ -49,7 +49,7 @@ export async function startStandaloneGateway(
       process
         .output()
         .split('\n')
-        .filter((line) => line.includes('"log":"access"'))
+        .filter((line) => line.startsWith('{"time":') && line.includes(',"type":"access",'))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     async stop() {
       await process.stop();
