@@ -18,13 +18,19 @@ function withClientQuery(url: URL, clientQuery: URLSearchParams): URL {
  */
 export function llmUpstreamUrl(driver: ProviderDriver, request: ProviderRequest): URL {
   const { upstream_url } = request.model.options;
-  const providerUrl = driver.upstreamUrl(request);
-  if (!upstream_url) return withClientQuery(providerUrl, request.clientQuery);
+  if (!upstream_url) return withClientQuery(driver.upstreamUrl(request), request.clientQuery);
   const url = new URL(upstream_url);
+  // Whether a driver puts parameters in its query does not change from request to request:
+  // learn it once, and skip building its URL for drivers that put none (openai, cohere).
+  if (driversWithoutQuery.has(driver)) return withClientQuery(url, request.clientQuery);
+  const providerUrl = driver.upstreamUrl(request);
+  if (providerUrl.search === '') driversWithoutQuery.add(driver);
   for (const [name, value] of providerUrl.searchParams)
     if (!url.searchParams.has(name)) url.searchParams.set(name, value);
   return withClientQuery(url, request.clientQuery);
 }
+
+const driversWithoutQuery = new WeakSet<ProviderDriver>();
 
 /** Where a `preserve` request goes, and what is needed to know it. */
 export interface PreserveTarget {
