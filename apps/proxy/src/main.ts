@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { createConfigBus } from '@switchyard/bus';
 import { createPluginRuntimes } from '@switchyard/catalog';
-import { closeOnSignal, loadEnvironment, parseListenAddress, type ConfigSnapshot } from '@switchyard/config';
+import { closeOnSignal, loadEnvironment, type ConfigSnapshot } from '@switchyard/config';
 import { ProxyModule, ProxySettings } from '@switchyard/gateway';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
 import { createLogger } from '@switchyard/telemetry';
@@ -35,17 +35,11 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
     onError: (error, source) => logger.warn('config bus error', { source, error: error.message }),
   });
   const app = await NestFactory.createApplicationContext(
-    ProxyModule.forRoot({
+    ProxyModule.fromSettings(env, {
       bus,
       plugins: createPluginRuntimes(),
-      listen: parseListenAddress(env.PROXY_LISTEN),
-      statusListen: parseListenAddress(env.STATUS_LISTEN),
       node: { id: randomUUID(), hostname: hostname(), version: SWITCHYARD_VERSION },
       logger,
-      maxBodyBytes: env.PROXY_MAX_BODY_BYTES,
-      reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
-      heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
-      accessLog: env.ACCESS_LOG ? (entry) => logger.record('access', entry) : undefined,
     }),
     { logger: ['error', 'warn'] },
   );

@@ -42,17 +42,11 @@ const sync = await NestFactory.createApplicationContext(
 await sync.init();
 
 const proxy = await NestFactory.createApplicationContext(
-  ProxyModule.forRoot({
+  ProxyModule.fromSettings(env, {
     bus,
     plugins: createPluginRuntimes(),
-    listen: parseListenAddress(env.PROXY_LISTEN),
-    statusListen: parseListenAddress(env.STATUS_LISTEN),
     node,
     logger: logger.child({ component: 'proxy' }),
-    maxBodyBytes: env.PROXY_MAX_BODY_BYTES,
-    reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
-    heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
-    accessLog: env.ACCESS_LOG ? (entry) => logger.record('access', entry) : undefined,
   }),
   { logger: ['error', 'warn'] },
 );

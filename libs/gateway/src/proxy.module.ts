@@ -5,7 +5,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { parseListenAddress } from '@switchyard/config';
 import { ProxyNode, type ProxyNodeOptions } from './proxy-node.js';
+import type { ProxySettings } from './proxy.settings.js';
 
 /** Starts the proxy node with the application and stops it on shutdown. */
 class ProxyNodeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,6 +28,22 @@ class ProxyNodeLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
  */
 @Module({})
 export class ProxyModule {
+  /** The module for a node configured from its environment settings (`ProxySettings`). */
+  static fromSettings(
+    settings: ProxySettings,
+    parts: Pick<ProxyNodeOptions, 'bus' | 'plugins' | 'node' | 'logger'>,
+  ): DynamicModule {
+    return ProxyModule.forRoot({
+      ...parts,
+      listen: parseListenAddress(settings.PROXY_LISTEN),
+      statusListen: parseListenAddress(settings.STATUS_LISTEN),
+      maxBodyBytes: settings.PROXY_MAX_BODY_BYTES,
+      reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,
+      heartbeatIntervalMs: settings.HEARTBEAT_INTERVAL_MS,
+      accessLog: settings.ACCESS_LOG ? (entry) => parts.logger.record('access', entry) : undefined,
+    });
+  }
+
   static forRoot(options: ProxyNodeOptions): DynamicModule {
     return {
       module: ProxyModule,

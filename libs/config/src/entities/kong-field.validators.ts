@@ -11,6 +11,20 @@ export type FieldKind =
 /** The constraint name prefix that marks a Kong field decorator; the rest is its kind. */
 export const KONG_FIELD_CONSTRAINT_PREFIX = 'kong:';
 
+/** Kong's protocols (`typedefs.protocol`), for services, routes and plugins alike. */
+export const KONG_PROTOCOLS = [
+  'grpc',
+  'grpcs',
+  'http',
+  'https',
+  'tcp',
+  'tls',
+  'tls_passthrough',
+  'udp',
+  'ws',
+  'wss',
+];
+
 export const MESSAGES = {
   required: 'required field missing',
   string: 'expected a string',

@@ -8,21 +8,9 @@ import {
   MESSAGES,
   checkName,
   checkTag,
+  KONG_PROTOCOLS,
 } from './kong-field.validators.js';
 import type { Plugin } from './entity.types.js';
-
-export const PLUGIN_PROTOCOLS = [
-  'grpc',
-  'grpcs',
-  'http',
-  'https',
-  'tcp',
-  'tls',
-  'tls_passthrough',
-  'udp',
-  'ws',
-  'wss',
-];
 
 /**
  * The plugin entity's envelope schema (class-validator). `config` is only checked to be an
@@ -39,7 +27,7 @@ export class PluginSchema {
   @IsOptional() @KongForeign() consumer?: { id: string } | null;
   @IsDefined({ message: MESSAGES.required }) config!: Record<string, unknown>;
   @IsDefined({ message: MESSAGES.required })
-  @KongStringArray({ oneOf: PLUGIN_PROTOCOLS })
+  @KongStringArray({ oneOf: KONG_PROTOCOLS })
   protocols!: string[];
   @IsDefined({ message: MESSAGES.required }) @KongBoolean() enabled!: boolean;
   @IsOptional() @KongStringArray({ check: checkTag }) tags?: string[] | null;

@@ -9,21 +9,9 @@ import {
   MESSAGES,
   checkName,
   checkTag,
+  KONG_PROTOCOLS,
 } from './kong-field.validators.js';
 import type { Route } from './entity.types.js';
-
-export const ROUTE_PROTOCOLS = [
-  'grpc',
-  'grpcs',
-  'http',
-  'https',
-  'tcp',
-  'tls',
-  'tls_passthrough',
-  'udp',
-  'ws',
-  'wss',
-];
 
 /**
  * Compiles a `~` regex path as the proxy's router does (sticky: anchored at the path's start),
@@ -84,7 +72,7 @@ export class RouteSchema {
   @IsOptional() @KongInteger() updated_at?: number;
   @IsOptional() @KongString({ check: checkName }) name?: string | null;
   @IsDefined({ message: MESSAGES.required })
-  @KongStringArray({ oneOf: ROUTE_PROTOCOLS })
+  @KongStringArray({ oneOf: KONG_PROTOCOLS })
   protocols!: string[];
   @IsOptional() @KongStringArray({ check: checkMethod }) methods?: string[] | null;
   @IsOptional() @KongStringArray() hosts?: string[] | null;

@@ -8,22 +8,10 @@ import {
   MESSAGES,
   checkName,
   checkTag,
+  KONG_PROTOCOLS,
 } from './kong-field.validators.js';
 import type { ShorthandExpansion } from './entity-definitions.js';
 import type { Service } from './entity.types.js';
-
-export const SERVICE_PROTOCOLS = [
-  'grpc',
-  'grpcs',
-  'http',
-  'https',
-  'tcp',
-  'tls',
-  'tls_passthrough',
-  'udp',
-  'ws',
-  'wss',
-];
 
 const TIMEOUT_RANGE = [1, 2147483646] as const;
 
@@ -48,7 +36,7 @@ export class ServiceSchema {
   @IsOptional() @KongInteger() updated_at?: number;
   @IsOptional() @KongString({ check: checkName }) name?: string | null;
   @IsDefined({ message: MESSAGES.required }) @KongInteger([0, 32767]) retries!: number;
-  @IsDefined({ message: MESSAGES.required }) @KongString({ oneOf: SERVICE_PROTOCOLS }) protocol!: string;
+  @IsDefined({ message: MESSAGES.required }) @KongString({ oneOf: KONG_PROTOCOLS }) protocol!: string;
   @IsDefined({ message: MESSAGES.required }) @KongString({ check: checkHost }) host!: string;
   @IsDefined({ message: MESSAGES.required }) @KongInteger([0, 65535]) port!: number;
   @IsOptional() @KongString({ check: checkServicePath }) path?: string | null;

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { spawnAppProcess } from './spawn-app-process.js';
 
 /** The repository root, from this file's place in it (libs/testing/src/processes). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -40,30 +41,11 @@ export async function startAppProcess(
   readyUrl: string,
   timeoutMs = 20_000,
 ): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const app: AppProcess = {
-    child,
-    output: () => output,
-    async stop(graceMs = 5_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-
+  const app = spawnAppProcess(entry, env);
+  const { child, output } = app;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}:\n${output()}`);
     try {
       await fetch(readyUrl, { signal: AbortSignal.timeout(1_000) });
       return app;
@@ -72,5 +54,5 @@ export async function startAppProcess(
     }
   }
   await app.stop();
-  throw new Error(`${entry} did not answer ${readyUrl} within ${timeoutMs} ms:\n${output}`);
+  throw new Error(`${entry} did not answer ${readyUrl} within ${timeoutMs} ms:\n${output()}`);
 }
