@@ -1,12 +1,18 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { createConfigBus } from '@switchyard/bus';
 import { createPluginRuntimes } from '@switchyard/catalog';
-import { closeOnSignal, loadEnvironment, type ConfigSnapshot } from '@switchyard/config';
-import { ProxyModule, ProxySettings } from '@switchyard/gateway';
+import { closeOnSignal, loadEnvironment, parseListenAddress, type ConfigSnapshot } from '@switchyard/config';
+import {
+  ProxyModule,
+  ProxySettings,
+  startClusterStatusListener,
+  stopClusterStatusListener,
+} from '@switchyard/gateway';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
 import { createLogger } from '@switchyard/telemetry';
 
@@ -15,19 +21,28 @@ if (!env.REDIS_URL) throw new Error('REDIS_URL is required: the proxy receives i
 const logger = createLogger({ name: 'proxy', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
 
 if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
-  // The primary only supervises: each worker is a full proxy node on the shared listeners.
-  for (let index = 0; index < env.PROXY_WORKERS; index += 1) cluster.fork();
+  // The primary supervises and owns the status listener, so `/metrics` and `/status` speak for
+  // every worker; each worker is a full proxy node on the shared proxy listener.
+  const listening: Promise<unknown>[] = [];
+  for (let index = 0; index < env.PROXY_WORKERS; index += 1) {
+    listening.push(new Promise((resolve) => cluster.fork().once('listening', resolve)));
+  }
   cluster.on('exit', (worker, code, signal) => {
     if (code === 0 || signal === 'SIGTERM') return;
     logger.error('proxy worker died; starting another', { pid: worker.process.pid, code, signal });
     cluster.fork();
   });
+  let statusServer: Server | null = null;
   closeOnSignal(async () => {
+    if (statusServer) await stopClusterStatusListener(statusServer);
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
     await new Promise<void>((resolve) =>
       cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && resolve()),
     );
   });
+  // Opened once every worker serves, so the first `/status` already has them all.
+  await Promise.all(listening);
+  statusServer = await startClusterStatusListener(parseListenAddress(env.STATUS_LISTEN), logger);
 } else {
   const bus = createConfigBus<ConfigSnapshot>({
     redisUrl: env.REDIS_URL,

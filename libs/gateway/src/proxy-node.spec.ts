@@ -298,4 +298,27 @@ describe('ProxyNode', () => {
       configuration_hash: node.active.current?.hash,
     });
   });
+
+  it('counts each finished request and the served config version on GET /metrics', async () => {
+    const svc = service();
+    const metered = route(svc.id, ['/metered']);
+    await publish({ services: [svc], routes: [metered] });
+    for (let sent = 0; sent < 3; sent += 1) expect((await fetch(`${proxyUrl}/metered`)).status).toBe(200);
+
+    const metricsUrl = `http://127.0.0.1:${node.statusAddress.port}/metrics`;
+    const series = `kong_http_requests_total{service="${svc.id}",route="${metered.id}",code="200"}`;
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(metricsUrl)).text()).split('\n').find((line) => line.startsWith(series)),
+        {
+          timeout: 2000,
+          interval: 10,
+        },
+      )
+      .toBe(`${series} 3`);
+    const response = await fetch(metricsUrl);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect((await response.text()).split('\n')).toContain(`switchyard_config_version ${version}`);
+  });
 });

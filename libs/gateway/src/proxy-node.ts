@@ -2,11 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ConfigBus, HeartbeatReporter, SnapshotSubscriber } from '@switchyard/bus';
 import type { ConfigSnapshot, ListenAddress } from '@switchyard/config';
-import type { GatewayLogger } from '@switchyard/telemetry';
+import { GatewayMetrics, shareMetricsWithPrimary, type GatewayLogger } from '@switchyard/telemetry';
 import { ActiveConfig } from './active-config.js';
+import { answerStatusRequests } from './cluster-status.js';
 import { createProxyRequestHandler, type AccessLogEntry } from './proxy-request-handler.js';
+import { close, listen } from './server-lifecycle.js';
+import { createStatusHandler, type ProxyNodeStatus } from './status-listener.js';
 import { UpstreamClient } from './upstream-client.js';
-import { sendJson } from './http-messages.js';
 import type { PluginRuntimeRegistry } from './compiled-config.js';
 
 export interface ProxyNodeOptions {
@@ -14,8 +16,11 @@ export interface ProxyNodeOptions {
   readonly plugins: PluginRuntimeRegistry;
   /** The proxy listener (`PROXY_LISTEN`). */
   readonly listen: ListenAddress;
-  /** The status listener (`STATUS_LISTEN`): `GET /status`. */
-  readonly statusListen: ListenAddress;
+  /**
+   * The status listener (`STATUS_LISTEN`): `GET /status` and `GET /metrics`. Null in a
+   * `node:cluster` worker: the primary owns the listener and asks the workers over IPC.
+   */
+  readonly statusListen: ListenAddress | null;
   readonly node: { readonly id: string; readonly hostname: string; readonly version: string };
   readonly logger: GatewayLogger;
   /** Largest request body read, in bytes. */
@@ -25,24 +30,31 @@ export interface ProxyNodeOptions {
   /** Milliseconds between heartbeats. */
   readonly heartbeatIntervalMs?: number;
   readonly accessLog?: (entry: AccessLogEntry) => void;
+  /** Where the node records its metrics (always on). Default: a registry of its own. */
+  readonly metrics?: GatewayMetrics;
 }
 
 /**
  * One proxy worker: serves the config it holds, swaps in each newer snapshot the bus announces
- * (loading it once per version), reports heartbeats with the config it serves, and answers
- * `GET /status` on its status listener. It never reads the database; when the bus is down it
- * keeps serving its last good snapshot.
+ * (loading it once per version), reports heartbeats with the config it serves, records every
+ * finished request in its metrics, and answers `GET /status` and `GET /metrics` on its status
+ * listener (or, as a cluster worker, to the primary over IPC). It never reads the database; when
+ * the bus is down it keeps serving its last good snapshot.
  */
 export class ProxyNode {
   readonly active: ActiveConfig;
+  readonly metrics: GatewayMetrics;
   private readonly upstream = new UpstreamClient();
   private subscriber: SnapshotSubscriber<ConfigSnapshot> | null = null;
   private heartbeat: HeartbeatReporter | null = null;
   private proxyServer: Server | null = null;
   private statusServer: Server | null = null;
+  private stopAnsweringStatus: (() => void) | null = null;
 
   constructor(private readonly options: ProxyNodeOptions) {
     this.active = new ActiveConfig(options.plugins, options.logger);
+    this.metrics = options.metrics ?? new GatewayMetrics();
+    this.active.onSwap((config) => this.metrics.configSwapped(config.version));
   }
 
   /** The proxy listener's bound address (its port, when it was asked for port 0). */
@@ -50,6 +62,7 @@ export class ProxyNode {
     return this.proxyServer!.address() as AddressInfo;
   }
 
+  /** The status listener's bound address; there is none in a cluster worker (`statusListen` null). */
   get statusAddress(): AddressInfo {
     return this.statusServer!.address() as AddressInfo;
   }
@@ -79,57 +92,65 @@ export class ProxyNode {
       if (snapshot) this.active.offer(snapshot);
     });
 
+    const { metrics } = this;
+    const accessLog = this.options.accessLog;
+    // Runs after the response, outside the handler's try: a metrics bug must not end the process.
+    const record = (entry: AccessLogEntry): void => {
+      try {
+        metrics.record(entry);
+      } catch (error) {
+        logger.error('recording request metrics failed', { error: (error as Error).message });
+      }
+    };
     const handler = createProxyRequestHandler({
       config: this.active,
       upstream: this.upstream,
       maxBodyBytes: this.options.maxBodyBytes,
-      accessLog: this.options.accessLog,
+      // Metrics are always on; the access log line only when configured.
+      accessLog: accessLog
+        ? (entry) => {
+            record(entry);
+            accessLog(entry);
+          }
+        : record,
       onError: (error) =>
         logger.error('request failed unexpectedly', { error: error.stack ?? error.message }),
     });
     this.proxyServer = await listen(createServer({ keepAliveTimeout: 65_000 }, handler), this.options.listen);
-    this.statusServer = await listen(
-      createServer((req, res) => {
-        if (req.url !== '/status') return sendJson(res, 404, { message: 'Not found' });
-        const config = this.active.current;
-        sendJson(res, 200, {
-          node_id: node.id,
-          configuration_hash: config?.hash ?? null,
-          configuration_version: config?.version ?? null,
-          memory: { rss_bytes: process.memoryUsage().rss },
-        });
-      }),
-      this.options.statusListen,
-    );
+    const { statusListen } = this.options;
+    if (statusListen) {
+      const statusHandler = createStatusHandler(
+        { status: () => Promise.resolve(this.status()), metrics },
+        (error) => logger.warn('status listener request failed', { error: error.message }),
+      );
+      this.statusServer = await listen(createServer(statusHandler), statusListen);
+    } else {
+      this.stopAnsweringStatus = answerStatusRequests(() => this.status());
+      shareMetricsWithPrimary(metrics);
+    }
     logger.info('proxy listening', {
       proxy: `${this.options.listen.host}:${this.proxyAddress.port}`,
-      status: `${this.options.statusListen.host}:${this.statusAddress.port}`,
+      status: statusListen ? `${statusListen.host}:${this.statusAddress.port}` : 'cluster primary',
     });
+  }
+
+  /** This node's `GET /status` body. */
+  status(): ProxyNodeStatus {
+    const config = this.active.current;
+    return {
+      node_id: this.options.node.id,
+      configuration_hash: config?.hash ?? null,
+      configuration_version: config?.version ?? null,
+      memory: { rss_bytes: process.memoryUsage().rss },
+    };
   }
 
   /** Stops accepting, lets in-flight requests finish, then closes the bus side and the pools. */
   async stop(): Promise<void> {
+    this.stopAnsweringStatus?.();
     await Promise.all([close(this.proxyServer), close(this.statusServer)]);
     await this.heartbeat?.close();
     await this.subscriber?.close();
     await this.upstream.close();
   }
-}
-
-function listen(server: Server, address: ListenAddress): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(address.port, address.host, () => {
-      server.off('error', reject);
-      resolve(server);
-    });
-  });
-}
-
-function close(server: Server | null): Promise<void> {
-  if (!server) return Promise.resolve();
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
 }

@@ -38,6 +38,8 @@ export interface AccessLogEntry {
   readonly log: Readonly<Record<string, unknown>>;
   /** Whether the client went away before the response was complete. */
   readonly aborted: boolean;
+  /** Whether the answer was streamed (server-sent events), so `latency.ttfb` is its first token. */
+  readonly streamed: boolean;
 }
 
 export interface ProxyRequestHandlerOptions {
@@ -241,6 +243,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         },
         log: ctx.log,
         aborted: !res.writableFinished,
+        streamed: ctx.responseMode === 'stream',
       });
     });
   }

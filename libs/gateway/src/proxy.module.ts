@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import {
   Inject,
   Module,
@@ -36,7 +37,8 @@ export class ProxyModule {
     return ProxyModule.forRoot({
       ...parts,
       listen: parseListenAddress(settings.PROXY_LISTEN),
-      statusListen: parseListenAddress(settings.STATUS_LISTEN),
+      // A cluster worker leaves the status listener to the primary (`startClusterStatusListener`).
+      statusListen: cluster.isWorker ? null : parseListenAddress(settings.STATUS_LISTEN),
       maxBodyBytes: settings.PROXY_MAX_BODY_BYTES,
       reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,
       heartbeatIntervalMs: settings.HEARTBEAT_INTERVAL_MS,

@@ -6,7 +6,10 @@ export class ProxySettings extends CommonSettings {
   /** Where clients send their requests. */
   @IsListenAddress() PROXY_LISTEN = '0.0.0.0:8000';
 
-  /** Where `GET /status` answers (kept off the proxy port, where routes live). */
+  /**
+   * Where `GET /status` and `GET /metrics` (Prometheus) answer, kept off the proxy port where routes
+   * live. With `PROXY_WORKERS` > 1 the cluster primary owns it and answers for all workers.
+   */
   @IsListenAddress() STATUS_LISTEN = '127.0.0.1:8100';
 
   /** Worker processes sharing the listeners (`node:cluster`); 1 runs in this process. */

@@ -32,6 +32,8 @@ export interface SwitchyardClusterOptions {
   readonly logLevel?: ClusterLogLevel;
   /** Milliseconds one app may take to start (and the cluster to get in sync). Default 20000. */
   readonly bootTimeoutMs?: number;
+  /** More environment for every proxy process (`PROXY_WORKERS`, ...); it wins over the harness's. */
+  readonly proxyEnv?: Readonly<Record<string, string>>;
 }
 
 /** A proxy's `GET /status` on its status listener. */
@@ -76,6 +78,13 @@ export class ClusterProxy {
     const response = await fetch(this.statusUrl, { signal: AbortSignal.timeout(2_000) });
     return (await response.json()) as ProxyNodeStatus;
   }
+
+  /** `GET /metrics` on its status listener: the Prometheus text (of all its workers). */
+  async metrics(): Promise<string> {
+    const response = await fetch(new URL('/metrics', this.statusUrl), { signal: AbortSignal.timeout(6_000) });
+    if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
+    return response.text();
+  }
 }
 
 interface ClusterSettings {
@@ -87,6 +96,7 @@ interface ClusterSettings {
   readonly syncPollIntervalMs: number;
   readonly logLevel: ClusterLogLevel;
   readonly bootTimeoutMs: number;
+  readonly proxyEnv: Readonly<Record<string, string>>;
 }
 
 /**
@@ -123,6 +133,7 @@ export class SwitchyardCluster {
       syncPollIntervalMs: options.syncPollIntervalMs ?? 500,
       logLevel: options.logLevel ?? 'warn',
       bootTimeoutMs: options.bootTimeoutMs ?? 20_000,
+      proxyEnv: options.proxyEnv ?? {},
     };
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     const adminPort = await freePort();
@@ -187,6 +198,7 @@ export class SwitchyardCluster {
         RECONCILE_INTERVAL_MS: String(this.settings.reconcileIntervalMs),
         HEARTBEAT_INTERVAL_MS: String(this.settings.heartbeatIntervalMs),
         ACCESS_LOG: 'false',
+        ...this.settings.proxyEnv,
       },
       statusUrl,
       this.settings.bootTimeoutMs,

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayMetrics } from './gateway-metrics.js';
+import type { MeteredRequest } from './metered-request.js';
+
+const AI_LABELS =
+  'ai_provider="openai",ai_model="gpt-4o",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="default"';
+
+function aiRequest(overrides: Partial<MeteredRequest> = {}, responseModel = 'gpt-4o'): MeteredRequest {
+  return {
+    status: 200,
+    routeId: 'route-1',
+    serviceId: 'service-1',
+    latency: { total: 120, upstream: 100, ttfb: 110 },
+    log: {
+      'ai.proxy': {
+        meta: {
+          plugin_id: 'plugin-1',
+          provider_name: 'openai',
+          request_model: 'gpt-4',
+          response_model: responseModel,
+          llm_latency: 300,
+        },
+        usage: {
+          prompt_tokens: 25,
+          completion_tokens: 12,
+          total_tokens: 37,
+          time_per_token: 25,
+          cost: 0.00037,
+        },
+      },
+    },
+    ...overrides,
+  };
+}
+
+/** The exposition lines of `name` (a sample name), without HELP/TYPE. */
+async function samples(metrics: GatewayMetrics, name: string): Promise<string[]> {
+  const text = await metrics.metrics();
+  return text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+}
+
+describe('GatewayMetrics', () => {
+  it('counts Kong AI requests, tokens by type and cost, labelled by provider and response model', async () => {
+    const metrics = new GatewayMetrics();
+    metrics.record(aiRequest());
+    metrics.record(aiRequest());
+
+    expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([
+      `kong_ai_llm_requests_total{${AI_LABELS}} 2`,
+    ]);
+    expect(await samples(metrics, 'kong_ai_llm_tokens_total')).toEqual([
+      `kong_ai_llm_tokens_total{${AI_LABELS},token_type="prompt_tokens"} 50`,
+      `kong_ai_llm_tokens_total{${AI_LABELS},token_type="completion_tokens"} 24`,
+      `kong_ai_llm_tokens_total{${AI_LABELS},token_type="total_tokens"} 74`,
+    ]);
+    expect(await samples(metrics, 'kong_ai_llm_cost_total')).toEqual([
+      `kong_ai_llm_cost_total{${AI_LABELS}} 0.00074`,
+    ]);
+  });
+
+  it('labels by the requested model when the answer named none', async () => {
+    const metrics = new GatewayMetrics();
+    metrics.record(aiRequest({}, ''));
+
+    expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([
+      `kong_ai_llm_requests_total{${AI_LABELS.replace('gpt-4o', 'gpt-4')}} 1`,
+    ]);
+  });
+
+  it('puts the provider latency in Kong buckets', async () => {
+    const metrics = new GatewayMetrics();
+    metrics.record(aiRequest());
+
+    const lines = await samples(metrics, 'kong_ai_llm_provider_latency_ms_bucket');
+    expect(lines[0]).toBe(`kong_ai_llm_provider_latency_ms_bucket{le="250",${AI_LABELS}} 0`);
+    expect(lines[1]).toBe(`kong_ai_llm_provider_latency_ms_bucket{le="500",${AI_LABELS}} 1`);
+    expect(lines.map((line) => line.match(/le="([^"]+)"/)![1])).toEqual([
+      '250',
+      '500',
+      '1000',
+      '2000',
+      '4000',
+      '8000',
+      '16000',
+      '32000',
+      '60000',
+      '+Inf',
+    ]);
+    expect(await samples(metrics, 'kong_ai_llm_provider_latency_ms_sum')).toEqual([
+      `kong_ai_llm_provider_latency_ms_sum{${AI_LABELS}} 300`,
+    ]);
+  });
+
+  it('observes time to first token for streamed AI answers only', async () => {
+    const metrics = new GatewayMetrics();
+    metrics.record(aiRequest({ streamed: true }));
+    metrics.record(aiRequest({ streamed: false }));
+
+    expect(await samples(metrics, 'switchyard_ai_time_to_first_token_ms_count')).toEqual([
+      `switchyard_ai_time_to_first_token_ms_count{${AI_LABELS}} 1`,
+    ]);
+    expect(await samples(metrics, 'switchyard_ai_time_to_first_token_ms_sum')).toEqual([
+      `switchyard_ai_time_to_first_token_ms_sum{${AI_LABELS}} 110`,
+    ]);
+  });
+
+  it('counts HTTP requests by service, route and code, and their latencies, without AI series for plain requests', async () => {
+    const metrics = new GatewayMetrics();
+    const plain = {
+      status: 200,
+      routeId: 'r',
+      serviceId: 's',
+      latency: { total: 12, upstream: 8, ttfb: 9 },
+      log: {},
+    };
+    metrics.record(plain);
+    metrics.record(plain);
+    metrics.record({ ...plain, status: 502, latency: { total: 3, upstream: null, ttfb: null } });
+    metrics.record({ ...plain, serviceId: null });
+
+    expect(await samples(metrics, 'kong_http_requests_total')).toEqual([
+      'kong_http_requests_total{service="s",route="r",code="200"} 2',
+      'kong_http_requests_total{service="s",route="r",code="502"} 1',
+      'kong_http_requests_total{service="",route="r",code="200"} 1',
+    ]);
+    expect(await samples(metrics, 'kong_request_latency_ms_count')).toEqual([
+      'kong_request_latency_ms_count{service="s",route="r"} 3',
+      'kong_request_latency_ms_count{service="",route="r"} 1',
+    ]);
+    expect(await samples(metrics, 'kong_upstream_latency_ms_count')).toEqual([
+      'kong_upstream_latency_ms_count{service="s",route="r"} 2',
+      'kong_upstream_latency_ms_count{service="",route="r"} 1',
+    ]);
+    expect(await samples(metrics, 'kong_upstream_latency_ms_sum')).toEqual([
+      'kong_upstream_latency_ms_sum{service="s",route="r"} 16',
+      'kong_upstream_latency_ms_sum{service="",route="r"} 8',
+    ]);
+    expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([]);
+  });
+
+  it('reports the served config version and the time of its swap, in seconds', async () => {
+    const metrics = new GatewayMetrics();
+    metrics.configSwapped(7, 1_700_000_000_500);
+
+    expect(await samples(metrics, 'switchyard_config_version')).toEqual(['switchyard_config_version 7']);
+    expect(await samples(metrics, 'switchyard_config_last_swap_timestamp_seconds')).toEqual([
+      'switchyard_config_last_swap_timestamp_seconds 1700000000.5',
+    ]);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './cluster-metrics.js';
+export * from './gateway-metrics.js';
+export * from './metered-request.js';
+export * from './metrics-source.js';

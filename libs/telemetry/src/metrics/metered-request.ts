@@ -1,0 +1,38 @@
+/**
+ * What the metrics read from one finished proxy request: the fields of the gateway's access log
+ * entry they need (a structural copy, so telemetry does not depend on the gateway).
+ */
+export interface MeteredRequest {
+  /** The HTTP status the client got. */
+  readonly status: number;
+  readonly routeId: string | null;
+  readonly serviceId: string | null;
+  /** In milliseconds: `total` for the whole request, `upstream` to the upstream's head, `ttfb` to the client's first byte. */
+  readonly latency: {
+    readonly total: number;
+    readonly upstream: number | null;
+    readonly ttfb: number | null;
+  };
+  /** The plugins' analytics; `log['ai.proxy']` holds Kong's AI analytics when `log_statistics` is on. */
+  readonly log: Readonly<Record<string, unknown>>;
+  /** Whether the answer was streamed to the client (server-sent events), so `ttfb` is the first token. */
+  readonly streamed?: boolean;
+}
+
+/** The part of the `ai.proxy` log entry the metrics read (Kong's `serialize-analytics.lua` shape). */
+export interface MeteredAiAnalytics {
+  readonly meta?: {
+    readonly provider_name: string;
+    readonly request_model: string;
+    readonly response_model: string;
+    /** Milliseconds from the request reaching the plugin to the upstream's answer. */
+    readonly llm_latency: number;
+  };
+  readonly usage?: {
+    readonly prompt_tokens: number;
+    readonly completion_tokens: number;
+    readonly total_tokens: number;
+    /** In the currency of the route's `input_cost` / `output_cost`. */
+    readonly cost: number;
+  };
+}
