@@ -99,7 +99,7 @@ export async function startStandalone({ upstreamUrl, accessLog, name, env = {} }
   };
 }
 
-/** GET /status on a new connection each time, so that the cluster hands it to any worker. */
+/** GET /status on a new connection each time. */
 function statusOnNewConnection(statusUrl) {
   return new Promise((resolve, reject) => {
     const req = request(statusUrl, { agent: false, timeout: 2_000 }, (res) => {
@@ -113,17 +113,21 @@ function statusOnNewConnection(statusUrl) {
   });
 }
 
-/** Waits until `workers` distinct workers report a config on the shared status listener. */
+/**
+ * Waits until `workers` workers report a config. A clustered proxy's primary answers the status
+ * listener for all of them (`workers`: each one's status); a single node answers for itself.
+ */
 async function waitUntilWorkersServe(statusUrl, workers, timeoutMs = 20_000) {
-  const ready = new Set();
   const deadline = Date.now() + timeoutMs;
-  while (ready.size < workers && Date.now() < deadline) {
+  let ready = 0;
+  while (Date.now() < deadline) {
     const status = await statusOnNewConnection(statusUrl).catch(() => null);
-    if (status?.configuration_version != null) ready.add(status.node_id);
-    else await new Promise((resolve) => setTimeout(resolve, 50));
+    const nodes = status?.workers ?? (status ? [status] : []);
+    ready = nodes.filter((node) => node.configuration_version != null).length;
+    if (ready >= workers) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  if (ready.size < workers)
-    throw new Error(`only ${ready.size} of ${workers} workers serve a config after ${timeoutMs} ms`);
+  throw new Error(`only ${ready} of ${workers} workers serve a config after ${timeoutMs} ms`);
 }
 
 /**
