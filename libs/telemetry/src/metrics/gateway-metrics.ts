@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { BoundCounter, BoundHistogram, type CounterSeries, type HistogramSeries } from './bound-metrics.js';
 import type { MetricsSource } from './metrics-source.js';
 import type { MeteredAiAnalytics, MeteredRequest } from './metered-request.js';
 
@@ -14,77 +15,74 @@ export const HTTP_LATENCY_BUCKETS_MS = [
 /** Time-to-first-token buckets: finer at the low end, where a streamed answer's first token lands. */
 export const TTFT_BUCKETS_MS = [50, 100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 60000];
 
-// Kong's AI labels; Switchyard has no semantic cache, vector db or embeddings, so those are empty.
-const AI_LABELS = [
-  'ai_provider',
-  'ai_model',
-  'cache_status',
-  'vector_db',
-  'embeddings_provider',
-  'embeddings_model',
-  'workspace',
-] as const;
+// Kong's AI labels (`ai_provider`, `ai_model`, `cache_status`, `vector_db`, `embeddings_provider`,
+// `embeddings_model`, `workspace`); Switchyard has no semantic cache, vector db or embeddings,
+// so those are empty.
 const WORKSPACE = 'default';
 const AI_ANALYTICS = 'ai.proxy';
 
 interface AiHandles {
-  readonly requests: Counter.Internal;
-  readonly cost: Counter.Internal;
-  readonly providerLatency: Histogram.Internal<string>;
-  readonly promptTokens: Counter.Internal;
-  readonly completionTokens: Counter.Internal;
-  readonly totalTokens: Counter.Internal;
-  readonly timeToFirstToken: Histogram.Internal<string>;
+  readonly requests: CounterSeries;
+  readonly cost: CounterSeries;
+  readonly providerLatency: HistogramSeries;
+  readonly promptTokens: CounterSeries;
+  readonly completionTokens: CounterSeries;
+  readonly totalTokens: CounterSeries;
+  readonly timeToFirstToken: HistogramSeries;
 }
 
 interface RouteHandles {
-  readonly latency: Histogram.Internal<string>;
-  readonly upstreamLatency: Histogram.Internal<string>;
+  readonly latency: HistogramSeries;
+  readonly upstreamLatency: HistogramSeries;
   /** By status code, created on first use. */
-  readonly requests: Map<number, Counter.Internal>;
+  readonly requests: Map<number, CounterSeries>;
 }
 
 /**
  * A proxy node's Prometheus metrics, in its own `Registry` (one per process; a cluster primary
  * aggregates its workers' registries). Kong's names where Kong has the metric (`kong_` prefix),
- * `switchyard_` otherwise. `record` runs once per finished request: the labelled children are
- * created on a label set's first request and reused, so a request only adds to existing series.
+ * `switchyard_` otherwise. `record` runs once per finished request: each label set's series is
+ * bound on its first request and then updated in place (plain additions; prom-client reads the
+ * series only when scraped).
  */
 export class GatewayMetrics implements MetricsSource {
   readonly registry = new Registry();
 
-  private readonly aiRequests = this.counter('kong_ai_llm_requests_total', 'AI requests', AI_LABELS);
-  private readonly aiCost = this.counter('kong_ai_llm_cost_total', 'AI requests cost', AI_LABELS);
-  private readonly aiTokens = this.counter('kong_ai_llm_tokens_total', 'AI requests tokens', [
-    ...AI_LABELS,
-    'token_type',
-  ]);
-  private readonly aiProviderLatency = new Histogram({
-    name: 'kong_ai_llm_provider_latency_ms',
-    help: 'LLM response latency, in milliseconds',
-    labelNames: AI_LABELS,
-    buckets: AI_LATENCY_BUCKETS_MS,
-    registers: [this.registry],
-  });
-  private readonly aiTimeToFirstToken = new Histogram({
-    name: 'switchyard_ai_time_to_first_token_ms',
-    help: 'Streamed AI answers: milliseconds from the request to its first byte to the client',
-    labelNames: AI_LABELS,
-    buckets: TTFT_BUCKETS_MS,
-    registers: [this.registry],
-  });
-  private readonly httpRequests = this.counter(
+  private readonly aiRequests = new BoundCounter('kong_ai_llm_requests_total', 'AI requests', this.registry);
+  private readonly aiCost = new BoundCounter('kong_ai_llm_cost_total', 'AI requests cost', this.registry);
+  private readonly aiTokens = new BoundCounter(
+    'kong_ai_llm_tokens_total',
+    'AI requests tokens',
+    this.registry,
+  );
+  private readonly aiProviderLatency = new BoundHistogram(
+    'kong_ai_llm_provider_latency_ms',
+    'LLM response latency, in milliseconds',
+    this.registry,
+    AI_LATENCY_BUCKETS_MS,
+  );
+  private readonly aiTimeToFirstToken = new BoundHistogram(
+    'switchyard_ai_time_to_first_token_ms',
+    'Streamed AI answers: milliseconds from the request to its first byte to the client',
+    this.registry,
+    TTFT_BUCKETS_MS,
+  );
+  private readonly httpRequests = new BoundCounter(
     'kong_http_requests_total',
     'HTTP status codes per service/route',
-    ['service', 'route', 'code'],
+    this.registry,
   );
-  private readonly requestLatency = this.latencyHistogram(
+  private readonly requestLatency = new BoundHistogram(
     'kong_request_latency_ms',
     'Total latency incurred during requests, in milliseconds',
+    this.registry,
+    HTTP_LATENCY_BUCKETS_MS,
   );
-  private readonly upstreamLatency = this.latencyHistogram(
+  private readonly upstreamLatency = new BoundHistogram(
     'kong_upstream_latency_ms',
     'Latency added by the upstream, in milliseconds',
+    this.registry,
+    HTTP_LATENCY_BUCKETS_MS,
   );
   private readonly configVersion = new Gauge({
     name: 'switchyard_config_version',
@@ -107,11 +105,11 @@ export class GatewayMetrics implements MetricsSource {
     const route = this.routeFor(request.serviceId ?? '', request.routeId ?? '');
     let requests = route.requests.get(request.status);
     if (!requests) {
-      requests = this.httpRequests.labels(
-        request.serviceId ?? '',
-        request.routeId ?? '',
-        String(request.status),
-      );
+      requests = this.httpRequests.bind({
+        service: request.serviceId ?? '',
+        route: request.routeId ?? '',
+        code: String(request.status),
+      });
       route.requests.set(request.status, requests);
     }
     requests.inc();
@@ -154,15 +152,23 @@ export class GatewayMetrics implements MetricsSource {
     const key = `${provider}\n${model}`;
     let handles = this.aiHandles.get(key);
     if (!handles) {
-      const labels = [provider, model, '', '', '', '', WORKSPACE] as const;
+      const labels = {
+        ai_provider: provider,
+        ai_model: model,
+        cache_status: '',
+        vector_db: '',
+        embeddings_provider: '',
+        embeddings_model: '',
+        workspace: WORKSPACE,
+      };
       handles = {
-        requests: this.aiRequests.labels(...labels),
-        cost: this.aiCost.labels(...labels),
-        providerLatency: this.aiProviderLatency.labels(...labels),
-        promptTokens: this.aiTokens.labels(...labels, 'prompt_tokens'),
-        completionTokens: this.aiTokens.labels(...labels, 'completion_tokens'),
-        totalTokens: this.aiTokens.labels(...labels, 'total_tokens'),
-        timeToFirstToken: this.aiTimeToFirstToken.labels(...labels),
+        requests: this.aiRequests.bind(labels),
+        cost: this.aiCost.bind(labels),
+        providerLatency: this.aiProviderLatency.bind(labels),
+        promptTokens: this.aiTokens.bind({ ...labels, token_type: 'prompt_tokens' }),
+        completionTokens: this.aiTokens.bind({ ...labels, token_type: 'completion_tokens' }),
+        totalTokens: this.aiTokens.bind({ ...labels, token_type: 'total_tokens' }),
+        timeToFirstToken: this.aiTimeToFirstToken.bind(labels),
       };
       this.aiHandles.set(key, handles);
     }
@@ -174,30 +180,12 @@ export class GatewayMetrics implements MetricsSource {
     let handles = this.routeHandles.get(key);
     if (!handles) {
       handles = {
-        latency: this.requestLatency.labels(service, route),
-        upstreamLatency: this.upstreamLatency.labels(service, route),
+        latency: this.requestLatency.bind({ service, route }),
+        upstreamLatency: this.upstreamLatency.bind({ service, route }),
         requests: new Map(),
       };
       this.routeHandles.set(key, handles);
     }
     return handles;
-  }
-
-  private counter<Label extends string>(
-    name: string,
-    help: string,
-    labelNames: readonly Label[],
-  ): Counter<Label> {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
-  }
-
-  private latencyHistogram(name: string, help: string): Histogram<'service' | 'route'> {
-    return new Histogram({
-      name,
-      help,
-      labelNames: ['service', 'route'],
-      buckets: HTTP_LATENCY_BUCKETS_MS,
-      registers: [this.registry],
-    });
   }
 }
