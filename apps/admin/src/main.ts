@@ -6,11 +6,15 @@ import { createConfigBus } from '@switchyard/bus';
 import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
 import { closeOnSignal, loadEnvironment, openConfigStore, parseListenAddress } from '@switchyard/config';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
-import { createLogger } from '@switchyard/telemetry';
+import { createLogger, startTracing, TracingSettings } from '@switchyard/telemetry';
 import { AdminEnvironment } from './admin.environment.js';
 
 const env = loadEnvironment(AdminEnvironment);
 const logger = createLogger({ name: 'admin', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
+const tracing = startTracing(loadEnvironment(TracingSettings), {
+  serviceName: 'switchyard-admin',
+  serviceVersion: SWITCHYARD_VERSION,
+});
 const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
 // The admin reads the bus only for `GET /clustering/data-planes`; it never publishes.
 const bus = env.REDIS_URL
@@ -25,6 +29,7 @@ const app = await createAdminApp({
   plugins: PLUGIN_DEFINITIONS,
   cluster: bus ? { heartbeats: bus.heartbeats, published: () => bus.publisher.current() } : undefined,
   nodeInfo: { version: SWITCHYARD_VERSION, hostname: hostname(), nodeId: randomUUID() },
+  tracer: tracing.tracer('@switchyard/admin-api'),
 });
 const { host, port } = parseListenAddress(env.ADMIN_LISTEN);
 await app.listen(port, host);
@@ -33,5 +38,6 @@ closeOnSignal(async () => {
   await app.close();
   await bus?.close();
   await store.close();
+  await tracing.shutdown();
   logger.flush();
 });

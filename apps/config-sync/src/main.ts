@@ -4,13 +4,18 @@ import { createConfigBus } from '@switchyard/bus';
 import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
 import { closeOnSignal, loadEnvironment, openConfigStore, type ConfigSnapshot } from '@switchyard/config';
 import { ConfigSyncModule } from '@switchyard/sync';
-import { createLogger } from '@switchyard/telemetry';
+import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
+import { createLogger, startTracing, TracingSettings } from '@switchyard/telemetry';
 import { ConfigSyncEnvironment } from './config-sync.environment.js';
 
 const env = loadEnvironment(ConfigSyncEnvironment);
 if (!env.REDIS_URL)
   throw new Error('REDIS_URL is required: config-sync publishes snapshots to Redis for the proxies');
 const logger = createLogger({ name: 'config-sync', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
+const tracing = startTracing(loadEnvironment(TracingSettings), {
+  serviceName: 'switchyard-config-sync',
+  serviceVersion: SWITCHYARD_VERSION,
+});
 const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
 const bus = createConfigBus<ConfigSnapshot>({
   redisUrl: env.REDIS_URL,
@@ -24,6 +29,7 @@ const app = await NestFactory.createApplicationContext(
     plugins: PLUGIN_DEFINITIONS,
     logger,
     pollIntervalMs: env.SYNC_POLL_INTERVAL_MS,
+    tracer: tracing.tracer('@switchyard/sync'),
   }),
   { logger: ['error', 'warn'] },
 );
@@ -33,5 +39,6 @@ closeOnSignal(async () => {
   await app.close();
   await bus.close();
   await store.close();
+  await tracing.shutdown();
   logger.flush();
 });

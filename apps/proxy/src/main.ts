@@ -14,7 +14,7 @@ import {
   stopClusterStatusListener,
 } from '@switchyard/gateway';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
-import { createLogger } from '@switchyard/telemetry';
+import { createLogger, startTracing, TracingSettings } from '@switchyard/telemetry';
 
 const env = loadEnvironment(ProxySettings);
 if (!env.REDIS_URL) throw new Error('REDIS_URL is required: the proxy receives its config from Redis');
@@ -44,6 +44,11 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
   await Promise.all(listening);
   statusServer = await startClusterStatusListener(parseListenAddress(env.STATUS_LISTEN), logger);
 } else {
+  // Each worker traces its own requests and swaps; the primary proxies nothing.
+  const tracing = startTracing(loadEnvironment(TracingSettings), {
+    serviceName: 'switchyard-proxy',
+    serviceVersion: SWITCHYARD_VERSION,
+  });
   const bus = createConfigBus<ConfigSnapshot>({
     redisUrl: env.REDIS_URL,
     prefix: env.REDIS_PREFIX,
@@ -55,6 +60,7 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
       plugins: createPluginRuntimes(),
       node: { id: randomUUID(), hostname: hostname(), version: SWITCHYARD_VERSION },
       logger,
+      tracer: tracing.tracer('@switchyard/gateway'),
     }),
     { logger: ['error', 'warn'] },
   );
@@ -62,6 +68,7 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
   closeOnSignal(async () => {
     await app.close();
     await bus.close();
+    await tracing.shutdown();
     logger.flush();
   });
 }

@@ -15,13 +15,17 @@ import {
 import { ProxyModule } from '@switchyard/gateway';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
 import { ConfigSyncModule } from '@switchyard/sync';
-import { createLogger } from '@switchyard/telemetry';
+import { createLogger, startTracing, TracingSettings } from '@switchyard/telemetry';
 import { StandaloneEnvironment } from './standalone.environment.js';
 
 // Admin, config-sync and proxy in one process: the same modules as the distributed apps, on the
 // embedded store and the in-process bus (unless DATABASE_URL / REDIS_URL say otherwise).
 const env = loadEnvironment(StandaloneEnvironment);
 const logger = createLogger({ name: 'switchyard', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
+const tracing = startTracing(loadEnvironment(TracingSettings), {
+  serviceName: 'switchyard',
+  serviceVersion: SWITCHYARD_VERSION,
+});
 const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
 const bus = createConfigBus<ConfigSnapshot>({
   redisUrl: env.REDIS_URL,
@@ -36,6 +40,7 @@ const sync = await NestFactory.createApplicationContext(
     publisher: bus.publisher,
     plugins: PLUGIN_DEFINITIONS,
     logger: logger.child({ component: 'config-sync' }),
+    tracer: tracing.tracer('@switchyard/sync'),
   }),
   { logger: ['error', 'warn'] },
 );
@@ -47,6 +52,7 @@ const proxy = await NestFactory.createApplicationContext(
     plugins: createPluginRuntimes(),
     node,
     logger: logger.child({ component: 'proxy' }),
+    tracer: tracing.tracer('@switchyard/gateway'),
   }),
   { logger: ['error', 'warn'] },
 );
@@ -57,6 +63,7 @@ const admin = await createAdminApp({
   plugins: PLUGIN_DEFINITIONS,
   cluster: { heartbeats: bus.heartbeats, published: () => bus.publisher.current() },
   nodeInfo: { version: SWITCHYARD_VERSION, hostname: node.hostname, nodeId: node.id },
+  tracer: tracing.tracer('@switchyard/admin-api'),
 });
 const adminAddress = parseListenAddress(env.ADMIN_LISTEN);
 await admin.listen(adminAddress.port, adminAddress.host);
@@ -72,5 +79,6 @@ closeOnSignal(async () => {
   await sync.close();
   await bus.close();
   await store.close();
+  await tracing.shutdown();
   logger.flush();
 });

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { ConfigVersionNotice, HeartbeatRegistry } from '@switchyard/bus';
 import type { ConfigStore } from '@switchyard/config';
 import type { PluginDefinition } from '@switchyard/plugin-api';
@@ -20,4 +21,6 @@ export interface AdminApiOptions {
   };
   /** Reported by `GET /` and `GET /status`. */
   readonly nodeInfo: { readonly version: string; readonly hostname: string; readonly nodeId: string };
+  /** Traces every request, and through it each config write, when tracing is on. */
+  readonly tracer?: Tracer;
 }

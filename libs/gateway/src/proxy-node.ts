@@ -1,11 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { ConfigBus, HeartbeatReporter, SnapshotSubscriber } from '@switchyard/bus';
 import type { ConfigSnapshot, ListenAddress } from '@switchyard/config';
-import { GatewayMetrics, shareMetricsWithPrimary, type GatewayLogger } from '@switchyard/telemetry';
+import {
+  contextFromTraceparent,
+  GatewayMetrics,
+  shareMetricsWithPrimary,
+  type GatewayLogger,
+} from '@switchyard/telemetry';
 import { ActiveConfig } from './active-config.js';
 import { answerStatusRequests } from './cluster-status.js';
 import { createProxyRequestHandler, type AccessLogEntry } from './proxy-request-handler.js';
+import { ProxyTracer } from './request-trace.js';
 import { close, listen } from './server-lifecycle.js';
 import { createStatusHandler, type ProxyNodeStatus } from './status-listener.js';
 import { UpstreamClient } from './upstream-client.js';
@@ -32,6 +39,11 @@ export interface ProxyNodeOptions {
   readonly accessLog?: (entry: AccessLogEntry) => void;
   /** Where the node records its metrics (always on). Default: a registry of its own. */
   readonly metrics?: GatewayMetrics;
+  /**
+   * Traces every proxied request (server and upstream client spans) and every config swap, when
+   * tracing is on; absent, the node does no tracing work.
+   */
+  readonly tracer?: Tracer;
 }
 
 /**
@@ -71,7 +83,7 @@ export class ProxyNode {
     const { bus, logger, node } = this.options;
     this.subscriber = bus.createSubscriber({ reconcileIntervalMs: this.options.reconcileIntervalMs });
     const initial = await this.subscriber.load();
-    if (initial) this.active.offer(initial);
+    if (initial) this.offer(initial);
     else logger.warn('no config snapshot available yet; answering 503 until one arrives');
 
     this.heartbeat = bus.createHeartbeatReporter({
@@ -89,7 +101,7 @@ export class ProxyNode {
       const served = this.active.current;
       if (served && notice.version <= served.version) return;
       const snapshot = await this.subscriber!.load();
-      if (snapshot) this.active.offer(snapshot);
+      if (snapshot) this.offer(snapshot);
     });
 
     const { metrics } = this;
@@ -115,6 +127,7 @@ export class ProxyNode {
         : record,
       onError: (error) =>
         logger.error('request failed unexpectedly', { error: error.stack ?? error.message }),
+      tracer: this.options.tracer && new ProxyTracer(this.options.tracer),
     });
     this.proxyServer = await listen(createServer({ keepAliveTimeout: 65_000 }, handler), this.options.listen);
     const { statusListen } = this.options;
@@ -132,6 +145,37 @@ export class ProxyNode {
       proxy: `${this.options.listen.host}:${this.proxyAddress.port}`,
       status: statusListen ? `${statusListen.host}:${this.statusAddress.port}` : 'cluster primary',
     });
+  }
+
+  /**
+   * Offers a snapshot to the active config. Traced, the swap is a span in the trace of the config
+   * change that produced the snapshot (the config-sync publish it carries the context of).
+   */
+  private offer(snapshot: ConfigSnapshot): void {
+    const { tracer, node } = this.options;
+    const served = this.active.current;
+    if (!tracer || (served && snapshot.version <= served.version)) {
+      this.active.offer(snapshot);
+      return;
+    }
+    const span = tracer.startSpan(
+      'process config-snapshot',
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.operation.type': 'process',
+          'switchyard.config.version': snapshot.version,
+          'switchyard.config.hash': snapshot.hash,
+          'switchyard.node.id': node.id,
+        },
+      },
+      contextFromTraceparent(snapshot.traceparent),
+    );
+    const outcome = this.active.offer(snapshot);
+    span.setAttribute('switchyard.config.outcome', outcome);
+    if (outcome === 'refused')
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'invalid snapshot refused' });
+    span.end();
   }
 
   /** This node's `GET /status` body. */

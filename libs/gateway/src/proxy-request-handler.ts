@@ -19,7 +19,14 @@ import {
 } from './http-messages.js';
 import type { ActiveConfig } from './active-config.js';
 import type { CompiledConfig } from './compiled-config.js';
-import type { UpstreamClient, UpstreamResponse, UpstreamTimeouts } from './upstream-client.js';
+import type { ProxyTracer, RequestTrace } from './request-trace.js';
+import {
+  upstreamErrorType,
+  UpstreamCallError,
+  type UpstreamClient,
+  type UpstreamResponse,
+  type UpstreamTimeouts,
+} from './upstream-client.js';
 
 /** One finished request, as the access log records it. */
 export interface AccessLogEntry {
@@ -40,6 +47,8 @@ export interface AccessLogEntry {
   readonly aborted: boolean;
   /** Whether the answer was streamed (server-sent events), so `latency.ttfb` is its first token. */
   readonly streamed: boolean;
+  /** The request's trace id, when it is traced. */
+  readonly traceId?: string;
 }
 
 export interface ProxyRequestHandlerOptions {
@@ -51,6 +60,8 @@ export interface ProxyRequestHandlerOptions {
   readonly accessLog?: (entry: AccessLogEntry) => void;
   /** Receives unexpected errors (not `GatewayError`s). */
   readonly onError: (error: Error) => void;
+  /** Traces each request when tracing is on; absent, the request path does no tracing work. */
+  readonly tracer?: ProxyTracer;
 }
 
 const NO_ROUTE = { message: 'no Route matched with those values' };
@@ -113,25 +124,47 @@ class IncomingClientRequest implements ClientRequest {
  * through transformers and flushed chunk by chunk).
  */
 export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
-  const { config: active, upstream, maxBodyBytes, accessLog, onError } = options;
+  const { config: active, upstream, maxBodyBytes, accessLog, onError, tracer } = options;
 
   return function handleProxyRequest(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
-    // Read once: this request finishes on this config, whatever is swapped in meanwhile.
-    const config = active.current;
-    if (config === null) return sendJson(res, 503, NO_CONFIG, { 'retry-after': '1' });
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const requestTrace = tracer?.start(req, path, startedAt);
+    // Read once: this request finishes on this config, whatever is swapped in meanwhile.
+    const config = active.current;
+    if (config === null) return answerUnrouted(res, 503, NO_CONFIG, requestTrace, { 'retry-after': '1' });
     const match = config.router.match({
       method: req.method ?? 'GET',
       host: req.headers.host,
       path,
       headers: req.headers,
     });
-    if (match === undefined) return sendJson(res, 404, NO_ROUTE);
-    void proxy(config, match, req, res, path, queryAt === -1 ? '' : url.slice(queryAt + 1), startedAt);
+    if (match === undefined) return answerUnrouted(res, 404, NO_ROUTE, requestTrace);
+    requestTrace?.routed(match);
+    void proxy(
+      config,
+      match,
+      req,
+      res,
+      path,
+      queryAt === -1 ? '' : url.slice(queryAt + 1),
+      startedAt,
+      requestTrace,
+    );
   };
+
+  function answerUnrouted(
+    res: ServerResponse,
+    status: number,
+    body: object,
+    requestTrace: RequestTrace | undefined,
+    headers?: Record<string, string>,
+  ): void {
+    sendJson(res, status, body, headers);
+    requestTrace?.finish(status, performance.now(), false);
+  }
 
   async function proxy(
     config: CompiledConfig,
@@ -141,6 +174,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     path: string,
     rawQuery: string,
     startedAt: number,
+    requestTrace: RequestTrace | undefined,
   ): Promise<void> {
     const abort = new AbortController();
     const { route, service } = match;
@@ -149,7 +183,8 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     // One listener for both: a client gone early aborts the upstream call; any end logs.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
-      if (ctx) finish(ctx, chain, res, req, route.id, service?.id ?? null);
+      if (ctx) finish(ctx, chain, res, req, route.id, service?.id ?? null, requestTrace);
+      else requestTrace?.finish(res.statusCode, performance.now(), !res.writableFinished);
     });
     try {
       const body = await readBody(req, maxBodyBytes);
@@ -172,6 +207,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         signal: abort.signal,
         timings: { startedAt },
         log: {},
+        upstreamTrace: requestTrace?.upstream,
       };
       const context = ctx;
       for (const handler of chain) if (handler.access) await handler.access(context);
@@ -181,14 +217,21 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
       const timeouts = service
         ? { connect: service.connect_timeout, read: service.read_timeout, write: service.write_timeout }
         : DEFAULT_TIMEOUTS;
+      requestTrace?.upstreamStarting(context.upstream, context.timings.upstreamStart);
       const response = await upstream.send(context.upstream, timeouts, abort.signal);
       context.timings.upstreamHead = performance.now();
       context.status = response.status;
+      requestTrace?.upstreamAnswered(response.status);
 
+      const upstreamBroke = requestTrace
+        ? (error: Error) => requestTrace.upstreamFailed(upstreamErrorType(error), error.message)
+        : undefined;
       if (context.responseMode === 'buffered') await sendBuffered(context, chain, response, res);
-      else if (context.responseMode === 'stream') await sendStreamed(context, chain, response, res);
-      else await sendPassthrough(context, response, res);
+      else if (context.responseMode === 'stream')
+        await sendStreamed(context, chain, response, res, upstreamBroke);
+      else await sendPassthrough(context, response, res, upstreamBroke);
     } catch (error) {
+      if (error instanceof UpstreamCallError) requestTrace?.upstreamFailed(error.errorType, error.message);
       answerError(error as Error, res, ctx);
     }
   }
@@ -215,6 +258,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     req: IncomingMessage,
     routeId: string,
     serviceId: string | null,
+    requestTrace: RequestTrace | undefined,
   ): void {
     ctx.timings.end = performance.now();
     // The log phase runs after the response is out, never in its way.
@@ -227,10 +271,13 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         }
       }
       const { startedAt, upstreamStart, upstreamHead, firstByte, end } = ctx.timings;
+      const status = ctx.status ?? res.statusCode;
+      const aborted = !res.writableFinished;
+      requestTrace?.finish(status, end!, aborted);
       accessLog?.({
         method: req.method ?? 'GET',
         path: ctx.request.path,
-        status: ctx.status ?? res.statusCode,
+        status,
         routeId,
         serviceId,
         latency: {
@@ -242,8 +289,9 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
           ttfb: firstByte !== undefined ? round(firstByte - startedAt) : null,
         },
         log: ctx.log,
-        aborted: !res.writableFinished,
+        aborted,
         streamed: ctx.responseMode === 'stream',
+        ...(requestTrace && { traceId: requestTrace.traceId }),
       });
     });
   }
@@ -264,14 +312,23 @@ function serviceUrl(
   );
 }
 
+/** Told when the upstream body breaks off after its head arrived (for the trace). */
+type UpstreamBreakListener = ((error: Error) => void) | undefined;
+
 async function sendPassthrough(
   ctx: RequestContext,
   response: UpstreamResponse,
   res: ServerResponse,
+  onUpstreamBreak: UpstreamBreakListener,
 ): Promise<void> {
   res.writeHead(response.status, forwardableResponseHeaders(response.headers, true));
   ctx.timings.firstByte = performance.now();
-  await pipeline(response.body, res);
+  try {
+    await pipeline(response.body, res);
+  } catch (error) {
+    if (!ctx.signal.aborted) onUpstreamBreak?.(error as Error);
+    throw error;
+  }
 }
 
 async function sendBuffered(
@@ -300,6 +357,7 @@ async function sendStreamed(
   chain: readonly PluginHandler[],
   response: UpstreamResponse,
   res: ServerResponse,
+  onUpstreamBreak: UpstreamBreakListener,
 ): Promise<void> {
   const head: ResponseHead = {
     status: response.status,
@@ -328,6 +386,7 @@ async function sendStreamed(
     }
   } catch (error) {
     if (ctx.signal.aborted) return;
+    onUpstreamBreak?.(error as Error);
     for (let index = 0; index < transformers.length; index += 1) {
       write(throughAll(transformers, index + 1, transformers[index]!.fail(error as Error)));
     }

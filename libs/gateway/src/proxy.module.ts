@@ -32,7 +32,7 @@ export class ProxyModule {
   /** The module for a node configured from its environment settings (`ProxySettings`). */
   static fromSettings(
     settings: ProxySettings,
-    parts: Pick<ProxyNodeOptions, 'bus' | 'plugins' | 'node' | 'logger'>,
+    parts: Pick<ProxyNodeOptions, 'bus' | 'plugins' | 'node' | 'logger' | 'tracer'>,
   ): DynamicModule {
     return ProxyModule.forRoot({
       ...parts,

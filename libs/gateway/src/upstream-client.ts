@@ -74,11 +74,39 @@ export function isTimeout(error: Error): boolean {
   );
 }
 
+/**
+ * How an upstream call failed, as a trace's `error.type`: `timeout`, else the error's code
+ * (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...) or its name.
+ */
+export function upstreamErrorType(error: Error): string {
+  if (error instanceof UpstreamCallError) return error.errorType;
+  if (isTimeout(error)) return 'timeout';
+  return (error as { code?: string }).code ?? error.name;
+}
+
+/** The client's answer (502 or 504) to an upstream call that failed before its response head. */
+export class UpstreamCallError extends GatewayError {
+  constructor(
+    status: number,
+    message: string,
+    /** How the call failed (`upstreamErrorType`). */
+    readonly errorType: string,
+  ) {
+    super(status, message);
+  }
+}
+
 /** The client's answer to an upstream that failed before its response head. */
 export function upstreamFailure(error: Error, request: UpstreamRequest): Error {
   if (error.name === 'AbortError' || error instanceof errors.RequestAbortedError) return error;
   const where = `${request.url.host}`;
-  if (isTimeout(error)) return new GatewayError(504, `the ${request.label} upstream (${where}) timed out`);
+  const errorType = upstreamErrorType(error);
+  if (isTimeout(error))
+    return new UpstreamCallError(504, `the ${request.label} upstream (${where}) timed out`, errorType);
   const reason = (error as { code?: string }).code ?? error.message;
-  return new GatewayError(502, `could not reach the ${request.label} upstream (${where}): ${reason}`);
+  return new UpstreamCallError(
+    502,
+    `could not reach the ${request.label} upstream (${where}): ${reason}`,
+    errorType,
+  );
 }

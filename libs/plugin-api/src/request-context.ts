@@ -58,6 +58,22 @@ export interface StreamTransformer {
   fail(error: Error): Buffer | string;
 }
 
+/** A value an OpenTelemetry span attribute can hold. */
+export type TraceAttributeValue = string | number | boolean | string[] | number[];
+
+/**
+ * What plugins tell the tracer about the upstream call (OpenTelemetry semantic conventions),
+ * present on a request only when it is traced: a plugin that finds it absent skips the work.
+ * The gateway starts the call's client span after the `access` phase, named `name` (else the
+ * HTTP method) with these attributes, and sets them again when the span ends: request attributes
+ * belong in `access`, response ones wherever the answer is read.
+ */
+export interface UpstreamCallTrace {
+  /** The client span's name (`chat gpt-4o`); set in `access`. */
+  name: string | undefined;
+  readonly attributes: Record<string, TraceAttributeValue>;
+}
+
 /** Timings of one request, in milliseconds since `startedAt`. */
 export interface RequestTimings {
   /** `performance.now()` when the request arrived. */
@@ -92,4 +108,6 @@ export interface RequestContext {
    * the access log line after the response.
    */
   readonly log: Record<string, unknown>;
+  /** The upstream call's trace annotations, when this request is traced (see `UpstreamCallTrace`). */
+  readonly upstreamTrace?: UpstreamCallTrace;
 }

@@ -4,8 +4,10 @@ import {
   type ConfigSnapshot,
   type ConfigStore,
 } from '@switchyard/config';
+import type { Tracer } from '@opentelemetry/api';
 import type { SnapshotPublisher } from '@switchyard/bus';
 import type { PluginDefinition } from '@switchyard/plugin-api';
+import { PublishTrace } from './publish-trace.js';
 
 export interface SyncLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -25,6 +27,8 @@ export interface ConfigSynchronizerOptions {
   readonly pollIntervalMs?: number;
   /** Delay before retrying a failed publish (bus unreachable), in milliseconds. Default 250. */
   readonly retryDelayMs?: number;
+  /** Traces each pass that builds a snapshot, in the trace of the write it publishes (when tracing is on). */
+  readonly tracer?: Tracer;
 }
 
 /** What the synchronizer last did, for its status endpoint. */
@@ -96,8 +100,10 @@ export class ConfigSynchronizer {
   }
 
   private async syncOnce(): Promise<void> {
-    const { store, publisher, plugins, logger } = this.options;
+    const { store, publisher, plugins, logger, tracer } = this.options;
+    const startedAt = Date.now();
     let snapshot: ConfigSnapshot;
+    let writeTraceparent: string | null | undefined;
     try {
       const version = await store.currentVersion();
       if (version === this.state.refused?.version) return;
@@ -106,7 +112,9 @@ export class ConfigSynchronizer {
       // Skip only what this synchronizer itself published and the bus still holds: the same
       // version with other content (planted, or another builder) is rebuilt and reported.
       if (published?.version === version && published.hash === this.state.publishedHash) return;
-      snapshot = buildSnapshot(await store.readConfig());
+      const content = await store.readConfig();
+      writeTraceparent = content.traceparent;
+      snapshot = buildSnapshot(content);
     } catch (error) {
       logger.error('cannot read the config store or the bus; will retry', {
         error: (error as Error).message,
@@ -114,6 +122,7 @@ export class ConfigSynchronizer {
       return this.retryLater();
     }
 
+    const passTrace = tracer && new PublishTrace(tracer, snapshot, writeTraceparent, startedAt);
     const problems = findSnapshotProblems(snapshot, plugins);
     if (problems.length > 0) {
       const reasons = problems.map(
@@ -124,11 +133,12 @@ export class ConfigSynchronizer {
         version: snapshot.version,
         problems: reasons,
       });
+      passTrace?.end('refused', reasons.join('; '));
       return;
     }
 
     try {
-      const outcome = await publisher.publish(snapshot);
+      const outcome = await publisher.publish(passTrace ? passTrace.carriedBy(snapshot) : snapshot);
       if (outcome.status === 'stale' || outcome.status === 'conflict') {
         // The bus holds a newer snapshot (or this version with other content) than the store can
         // produce: a restored database, or another cluster on the same REDIS_PREFIX. Proxies keep
@@ -140,17 +150,20 @@ export class ConfigSynchronizer {
           'Use a distinct REDIS_PREFIX, or delete the snapshot key to let this store publish again';
         this.state = { ...this.state, refused: { version: snapshot.version, problems: [problem] } };
         logger.error('cannot publish the config snapshot', { version: snapshot.version, problem });
+        passTrace?.end(outcome.status, problem);
         return;
       }
       this.state = { publishedVersion: snapshot.version, publishedHash: snapshot.hash, refused: null };
       if (outcome.status === 'published') {
         logger.info('published config snapshot', { version: snapshot.version, hash: snapshot.hash });
       }
+      passTrace?.end(outcome.status);
     } catch (error) {
       logger.error('cannot publish the config snapshot; will retry', {
         version: snapshot.version,
         error: (error as Error).message,
       });
+      passTrace?.end('failed', (error as Error).message);
       this.retryLater();
     }
   }

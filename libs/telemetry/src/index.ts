@@ -1,2 +1,3 @@
 export * from './logger.js';
 export * from './metrics/index.js';
+export * from './tracing/index.js';

@@ -12,3 +12,4 @@ export * from './faults/redis-connection-killer.js';
 export * from './cluster/wait-until.js';
 export * from './cluster/request-loop.js';
 export * from './cluster/switchyard-cluster.js';
+export * from './telemetry/otlp-sink.js';

@@ -21,6 +21,11 @@ export interface Page<E> {
 /** Everything the proxies need, read at one version in one consistent transaction. */
 export interface ConfigContent {
   readonly version: number;
+  /**
+   * The W3C `traceparent` this config continues, when tracing is on: in a store read, the write
+   * that made `version`; in a published snapshot, config-sync's publish. Not part of the hash.
+   */
+  readonly traceparent?: string | null;
   readonly services: EntityTypes['services'][];
   readonly routes: EntityTypes['routes'][];
   readonly consumers: EntityTypes['consumers'][];

@@ -52,6 +52,11 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       CREATE INDEX plugins_consumer_id_idx ON plugins (consumer_id);
     `,
   },
+  {
+    // The W3C traceparent of the write that made the current version, when it was traced.
+    name: '002_config_version_traceparent',
+    sql: `ALTER TABLE config_version ADD COLUMN traceparent text;`,
+  },
 ];
 
 /** Applies the migrations not yet applied, under an advisory lock so that processes starting together take turns. */

@@ -1,3 +1,5 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { traceparentOf } from '@switchyard/telemetry';
 import { ENTITY_DEFINITIONS } from '../entities/entity-definitions.js';
 import {
   foreignKeyInvalidReference,
@@ -36,6 +38,9 @@ function pluginScope(plugin: Plugin): string[] {
 }
 
 const FILTERABLE_PARENTS = new Set(['service', 'route', 'consumer']);
+
+/** The store's spans (no-ops unless the process set tracing up). */
+const tracer = trace.getTracer('@switchyard/config');
 
 /** `ConfigStore` over any `SqlClient`: one implementation for Postgres and PGlite. */
 export class SqlConfigStore implements ConfigStore {
@@ -103,7 +108,7 @@ export class SqlConfigStore implements ConfigStore {
     const columns = { id: value.id, ...CONSTRAINED_COLUMNS[entity](value), entity: JSON.stringify(value) };
     const names = Object.keys(columns);
     const placeholders = names.map((_, index) => `$${index + 1}`);
-    await this.write(entity, value, 'write', (tx) =>
+    await this.write(entity, value, 'INSERT', (tx) =>
       tx.query(
         `INSERT INTO ${entity} (${names.join(', ')}) VALUES (${placeholders.join(', ')})`,
         Object.values(columns),
@@ -115,7 +120,7 @@ export class SqlConfigStore implements ConfigStore {
   async update<N extends EntityName>(entity: N, value: EntityTypes[N]): Promise<EntityTypes[N]> {
     const columns = { ...CONSTRAINED_COLUMNS[entity](value), entity: JSON.stringify(value) };
     const assignments = Object.keys(columns).map((name, index) => `${name} = $${index + 2}`);
-    await this.write(entity, value, 'write', (tx) =>
+    await this.write(entity, value, 'UPDATE', (tx) =>
       tx.query(`UPDATE ${entity} SET ${assignments.join(', ')} WHERE id = $1`, [
         value.id,
         ...Object.values(columns),
@@ -126,7 +131,7 @@ export class SqlConfigStore implements ConfigStore {
 
   async delete(entity: EntityName, id: string): Promise<boolean> {
     let deleted = false;
-    await this.write(entity, undefined, 'delete', async (tx) => {
+    await this.write(entity, undefined, 'DELETE', async (tx) => {
       deleted = (await tx.query(`DELETE FROM ${entity} WHERE id = $1 RETURNING id`, [id])).length > 0;
     });
     return deleted;
@@ -141,13 +146,16 @@ export class SqlConfigStore implements ConfigStore {
     return this.sql.transaction(async (tx) => {
       // One snapshot of the database for all five reads: the version matches the entities.
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const [version] = await tx.query<{ version: string }>('SELECT version FROM config_version');
+      const [version] = await tx.query<{ version: string; traceparent: string | null }>(
+        'SELECT version, traceparent FROM config_version',
+      );
       const all = async <N extends EntityName>(entity: N) =>
         (await tx.query<{ entity: EntityTypes[N] }>(`SELECT entity FROM ${entity} ORDER BY id`)).map(
           (row) => row.entity,
         );
       return {
         version: Number(version?.version ?? 0),
+        traceparent: version?.traceparent ?? null,
         services: await all('services'),
         routes: await all('routes'),
         consumers: await all('consumers'),
@@ -166,25 +174,49 @@ export class SqlConfigStore implements ConfigStore {
 
   /**
    * Runs one write and bumps the config version in the same transaction, then announces the
-   * version (NOTIFY is delivered on commit). Constraint failures become Kong's errors.
+   * version (NOTIFY is delivered on commit). Constraint failures become Kong's errors. When the
+   * caller is traced, the write is a span of its trace, and the version keeps that span's
+   * `traceparent` so that config-sync and the proxies continue the same trace.
    */
-  private async write(
+  private write(
     entity: EntityName,
     value: AnyEntity | undefined,
-    kind: 'write' | 'delete',
+    operation: 'INSERT' | 'UPDATE' | 'DELETE',
     work: (tx: SqlExecutor) => Promise<unknown>,
   ): Promise<void> {
-    try {
-      await this.sql.transaction(async (tx) => {
-        await work(tx);
-        const [row] = await tx.query<{ version: string }>(
-          'UPDATE config_version SET version = version + 1 RETURNING version',
-        );
-        await tx.query('SELECT pg_notify($1, $2)', [CONFIG_VERSION_CHANNEL, String(row!.version)]);
-      });
-    } catch (error) {
-      throw translateConstraintError(error as SqlError, entity, value, kind);
-    }
+    const attributes = {
+      'db.system.name': 'postgresql',
+      'db.operation.name': operation,
+      'db.collection.name': entity,
+    };
+    return tracer.startActiveSpan(
+      `${operation} ${entity}`,
+      { kind: SpanKind.CLIENT, attributes },
+      async (span) => {
+        try {
+          const version = await this.sql.transaction(async (tx) => {
+            await work(tx);
+            const [row] = await tx.query<{ version: string }>(
+              'UPDATE config_version SET version = version + 1, traceparent = $1 RETURNING version',
+              [traceparentOf(context.active()) ?? null],
+            );
+            await tx.query('SELECT pg_notify($1, $2)', [CONFIG_VERSION_CHANNEL, String(row!.version)]);
+            return Number(row!.version);
+          });
+          span.setAttribute('switchyard.config.version', version);
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw translateConstraintError(
+            error as SqlError,
+            entity,
+            value,
+            operation === 'DELETE' ? 'delete' : 'write',
+          );
+        } finally {
+          span.end();
+        }
+      },
+    );
   }
 }
 

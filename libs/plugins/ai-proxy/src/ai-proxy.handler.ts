@@ -72,6 +72,7 @@ export function createAiProxyHandler(
         clientAcceptsGzip: exchange.clientAcceptsGzip,
         modelHeader: exchange.modelHeader,
         analytics: exchange.analytics,
+        trace: exchange.trace,
       });
     },
 
@@ -80,7 +81,10 @@ export function createAiProxyHandler(
       if (!exchange) return undefined;
       exchange.analytics?.responded();
       if (exchange.kind === 'preserved') return startPreservedStream(head, exchange, setup);
-      return setup.driver && startTranslatedStream(head, exchange, setup.driver);
+      return (
+        setup.driver &&
+        startTranslatedStream(head, exchange, setup.driver, ctx.timings.upstreamStart ?? performance.now())
+      );
     },
 
     log(ctx) {

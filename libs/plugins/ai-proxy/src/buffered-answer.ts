@@ -1,7 +1,14 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { BufferedResponse, LlmResponse, ProviderDriver, ProviderRequest } from '@switchyard/plugin-api';
+import type {
+  BufferedResponse,
+  LlmResponse,
+  ProviderDriver,
+  ProviderRequest,
+  UpstreamCallTrace,
+} from '@switchyard/plugin-api';
 import type { RequestAnalytics } from './analytics.js';
 import { contentEncodingOf } from './content-encoding.js';
+import { recordLlmAnswer } from './llm-call-trace.js';
 import { COOKIE_STRIPPED } from './provider-traits.js';
 
 /** What rewriting one buffered answer needs to know. */
@@ -12,6 +19,8 @@ export interface BufferedAnswerContext {
   /** The `X-Kong-LLM-Model` value, when the header is sent. */
   readonly modelHeader: string | undefined;
   readonly analytics: RequestAnalytics | undefined;
+  /** The upstream call's trace annotations, when the request is traced. */
+  readonly trace: UpstreamCallTrace | undefined;
 }
 
 const JSON_TYPE = 'application/json';
@@ -94,6 +103,7 @@ export function rewriteBufferedAnswer(response: BufferedResponse, context: Buffe
     return;
   }
   context.analytics?.answered(translated.usage, translated.model, () => text.toString('utf8'));
+  if (context.trace) recordLlmAnswer(context.trace, translated);
 }
 
 function parseAnswer(raw: Buffer, request: ProviderRequest): unknown {

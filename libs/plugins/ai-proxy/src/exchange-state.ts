@@ -1,4 +1,4 @@
-import type { ProviderRequest } from '@switchyard/plugin-api';
+import type { ProviderRequest, UpstreamCallTrace } from '@switchyard/plugin-api';
 import type { RequestAnalytics } from './analytics.js';
 
 /** A request translated for the provider (`llm/v1/chat`, `llm/v1/completions`). */
@@ -9,6 +9,8 @@ export interface TranslatedExchange {
   /** The `X-Kong-LLM-Model` value, when the header is sent. */
   readonly modelHeader: string | undefined;
   readonly analytics: RequestAnalytics | undefined;
+  /** The upstream call's trace annotations, when the request is traced. */
+  readonly trace: UpstreamCallTrace | undefined;
 }
 
 /** A `preserve` request: proxied as is, its answer passed through as it comes. */

@@ -5,6 +5,7 @@ import { RequestAnalytics } from './analytics.js';
 import { contentEncodingOf } from './content-encoding.js';
 import type { PreservedExchange } from './exchange-state.js';
 import type { HandlerSetup } from './handler-setup.js';
+import { describePreservedRequest } from './llm-call-trace.js';
 import { modelHeaderFor } from './model-header.js';
 import { COOKIE_STRIPPED } from './provider-traits.js';
 import type { ModelFields } from './template.resolver.js';
@@ -57,6 +58,7 @@ export function startPreservedExchange(
     },
   });
   upstream.label = config.model.provider;
+  if (ctx.upstreamTrace) describePreservedRequest(ctx.upstreamTrace, config.model.provider);
   auth.applyToRequest(ctx);
   // A body that is not a JSON object has no place for the credential; the provider will say so.
   if (auth.placesInBody && body) {

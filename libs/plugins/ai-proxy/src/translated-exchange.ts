@@ -6,6 +6,7 @@ import type {
   ProviderRequest,
   RequestContext,
   ResponseHead,
+  StreamStep,
   StreamTransformer,
   TranslatedRequest,
 } from '@switchyard/plugin-api';
@@ -13,6 +14,7 @@ import { RequestAnalytics } from './analytics.js';
 import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
 import type { TranslatedExchange } from './exchange-state.js';
 import type { HandlerSetup } from './handler-setup.js';
+import { createStreamedAnswerRecorder, describeLlmRequest } from './llm-call-trace.js';
 import { modelHeaderFor } from './model-header.js';
 import { resolveModelName } from './model-resolver.js';
 import { COOKIE_STRIPPED, UPSTREAM_ACCEPT_ENCODING } from './provider-traits.js';
@@ -68,6 +70,7 @@ export function startTranslatedExchange(
     wantsUsage: config.logging.log_statistics,
   };
   applyTuningOptions(body, fields.options);
+  if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, request, body);
   const translated = translate(driver, body, request);
   if (auth.placesInBody && isRecord(translated.body)) auth.applyToBody(translated.body, body);
 
@@ -110,6 +113,7 @@ export function startTranslatedExchange(
     clientAcceptsGzip: acceptsGzip(ctx.request.headers),
     modelHeader: modelHeaderFor(setup, ctx, name),
     analytics,
+    trace: ctx.upstreamTrace,
   };
 }
 
@@ -122,6 +126,7 @@ export function startTranslatedStream(
   head: ResponseHead,
   exchange: TranslatedExchange,
   driver: ProviderDriver,
+  upstreamStartedAt: number,
 ): StreamTransformer | undefined {
   if (head.status !== 200) return undefined;
   const encoding = contentEncodingOf(head.headers);
@@ -139,12 +144,24 @@ export function startTranslatedStream(
   // `identity` was asked for, gets Kong's "unsupported transformer response" event.
   const notStreamed = mediaType === 'application/json' && driver.streamFraming !== 'json-array';
   if (notStreamed || encoding.kind !== 'identity') return createRejectedStream();
-  const analytics = exchange.analytics;
   return createStreamTranslation({
     parser: createFrameParser(driver.streamFraming),
     translator: driver.createStreamTranslator(exchange.request),
-    onStep: analytics ? (step) => analytics.streamedStep(step) : () => undefined,
+    onStep: stepObserver(exchange, upstreamStartedAt),
   });
+}
+
+/** What sees each translated step: the analytics and the trace, whichever the request has. */
+function stepObserver(exchange: TranslatedExchange, upstreamStartedAt: number): (step: StreamStep) => void {
+  const { analytics, trace } = exchange;
+  const recordTrace = trace && createStreamedAnswerRecorder(trace, upstreamStartedAt);
+  if (analytics && recordTrace)
+    return (step) => {
+      analytics.streamedStep(step);
+      recordTrace(step);
+    };
+  if (analytics) return (step) => analytics.streamedStep(step);
+  return recordTrace ?? (() => undefined);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

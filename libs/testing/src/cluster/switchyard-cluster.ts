@@ -34,6 +34,8 @@ export interface SwitchyardClusterOptions {
   readonly bootTimeoutMs?: number;
   /** More environment for every proxy process (`PROXY_WORKERS`, ...); it wins over the harness's. */
   readonly proxyEnv?: Readonly<Record<string, string>>;
+  /** Extra environment of every app (admin, config-sync and proxies), e.g. the `OTEL_*` variables. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A proxy's `GET /status` on its status listener. */
@@ -97,6 +99,7 @@ interface ClusterSettings {
   readonly logLevel: ClusterLogLevel;
   readonly bootTimeoutMs: number;
   readonly proxyEnv: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /**
@@ -134,6 +137,7 @@ export class SwitchyardCluster {
       logLevel: options.logLevel ?? 'warn',
       bootTimeoutMs: options.bootTimeoutMs ?? 20_000,
       proxyEnv: options.proxyEnv ?? {},
+      env: options.env ?? {},
     };
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     const adminPort = await freePort();
@@ -359,5 +363,6 @@ function commonEnv(settings: ClusterSettings): Record<string, string> {
     REDIS_PREFIX: settings.redisPrefix,
     LOG_LEVEL: settings.logLevel,
     LOG_DESTINATION: 'stdout',
+    ...settings.env,
   };
 }

@@ -1,0 +1,149 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import type { UpstreamCallTrace, UpstreamRequest } from '@switchyard/plugin-api';
+
+/** Span times are epoch milliseconds; request timings are `performance.now()` readings. */
+function epochMs(performanceNow: number): number {
+  return performance.timeOrigin + performanceNow;
+}
+
+/** Where a request was routed, as its server span records it. */
+export interface TracedRoute {
+  readonly route: { readonly id: string; readonly name: string | null };
+  readonly service: { readonly id: string; readonly name: string | null } | null;
+}
+
+/**
+ * Starts the trace of each proxied request: a server span continuing the client's W3C
+ * `traceparent` (a new trace without one). Only built when tracing is on; the request path
+ * does no tracing work at all otherwise.
+ */
+export class ProxyTracer {
+  constructor(private readonly tracer: Tracer) {}
+
+  start(req: IncomingMessage, path: string, startedAt: number): RequestTrace {
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const method = req.method ?? 'GET';
+    const attributes: Attributes = {
+      'http.request.method': method,
+      'url.path': path,
+      'url.scheme': 'http',
+      'network.protocol.version': req.httpVersion,
+    };
+    const host = req.headers.host;
+    if (host) attributes['server.address'] = host.replace(/:\d+$/, '');
+    if (req.socket.remoteAddress) attributes['client.address'] = req.socket.remoteAddress;
+    const userAgent = req.headers['user-agent'];
+    if (userAgent) attributes['user_agent.original'] = userAgent;
+    const span = this.tracer.startSpan(
+      method,
+      { kind: SpanKind.SERVER, startTime: epochMs(startedAt), attributes },
+      parent,
+    );
+    return new RequestTrace(this.tracer, method, span, trace.setSpan(parent, span));
+  }
+}
+
+/**
+ * One request's spans: the server span, and the client span of its upstream call, whose name
+ * and GenAI attributes the plugins give through `upstream` (see `UpstreamCallTrace`). The client
+ * span's context replaces the client's `traceparent` on the upstream request. Both spans end
+ * when the response does, at the times the request's timings recorded.
+ */
+export class RequestTrace {
+  /** Handed to the plugins as `ctx.upstreamTrace`; absent when the sampler dropped this trace. */
+  readonly upstream: UpstreamCallTrace | undefined;
+  private client: Span | undefined;
+  private upstreamStatus: number | undefined;
+
+  constructor(
+    private readonly tracer: Tracer,
+    private readonly method: string,
+    private readonly server: Span,
+    private readonly serverContext: Context,
+  ) {
+    this.upstream = server.isRecording() ? { name: undefined, attributes: {} } : undefined;
+  }
+
+  /** The trace id, for the access log. */
+  get traceId(): string {
+    return this.server.spanContext().traceId;
+  }
+
+  routed({ route, service }: TracedRoute): void {
+    if (route.name) this.server.updateName(`${this.method} ${route.name}`);
+    this.server.setAttribute('switchyard.route.id', route.id);
+    if (route.name) this.server.setAttribute('switchyard.route.name', route.name);
+    if (service) {
+      this.server.setAttribute('switchyard.service.id', service.id);
+      if (service.name) this.server.setAttribute('switchyard.service.name', service.name);
+    }
+  }
+
+  /** The upstream call starts now: its client span begins, and its context goes upstream in the headers. */
+  upstreamStarting(request: UpstreamRequest, startedAt: number): void {
+    const url = request.url;
+    const attributes: Attributes = {
+      ...this.upstream?.attributes,
+      'http.request.method': request.method,
+      'server.address': url.hostname,
+      'server.port': url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+      // The query is left out: some providers take their key there.
+      'url.full': `${url.origin}${url.pathname}`,
+    };
+    this.client = this.tracer.startSpan(
+      this.upstream?.name ?? request.method,
+      { kind: SpanKind.CLIENT, startTime: epochMs(startedAt), attributes },
+      this.serverContext,
+    );
+    propagation.inject(trace.setSpan(this.serverContext, this.client), request.headers);
+  }
+
+  /** The upstream's response head arrived. */
+  upstreamAnswered(status: number): void {
+    this.upstreamStatus = status;
+  }
+
+  /** The upstream call failed (could not connect, timed out, broke off mid-body): `errorType` names how. */
+  upstreamFailed(errorType: string, message: string): void {
+    if (!this.client) return;
+    this.client.setAttribute('error.type', errorType);
+    this.client.setStatus({ code: SpanStatusCode.ERROR, message });
+  }
+
+  /** The response is complete (or the client went away) at `endedAt` (`performance.now()`): both spans end. */
+  finish(status: number, endedAt: number, clientAborted: boolean): void {
+    const end = epochMs(endedAt);
+    const client = this.client;
+    if (client) {
+      if (this.upstream) client.setAttributes(this.upstream.attributes);
+      const upstreamStatus = this.upstreamStatus;
+      if (upstreamStatus !== undefined) {
+        client.setAttribute('http.response.status_code', upstreamStatus);
+        if (upstreamStatus >= 400) {
+          client.setAttribute('error.type', String(upstreamStatus));
+          client.setStatus({ code: SpanStatusCode.ERROR });
+        }
+      }
+      client.end(end);
+    }
+    const server = this.server;
+    server.setAttribute('http.response.status_code', status);
+    if (status >= 500) {
+      server.setAttribute('error.type', String(status));
+      server.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    if (clientAborted) server.setAttribute('switchyard.client_aborted', true);
+    server.end(end);
+  }
+}

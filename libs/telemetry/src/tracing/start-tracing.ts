@@ -1,0 +1,146 @@
+import { context, propagation, trace, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+  type Sampler,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+import { tracingRequested, type TracingSettings } from './tracing-settings.js';
+
+/** A process's tracing, as `startTracing` set it up. */
+export interface Tracing {
+  /** Whether spans are recorded and exported. */
+  readonly enabled: boolean;
+  /**
+   * The tracer of one instrumentation scope (`@switchyard/gateway`, ...), or `undefined` when
+   * tracing is off: callers skip every tracing step then, so that it costs nothing.
+   */
+  tracer(scope: string): Tracer | undefined;
+  /** Exports every ended span now (tests, shutdown). */
+  flush(): Promise<void>;
+  /** Exports what is left and stops; the process's global tracer is a no-op afterwards. */
+  shutdown(): Promise<void>;
+}
+
+export interface TracingOptions {
+  /** `service.name` unless `OTEL_SERVICE_NAME` says otherwise. */
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+  /**
+   * Where spans go instead of the exporter the settings name, each as soon as it ends (tests
+   * pass an `InMemorySpanExporter`). Tracing is then on whatever the settings say.
+   */
+  readonly exporter?: SpanExporter;
+}
+
+const TRACING_OFF: Tracing = {
+  enabled: false,
+  tracer: () => undefined,
+  flush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
+/**
+ * Sets up tracing for this process from the `OTEL_*` settings: a tracer provider with the
+ * sampler, a batch processor and the OTLP (or console) exporter they name, registered as the
+ * OpenTelemetry API's global provider, with W3C trace-context propagation and an async-local
+ * context manager. When the settings ask for no tracing, nothing is registered: the API stays a
+ * no-op and `tracer()` returns `undefined`.
+ */
+export function startTracing(settings: TracingSettings, options: TracingOptions): Tracing {
+  if (!options.exporter && !tracingRequested(settings)) return TRACING_OFF;
+  const resource = defaultResource()
+    .merge(
+      resourceFromAttributes({
+        'service.name': options.serviceName,
+        'service.version': options.serviceVersion,
+      }),
+    )
+    .merge(detectResources({ detectors: [envDetector] }));
+  const provider = new TracerProvider({
+    resource,
+    sampler: samplerFor(settings),
+    spanProcessors: [processorFor(settings, options.exporter)],
+  });
+  trace.setGlobalTracerProvider(provider);
+  propagation.setGlobalPropagator(propagatorFor(settings.OTEL_PROPAGATORS));
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  return {
+    enabled: true,
+    tracer: (scope) => provider.getTracer(scope, options.serviceVersion),
+    flush: () => provider.forceFlush(),
+    shutdown: async () => {
+      await provider.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
+  };
+}
+
+function processorFor(settings: TracingSettings, testExporter: SpanExporter | undefined): SpanProcessor {
+  if (testExporter) return new SimpleSpanProcessor({ exporter: testExporter });
+  return new BatchSpanProcessor({
+    exporter: exporterFor(settings),
+    scheduledDelayMillis: settings.OTEL_BSP_SCHEDULE_DELAY,
+    maxQueueSize: settings.OTEL_BSP_MAX_QUEUE_SIZE,
+    maxExportBatchSize: Math.min(settings.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, settings.OTEL_BSP_MAX_QUEUE_SIZE),
+    exportTimeoutMillis: settings.OTEL_BSP_EXPORT_TIMEOUT,
+  });
+}
+
+/**
+ * The exporter the settings name. OTLP goes to `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else
+ * `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`, else the collector's default on localhost:4318; the
+ * exporter reads its headers, timeout, compression and certificates from the environment.
+ */
+function exporterFor(settings: TracingSettings): SpanExporter {
+  if (settings.OTEL_TRACES_EXPORTER === 'console') return new ConsoleSpanExporter();
+  const base = settings.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const url = settings.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base}/v1/traces`);
+  const protocol = settings.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? settings.OTEL_EXPORTER_OTLP_PROTOCOL;
+  return protocol === 'http/json' ? new OtlpJsonExporter({ url }) : new OtlpProtobufExporter({ url });
+}
+
+function samplerFor(settings: TracingSettings): Sampler {
+  const ratio = settings.OTEL_TRACES_SAMPLER_ARG;
+  switch (settings.OTEL_TRACES_SAMPLER) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(ratio);
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+    default:
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}
+
+function propagatorFor(names: string): TextMapPropagator {
+  const propagators: TextMapPropagator[] = [];
+  const listed = new Set(names.split(',').map((name) => name.trim()));
+  if (listed.has('tracecontext')) propagators.push(new W3CTraceContextPropagator());
+  if (listed.has('baggage')) propagators.push(new W3CBaggagePropagator());
+  return new CompositePropagator({ propagators });
+}
