@@ -35,6 +35,9 @@ export interface AccessLogEntry {
   readonly status: number;
   readonly routeId: string | null;
   readonly serviceId: string | null;
+  /** The route's and the service's names, when they have one (metrics label by name, else by id). */
+  readonly routeName: string | null;
+  readonly serviceName: string | null;
   /** Total time in milliseconds; `upstream` is the upstream's share, `ttfb` the first byte to the client. */
   readonly latency: {
     readonly total: number;
@@ -183,7 +186,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     // One listener for both: a client gone early aborts the upstream call; any end logs.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
-      if (ctx) finish(ctx, chain, res, req, route.id, service?.id ?? null, requestTrace);
+      if (ctx) finish(ctx, chain, res, req, requestTrace);
       else requestTrace?.finish(res.statusCode, performance.now(), !res.writableFinished);
     });
     try {
@@ -256,8 +259,6 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     chain: readonly PluginHandler[],
     res: ServerResponse,
     req: IncomingMessage,
-    routeId: string,
-    serviceId: string | null,
     requestTrace: RequestTrace | undefined,
   ): void {
     ctx.timings.end = performance.now();
@@ -278,8 +279,10 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         method: req.method ?? 'GET',
         path: ctx.request.path,
         status,
-        routeId,
-        serviceId,
+        routeId: ctx.route.id,
+        serviceId: ctx.service?.id ?? null,
+        routeName: ctx.route.name,
+        serviceName: ctx.service?.name ?? null,
         latency: {
           total: round(end! - startedAt),
           upstream:

@@ -104,6 +104,17 @@ describe('GatewayMetrics', () => {
     ]);
   });
 
+  it('labels HTTP series with the service and route names, else their ids, as Kong does', async () => {
+    const metrics = new GatewayMetrics();
+    const request = { status: 200, latency: { total: 1, upstream: 1, ttfb: 1 }, log: {} };
+    metrics.record({ ...request, routeId: 'r-id', serviceId: 's-id', routeName: 'chat', serviceName: 'llm' });
+    metrics.record({ ...request, routeId: 'r-id', serviceId: 's-id', routeName: null, serviceName: null });
+    expect(await samples(metrics, 'kong_http_requests_total')).toEqual([
+      'kong_http_requests_total{service="llm",route="chat",code="200"} 1',
+      'kong_http_requests_total{service="s-id",route="r-id",code="200"} 1',
+    ]);
+  });
+
   it('counts HTTP requests by service, route and code, and their latencies, without AI series for plain requests', async () => {
     const metrics = new GatewayMetrics();
     const plain = {

@@ -102,12 +102,15 @@ export class GatewayMetrics implements MetricsSource {
 
   /** Counts one finished request: its HTTP series, and its AI series when it carries `ai.proxy` statistics. */
   record(request: MeteredRequest): void {
-    const route = this.routeFor(request.serviceId ?? '', request.routeId ?? '');
+    // Kong labels by name, falling back to the route's id; a service without a name is its id here.
+    const serviceLabel = request.serviceName ?? request.serviceId ?? '';
+    const routeLabel = request.routeName ?? request.routeId ?? '';
+    const route = this.routeFor(serviceLabel, routeLabel);
     let requests = route.requests.get(request.status);
     if (!requests) {
       requests = this.httpRequests.bind({
-        service: request.serviceId ?? '',
-        route: request.routeId ?? '',
+        service: serviceLabel,
+        route: routeLabel,
         code: String(request.status),
       });
       route.requests.set(request.status, requests);

@@ -7,6 +7,9 @@ export interface MeteredRequest {
   readonly status: number;
   readonly routeId: string | null;
   readonly serviceId: string | null;
+  /** The route's and service's names; the `route` and `service` labels are the names, else the ids. */
+  readonly routeName?: string | null;
+  readonly serviceName?: string | null;
   /** In milliseconds: `total` for the whole request, `upstream` to the upstream's head, `ttfb` to the client's first byte. */
   readonly latency: {
     readonly total: number;
