@@ -62,6 +62,8 @@ export function createCohereStreamTranslator(request: ProviderRequest): StreamTr
             events: [chunks.finish(header(), finishReason, usage), STREAM_TERMINATOR],
             finishReason,
             id,
+            // Generate streams have no stream-start: the model is named here too.
+            model,
             ...(usage && { usage }),
           };
         }
