@@ -8,7 +8,11 @@ const COLUMNS = [
   ['baseline', 'baseline'],
   ['gateway', 'gateway'],
   ['gatewayNoAccessLog', 'gateway, ACCESS_LOG=false'],
+  ['gatewayTraced', 'gateway, traced'],
+  ['gatewayTracedSampled10', 'gateway, traced, 10% sampled'],
 ];
+/** The traced gateways, compared with the gateway (access log on, as theirs) in "Tracing cost". */
+const TRACED = COLUMNS.filter(([key]) => key.startsWith('gatewayTraced'));
 
 const fixed = (digits) => (value) =>
   value === undefined || value === null || Number.isNaN(value) ? '' : value.toFixed(digits);
@@ -79,6 +83,72 @@ function mainTable(targets) {
     ...gateways.map(([key]) => ratio(all[key][name][1], all.baseline[name][1])),
   ]);
   return markdownTable(header, rows);
+}
+
+/**
+ * What tracing costs: each traced gateway against the gateway with the same access log and no
+ * tracing, and what its collector received (proof that spans really left the process).
+ */
+function tracingTable(targets) {
+  const { gateway } = targets;
+  const present = TRACED.filter(([key]) => targets[key]);
+  const signed = (format) => (value) => {
+    const text = format(value);
+    return text && value > 0 ? `+${text}` : text;
+  };
+  const rows = present.map(([key, label]) => {
+    const traced = targets[key];
+    const sink = traced.otlpSink;
+    const sampler = traced.tracing.OTEL_TRACES_SAMPLER
+      ? `${traced.tracing.OTEL_TRACES_SAMPLER} ${traced.tracing.OTEL_TRACES_SAMPLER_ARG}`
+      : 'default (parentbased_always_on)';
+    return [
+      label,
+      sampler,
+      integer(traced.c32.requestsPerSecond),
+      ratio(traced.c32.requestsPerSecond, gateway.c32.requestsPerSecond),
+      integer(traced.c32.cpu.targetUsPerRequest),
+      signed(integer)(traced.c32.cpu.targetUsPerRequest - gateway.c32.cpu.targetUsPerRequest),
+      signed(ms)(traced.c1.latencyMs.p50 - gateway.c1.latencyMs.p50),
+      signed(ms)(traced.c32.latencyMs.p99 - gateway.c32.latencyMs.p99),
+      signed(ms)(traced.stream.ttftMs.p50 - gateway.stream.ttftMs.p50),
+      signed(fixed(1))(traced.peakRssMb - gateway.peakRssMb),
+      integer(sink.exports),
+      integer(sink.bytes),
+      integer(sink.spans),
+      fixed(2)(sink.spans / traced.requestsAnswered),
+      sink.spans > 0 ? integer(sink.bytes / sink.spans) : '',
+    ];
+  });
+  const header = [
+    'target',
+    'sampler',
+    'req/s, c=32',
+    'vs gateway',
+    'CPU per request (µs)',
+    'added CPU per request (µs)',
+    'added p50, c=1 (ms)',
+    'added p99, c=32 (ms)',
+    'added TTFT p50 (ms)',
+    'added peak RSS (MB)',
+    'export requests',
+    'bytes exported',
+    'spans exported',
+    'spans per request answered',
+    'bytes per span',
+  ];
+  const intro = [
+    `Reference: the gateway with the access log on and no tracing (${integer(gateway.c32.requestsPerSecond)} req/s,`,
+    `${integer(gateway.c32.cpu.targetUsPerRequest)} µs CPU per request). Traced: OTEL_EXPORTER_OTLP_ENDPOINT`,
+    'set, everything else default (OTLP/HTTP protobuf, batch processor: 5 s delay, queue 2048, batches of 512),',
+    'exporting to a no-op collector in a process of its own (its CPU counts as "other processes").',
+    'A fully sampled request makes 2 spans (server + upstream client); fewer per request answered means',
+    'the batch processor dropped spans (queue full); the few admin and set-up requests add a handful.',
+    'The collector counts are read after the gateway stopped.',
+  ].join(' ');
+  return `${intro}
+
+${markdownTable(header, rows)}`;
 }
 
 /** The issue's targets, each with the measured value and whether it is met. */
@@ -229,6 +299,9 @@ export function writeReport(results) {
       'Direct = the mock upstream alone; every target gets the same load from a separate process.',
     ].join(' '),
     mainTable(results.targets),
+    ...(TRACED.some(([key]) => results.targets[key])
+      ? [`## Tracing cost (standalone gateway, access log on)\n\n${tracingTable(results.targets)}`]
+      : []),
     `## Targets (reported, not asserted)\n\n${targetChecks(results.targets, results.workers[0])}`,
     `## Proxy app: PROXY_WORKERS and V8 heap caps (same load, access log on)\n\n${workersTable(results.workers)}`,
     `## CPU profiles at c=32, non-stream (access log on)\n\n${profileTables(results.profile)}`,

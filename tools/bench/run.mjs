@@ -1,9 +1,13 @@
 // `npm run bench`: the proxy benchmark. Starts the mock OpenAI upstream, the baseline proxy and
 // the gateway (each in its own process), drives each with the same load from a separate process,
-// profiles the gateway and the baseline under that load, runs the proxy app with PROXY_WORKERS=1
-// and 2 and with V8's heap capped, and reports (stdout, tmp/bench/results.json, results.md).
-//   npm run bench                   the benchmark (about 2.6 minutes on 2 cores, 3.6 at most)
+// measures the gateway again with OpenTelemetry tracing on (every request sampled, then 10%),
+// exporting to a no-op OTLP collector (otlp-sink.mjs), profiles the gateway and the baseline
+// under that load, runs the proxy app with PROXY_WORKERS=1 and 2 and with V8's heap capped, and
+// reports (stdout, tmp/bench/results.json, results.md).
+//   npm run bench                   the benchmark (about 3.5 minutes on 2 cores, of which about 25 s
+//                                   per traced gateway; 4.5 at most)
 //   npm run bench -- --memory       the memory check instead (200k requests, about 1.5 minutes)
+//   npm run bench -- --tracing-cost the CPU of the proxy's tracing alone per request (20 s)
 // Needs `npm run build` first (the script does it) and, for the proxy app, the Redis of the test
 // suite (TEST_REDIS_URL, default redis://127.0.0.1:6379). On a shared machine each measurement
 // first waits for the other work to calm down (60 s in all at most) and the report shows how much
@@ -15,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { runTask, startService, withStarted } from './children.mjs';
 import { AUTHORIZATION, startStandalone, startWorkerProxy } from './gateway.mjs';
 import { runMemorySoak } from './memory-soak.mjs';
+import { measureTracingCost } from './tracing-cost.mjs';
 import { summarizeCpuProfile } from './profile-summary.mjs';
 import { writeReport } from './report.mjs';
 import {
@@ -130,14 +135,15 @@ async function measure(target, pids, mockPid) {
   await checkAnswer(target);
   const idleRssMb = rssMb(pids[0]);
   const rss = sampleRss(pids);
-  await load(target, 32, WARMUP_SECONDS);
+  const warmup = await load(target, 32, WARMUP_SECONDS);
   const c32 = await loadC32(target, pids, mockPid);
   await settle();
   const c1 = await load(target, 1, C1_SECONDS);
-  await streamProbe(target, STREAM.warmupStreams);
+  const streamWarmup = await streamProbe(target, STREAM.warmupStreams);
   await settle();
   const stream = await streamProbe(target, STREAM.streams);
   const { peakMb } = rss.stop();
+  const answered = (run) => Object.values(run.statuses).reduce((a, b) => a + b, 0);
   console.log(
     `${target.name}: ${c32.requestsPerSecond} req/s at c=32, p50 ${c1.latencyMs.p50} ms at c=1, TTFT p50 ${stream.ttftMs.p50} ms`,
   );
@@ -149,6 +155,9 @@ async function measure(target, pids, mockPid) {
     idleRssMb,
     peakRssMb: peakMb[pids[0]],
     peakRssSinceStartMb: peakRssSinceStartMb(pids[0]),
+    /** Every request the target answered, warm-ups and the check included. */
+    requestsAnswered:
+      1 + answered(warmup) + answered(c32) + answered(c1) + streamWarmup.streams + stream.streams,
   };
 }
 
@@ -160,6 +169,27 @@ async function measureGateway(name, gateway, mockPid) {
     logFile: gateway.logFile,
     logBytes: existsSync(gateway.logFile) ? statSync(gateway.logFile).size : 0,
   };
+}
+
+/**
+ * A standalone gateway (access log on) exporting its spans over OTLP (protobuf, batch processor,
+ * the defaults unless `env` says otherwise) to a no-op collector of its own: its figures, then
+ * what the collector received from it, read once the gateway has stopped (and flushed).
+ */
+async function measureTracedGateway(name, upstreamUrl, env, mockPid) {
+  return withStarted(startService('otlp-sink.mjs'), async (sink) => {
+    const startedAt = performance.now();
+    const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, ...env };
+    const result = await withStarted(
+      startStandalone({ upstreamUrl, accessLog: true, name, env: tracing }),
+      (gateway) => measureGateway(name, gateway, mockPid),
+    );
+    const otlpSink = await (await fetch(`${sink.url}/stats`)).json();
+    console.log(
+      `${name}: the collector received ${otlpSink.exports} exports, ${otlpSink.bytes} bytes, ${otlpSink.spans} spans (${Math.round((performance.now() - startedAt) / 1000)} s)`,
+    );
+    return { ...result, tracing, otlpSink };
+  });
 }
 
 /**
@@ -243,6 +273,15 @@ async function runBenchmark() {
         (gateway) => measureGateway(key, gateway, mock.pid),
       );
     }
+    for (const [key, sampling] of [
+      ['gatewayTraced', {}],
+      [
+        'gatewayTracedSampled10',
+        { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+      ],
+    ]) {
+      targets[key] = await measureTracedGateway(key, mock.url, sampling, mock.pid);
+    }
     const profile = {
       gateway: await profileUnderLoad('gateway', (env) =>
         startStandalone({ upstreamUrl: mock.url, accessLog: true, name: 'gateway-profiled', env }),
@@ -276,4 +315,5 @@ async function runBenchmark() {
 process.chdir(fileURLToPath(new URL('../../', import.meta.url)));
 mkdirSync('tmp/bench', { recursive: true });
 if (process.argv.includes('--memory')) await runMemorySoak();
+else if (process.argv.includes('--tracing-cost')) await measureTracingCost();
 else await runBenchmark();

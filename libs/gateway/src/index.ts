@@ -7,3 +7,4 @@ export * from './proxy-request-handler.js';
 export * from './upstream-client.js';
 export * from './proxy.settings.js';
 export * from './status-listener.js';
+export * from './request-trace.js';

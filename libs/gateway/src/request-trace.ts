@@ -93,8 +93,8 @@ export class RequestTrace {
   /** The upstream call starts now: its client span begins, and its context goes upstream in the headers. */
   upstreamStarting(request: UpstreamRequest, startedAt: number): void {
     const url = request.url;
+    // The plugins' attributes are set once, when the span ends (the samplers read none of them).
     const attributes: Attributes = {
-      ...this.upstream?.attributes,
       'http.request.method': request.method,
       'server.address': url.hostname,
       'server.port': url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,

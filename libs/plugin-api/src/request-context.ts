@@ -65,8 +65,8 @@ export type TraceAttributeValue = string | number | boolean | string[] | number[
  * What plugins tell the tracer about the upstream call (OpenTelemetry semantic conventions),
  * present on a request only when it is traced: a plugin that finds it absent skips the work.
  * The gateway starts the call's client span after the `access` phase, named `name` (else the
- * HTTP method) with these attributes, and sets them again when the span ends: request attributes
- * belong in `access`, response ones wherever the answer is read.
+ * HTTP method), and sets these attributes on it when it ends, after the `log` phase: request
+ * attributes belong in `access`, response ones wherever the answer is read.
  */
 export interface UpstreamCallTrace {
   /** The client span's name (`chat gpt-4o`); set in `access`. */
