@@ -15,6 +15,7 @@ import {
 } from '@switchyard/gateway';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
 import { createLogger, startTracing, TracingSettings } from '@switchyard/telemetry';
+import { superviseWorkers } from './worker-supervisor.js';
 
 const env = loadEnvironment(ProxySettings);
 if (!env.REDIS_URL) throw new Error('REDIS_URL is required: the proxy receives its config from Redis');
@@ -23,15 +24,7 @@ const logger = createLogger({ name: 'proxy', level: env.LOG_LEVEL, destination: 
 if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
   // The primary supervises and owns the status listener, so `/metrics` and `/status` speak for
   // every worker; each worker is a full proxy node on the shared proxy listener.
-  const listening: Promise<unknown>[] = [];
-  for (let index = 0; index < env.PROXY_WORKERS; index += 1) {
-    listening.push(new Promise((resolve) => cluster.fork().once('listening', resolve)));
-  }
-  cluster.on('exit', (worker, code, signal) => {
-    if (code === 0 || signal === 'SIGTERM') return;
-    logger.error('proxy worker died; starting another', { pid: worker.process.pid, code, signal });
-    cluster.fork();
-  });
+  const supervision = superviseWorkers(env.PROXY_WORKERS, logger);
   let statusServer: Server | null = null;
   closeOnSignal(async () => {
     if (statusServer) await stopClusterStatusListener(statusServer);
@@ -41,7 +34,7 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
     );
   });
   // Opened once every worker serves, so the first `/status` already has them all.
-  await Promise.all(listening);
+  await supervision.listening;
   statusServer = await startClusterStatusListener(parseListenAddress(env.STATUS_LISTEN), logger);
 } else {
   // Each worker traces its own requests and swaps; the primary proxies nothing.
