@@ -14,6 +14,7 @@ const logger = createLogger({ name: 'admin', level: env.LOG_LEVEL, destination: 
 const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceName: 'switchyard-admin',
   serviceVersion: SWITCHYARD_VERSION,
+  logger,
 });
 const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
 // The admin reads the bus only for `GET /clustering/data-planes`; it never publishes.

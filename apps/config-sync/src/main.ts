@@ -15,6 +15,7 @@ const logger = createLogger({ name: 'config-sync', level: env.LOG_LEVEL, destina
 const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceName: 'switchyard-config-sync',
   serviceVersion: SWITCHYARD_VERSION,
+  logger,
 });
 const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
 const bus = createConfigBus<ConfigSnapshot>({

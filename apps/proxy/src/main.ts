@@ -41,6 +41,7 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
   const tracing = startTracing(loadEnvironment(TracingSettings), {
     serviceName: 'switchyard-proxy',
     serviceVersion: SWITCHYARD_VERSION,
+    logger,
   });
   const bus = createConfigBus<ConfigSnapshot>({
     redisUrl: env.REDIS_URL,

@@ -25,6 +25,7 @@ const logger = createLogger({ name: 'switchyard', level: env.LOG_LEVEL, destinat
 const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceName: 'switchyard',
   serviceVersion: SWITCHYARD_VERSION,
+  logger,
 });
 const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
 const bus = createConfigBus<ConfigSnapshot>({

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { GatewayLogger } from '../logger.js';
 import { startTracing, type Tracing } from './start-tracing.js';
 import { contextFromTraceparent, traceparentOf } from './trace-carrier.js';
 import { TracingSettings } from './tracing-settings.js';
@@ -77,6 +78,39 @@ describe('startTracing', () => {
     } finally {
       await collector.close();
     }
+  });
+
+  it("reports a failed export in the app's log", async () => {
+    const collector = await startCollector();
+    await collector.close();
+    const problems: string[] = [];
+    const record = (message: string) => void problems.push(message);
+    const logger: GatewayLogger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: record,
+      error: record,
+      child: () => logger,
+      record: () => undefined,
+      flush: () => undefined,
+    };
+    // The exporter reads its timeout from the environment: short, so that it gives up at once.
+    process.env['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'] = '300';
+    try {
+      tracing = startTracing(
+        Object.assign(new TracingSettings(), {
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+          OTEL_BSP_SCHEDULE_DELAY: 10,
+        }),
+        { ...SERVICE, logger },
+      );
+    } finally {
+      delete process.env['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'];
+    }
+    tracing.tracer('@switchyard/test')!.startSpan('lost').end();
+    await expect
+      .poll(() => problems.join('\n'), { timeout: 5_000 })
+      .toMatch(/^opentelemetry: .*ECONNREFUSED/m);
   });
 
   it('drops root spans with the always_off sampler, but still follows a sampled parent under parentbased', () => {

@@ -1,4 +1,13 @@
-import { context, propagation, trace, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  diag,
+  DiagLogLevel,
+  propagation,
+  trace,
+  type DiagLogger,
+  type TextMapPropagator,
+  type Tracer,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -22,6 +31,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
+import type { GatewayLogger } from '../logger.js';
 import { tracingRequested, type TracingSettings } from './tracing-settings.js';
 
 /** A process's tracing, as `startTracing` set it up. */
@@ -48,6 +58,8 @@ export interface TracingOptions {
    * pass an `InMemorySpanExporter`). Tracing is then on whatever the settings say.
    */
   readonly exporter?: SpanExporter;
+  /** Where the SDK's own problems go (a failed export, dropped spans), at `OTEL_LOG_LEVEL`. */
+  readonly logger?: GatewayLogger;
 }
 
 const TRACING_OFF: Tracing = {
@@ -79,6 +91,12 @@ export function startTracing(settings: TracingSettings, options: TracingOptions)
     sampler: samplerFor(settings),
     spanProcessors: [processorFor(settings, options.exporter)],
   });
+  if (options.logger && settings.OTEL_LOG_LEVEL !== 'none') {
+    diag.setLogger(diagnosticsTo(options.logger), {
+      logLevel: DIAG_LEVELS[settings.OTEL_LOG_LEVEL] ?? DiagLogLevel.WARN,
+      suppressOverrideMessage: true,
+    });
+  }
   trace.setGlobalTracerProvider(provider);
   propagation.setGlobalPropagator(propagatorFor(settings.OTEL_PROPAGATORS));
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -91,7 +109,32 @@ export function startTracing(settings: TracingSettings, options: TracingOptions)
       trace.disable();
       propagation.disable();
       context.disable();
+      diag.disable();
     },
+  };
+}
+
+const DIAG_LEVELS: Readonly<Record<string, DiagLogLevel>> = {
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+/** The SDK's diagnostics as the app's log lines (`opentelemetry: <message>`). */
+function diagnosticsTo(logger: GatewayLogger): DiagLogger {
+  const line =
+    (write: (message: string, fields?: Record<string, unknown>) => void) =>
+    (message: string, ...details: unknown[]) =>
+      write(`opentelemetry: ${message}`, details.length > 0 ? { details: details.map(String) } : undefined);
+  return {
+    error: line((message, fields) => logger.error(message, fields)),
+    warn: line((message, fields) => logger.warn(message, fields)),
+    info: line((message, fields) => logger.info(message, fields)),
+    debug: line((message, fields) => logger.debug(message, fields)),
+    verbose: line((message, fields) => logger.debug(message, fields)),
   };
 }
 

@@ -70,6 +70,15 @@ export class TracingSettings {
   })
   OTEL_PROPAGATORS = 'tracecontext,baggage';
 
+  /**
+   * What the OpenTelemetry SDK itself reports (a failed export, dropped spans) into the app's log:
+   * `none`, `error`, `warn`, `info`, `debug`, `verbose` or `all`.
+   */
+  @IsIn(['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'], {
+    message: 'OTEL_LOG_LEVEL must be none, error, warn, info, debug, verbose or all',
+  })
+  OTEL_LOG_LEVEL = 'warn';
+
   /** The batch span processor: milliseconds between exports, queue and batch sizes, export timeout. */
   @IsInt() @Min(1) OTEL_BSP_SCHEDULE_DELAY = 5000;
   @IsInt() @Min(1) OTEL_BSP_MAX_QUEUE_SIZE = 2048;
