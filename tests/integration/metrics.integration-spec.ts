@@ -1,10 +1,9 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  MOCK_PROVIDER_API_KEY,
   SwitchyardCluster,
+  addOpenAiChatRoute,
   createTestDatabase,
-  curlData,
   startMockProvider,
   uniqueTestName,
   waitUntil,
@@ -69,28 +68,17 @@ describe('Prometheus metrics of a proxy with two workers (Postgres + Redis)', ()
   });
 
   it('answers GET /metrics with the sums over both workers of the AI tokens, cost and requests', async () => {
-    const { admin } = cluster;
-    const service = await admin.form('POST', '/services', curlData('name=ai', 'url=http://localhost:32000'));
-    expect(service.status).toBe(201);
-    const route = await admin.form('POST', '/services/ai/routes', curlData('name=chat', 'paths[]=~/chat'));
-    expect(route.status).toBe(201);
-    const plugin = await admin.form(
-      'POST',
-      '/routes/chat/plugins',
-      curlData(
-        'name=ai-proxy',
-        'config.route_type=llm/v1/chat',
-        'config.auth.header_name=Authorization',
-        `config.auth.header_value=Bearer ${MOCK_PROVIDER_API_KEY}`,
-        'config.model.provider=openai',
-        'config.model.name=gpt-4',
+    await addOpenAiChatRoute(cluster.admin, {
+      service: 'ai',
+      route: 'chat',
+      path: '~/chat',
+      upstreamUrl: `${openai.url}/v1/chat/completions`,
+      config: [
         `config.model.options.input_cost=${INPUT_COST}`,
         `config.model.options.output_cost=${OUTPUT_COST}`,
-        `config.model.options.upstream_url=${openai.url}/v1/chat/completions`,
         'config.logging.log_statistics=true',
-      ),
-    );
-    expect(plugin.status).toBe(201);
+      ],
+    });
     const published = await cluster.waitUntilInSync();
     const [proxy] = cluster.proxies;
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  MOCK_PROVIDER_API_KEY,
   OtlpSink,
   SwitchyardCluster,
-  createTestDatabase,
+  addOpenAiChatRoute,
   curlData,
+  createTestDatabase,
   startMockProvider,
   uniqueTestName,
   waitUntil,
@@ -121,35 +121,13 @@ describe('OpenTelemetry traces across admin, config-sync and two proxies', () =>
   });
 
   it('traces a proxied chat call as a server span and a GenAI client span under the caller', async () => {
-    const { admin } = cluster;
-    expect(
-      (await admin.form('POST', '/services', curlData('name=llm', 'url=http://localhost:32000'))).status,
-    ).toBe(201);
-    expect(
-      (
-        await admin.form(
-          'POST',
-          '/services/llm/routes',
-          curlData('name=traced-chat', 'paths[]=~/traced-chat'),
-        )
-      ).status,
-    ).toBe(201);
-    const plugin = await admin.form(
-      'POST',
-      '/routes/traced-chat/plugins',
-      curlData(
-        'name=ai-proxy',
-        'config.route_type=llm/v1/chat',
-        'config.auth.header_name=Authorization',
-        `config.auth.header_value=Bearer ${MOCK_PROVIDER_API_KEY}`,
-        'config.model.provider=openai',
-        'config.model.name=gpt-4',
-        'config.model.options.max_tokens=512',
-        'config.model.options.temperature=1.0',
-        `config.model.options.upstream_url=${openai.url}/v1/chat/completions`,
-      ),
-    );
-    expect(plugin.status).toBe(201);
+    await addOpenAiChatRoute(cluster.admin, {
+      service: 'llm',
+      route: 'traced-chat',
+      path: '~/traced-chat',
+      upstreamUrl: `${openai.url}/v1/chat/completions`,
+      config: ['config.model.options.max_tokens=512', 'config.model.options.temperature=1.0'],
+    });
     await cluster.waitUntilInSync();
 
     const caller = newTraceparent();

@@ -12,8 +12,8 @@ import { Redis } from 'ioredis';
 import {
   MOCK_PROVIDER_API_KEY,
   TEST_REDIS_URL,
+  addOpenAiChatRoute,
   appEntry,
-  curlData,
   deleteRedisKeys,
   freePort,
   startAppProcess,
@@ -25,6 +25,17 @@ import {
 /** The route every gateway serves (POST), and the credential the mock expects. */
 const ROUTE_PATH = '/chat';
 export const AUTHORIZATION = `Bearer ${MOCK_PROVIDER_API_KEY}`;
+
+/** The route every gateway serves, to the mock upstream at `upstreamUrl`, its statistics logged. */
+function chatRoute(upstreamUrl) {
+  return {
+    service: 'llm',
+    route: 'chat',
+    path: ROUTE_PATH,
+    upstreamUrl: `${upstreamUrl}/v1/chat/completions`,
+    config: ['config.logging.log_statistics=true'],
+  };
+}
 
 const LOG_DIR = fileURLToPath(new URL('../../tmp/bench', import.meta.url));
 
@@ -44,32 +55,6 @@ async function naming(logFiles, start) {
   }
 }
 
-/** Creates the service, the route and its `ai-proxy` plugin through the Admin API. */
-async function configureRoute(admin, upstreamUrl) {
-  const steps = [
-    ['/services', curlData('name=llm', 'url=http://127.0.0.1:9')],
-    ['/services/llm/routes', curlData('name=chat', `paths[]=${ROUTE_PATH}`)],
-    [
-      '/routes/chat/plugins',
-      curlData(
-        'name=ai-proxy',
-        'config.route_type=llm/v1/chat',
-        'config.auth.header_name=Authorization',
-        `config.auth.header_value=${AUTHORIZATION}`,
-        'config.model.provider=openai',
-        'config.model.name=gpt-4',
-        `config.model.options.upstream_url=${upstreamUrl}/v1/chat/completions`,
-        'config.logging.log_statistics=true',
-      ),
-    ],
-  ];
-  for (const [path, pairs] of steps) {
-    const response = await admin.form('POST', path, pairs);
-    if (response.status !== 201)
-      throw new Error(`POST ${path} answered ${response.status}: ${response.text}`);
-  }
-}
-
 /**
  * A standalone gateway serving the route. `accessLog` sets ACCESS_LOG; `env` adds variables
  * (e.g. NODE_OPTIONS for a CPU profile). Resolves with its proxy URL, pid, log file and stop().
@@ -81,7 +66,7 @@ export async function startStandalone({ upstreamUrl, accessLog, name, env = {} }
   );
   await naming([logFile], async () => {
     try {
-      await configureRoute(gateway.admin, upstreamUrl);
+      await addOpenAiChatRoute(gateway.admin, chatRoute(upstreamUrl));
       await waitUntilServed(gateway.proxyUrl, ROUTE_PATH);
     } catch (error) {
       await gateway.stop();
@@ -153,7 +138,7 @@ export async function startWorkerProxy({ upstreamUrl, workers, accessLog, env = 
   let proxy;
   await naming([logFile, controlLog], async () => {
     try {
-      await configureRoute(control.admin, upstreamUrl);
+      await addOpenAiChatRoute(control.admin, chatRoute(upstreamUrl));
       const statusUrl = `http://127.0.0.1:${statusPort}/status`;
       proxy = await startAppProcess(
         appEntry('proxy'),

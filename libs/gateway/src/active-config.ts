@@ -27,6 +27,11 @@ export class ActiveConfig {
     return this.config;
   }
 
+  /** Whether a snapshot of `version` would be newer than the one served (or there is none yet). */
+  isNewer(version: number): boolean {
+    return this.config === null || version > this.config.version;
+  }
+
   /** Called after each swap (heartbeat, metrics). */
   onSwap(listener: (config: CompiledConfig) => void): void {
     this.swapListeners.push(listener);
@@ -38,7 +43,7 @@ export class ActiveConfig {
    * with the entity at fault; the served config stays.
    */
   offer(snapshot: ConfigSnapshot): OfferOutcome {
-    if (this.config && snapshot.version <= this.config.version) return 'not-newer';
+    if (!this.isNewer(snapshot.version)) return 'not-newer';
     const problems = findContentProblems(snapshot, [...this.plugins.values()]);
     let compiled: CompiledConfig;
     try {

@@ -98,8 +98,7 @@ export class ProxyNode {
     });
     this.active.onSwap(() => void this.heartbeat?.beat());
     this.subscriber.onUpdate(async (notice) => {
-      const served = this.active.current;
-      if (served && notice.version <= served.version) return;
+      if (!this.active.isNewer(notice.version)) return;
       const snapshot = await this.subscriber!.load();
       if (snapshot) this.offer(snapshot);
     });
@@ -153,8 +152,7 @@ export class ProxyNode {
    */
   private offer(snapshot: ConfigSnapshot): void {
     const { tracer, node } = this.options;
-    const served = this.active.current;
-    if (!tracer || (served && snapshot.version <= served.version)) {
+    if (!tracer || !this.active.isNewer(snapshot.version)) {
       this.active.offer(snapshot);
       return;
     }

@@ -21,7 +21,6 @@ import type { ActiveConfig } from './active-config.js';
 import type { CompiledConfig } from './compiled-config.js';
 import type { ProxyTracer, RequestTrace } from './request-trace.js';
 import {
-  upstreamErrorType,
   UpstreamCallError,
   type UpstreamClient,
   type UpstreamResponse,
@@ -226,15 +225,13 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
       context.status = response.status;
       requestTrace?.upstreamAnswered(response.status);
 
-      const upstreamBroke = requestTrace
-        ? (error: Error) => requestTrace.upstreamFailed(upstreamErrorType(error), error.message)
-        : undefined;
+      const upstreamBroke = requestTrace && ((error: Error) => requestTrace.upstreamFailed(error));
       if (context.responseMode === 'buffered') await sendBuffered(context, chain, response, res);
       else if (context.responseMode === 'stream')
         await sendStreamed(context, chain, response, res, upstreamBroke);
       else await sendPassthrough(context, response, res, upstreamBroke);
     } catch (error) {
-      if (error instanceof UpstreamCallError) requestTrace?.upstreamFailed(error.errorType, error.message);
+      if (error instanceof UpstreamCallError) requestTrace?.upstreamFailed(error);
       answerError(error as Error, res, ctx);
     }
   }

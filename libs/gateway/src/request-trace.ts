@@ -11,6 +11,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { UpstreamCallTrace, UpstreamRequest } from '@switchyard/plugin-api';
+import { upstreamErrorType } from './upstream-client.js';
 
 /** Span times are epoch milliseconds; request timings are `performance.now()` readings. */
 function epochMs(performanceNow: number): number {
@@ -114,11 +115,11 @@ export class RequestTrace {
     this.upstreamStatus = status;
   }
 
-  /** The upstream call failed (could not connect, timed out, broke off mid-body): `errorType` names how. */
-  upstreamFailed(errorType: string, message: string): void {
+  /** The upstream call failed (could not connect, timed out, broke off mid-body); `error.type` says how. */
+  upstreamFailed(error: Error): void {
     if (!this.client) return;
-    this.client.setAttribute('error.type', errorType);
-    this.client.setStatus({ code: SpanStatusCode.ERROR, message });
+    this.client.setAttribute('error.type', upstreamErrorType(error));
+    this.client.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
   }
 
   /** The response is complete (or the client went away) at `endedAt` (`performance.now()`): both spans end. */
