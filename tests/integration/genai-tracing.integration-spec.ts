@@ -391,7 +391,13 @@ describe('GenAI spans of proxied LLM calls (in-process proxy node, in-memory exp
       'stream=%s: a server span under the caller and a GenAI client span with what the provider answered',
       async (stream) => {
         const mock = mocks[provider];
-        const { status, text, caller, server, client } = await call(route, { ...body, stream });
+        // A streaming client asks for the usage chunk, as the official clients do to count tokens.
+        const streamOptions = stream ? { stream_options: { include_usage: true } } : {};
+        const { status, text, caller, server, client } = await call(route, {
+          ...body,
+          stream,
+          ...streamOptions,
+        });
         expect(status, text).toBe(200);
 
         // What the mock answered: its deterministic reply, with its word counts as usage.

@@ -1,9 +1,9 @@
 import { compileRouter, type Router } from '@switchyard/router';
 import type { ConfigSnapshot, Plugin, Route, Service } from '@switchyard/config';
-import type { GatewayPlugin, PluginHandler, PluginName } from '@switchyard/plugin-api';
+import type { GatewayPlugin, PluginHandler } from '@switchyard/plugin-api';
 
 /** The plugins the proxy can run, by name. */
-export type PluginRuntimeRegistry = ReadonlyMap<PluginName, GatewayPlugin>;
+export type PluginRuntimeRegistry = ReadonlyMap<string, GatewayPlugin>;
 
 /** A snapshot made ready to serve: the router compiled, each route's plugin chain resolved. */
 export interface CompiledConfig {
@@ -44,7 +44,7 @@ export function compileConfig(snapshot: ConfigSnapshot, plugins: PluginRuntimeRe
   const handlers = new Map<string, { plugin: Plugin; priority: number; handler: PluginHandler }>();
   for (const plugin of snapshot.plugins) {
     if (!plugin.enabled || plugin.consumer) continue;
-    const runtime = plugins.get(plugin.name as PluginName);
+    const runtime = plugins.get(plugin.name);
     if (!runtime) throw new Error(`plugin '${plugin.name}' (${plugin.id}) is not available on this proxy`);
     const handler = runtime.createHandler(plugin.config, {
       pluginId: plugin.id,

@@ -1,20 +1,20 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GatewayError } from '@switchyard/plugin-api';
-import type { BufferedResponse, RequestContext, ResponseHead } from '@switchyard/plugin-api';
+import type { BufferedResponse, ProviderDriver, RequestContext, ResponseHead } from '@switchyard/plugin-api';
 import { describe, expect, it } from 'vitest';
+import type { AiProxyLogEntry } from '@switchyard/llm';
 import {
-  accessError,
-  aiProxyConfig,
+  buildRequestContext as requestContext,
   fakeNdjsonDriver,
   fakeOpenAiDriver,
-  handlerFor,
   registryOf,
-  requestContext,
   runStream,
-  upstreamJson,
-} from './ai-proxy.spec-helpers.js';
-import type { AiProxyLogEntry } from './analytics.js';
-import { UNSUPPORTED_FRAME_EVENT } from './stream/stream-translation.js';
+} from '@switchyard/testing';
+import { accessError, aiProxyConfig, handlerFor, upstreamJson } from './ai-proxy.spec-helpers.js';
+
+/** Kong's event for a stream that cannot be translated. */
+const UNSUPPORTED_FRAME_EVENT =
+  'data: {"error": true, "message": "empty or unsupported transformer response"}\n\n';
 
 const chat = { messages: [{ role: 'user', content: 'What is 1 + 1?' }] };
 const providers = registryOf(fakeOpenAiDriver(), fakeOpenAiDriver('azure'), fakeNdjsonDriver());
@@ -525,15 +525,23 @@ describe('ai-proxy handler: analytics log', () => {
     expect(logOf(ctx).usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 });
   });
 
-  it('adds the azure instance, deployment and api version to the meta', async () => {
+  it("adds the provider's own analytics (Azure's instance, deployment and api version) to the meta", async () => {
     const options = {
       azure_instance: '001-kong-t',
       azure_deployment_id: 'gpt-3.5-custom',
       azure_api_version: '2023-05-15',
     };
+    const azure = {
+      ...fakeOpenAiDriver('azure'),
+      analyticsMeta: (resolved: typeof options) => ({
+        azure_instance_id: resolved.azure_instance,
+        azure_deployment_id: resolved.azure_deployment_id,
+        azure_api_version: resolved.azure_api_version,
+      }),
+    };
     const handler = handlerFor(
       aiProxyConfig({ model: { provider: 'azure', options }, logging: statistics }),
-      providers,
+      registryOf(azure as ProviderDriver),
     );
     const ctx = requestContext({ body: chat });
     await handler.access(ctx);

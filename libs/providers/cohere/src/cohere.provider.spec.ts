@@ -1,6 +1,6 @@
 import { TranslationError } from '@switchyard/plugin-api';
-import type { LlmRouteType, ProviderRequest } from '@switchyard/plugin-api';
-import { FIXTURE_NOW_MS, makeProviderRequest } from '@switchyard/testing';
+import type { ChatCompletion, Completion, ProviderRequest } from '@switchyard/plugin-api';
+import { FIXTURE_NOW_MS, makeProviderRequest, routeTranslation } from '@switchyard/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cohereProvider } from './cohere.provider.js';
 
@@ -8,13 +8,14 @@ const request = (overrides: Partial<ProviderRequest> = {}) =>
   makeProviderRequest({ provider: 'cohere', name: 'command-r', options: {} }, overrides);
 const completions = (overrides: Partial<ProviderRequest> = {}) =>
   request({ routeType: 'llm/v1/completions', ...overrides });
+const chat = routeTranslation(cohereProvider, 'llm/v1/chat');
+const generate = routeTranslation(cohereProvider, 'llm/v1/completions');
 
 describe('cohereProvider', () => {
   it('serves chat and completions (no preserve) as NDJSON with usage in the stream', () => {
     expect(cohereProvider.id).toBe('cohere');
-    expect(cohereProvider.routeTypes).toEqual<LlmRouteType[]>(['llm/v1/chat', 'llm/v1/completions']);
-    expect(cohereProvider.streamFraming).toBe('ndjson');
-    expect(cohereProvider.streamReportsUsage).toBe(true);
+    expect(Object.keys(cohereProvider.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions']);
+    expect(cohereProvider.traits).toMatchObject({ streamFraming: 'ndjson', streamReportsUsage: true });
   });
 
   it("calls Cohere's v1 chat and generate endpoints", () => {
@@ -37,7 +38,7 @@ describe('cohere request translation', () => {
       ],
       stream: true,
     };
-    expect(cohereProvider.translateRequest(body, request({ stream: true })).body).toEqual({
+    expect(chat.request(body, request({ stream: true })).body).toEqual({
       model: 'command-r',
       stream: true,
       message: 'one\ntwo',
@@ -50,7 +51,7 @@ describe('cohere request translation', () => {
       tools: [{ type: 'function' as const, function: { name: 'get_weather' } }],
       top_k: 3,
     };
-    expect(cohereProvider.translateRequest(body, request()).body).toEqual({
+    expect(chat.request(body, request()).body).toEqual({
       messages: [{ role: 'user', content: 'weather?' }],
       tools: [{ type: 'function', function: { name: 'get_weather' } }],
       model: 'command-r',
@@ -59,7 +60,7 @@ describe('cohere request translation', () => {
   });
 
   it('fails a chat body without messages', () => {
-    expect(() => cohereProvider.translateRequest({ messages: [] }, request())).toThrow(
+    expect(() => chat.request({ messages: [] }, request())).toThrow(
       new TranslationError("request body doesn't contain valid prompts"),
     );
   });
@@ -75,11 +76,9 @@ describe('cohere response translation', () => {
 
   it("fails an answer with neither text nor generations with Kong's message", () => {
     const missing = new TranslationError("'text' or 'generations' missing from cohere response body");
-    expect(() => cohereProvider.translateResponse({ message: 'invalid api token' }, request())).toThrow(
-      missing,
-    );
-    expect(() => cohereProvider.translateResponse({ meta: {} }, completions())).toThrow(missing);
-    expect(() => cohereProvider.translateResponse(null, request())).toThrow(missing);
+    expect(() => chat.response({ message: 'invalid api token' }, request())).toThrow(missing);
+    expect(() => generate.response({ meta: {} }, completions())).toThrow(missing);
+    expect(() => chat.response(null, request())).toThrow(missing);
   });
 
   it('reads a v2 chat answer: text parts, tool calls, finish reason and usage', () => {
@@ -94,7 +93,7 @@ describe('cohere response translation', () => {
       message: { role: 'assistant', tool_plan: 'I will look up the weather.', tool_calls: [toolCall] },
       usage: { billed_units: { input_tokens: 10, output_tokens: 4 } },
     };
-    expect(cohereProvider.translateResponse(answer, request())).toEqual({
+    expect(chat.response(answer, request()).body).toEqual({
       id: 'v2-id',
       object: 'chat.completion',
       created: 1700000000,
@@ -113,7 +112,7 @@ describe('cohere response translation', () => {
       finish_reason: 'MAX_TOKENS',
       message: { content: [{ type: 'text', text: 'Hi' }] },
     };
-    expect(cohereProvider.translateResponse(plain, request()).choices[0]).toEqual({
+    expect((chat.response(plain, request()).body as ChatCompletion).choices[0]).toEqual({
       index: 0,
       message: { role: 'assistant', content: 'Hi' },
       finish_reason: 'length',
@@ -121,11 +120,11 @@ describe('cohere response translation', () => {
   });
 
   it('reads a chat answer on a completions route, with no usage when nothing is billed', () => {
-    const answer = cohereProvider.translateResponse(
+    const answer = generate.response(
       { text: '2', generation_id: 'g-1', finish_reason: 'ERROR' },
       completions(),
     );
-    expect(answer).toEqual({
+    expect(answer.body as Completion).toEqual({
       id: 'g-1',
       object: 'text_completion',
       created: 1700000000,
@@ -137,7 +136,7 @@ describe('cohere response translation', () => {
 
 describe('cohere stream translation', () => {
   it('reports the id, the text, and the billed usage with the finish reason at the end', () => {
-    const translator = cohereProvider.createStreamTranslator(request({ stream: true }));
+    const translator = chat.stream(request({ stream: true }));
     expect(
       translator.translate({ data: '{"event_type":"stream-start","generation_id":"g-1"}' }),
     ).toMatchObject({
@@ -157,7 +156,7 @@ describe('cohere stream translation', () => {
   });
 
   it('sends nothing for events it does not translate', () => {
-    const translator = cohereProvider.createStreamTranslator(request({ stream: true }));
+    const translator = chat.stream(request({ stream: true }));
     expect(
       translator.translate({ data: '{"event_type":"citation-generation","citations":[]}' }).events,
     ).toEqual([]);
@@ -165,17 +164,19 @@ describe('cohere stream translation', () => {
   });
 
   it('reads legacy generate lines that carry only text and is_finished', () => {
-    const translator = cohereProvider.createStreamTranslator(completions({ stream: true }));
+    const translator = generate.stream(completions({ stream: true }));
     expect(translator.translate({ data: '{"text":" Hi","is_finished":false}' }).text).toBe(' Hi');
     const end = translator.translate({
       data: '{"is_finished":true,"finish_reason":"COMPLETE","response":{"id":"gen-9"}}',
     });
     expect(end).toMatchObject({ id: 'gen-9', finishReason: 'stop' });
-    expect(JSON.parse(end.events[0]!).choices).toEqual([{ index: 0, text: '', finish_reason: 'stop' }]);
+    expect(JSON.parse(end.events[0] as string).choices).toEqual([
+      { index: 0, text: '', logprobs: null, finish_reason: 'stop' },
+    ]);
   });
 
   it('closes the stream on a generate stream-error', () => {
-    const translator = cohereProvider.createStreamTranslator(completions({ stream: true }));
+    const translator = generate.stream(completions({ stream: true }));
     const step = translator.translate({
       data: '{"event_type":"stream-error","is_finished":true,"finish_reason":"ERROR","err":"boom"}',
     });
@@ -184,7 +185,7 @@ describe('cohere stream translation', () => {
   });
 
   it('fails a line that is not JSON', () => {
-    const translator = cohereProvider.createStreamTranslator(request({ stream: true }));
+    const translator = chat.stream(request({ stream: true }));
     expect(() => translator.translate({ data: '{"event_type":' })).toThrow(TranslationError);
     expect(() => translator.translate({ data: '{"event_type":' })).toThrow(
       /^failed to decode event frame from cohere: /,

@@ -2,8 +2,8 @@ import { TranslationError } from '@switchyard/plugin-api';
 import type {
   ChatCompletionRequest,
   ChatMessage,
+  ClientBody,
   CompletionRequest,
-  LlmRequest,
   ProviderRequest,
   TranslatedRequest,
   TuningParameters,
@@ -39,9 +39,14 @@ function toTurn(message: ChatMessage): CohereChatTurn {
   return { role: message.role === 'assistant' ? 'CHATBOT' : 'USER', message: contentText(message.content) };
 }
 
-/** `/v1/chat`: all messages but the last go to `chat_history`; the last one is `message`. */
-function translateChat(body: ChatCompletionRequest, request: ProviderRequest): TranslatedRequest {
-  const { messages, top_p, top_k, ...kept } = body;
+/**
+ * `/v1/chat`: all messages but the last go to `chat_history`; the last one is `message`. A body
+ * with `tools` goes out in the OpenAI format instead, as Kong does (for Cohere's
+ * OpenAI-compatible endpoint, via `upstream_url`).
+ */
+export function translateCohereChatRequest(client: ClientBody, request: ProviderRequest): TranslatedRequest {
+  if (client.tools != null) return translateOpenAiRequest(client, request);
+  const { messages, top_p, top_k, ...kept } = client as ChatCompletionRequest;
   const last = messages.at(-1);
   if (!last) throw new TranslationError("request body doesn't contain valid prompts");
   const upstream = withTuning(kept, { top_p, top_k }, request);
@@ -51,18 +56,10 @@ function translateChat(body: ChatCompletionRequest, request: ProviderRequest): T
 }
 
 /** `/v1/generate`: the prompt is sent as is. */
-function translateCompletions(body: CompletionRequest, request: ProviderRequest): TranslatedRequest {
-  const { top_p, top_k, ...kept } = body;
+export function translateCohereGenerateRequest(
+  client: ClientBody,
+  request: ProviderRequest,
+): TranslatedRequest {
+  const { top_p, top_k, ...kept } = client as CompletionRequest;
   return { body: withTuning(kept, { top_p, top_k }, request) };
-}
-
-/**
- * A client body to Cohere's v1 format. A body with `tools` goes out in the OpenAI format
- * instead, as Kong does (for Cohere's OpenAI-compatible endpoint, via `upstream_url`).
- */
-export function translateCohereRequest(body: LlmRequest, request: ProviderRequest): TranslatedRequest {
-  if (body.tools != null) return translateOpenAiRequest(body, request);
-  return request.routeType === 'llm/v1/chat'
-    ? translateChat(body as ChatCompletionRequest, request)
-    : translateCompletions(body as CompletionRequest, request);
 }

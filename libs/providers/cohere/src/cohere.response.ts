@@ -8,6 +8,7 @@ import type {
   ProviderRequest,
   TokenUsage,
   ToolCall,
+  TranslatedResponse,
 } from '@switchyard/plugin-api';
 import { isRecord, nowInSeconds } from '@switchyard/provider-openai-compatible';
 import type { JsonRecord } from '@switchyard/provider-openai-compatible';
@@ -96,19 +97,40 @@ function textCompletion(body: JsonRecord, envelope: Envelope): Completion {
   return completion;
 }
 
-/**
- * A Cohere answer in the OpenAI shape: `model` is the resolved model name, `created` is now,
- * usage comes from `billed_units`. Throws `TranslationError` with Kong's message for a body
- * that is neither a chat nor a generate answer.
- */
-export function translateCohereResponse(body: unknown, request: ProviderRequest): LlmResponse {
-  if (!isRecord(body)) throw new TranslationError(MISSING_ANSWER);
-  const envelope: Envelope = {
+/** What every Cohere answer shares: `model` is the resolved model name, `created` is now, usage from `billed_units`. */
+function envelopeOf(body: JsonRecord, request: ProviderRequest): Envelope {
+  return {
     created: nowInSeconds(),
     model: request.model.name,
     usage: billedUsage(body.meta) ?? billedUsage(body.usage),
   };
-  return request.routeType === 'llm/v1/chat'
-    ? chatCompletion(body, envelope)
-    : textCompletion(body, envelope);
+}
+
+/** The translated answer with what the gateway reads of it. */
+function translated(response: LlmResponse): TranslatedResponse {
+  return {
+    body: response,
+    usage: response.usage,
+    model: response.model,
+    id: response.id,
+    finishReasons: response.choices.flatMap((choice) => (choice.finish_reason ? [choice.finish_reason] : [])),
+  };
+}
+
+/**
+ * A Cohere chat answer (v1 `text`, or v2 `message`) as an OpenAI `chat.completion`. Throws
+ * `TranslationError` with Kong's message for a body that is no chat answer.
+ */
+export function translateCohereChatResponse(body: unknown, request: ProviderRequest): TranslatedResponse {
+  if (!isRecord(body)) throw new TranslationError(MISSING_ANSWER);
+  return translated(chatCompletion(body, envelopeOf(body, request)));
+}
+
+/**
+ * A Cohere generate answer (or a v1 chat `text`) as an OpenAI `text_completion`. Throws
+ * `TranslationError` with Kong's message for a body that is neither.
+ */
+export function translateCohereGenerateResponse(body: unknown, request: ProviderRequest): TranslatedResponse {
+  if (!isRecord(body)) throw new TranslationError(MISSING_ANSWER);
+  return translated(textCompletion(body, envelopeOf(body, request)));
 }

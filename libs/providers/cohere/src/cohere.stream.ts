@@ -1,12 +1,12 @@
 import { TranslationError } from '@switchyard/plugin-api';
 import type { ProviderRequest, StreamStep, StreamTranslator } from '@switchyard/plugin-api';
 import {
+  EVENT_STREAM_TYPE,
   STREAM_TERMINATOR,
+  createOpenAiChunkWriter,
   isRecord,
-  nowInSeconds,
-  streamChunkBuilder,
 } from '@switchyard/provider-openai-compatible';
-import type { ChunkHeader, JsonRecord } from '@switchyard/provider-openai-compatible';
+import type { JsonRecord } from '@switchyard/provider-openai-compatible';
 import { billedUsage, cohereAnswerId, cohereFinishReason } from './cohere.fields.js';
 
 const NOTHING: StreamStep = { events: [] };
@@ -32,38 +32,37 @@ function eventType(event: JsonRecord): unknown {
  * A line that is not JSON throws `TranslationError`, as Kong fails the stream.
  */
 export function createCohereStreamTranslator(request: ProviderRequest): StreamTranslator {
-  const chunks = streamChunkBuilder(request.routeType);
-  const created = nowInSeconds();
+  const chunks = createOpenAiChunkWriter(request);
   const model = request.model.name;
-  // Chat names its id in `stream-start`; generate only in its closing `response`.
-  let id = '';
-  const header = (): ChunkHeader => ({ id, created, model });
 
   return {
+    contentType: EVENT_STREAM_TYPE,
     translate(frame) {
       if (frame.data === '') return NOTHING;
       const event = parseEvent(frame.data);
       if (!isRecord(event)) return NOTHING;
       switch (eventType(event)) {
         case 'stream-start':
-          if (typeof event.generation_id === 'string') id = event.generation_id;
-          return { events: chunks.opening(header()), id, model };
+          // Chat names its id here; generate only in its closing `response`.
+          if (typeof event.generation_id === 'string') chunks.id = event.generation_id;
+          return { events: chunks.opening(), id: chunks.id, model };
         case 'text-generation': {
           const text = typeof event.text === 'string' ? event.text : '';
-          return { events: [chunks.text(header(), text)], text };
+          return { events: [chunks.text(text)], text };
         }
         case 'stream-end':
         case 'stream-error': {
           const response = isRecord(event.response) ? event.response : {};
-          if (!id) id = cohereAnswerId(response);
+          if (!chunks.id) chunks.id = cohereAnswerId(response);
           const usage = billedUsage(response.meta);
           const finishReason = cohereFinishReason(event.finish_reason);
           return {
-            events: [chunks.finish(header(), finishReason, usage), STREAM_TERMINATOR],
+            events: [...chunks.finish(finishReason, usage), STREAM_TERMINATOR],
             finishReason,
-            id,
+            id: chunks.id,
             // Generate streams have no stream-start: the model is named here too.
             model,
+            final: true,
             ...(usage && { usage }),
           };
         }

@@ -1,0 +1,225 @@
+import { GatewayError, TranslationError } from '@switchyard/plugin-api';
+import type {
+  BufferedResponse,
+  ClientBody,
+  LlmRouteType,
+  OutgoingLlmRequest,
+  ProviderDriver,
+  ProviderRequest,
+  RequestContext,
+  ResponseHead,
+  RouteTranslation,
+  StreamStep,
+  StreamTransformer,
+  TranslatedRequest,
+  UpstreamCallTrace,
+} from '@switchyard/plugin-api';
+import { llmRequestOf } from '../request/llm-request.js';
+import { modelHeaderFor } from '../request/model-header.js';
+import { resolveModelName } from '../request/model-resolver.js';
+import {
+  checkPrompts,
+  checkRouteFormat,
+  clientWantsStreamUsage,
+  decideStreaming,
+  withTuningOptions,
+} from '../request/request-normalizer.js';
+import type { ModelFields } from '../request/template.resolver.js';
+import { createFrameParser } from '../stream/create-frame-parser.js';
+import { createRejectedStream, createStreamTranslation } from '../stream/stream-translation.js';
+import { RequestAnalytics, type AiProxyLogEntry } from '../telemetry/analytics.js';
+import { createStreamedAnswerRecorder, describeLlmRequest } from '../telemetry/llm-call-trace.js';
+import { estimatePromptTokens } from '../telemetry/token-estimates.js';
+import { rewriteBufferedAnswer } from './buffered-answer.js';
+import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
+import type { LlmExchange } from './llm-exchange.js';
+import type { CompiledTarget } from './llm-target.js';
+import { llmUpstreamUrl } from './upstream-url.js';
+
+function translate(
+  driver: ProviderDriver,
+  translation: RouteTranslation,
+  body: ClientBody,
+  request: ProviderRequest,
+): TranslatedRequest {
+  try {
+    return translation.request(body, request);
+  } catch (error) {
+    if (!(error instanceof TranslationError)) throw error;
+    throw new GatewayError(
+      400,
+      `error transforming to ${driver.id}://${request.routeType}: ${error.message}`,
+    );
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `access` for a chat or completions route (Kong's `normalize-request`, in its order): the body
+ * in `ctx.llm` is checked, the model reconciled, tuning options merged, the body translated by
+ * the driver's table entry for (route type, client format), and the final request
+ * authenticated; `ctx.upstream` then points at the provider.
+ */
+export async function startTranslatedExchange(
+  ctx: RequestContext,
+  target: CompiledTarget,
+  routeType: LlmRouteType,
+  fields: ModelFields,
+  startedAt: number,
+): Promise<TranslatedExchange> {
+  const { settings, driver } = target;
+  const llm = llmRequestOf(ctx, settings.clientFormat);
+  const client = llm.body;
+  checkPrompts(client);
+  const name = resolveModelName(fields.name, client);
+  checkRouteFormat(client, routeType);
+  const stream = decideStreaming(client, settings.responseStreaming);
+  const translation = driver?.routes[routeType]?.[llm.format];
+  if (!driver || !translation) throw target.noTransformer;
+
+  const request: ProviderRequest = {
+    routeType,
+    clientFormat: llm.format,
+    model: { provider: driver.id, name, options: fields.options },
+    stream,
+    clientQuery: ctx.request.query,
+    wantsUsage: settings.config.logging.log_statistics,
+    clientWantsUsage: clientWantsStreamUsage(client),
+  };
+  const body = withTuningOptions(client, fields.options);
+  if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, driver.telemetryName, request, body);
+  const translated = translate(driver, translation, body, request);
+  const { authenticator } = target;
+  if (authenticator.bodyCredential && isRecord(translated.body))
+    authenticator.bodyCredential(translated.body, client);
+
+  const headers = ctx.upstream.headers;
+  delete headers['content-length'];
+  delete headers['accept-encoding'];
+  headers['content-type'] = 'application/json';
+  // A stream is asked for uncompressed, so that each event can be translated the moment it
+  // arrives; a whole answer may come compressed where the provider's driver asks for it.
+  const acceptEncoding = stream ? 'identity' : driver.traits.acceptEncoding;
+  if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
+  for (const [header, value] of Object.entries(translated.headers ?? {}))
+    headers[header.toLowerCase()] = value;
+  const outgoing: OutgoingLlmRequest = {
+    url: llmUpstreamUrl(driver, request),
+    method: 'POST',
+    headers,
+    body: JSON.stringify(translated.body),
+  };
+  await authenticator.authenticate(outgoing, ctx.request);
+
+  const upstream = ctx.upstream;
+  upstream.url = outgoing.url;
+  upstream.method = outgoing.method;
+  upstream.body = outgoing.body;
+  upstream.label = driver.id;
+  ctx.responseMode = stream ? 'stream' : 'buffered';
+
+  const { config, pluginId } = settings;
+  const analytics = target.analyticsOn
+    ? new RequestAnalytics({
+        pluginId,
+        provider: driver.id,
+        logStatistics: config.logging.log_statistics,
+        logPayloads: config.logging.log_payloads,
+        requestModel: name,
+        options: fields.options,
+        providerMeta: driver.analyticsMeta?.(fields.options),
+        // Kong's estimate for providers that may leave the prompt count out (more words per token in a stream).
+        promptEstimate: driver.traits.streamReportsUsage
+          ? undefined
+          : () => estimatePromptTokens(body, stream ? 1.8 : 1),
+        startedAt,
+      })
+    : undefined;
+  return new TranslatedExchange(
+    driver,
+    translation,
+    request,
+    acceptsGzip(ctx.request.headers),
+    modelHeaderFor(driver.id, settings.modelNameHeader, ctx, name),
+    analytics,
+    ctx.upstreamTrace,
+  );
+}
+
+/** A request translated for the provider (`llm/v1/chat`, `llm/v1/completions`), and its answer translated back. */
+export class TranslatedExchange implements LlmExchange {
+  constructor(
+    private readonly driver: ProviderDriver,
+    private readonly translation: RouteTranslation,
+    private readonly request: ProviderRequest,
+    private readonly clientAcceptsGzip: boolean,
+    /** The `X-Kong-LLM-Model` value, when the header is sent. */
+    private readonly modelHeader: string | undefined,
+    private readonly analytics: RequestAnalytics | undefined,
+    private readonly trace: UpstreamCallTrace | undefined,
+  ) {}
+
+  answer(response: BufferedResponse): void {
+    this.analytics?.responded();
+    rewriteBufferedAnswer(response, {
+      driver: this.driver,
+      translation: this.translation,
+      request: this.request,
+      clientAcceptsGzip: this.clientAcceptsGzip,
+      modelHeader: this.modelHeader,
+      analytics: this.analytics,
+      trace: this.trace,
+    });
+  }
+
+  /**
+   * Kong's `normalize-sse-chunk`: a 200 becomes the client's event stream, translated frame by
+   * frame; any other status passes through as one plain body, as Kong sends it.
+   */
+  stream(head: ResponseHead, upstreamStartedAt: number): StreamTransformer | undefined {
+    this.analytics?.responded();
+    if (head.status !== 200) return undefined;
+    const { driver } = this;
+    const encoding = contentEncodingOf(head.headers);
+    const mediaType = mediaTypeOf(head.headers);
+    const translator = this.translation.stream(this.request);
+    const headers = head.headers;
+    if (driver.traits.dropsSetCookie) delete headers['set-cookie'];
+    delete headers['content-length'];
+    delete headers['content-encoding'];
+    headers['content-type'] = translator.contentType;
+    headers['cache-control'] = 'no-cache';
+    headers['x-accel-buffering'] = 'no';
+    if (this.modelHeader !== undefined) headers['x-kong-llm-model'] = this.modelHeader;
+
+    // An upstream that answers a stream request with one JSON document, or compressed although
+    // `identity` was asked for, gets Kong's "unsupported transformer response" event.
+    const notStreamed = mediaType === 'application/json' && driver.traits.streamFraming !== 'json-array';
+    if (notStreamed || encoding.kind !== 'identity') return createRejectedStream();
+    return createStreamTranslation({
+      parser: createFrameParser(driver.traits.streamFraming),
+      translator,
+      onStep: this.stepObserver(upstreamStartedAt),
+    });
+  }
+
+  logEntry(requestBody: Buffer): AiProxyLogEntry | undefined {
+    return this.analytics?.entry(requestBody);
+  }
+
+  /** What sees each translated step: the analytics and the trace, whichever the request has. */
+  private stepObserver(upstreamStartedAt: number): (step: StreamStep) => void {
+    const { analytics, trace } = this;
+    const recordTrace = trace && createStreamedAnswerRecorder(trace, upstreamStartedAt);
+    if (analytics && recordTrace)
+      return (step) => {
+        analytics.streamedStep(step);
+        recordTrace(step);
+      };
+    if (analytics) return (step) => analytics.streamedStep(step);
+    return recordTrace ?? (() => undefined);
+  }
+}

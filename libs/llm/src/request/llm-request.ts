@@ -1,0 +1,24 @@
+import { GatewayError } from '@switchyard/plugin-api';
+import type { ClientFormat, LlmRequestState, RequestContext } from '@switchyard/plugin-api';
+import { NO_VALID_PROMPTS } from './request-normalizer.js';
+
+function parseJsonObject(raw: Buffer): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new GatewayError(400, NO_VALID_PROMPTS);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new GatewayError(400, NO_VALID_PROMPTS);
+  return body as Record<string, unknown>;
+}
+
+/**
+ * The request's `ctx.llm`: parsed from the client's body by the first AI plugin that asks, and
+ * the same object for every later one, so that a prompt plugin's change reaches `ai-proxy`. A
+ * body that is not a JSON object is Kong's 400 "request body doesn't contain valid prompts".
+ */
+export function llmRequestOf(ctx: RequestContext, format: ClientFormat = 'openai'): LlmRequestState {
+  return (ctx.llm ??= { format, body: parseJsonObject(ctx.request.body) });
+}
