@@ -106,9 +106,14 @@ export class MockProviderServer {
   set behaviour(behaviour: MockProviderBehaviour) {
     if (
       behaviour.replyText !== this.#behaviour.replyText ||
-      behaviour.eventCount !== this.#behaviour.eventCount
+      behaviour.eventCount !== this.#behaviour.eventCount ||
+      behaviour.toolCalls !== this.#behaviour.toolCalls
     ) {
-      this.#script = new ReplyScript(behaviour.replyText ?? DEFAULT_REPLY_TEXT, behaviour.eventCount);
+      this.#script = new ReplyScript(
+        behaviour.replyText ?? DEFAULT_REPLY_TEXT,
+        behaviour.eventCount,
+        behaviour.toolCalls,
+      );
     }
     this.#behaviour = behaviour;
   }

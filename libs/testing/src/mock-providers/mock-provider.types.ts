@@ -55,7 +55,22 @@ export interface MockProviderBehaviour {
   readonly hang?: boolean;
   /** Gzip non-stream bodies when the request's `Accept-Encoding` allows it, as the providers' CDNs do. */
   readonly gzip?: boolean;
+  /**
+   * Answer by calling these tools (finish reason "tool calls" in the provider's words) after the
+   * reply text, if any: whole answers carry every call, streams send each call's arguments in
+   * {@link MOCK_TOOL_ARGUMENT_PIECE_CHARS}-character pieces, as providers stream them.
+   */
+  readonly toolCalls?: readonly MockToolCallSpec[];
 }
+
+/** A tool call the mock makes: the function's name and its arguments as a JSON document. */
+export interface MockToolCallSpec {
+  readonly name: string;
+  readonly arguments: Readonly<Record<string, unknown>>;
+}
+
+/** How many characters of a call's JSON arguments each streamed piece carries. */
+export const MOCK_TOOL_ARGUMENT_PIECE_CHARS = 8;
 
 /** Options fixed for the lifetime of one mock server. */
 export interface MockProviderOptions {
