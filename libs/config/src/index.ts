@@ -7,7 +7,7 @@ export * from './form/kong-form.decoder.js';
 export * from './plugin-config/index.js';
 export * from './store/config-store.js';
 export * from './store/sql-client.js';
-export { SqlConfigStore, CONFIG_VERSION_CHANNEL, VERSION_LOG_LENGTH } from './store/sql-config-store.js';
+export { SqlConfigStore, CONFIG_VERSION_CHANNEL } from './store/sql-config-store.js';
 export * from './store/postgres.sql-client.js';
 export * from './store/store-unavailable.error.js';
 export { PgliteSqlClient } from './store/pglite.sql-client.js';

@@ -51,11 +51,6 @@ export class FlakyTcpProxy {
     return url.toString().replace(/\/$/, '');
   }
 
-  /** Connections open through the proxy now (each one counts once). */
-  get connections(): number {
-    return this.sockets.size / 2;
-  }
-
   /** Holds every byte in both directions (connections stay open, new ones are accepted) until `resume()`. */
   pause(): void {
     this.paused = true;
