@@ -29,13 +29,8 @@ const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceVersion: SWITCHYARD_VERSION,
   logger,
 });
-// A store that cannot be reached at start stops the app (StoreUnavailableError, exit code 1), for its
-// supervisor to restart; once started, it rides out outages.
-const store = await openConfigStore(
-  storeLocation(env, loadEnvironment(PostgresSettings), (error, source) =>
-    logger.warn('config store connection error', { source, error: error.message }),
-  ),
-);
+// A store unreachable at start stops the app (exit code 1) for its supervisor to restart; once started, it rides out outages.
+const store = await openConfigStore(storeLocation(env, loadEnvironment(PostgresSettings), logger));
 const bus = createConfigBus<ConfigSnapshot>({
   redisUrl: env.REDIS_URL,
   prefix: env.REDIS_PREFIX,

@@ -1,5 +1,5 @@
 import { IsInt, Min } from 'class-validator';
-import { DEFAULT_POSTGRES_TIMEOUTS, type PostgresSqlClientOptions } from '../store/postgres.sql-client.js';
+import { DEFAULT_POSTGRES_TIMEOUTS } from '../store/postgres.sql-client.js';
 import type { StoreLocation } from '../store/open-config-store.js';
 import type { StoreSettings } from './common-settings.js';
 
@@ -29,14 +29,19 @@ export class PostgresSettings {
   @IsInt() @Min(1000) DATABASE_KEEPALIVE_IDLE_MS = DEFAULT_POSTGRES_TIMEOUTS.keepAliveIdleMs;
 }
 
+/** Where `storeLocation` reports connection failures: the app's logger. */
+export interface StoreConnectionLogger {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
 /**
  * Where an app's settings put the config store, with PostgreSQL's timeouts; connection failures
- * nobody waits on (a lost `LISTEN`, a broken idle connection) go to `onConnectionError`.
+ * nobody waits on (a lost `LISTEN`, a broken idle connection) are logged at warn.
  */
 export function storeLocation(
   settings: Pick<StoreSettings, 'DATABASE_URL' | 'DATA_DIR'>,
   postgres: PostgresSettings,
-  onConnectionError: PostgresSqlClientOptions['onConnectionError'],
+  logger: StoreConnectionLogger,
 ): StoreLocation {
   return {
     databaseUrl: settings.DATABASE_URL,
@@ -48,7 +53,8 @@ export function storeLocation(
         idleInTransactionTimeoutMs: postgres.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
         keepAliveIdleMs: postgres.DATABASE_KEEPALIVE_IDLE_MS,
       },
-      onConnectionError,
+      onConnectionError: (error, source) =>
+        logger.warn('config store connection error', { source, error: error.message }),
     },
   };
 }
