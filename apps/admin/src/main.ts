@@ -4,7 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { createAdminApp } from '@switchyard/admin-api';
 import { createConfigBus } from '@switchyard/bus';
 import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
-import { closeOnSignal, loadEnvironment, openConfigStore, parseListenAddress } from '@switchyard/config';
+import {
+  closeOnSignal,
+  loadEnvironment,
+  openConfigStore,
+  parseListenAddress,
+  PostgresSettings,
+  storeLocation,
+} from '@switchyard/config';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
 import { createLogger, startTracing, TracingSettings } from '@switchyard/telemetry';
 import { AdminEnvironment } from './admin.environment.js';
@@ -16,7 +23,8 @@ const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceVersion: SWITCHYARD_VERSION,
   logger,
 });
-const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+// A store unreachable at start stops the app (exit code 1) for its supervisor to restart; once started, it rides out outages.
+const store = await openConfigStore(storeLocation(env, loadEnvironment(PostgresSettings), logger));
 // The admin reads the bus only for `GET /clustering/data-planes`; it never publishes.
 const bus = env.REDIS_URL
   ? createConfigBus({
@@ -28,7 +36,13 @@ const bus = env.REDIS_URL
 const app = await createAdminApp({
   store,
   plugins: PLUGIN_DEFINITIONS,
-  cluster: bus ? { heartbeats: bus.heartbeats, published: () => bus.publisher.current() } : undefined,
+  cluster: bus
+    ? {
+        heartbeats: bus.heartbeats,
+        published: () => bus.publisher.current(),
+        outdatedAfterMs: env.DATA_PLANE_OUTDATED_AFTER_MS,
+      }
+    : undefined,
   nodeInfo: { version: SWITCHYARD_VERSION, hostname: hostname(), nodeId: randomUUID() },
   tracer: tracing.tracer('@switchyard/admin-api'),
 });

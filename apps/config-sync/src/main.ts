@@ -2,7 +2,14 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { createConfigBus } from '@switchyard/bus';
 import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
-import { closeOnSignal, loadEnvironment, openConfigStore, type ConfigSnapshot } from '@switchyard/config';
+import {
+  closeOnSignal,
+  loadEnvironment,
+  openConfigStore,
+  PostgresSettings,
+  storeLocation,
+  type ConfigSnapshot,
+} from '@switchyard/config';
 import { ConfigSyncModule } from '@switchyard/sync';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
 import { createLogger, startTracing, TracingSettings } from '@switchyard/telemetry';
@@ -17,7 +24,8 @@ const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceVersion: SWITCHYARD_VERSION,
   logger,
 });
-const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+// A store unreachable at start stops the app (exit code 1) for its supervisor to restart; once started, it rides out outages.
+const store = await openConfigStore(storeLocation(env, loadEnvironment(PostgresSettings), logger));
 const bus = createConfigBus<ConfigSnapshot>({
   redisUrl: env.REDIS_URL,
   prefix: env.REDIS_PREFIX,

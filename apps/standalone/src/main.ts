@@ -10,6 +10,8 @@ import {
   loadEnvironment,
   openConfigStore,
   parseListenAddress,
+  PostgresSettings,
+  storeLocation,
   type ConfigSnapshot,
 } from '@switchyard/config';
 import { ProxyModule } from '@switchyard/gateway';
@@ -27,7 +29,8 @@ const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceVersion: SWITCHYARD_VERSION,
   logger,
 });
-const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+// A store unreachable at start stops the app (exit code 1) for its supervisor to restart; once started, it rides out outages.
+const store = await openConfigStore(storeLocation(env, loadEnvironment(PostgresSettings), logger));
 const bus = createConfigBus<ConfigSnapshot>({
   redisUrl: env.REDIS_URL,
   prefix: env.REDIS_PREFIX,
@@ -62,7 +65,11 @@ await proxy.init();
 const admin = await createAdminApp({
   store,
   plugins: PLUGIN_DEFINITIONS,
-  cluster: { heartbeats: bus.heartbeats, published: () => bus.publisher.current() },
+  cluster: {
+    heartbeats: bus.heartbeats,
+    published: () => bus.publisher.current(),
+    outdatedAfterMs: env.DATA_PLANE_OUTDATED_AFTER_MS,
+  },
   nodeInfo: { version: SWITCHYARD_VERSION, hostname: node.hostname, nodeId: node.id },
   tracer: tracing.tracer('@switchyard/admin-api'),
 });

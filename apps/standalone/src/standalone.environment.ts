@@ -1,4 +1,5 @@
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { DEFAULT_OUTDATED_AFTER_MS } from '@switchyard/admin-api';
 import { IsListenAddress } from '@switchyard/config';
 import { ProxySettings } from '@switchyard/gateway';
 
@@ -6,6 +7,9 @@ import { ProxySettings } from '@switchyard/gateway';
 export class StandaloneEnvironment extends ProxySettings {
   /** Where the Admin API listens. */
   @IsListenAddress() ADMIN_LISTEN = '127.0.0.1:8001';
+
+  /** Milliseconds a data plane may serve an older config than the store's before it is listed as `outdated`. */
+  @IsInt() @Min(0) DATA_PLANE_OUTDATED_AFTER_MS = DEFAULT_OUTDATED_AFTER_MS;
 
   /** PostgreSQL URL; unset means the embedded PGlite store under DATA_DIR. */
   @IsOptional()

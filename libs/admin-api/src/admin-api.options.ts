@@ -6,6 +6,12 @@ import type { PluginDefinition } from '@switchyard/plugin-api';
 /** The Nest injection token of `AdminApiOptions`. */
 export const ADMIN_API_OPTIONS = Symbol('ADMIN_API_OPTIONS');
 
+/**
+ * Default grace before a data plane behind the store is `outdated`: longer than a proxy takes to
+ * catch up when it missed an announcement (config-sync's poll, then the proxy's reconcile timer).
+ */
+export const DEFAULT_OUTDATED_AFTER_MS = 10_000;
+
 /** What the Admin API is built from; the app that hosts it provides these. */
 export interface AdminApiOptions {
   readonly store: ConfigStore;
@@ -18,6 +24,11 @@ export interface AdminApiOptions {
   readonly cluster?: {
     readonly heartbeats: HeartbeatRegistry;
     readonly published: () => Promise<ConfigVersionNotice | null>;
+    /**
+     * Milliseconds a data plane may serve an older version than the store's before it is listed
+     * as `outdated` (see `dataPlaneSyncStatus`). Default `DEFAULT_OUTDATED_AFTER_MS`.
+     */
+    readonly outdatedAfterMs?: number;
   };
   /** Reported by `GET /` and `GET /status`. */
   readonly nodeInfo: { readonly version: string; readonly hostname: string; readonly nodeId: string };

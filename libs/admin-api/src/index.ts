@@ -5,3 +5,4 @@ export * from './admin-exception.filter.js';
 export * from './admin-http.error.js';
 export * from './create-admin-app.js';
 export * from './clustering.controller.js';
+export * from './data-plane-sync-status.js';

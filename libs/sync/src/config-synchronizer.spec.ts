@@ -7,6 +7,7 @@ import {
   type ConfigSnapshot,
   type ConfigStore,
   type Plugin,
+  type VersionSubscriber,
 } from '@switchyard/config';
 import type { PluginDefinition } from '@switchyard/plugin-api';
 import { ConfigSynchronizer, type SyncLogger } from './config-synchronizer.js';
@@ -56,13 +57,16 @@ describe('ConfigSynchronizer', () => {
     await store.close();
   });
 
-  const start = async (publisher: SnapshotPublisher<ConfigSnapshot> = bus.publisher) => {
+  const start = async (
+    publisher: SnapshotPublisher<ConfigSnapshot> = bus.publisher,
+    options: { store?: ConfigStore; pollIntervalMs?: number } = {},
+  ) => {
     synchronizer = new ConfigSynchronizer({
-      store,
+      store: options.store ?? store,
       publisher,
       plugins: [testPlugin],
       logger,
-      pollIntervalMs: 50,
+      pollIntervalMs: options.pollIntervalMs ?? 50,
       retryDelayMs: 20,
     });
     await synchronizer.start();
@@ -122,5 +126,33 @@ describe('ConfigSynchronizer', () => {
     };
     lost = true;
     await expect.poll(() => publishes.length, { timeout: 2000 }).toBeGreaterThan(0);
+  });
+
+  it('looks for the versions it missed as soon as the store says its subscription is back', async () => {
+    // A store whose announcements are all lost, as while its connection was down.
+    let subscriber: VersionSubscriber | undefined;
+    const unannounced = new Proxy(store, {
+      get: (target, key) => {
+        if (key === 'onVersion')
+          return async (listener: VersionSubscriber) => {
+            subscriber = listener;
+            return async () => undefined;
+          };
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await addService('before');
+    // No poll during the test: only the store's word can start a pass.
+    await start(bus.publisher, { store: unannounced, pollIntervalMs: 60_000 });
+    expect(await published()).toEqual(['before']);
+    await addService('unannounced');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await published()).toEqual(['before']);
+
+    subscriber!.missed();
+    await expect
+      .poll(async () => (await published())?.sort(), { timeout: 2000 })
+      .toEqual(['before', 'unannounced']);
   });
 });

@@ -65,9 +65,20 @@ export class ConfigSynchronizer {
     return this.state;
   }
 
-  /** Subscribes to the store's versions, publishes the current config, and starts the poll. */
+  /**
+   * Subscribes to the store's versions, publishes the current config, and starts the poll. A store
+   * that is down does not make it fail: the subscription comes up when the store does, and the
+   * pass (then the poll) logs the failure and retries.
+   */
   async start(): Promise<void> {
-    this.unlisten = await this.options.store.onVersion(() => this.requestSync());
+    this.unlisten = await this.options.store.onVersion({
+      committed: () => void this.requestSync(),
+      missed: () => {
+        // Writes made while the subscription was down went unannounced: look now, not at the next poll.
+        this.options.logger.info('config store subscription restored; checking for versions it missed');
+        void this.requestSync();
+      },
+    });
     await this.requestSync();
     this.schedulePoll();
   }
