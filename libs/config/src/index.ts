@@ -15,3 +15,4 @@ export * from './env/environment.js';
 export * from './env/shutdown.js';
 export * from './snapshot/config-snapshot.js';
 export * from './env/common-settings.js';
+export * from './vault/index.js';
