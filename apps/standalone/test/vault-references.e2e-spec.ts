@@ -103,9 +103,12 @@ describe('vault references in plugin configs, end to end on the standalone gatew
     });
     expect(openai.lastRequest()).toBeUndefined();
     expect((await ask('/vaulted')).status).toBe(200);
-    expect(gateway.process.output()).toContain(
-      '"reference":"{vault://env/switchyard-test-unset-key}","variable":"SWITCHYARD_TEST_UNSET_KEY"',
-    );
+    // The log is written in blocks, at least every 250 ms.
+    await expect
+      .poll(() => gateway.process.output(), { timeout: 2000 })
+      .toContain(
+        '"reference":"{vault://env/switchyard-test-unset-key}","variable":"SWITCHYARD_TEST_UNSET_KEY"',
+      );
   });
 
   it('refuses a malformed reference and a reference in a field that takes none, naming the field', async () => {
