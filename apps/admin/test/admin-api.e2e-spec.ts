@@ -338,8 +338,18 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
           admin().client.form('POST', '/routes', curlData('name=broken', 'paths[]=~/chat/(unclosed')),
         );
         expect(response.status).toBe(400);
-        expect(response.body.fields.paths).toMatch(
-          /^invalid regex: '\/chat\/\(unclosed' \(PCRE returned: .+\)$/,
+        expect(response.body.fields.paths).toBe(
+          "invalid regex: '/chat/(unclosed' (missing closing ): `/chat/(unclosed`)",
+        );
+      });
+
+      it('refuses a regex path with a lookahead, saying the linear-time engine has none', async () => {
+        const response = await expectNothingWritten(() =>
+          admin().client.form('POST', '/routes', curlData('name=ahead', 'paths[]=~/chat(?=/completions)')),
+        );
+        expect(response.status).toBe(400);
+        expect(response.body.fields.paths).toBe(
+          "invalid regex: '/chat(?=/completions)' (lookahead `(?=` is not supported (user regexes run on RE2, which matches in linear time and has no lookaround, backreferences, atomic groups or possessive quantifiers))",
         );
       });
 

@@ -17,3 +17,4 @@ export * from './env/shutdown.js';
 export * from './snapshot/config-snapshot.js';
 export * from './env/common-settings.js';
 export * from './env/postgres-settings.js';
+export * from './vault/index.js';

@@ -264,6 +264,23 @@ describe('ProxyNode', () => {
     plugins.set('ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered'));
   });
 
+  it('answers a path that makes a route regex backtrack catastrophically at once, and keeps serving others', async () => {
+    const svc = service();
+    await publish({ services: [svc], routes: [route(svc.id, ['~/r/(a+)+$']), route(svc.id, ['/other'])] });
+    // 35 bytes: V8's backtracking spent over 10 s on it, 4x more per 2 more characters, and
+    // every other request waited.
+    const hostilePath = `/r/${'a'.repeat(31)}!`;
+    const started = performance.now();
+    const [hostile, other] = await Promise.all([
+      fetch(`${proxyUrl}${hostilePath}`),
+      fetch(`${proxyUrl}/other`),
+    ]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(hostile.status).toBe(404);
+    expect(other.status).toBe(200);
+    expect((await fetch(`${proxyUrl}/r/aaa`)).status).toBe(200);
+  });
+
   it('answers 502 naming the upstream when it cannot be reached', async () => {
     const svc = service({ name: 'nowhere', port: 1 });
     await publish({ services: [svc], routes: [route(svc.id, ['/down'])] });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { ConfigBus, HeartbeatReporter, SnapshotSubscriber } from '@switchyard/bus';
-import type { ConfigSnapshot, ListenAddress } from '@switchyard/config';
+import type { ConfigSnapshot, ListenAddress, SecretEnvironment } from '@switchyard/config';
 import {
   contextFromTraceparent,
   GatewayMetrics,
@@ -44,6 +44,8 @@ export interface ProxyNodeOptions {
    * tracing is on; absent, the node does no tracing work.
    */
   readonly tracer?: Tracer;
+  /** Where vault references in plugin configs are resolved from. Default: `process.env`. */
+  readonly secrets?: SecretEnvironment;
 }
 
 /**
@@ -64,7 +66,7 @@ export class ProxyNode {
   private stopAnsweringStatus: (() => void) | null = null;
 
   constructor(private readonly options: ProxyNodeOptions) {
-    this.active = new ActiveConfig(options.plugins, options.logger);
+    this.active = new ActiveConfig(options.plugins, options.logger, options.secrets);
     this.metrics = options.metrics ?? new GatewayMetrics();
     this.active.onSwap((config) => this.metrics.configSwapped(config.version));
   }

@@ -1,4 +1,5 @@
 import { IsDefined, IsOptional } from 'class-validator';
+import { compileUserRegex, RegexSyntaxError } from '@switchyard/safe-regex';
 import {
   KongBoolean,
   KongForeign,
@@ -14,23 +15,19 @@ import {
 import type { Route } from './entity.types.js';
 
 /**
- * Compiles a `~` regex path as the proxy's router does (sticky: anchored at the path's start),
- * so that a path the Admin API accepts is a path the router can use. Kong's flavour is PCRE;
- * JavaScript accepts the forms Kong's docs use (`(?<name>...)` captures, classes, anchors).
+ * Kong's route path rules: `/` prefix paths in normalized form, or `~` regexes that compile as the
+ * proxy's router compiles them (RE2 syntax, anchored at the path's start), so that a path the
+ * Admin API accepts is a path the router can use. Kong's flavour is PCRE; RE2 has most of its
+ * syntax, and the message names what it lacks (lookaround, backreferences).
  */
-function compileRegexPath(path: string): RegExp {
-  return new RegExp(path.slice(1), 'y');
-}
-
-/** Kong's route path rules: `/` prefix paths in normalized form, or `~` regexes that compile. */
 export function checkRoutePath(value: string): string | undefined {
   if (value.startsWith('~')) {
     try {
-      compileRegexPath(value);
+      compileUserRegex(value.slice(1), { anchoredAtStart: true });
       return undefined;
     } catch (error) {
-      const reason = (error as Error).message.replace(/^Invalid regular expression: /, '');
-      return `invalid regex: '${value.slice(1)}' (PCRE returned: ${reason})`;
+      if (!(error instanceof RegexSyntaxError)) throw error;
+      return `invalid regex: '${error.source}' (${error.reason})`;
     }
   }
   if (!value.startsWith('/')) return 'should start with: / (fixed path) or ~/ (regex path)';
