@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { createAdminApp } from '@switchyard/admin-api';
+import { AdminApiSettings, adminListenerOptions, createAdminApp } from '@switchyard/admin-api';
 import { createConfigBus } from '@switchyard/bus';
 import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
 import { closeOnSignal, loadEnvironment, openConfigStore, parseListenAddress } from '@switchyard/config';
@@ -10,6 +10,7 @@ import { createLogger, startTracing, TracingSettings } from '@switchyard/telemet
 import { AdminEnvironment } from './admin.environment.js';
 
 const env = loadEnvironment(AdminEnvironment);
+const adminSettings = loadEnvironment(AdminApiSettings);
 const logger = createLogger({ name: 'admin', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
 const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceName: 'switchyard-admin',
@@ -28,11 +29,18 @@ const bus = env.REDIS_URL
 const app = await createAdminApp({
   store,
   plugins: PLUGIN_DEFINITIONS,
-  cluster: bus ? { heartbeats: bus.heartbeats, published: () => bus.publisher.current() } : undefined,
+  cluster: bus
+    ? {
+        heartbeats: bus.heartbeats,
+        published: () => bus.publisher.current(),
+        syncReport: () => bus.syncReports.read(),
+      }
+    : undefined,
   nodeInfo: { version: SWITCHYARD_VERSION, hostname: hostname(), nodeId: randomUUID() },
   tracer: tracing.tracer('@switchyard/admin-api'),
+  listener: adminListenerOptions(adminSettings),
 });
-const { host, port } = parseListenAddress(env.ADMIN_LISTEN);
+const { host, port } = parseListenAddress(adminSettings.ADMIN_LISTEN);
 await app.listen(port, host);
 logger.info('admin listening', { admin: `http://${host}:${port}` });
 closeOnSignal(async () => {

@@ -14,4 +14,7 @@ export * from './store/open-config-store.js';
 export * from './env/environment.js';
 export * from './env/shutdown.js';
 export * from './snapshot/config-snapshot.js';
+export { findServingErrors } from './snapshot/servable-entity.js';
+export * from './input/input-limits.js';
+export * from './input/input-guard.js';
 export * from './env/common-settings.js';
