@@ -42,9 +42,8 @@ export function crossOriginRefusal(headers: IncomingHttpHeaders): string | undef
   }
   const origin = headers.origin;
   if (origin === undefined) return undefined;
-  if (hostOf(origin) !== undefined && hostOf(origin) === hostOf(`http://${headers.host ?? ''}`)) {
-    return undefined;
-  }
+  const originHost = hostOf(origin);
+  if (originHost !== undefined && originHost === hostOf(`http://${headers.host ?? ''}`)) return undefined;
   return `Forbidden: cross-origin requests are refused (Origin '${origin}' is not this Admin API's origin)`;
 }
 
