@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { createAdminApp } from '@switchyard/admin-api';
+import { AdminApiSettings, adminListenerOptions, createAdminApp } from '@switchyard/admin-api';
 import { createConfigBus } from '@switchyard/bus';
 import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
 import {
@@ -17,6 +17,7 @@ import { createLogger, startTracing, TracingSettings } from '@switchyard/telemet
 import { AdminEnvironment } from './admin.environment.js';
 
 const env = loadEnvironment(AdminEnvironment);
+const adminSettings = loadEnvironment(AdminApiSettings);
 const logger = createLogger({ name: 'admin', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
 const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceName: 'switchyard-admin',
@@ -40,13 +41,15 @@ const app = await createAdminApp({
     ? {
         heartbeats: bus.heartbeats,
         published: () => bus.publisher.current(),
-        outdatedAfterMs: env.DATA_PLANE_OUTDATED_AFTER_MS,
+        outdatedAfterMs: adminSettings.DATA_PLANE_OUTDATED_AFTER_MS,
+        syncReport: () => bus.syncReports.read(),
       }
     : undefined,
   nodeInfo: { version: SWITCHYARD_VERSION, hostname: hostname(), nodeId: randomUUID() },
   tracer: tracing.tracer('@switchyard/admin-api'),
+  listener: adminListenerOptions(adminSettings),
 });
-const { host, port } = parseListenAddress(env.ADMIN_LISTEN);
+const { host, port } = parseListenAddress(adminSettings.ADMIN_LISTEN);
 await app.listen(port, host);
 logger.info('admin listening', { admin: `http://${host}:${port}` });
 closeOnSignal(async () => {

@@ -6,13 +6,14 @@ import {
   closeOnSignal,
   loadEnvironment,
   openConfigStore,
+  parseListenAddress,
   PostgresSettings,
   storeLocation,
   type ConfigSnapshot,
 } from '@switchyard/config';
-import { ConfigSyncModule } from '@switchyard/sync';
+import { ConfigSyncModule, ConfigSynchronizer, startSyncStatusListener } from '@switchyard/sync';
 import { SWITCHYARD_VERSION } from '@switchyard/plugin-api';
-import { createLogger, startTracing, TracingSettings } from '@switchyard/telemetry';
+import { createLogger, startTracing, SyncMetrics, TracingSettings } from '@switchyard/telemetry';
 import { ConfigSyncEnvironment } from './config-sync.environment.js';
 
 const env = loadEnvironment(ConfigSyncEnvironment);
@@ -31,6 +32,7 @@ const bus = createConfigBus<ConfigSnapshot>({
   prefix: env.REDIS_PREFIX,
   onError: (error, source) => logger.warn('config bus error', { source, error: error.message }),
 });
+const metrics = new SyncMetrics();
 const app = await NestFactory.createApplicationContext(
   ConfigSyncModule.forRoot({
     store,
@@ -39,12 +41,21 @@ const app = await NestFactory.createApplicationContext(
     logger,
     pollIntervalMs: env.SYNC_POLL_INTERVAL_MS,
     tracer: tracing.tracer('@switchyard/sync'),
+    reports: bus.syncReports,
+    metrics,
   }),
   { logger: ['error', 'warn'] },
 );
 await app.init();
-logger.info('config-sync started');
+const statusServer = await startSyncStatusListener(
+  parseListenAddress(env.SYNC_STATUS_LISTEN),
+  app.get(ConfigSynchronizer),
+  metrics,
+  (error) => logger.warn('status listener request failed', { error: error.message }),
+);
+logger.info('config-sync started', { status: env.SYNC_STATUS_LISTEN });
 closeOnSignal(async () => {
+  statusServer.close();
   await app.close();
   await bus.close();
   await store.close();

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
-import { createAdminApp } from '@switchyard/admin-api';
+import { AdminApiSettings, adminListenerOptions, createAdminApp } from '@switchyard/admin-api';
 import { createConfigBus } from '@switchyard/bus';
 import { PLUGIN_DEFINITIONS, createPluginRuntimes } from '@switchyard/catalog';
 import {
@@ -23,6 +23,7 @@ import { StandaloneEnvironment } from './standalone.environment.js';
 // Admin, config-sync and proxy in one process: the same modules as the distributed apps, on the
 // embedded store and the in-process bus (unless DATABASE_URL / REDIS_URL say otherwise).
 const env = loadEnvironment(StandaloneEnvironment);
+const adminSettings = loadEnvironment(AdminApiSettings);
 const logger = createLogger({ name: 'switchyard', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
 const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceName: 'switchyard',
@@ -45,6 +46,7 @@ const sync = await NestFactory.createApplicationContext(
     plugins: PLUGIN_DEFINITIONS,
     logger: logger.child({ component: 'config-sync' }),
     tracer: tracing.tracer('@switchyard/sync'),
+    reports: bus.syncReports,
   }),
   { logger: ['error', 'warn'] },
 );
@@ -68,15 +70,17 @@ const admin = await createAdminApp({
   cluster: {
     heartbeats: bus.heartbeats,
     published: () => bus.publisher.current(),
-    outdatedAfterMs: env.DATA_PLANE_OUTDATED_AFTER_MS,
+    outdatedAfterMs: adminSettings.DATA_PLANE_OUTDATED_AFTER_MS,
+    syncReport: () => bus.syncReports.read(),
   },
   nodeInfo: { version: SWITCHYARD_VERSION, hostname: node.hostname, nodeId: node.id },
   tracer: tracing.tracer('@switchyard/admin-api'),
+  listener: adminListenerOptions(adminSettings),
 });
-const adminAddress = parseListenAddress(env.ADMIN_LISTEN);
+const adminAddress = parseListenAddress(adminSettings.ADMIN_LISTEN);
 await admin.listen(adminAddress.port, adminAddress.host);
 logger.info('switchyard standalone started', {
-  admin: env.ADMIN_LISTEN,
+  admin: adminSettings.ADMIN_LISTEN,
   proxy: env.PROXY_LISTEN,
   status: env.STATUS_LISTEN,
 });

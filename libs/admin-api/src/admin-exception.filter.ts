@@ -42,15 +42,19 @@ export function adminErrorResponse(
       ? { status: 405, body: { message: 'Method not allowed' } }
       : { status: 404, body: { message: 'Not found' } };
   }
+  // Nest hands Fastify's own errors over as an HttpException caused by them.
+  const fastifyError = error instanceof HttpException ? error.cause : error;
+  if ((fastifyError as { code?: unknown } | undefined)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return {
+      status: 413,
+      body: { message: 'Request body is too large: the Admin API accepts at most 1 MiB' },
+    };
+  }
   // HttpException from Nest, AdminHttpError, and Fastify's own errors all carry a 4xx status.
   const status =
     error instanceof HttpException ? error.getStatus() : (error as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const message =
-      status === 413
-        ? 'Request body is too large: the Admin API accepts at most 1 MiB'
-        : (error as Error).message;
-    return { status, body: { message } };
+    return { status, body: { message: (error as Error).message } };
   }
   return { status: 500, body: { message: 'An unexpected error occurred' } };
 }

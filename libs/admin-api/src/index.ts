@@ -1,4 +1,6 @@
+export * from './admin-access.js';
 export * from './admin-api.module.js';
+export * from './admin-api.settings.js';
 export * from './admin-api.options.js';
 export * from './admin-entities.service.js';
 export * from './admin-exception.filter.js';

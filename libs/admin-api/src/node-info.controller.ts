@@ -40,6 +40,19 @@ export class NodeInfoController {
       database: { reachable: true, latency_ms: Math.round((performance.now() - started) * 100) / 100 },
       configuration_version: configVersion,
       memory,
+      ...(this.options.cluster && { config_sync: await this.configSync(this.options.cluster) }),
     };
+  }
+
+  /**
+   * Config-sync's last report: the version it published and the one it refused, with the
+   * entity at fault; null before config-sync reported. A bus that cannot be read is said so.
+   */
+  private async configSync(cluster: NonNullable<AdminApiOptions['cluster']>): Promise<object | null> {
+    try {
+      return await cluster.syncReport();
+    } catch (error) {
+      return { unknown: `the cluster bus cannot be read: ${(error as Error).message}` };
+    }
   }
 }

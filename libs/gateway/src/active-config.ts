@@ -42,13 +42,15 @@ export class ActiveConfig {
   /**
    * Swaps `snapshot` in if it is newer than the one served and valid (every plugin config by its
    * schema, every route compiles, the hash matches). An invalid snapshot is refused and logged
-   * with the entity at fault; the served config stays.
+   * with the entity at fault; the served config stays. Never throws, whatever the snapshot holds
+   * (even content that breaks the checks themselves): a bad snapshot costs its version, and the
+   * next good one is still taken.
    */
   offer(snapshot: ConfigSnapshot): OfferOutcome {
     if (!this.isNewer(snapshot.version)) return 'not-newer';
-    const problems = findContentProblems(snapshot, [...this.plugins.values()]);
     let compiled: CompiledConfig;
     try {
+      const problems = findContentProblems(snapshot, [...this.plugins.values()]);
       if (problems.length > 0)
         throw new Error(problems.map((p) => `${p.entity} ${p.id ?? ''}: ${p.message}`).join('; '));
       // Compiling is the last check: a route the router cannot compile refuses the snapshot.

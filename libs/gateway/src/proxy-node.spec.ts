@@ -339,3 +339,53 @@ describe('ProxyNode', () => {
     expect((await response.text()).split('\n')).toContain(`switchyard_config_version ${version}`);
   });
 });
+
+describe('ProxyNode given a snapshot it cannot load (issue 10, finding 3)', () => {
+  it('boots anyway, answers 503, and serves the next good snapshot', async () => {
+    const bus = new InProcessConfigBus<ConfigSnapshot>();
+    const upstream = await startUpstream();
+    const node = new ProxyNode({
+      bus,
+      plugins: new Map<PluginName, GatewayPlugin>([['ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered')]]),
+      listen: { host: '127.0.0.1', port: 0 },
+      statusListen: { host: '127.0.0.1', port: 0 },
+      node: { id: 'node-bad-boot', hostname: 'test', version: 'test' },
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      maxBodyBytes: 1024,
+    });
+    try {
+      // Content that breaks the checks themselves, as a corrupted or foreign snapshot could.
+      const unreadable = buildSnapshot({
+        version: 1,
+        services: [],
+        routes: [],
+        consumers: [],
+        plugins: [null as unknown as Plugin],
+      });
+      await bus.publisher.publish(unreadable);
+      await node.start();
+      const proxyUrl = `http://127.0.0.1:${node.proxyAddress.port}`;
+      expect((await fetch(`${proxyUrl}/good`)).status).toBe(503);
+
+      const svc = buildEntity(
+        ENTITY_DEFINITIONS.services,
+        { host: '127.0.0.1', port: (upstream.address() as AddressInfo).port },
+        { kind: 'create' },
+      ) as Service;
+      const good = buildEntity(
+        ENTITY_DEFINITIONS.routes,
+        { paths: ['/good'], service: { id: svc.id } },
+        { kind: 'create' },
+      ) as Route;
+      await bus.publisher.publish(
+        buildSnapshot({ version: 2, services: [svc], routes: [good], consumers: [], plugins: [] }),
+      );
+      await expect.poll(() => node.active.current?.version, { timeout: 2000, interval: 5 }).toBe(2);
+      expect((await fetch(`${proxyUrl}/good`)).status).toBe(200);
+    } finally {
+      await node.stop();
+      await bus.close();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+});

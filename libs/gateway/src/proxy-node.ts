@@ -9,7 +9,7 @@ import {
   shareMetricsWithPrimary,
   type GatewayLogger,
 } from '@switchyard/telemetry';
-import { ActiveConfig } from './active-config.js';
+import { ActiveConfig, type OfferOutcome } from './active-config.js';
 import { answerStatusRequests } from './cluster-status.js';
 import { createProxyRequestHandler, type AccessLogEntry } from './proxy-request-handler.js';
 import { ProxyTracer } from './request-trace.js';
@@ -85,8 +85,12 @@ export class ProxyNode {
     const { bus, logger, node } = this.options;
     this.subscriber = bus.createSubscriber({ reconcileIntervalMs: this.options.reconcileIntervalMs });
     const initial = await this.subscriber.load();
-    if (initial) this.offer(initial);
-    else logger.warn('no config snapshot available yet; answering 503 until one arrives');
+    const outcome = initial ? this.offer(initial) : null;
+    if (outcome !== 'swapped') {
+      // A refused snapshot was logged with its reason; either way the node listens and takes
+      // the next good snapshot the bus announces.
+      logger.warn('no usable config snapshot yet; answering 503 until one arrives');
+    }
 
     this.heartbeat = bus.createHeartbeatReporter({
       id: node.id,
@@ -152,12 +156,9 @@ export class ProxyNode {
    * Offers a snapshot to the active config. Traced, the swap is a span in the trace of the config
    * change that produced the snapshot (the config-sync publish it carries the context of).
    */
-  private offer(snapshot: ConfigSnapshot): void {
+  private offer(snapshot: ConfigSnapshot): OfferOutcome {
     const { tracer, node } = this.options;
-    if (!tracer || !this.active.isNewer(snapshot.version)) {
-      this.active.offer(snapshot);
-      return;
-    }
+    if (!tracer || !this.active.isNewer(snapshot.version)) return this.active.offer(snapshot);
     const span = tracer.startSpan(
       'process config-snapshot',
       {
@@ -176,6 +177,7 @@ export class ProxyNode {
     if (outcome === 'refused')
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'invalid snapshot refused' });
     span.end();
+    return outcome;
   }
 
   /** This node's `GET /status` body. */

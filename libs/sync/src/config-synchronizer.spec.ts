@@ -10,7 +10,10 @@ import {
   type VersionSubscriber,
 } from '@switchyard/config';
 import type { PluginDefinition } from '@switchyard/plugin-api';
+import { SyncMetrics } from '@switchyard/telemetry';
+import type { AddressInfo } from 'node:net';
 import { ConfigSynchronizer, type SyncLogger } from './config-synchronizer.js';
+import { startSyncStatusListener } from './sync-status-listener.js';
 
 const testPlugin: PluginDefinition = {
   name: 'ai-proxy',
@@ -57,6 +60,7 @@ describe('ConfigSynchronizer', () => {
     await store.close();
   });
 
+  const metrics = new SyncMetrics();
   const start = async (
     publisher: SnapshotPublisher<ConfigSnapshot> = bus.publisher,
     options: { store?: ConfigStore; pollIntervalMs?: number } = {},
@@ -68,6 +72,8 @@ describe('ConfigSynchronizer', () => {
       logger,
       pollIntervalMs: options.pollIntervalMs ?? 50,
       retryDelayMs: 20,
+      reports: bus.syncReports,
+      metrics,
     });
     await synchronizer.start();
   };
@@ -107,6 +113,53 @@ describe('ConfigSynchronizer', () => {
       .toBe(await store.currentVersion());
     expect(await bus.publisher.current()).toEqual(before);
     expect(logger.errors.join('\n')).toContain(`plugins ${bad.id}`);
+  });
+
+  it('reports a refused version on the bus and on its status listener until a later one is published', async () => {
+    await addService('before');
+    await start();
+    const listener = await startSyncStatusListener(
+      { host: '127.0.0.1', port: 0 },
+      synchronizer,
+      metrics,
+      () => undefined,
+    );
+    const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    try {
+      const bad = buildEntity(
+        ENTITY_DEFINITIONS.plugins,
+        { name: 'ai-proxy', config: { route_type: 'nonsense' } },
+        { kind: 'create' },
+      ) as Plugin;
+      await store.insert('plugins', bad);
+      const refused = await store.currentVersion();
+      await expect.poll(async () => (await bus.syncReports.read())?.refused?.version).toBe(refused);
+      const report = await bus.syncReports.read();
+      expect(report).toMatchObject({ published_version: refused - 1 });
+      expect(report!.refused!.problems).toEqual([
+        expect.stringMatching(`^plugins ${bad.id}: invalid config: `),
+      ]);
+      expect(await (await fetch(`${base}/status`)).json()).toMatchObject({
+        published_version: refused - 1,
+        refused: { version: refused },
+      });
+      expect((await (await fetch(`${base}/metrics`)).text()).split('\n')).toEqual(
+        expect.arrayContaining([
+          `switchyard_config_refused_version ${refused}`,
+          `switchyard_config_published_version ${refused - 1}`,
+        ]),
+      );
+
+      await store.delete('plugins', bad.id);
+      const fixed = await store.currentVersion();
+      await expect.poll(async () => (await bus.syncReports.read())?.published_version).toBe(fixed);
+      expect((await bus.syncReports.read())?.refused).toBeNull();
+      expect((await (await fetch(`${base}/metrics`)).text()).split('\n')).toContain(
+        'switchyard_config_refused_version 0',
+      );
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 
   it('publishes again when the bus lost its snapshot', async () => {

@@ -2,15 +2,18 @@ import { IsDefined, IsOptional } from 'class-validator';
 import { compileUserRegex, RegexSyntaxError } from '@switchyard/safe-regex';
 import {
   KongBoolean,
+  KongEndpointArray,
   KongForeign,
   KongInteger,
   KongString,
+  checkUuid,
   KongStringArray,
   KongStringMap,
   MESSAGES,
   checkName,
   checkTag,
   KONG_PROTOCOLS,
+  type RouteEndpoint,
 } from './kong-field.validators.js';
 import type { Route } from './entity.types.js';
 
@@ -64,7 +67,7 @@ function checkHeaderName(name: string): string | undefined {
 
 /** The route entity's input schema (class-validator); see `Route`. */
 export class RouteSchema {
-  @IsOptional() @KongString() id?: string;
+  @IsOptional() @KongString({ check: checkUuid }) id?: string;
   @IsOptional() @KongInteger() created_at?: number;
   @IsOptional() @KongInteger() updated_at?: number;
   @IsOptional() @KongString({ check: checkName }) name?: string | null;
@@ -76,8 +79,8 @@ export class RouteSchema {
   @IsOptional() @KongStringArray({ check: checkRoutePath }) paths?: string[] | null;
   @IsOptional() @KongStringMap(checkHeaderName) headers?: Record<string, string[]> | null;
   @IsOptional() @KongStringArray() snis?: string[] | null;
-  @IsOptional() sources?: unknown[] | null;
-  @IsOptional() destinations?: unknown[] | null;
+  @IsOptional() @KongEndpointArray() sources?: RouteEndpoint[] | null;
+  @IsOptional() @KongEndpointArray() destinations?: RouteEndpoint[] | null;
   @IsDefined({ message: MESSAGES.required }) @KongInteger([301, 426]) https_redirect_status_code!: number;
   @IsDefined({ message: MESSAGES.required }) @KongBoolean() strip_path!: boolean;
   @IsDefined({ message: MESSAGES.required }) @KongBoolean() preserve_host!: boolean;

@@ -270,8 +270,9 @@ function translateConstraintError(
         service: plugin.service,
       });
     }
-    const field = ENTITY_DEFINITIONS[entity].uniqueFields.find(
-      (name) => constraint === `${entity}_${name}_key`,
+    // The primary key is `<table>_pkey`: a create that names the id of an existing entity.
+    const field = ['id', ...ENTITY_DEFINITIONS[entity].uniqueFields].find((name) =>
+      name === 'id' ? constraint === `${entity}_pkey` : constraint === `${entity}_${name}_key`,
     );
     if (field) return uniqueViolation({ [field]: (value as unknown as Record<string, unknown>)[field] });
   }

@@ -237,6 +237,7 @@ export class SwitchyardCluster {
       ...commonEnv(this.settings),
       DATABASE_URL: this.settings.configSyncDatabaseUrl,
       SYNC_POLL_INTERVAL_MS: String(this.settings.syncPollIntervalMs),
+      SYNC_STATUS_LISTEN: `127.0.0.1:${await freePort()}`,
     });
     this.configSyncProcess = app;
     const outcome = await waitUntil(
