@@ -155,6 +155,8 @@ describe('ProxyNode', () => {
       node: { id: 'node-1', hostname: 'test', version: 'test' },
       logger: createLogger({ name: 'test', level: 'silent' }),
       maxBodyBytes: 1024,
+      maxResponseBodyBytes: 1024 * 1024,
+      clientTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000 },
       accessLog: (entry) => accessLog.push(entry),
     });
     await node.start();

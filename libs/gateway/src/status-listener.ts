@@ -30,21 +30,25 @@ export function createStatusHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const answer = req.url === '/status' ? sendStatus : req.url === '/metrics' ? sendMetrics : undefined;
-    if (!answer) return sendJson(res, 404, NOT_FOUND);
-    answer(sources, res).catch((error: Error) => {
+    if (!answer) return sendJson(req, res, 404, NOT_FOUND);
+    answer(sources, req, res).catch((error: Error) => {
       onError(error);
-      if (!res.headersSent) sendJson(res, 500, { message: error.message });
+      if (!res.headersSent) sendJson(req, res, 500, { message: error.message });
     });
   };
 }
 
-async function sendStatus(sources: StatusSources, res: ServerResponse): Promise<void> {
+async function sendStatus(sources: StatusSources, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const status = await sources.status();
-  if (status) sendJson(res, 200, status);
-  else sendJson(res, 503, NO_STATUS);
+  if (status) sendJson(req, res, 200, status);
+  else sendJson(req, res, 503, NO_STATUS);
 }
 
-async function sendMetrics(sources: StatusSources, res: ServerResponse): Promise<void> {
+async function sendMetrics(
+  sources: StatusSources,
+  _req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const text = await sources.metrics.metrics();
   res.writeHead(200, { 'content-type': sources.metrics.contentType });
   res.end(text);
