@@ -175,6 +175,19 @@ describe('ai-proxy in front of a broken upstream', () => {
     });
   });
 
+  it('answers 504 when a whole answer is still dripping read_timeout after its head', async () => {
+    openai.setBehaviour({ dripIntervalMs: 100 });
+    const started = performance.now();
+
+    const failure = await sdk.chat.completions
+      .create({ model: 'gpt-4', messages: MESSAGES })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
+    expect((failure as Error).message).toMatch(/the openai upstream \(127\.0\.0\.1:\d+\) timed out/);
+    expect(performance.now() - started).toBeLessThan(READ_TIMEOUT_MS * 3);
+  });
+
   describe('streams', () => {
     it('answers 502 before any event when a stream request gets a 200 text/html page', async () => {
       openai.setBehaviour({ status: 200, body: '<html><body>maintenance</body></html>' });

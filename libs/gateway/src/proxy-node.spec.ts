@@ -24,6 +24,19 @@ function startUpstream(): Promise<Server> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.url?.startsWith('/slow')) return; // never answers
+      if (req.url?.startsWith('/huge')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.alloc(2 * 1024 * 1024, 'a'));
+        return;
+      }
+      if (req.url?.startsWith('/hop')) {
+        res.writeHead(200, {
+          connection: 'keep-alive, x-hop',
+          'x-hop': 'for this connection',
+          'x-kept': 'yes',
+        });
+        res.end('{}');
+        return;
+      }
       if (req.url?.startsWith('/stream')) {
         res.writeHead(200, { 'content-type': 'text/plain' });
         let sent = 0;
@@ -284,6 +297,33 @@ describe('ProxyNode', () => {
     expect(await response.json()).toEqual({
       error: { message: `the sleepy upstream (127.0.0.1:${svc.port}) timed out` },
     });
+  });
+
+  it('answers 502 naming the limit when a buffered answer is larger than maxResponseBodyBytes', async () => {
+    const svc = service({ name: 'bulky' });
+    const rt = route(svc.id, ['/huge'], { strip_path: false });
+    await publish({
+      services: [svc],
+      routes: [rt],
+      plugins: [plugin({ route: { id: rt.id }, config: { tag: 'b' } })],
+    });
+    const response = await fetch(`${proxyUrl}/huge`);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({
+      error: {
+        message:
+          "the bulky upstream's answer is larger than 1048576 bytes (PROXY_MAX_RESPONSE_BODY_BYTES); the gateway stopped reading it",
+      },
+    });
+  });
+
+  it('drops the response headers the upstream names in Connection', async () => {
+    const svc = service();
+    await publish({ services: [svc], routes: [route(svc.id, ['/hop'], { strip_path: false })] });
+    const response = await fetch(`${proxyUrl}/hop`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-kept')).toBe('yes');
+    expect(response.headers.has('x-hop')).toBe(false);
   });
 
   it('answers 413 to a body over its limit', async () => {

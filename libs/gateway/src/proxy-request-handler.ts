@@ -231,9 +231,11 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
       requestTrace?.upstreamAnswered(response.status);
 
       const upstreamBroke = requestTrace && ((error: Error) => requestTrace.upstreamFailed(error));
-      if (context.responseMode === 'buffered') await sendBuffered(context, chain, response, res);
+      // The service's read_timeout also bounds a whole answer's body, and the pause between two
+      // stream events (not just two reads: a drip of bytes cannot hold the client).
+      if (context.responseMode === 'buffered')
+        await sendBuffered(context, chain, response, res, timeouts.read);
       else if (context.responseMode === 'stream')
-        // The service's read_timeout, between two stream events rather than two reads.
         await sendStreamed(context, chain, response, res, timeouts.read, upstreamBroke);
       else await sendPassthrough(context, response, res, upstreamBroke);
     } catch (error) {

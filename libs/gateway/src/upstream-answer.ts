@@ -48,20 +48,21 @@ export async function sendPassthrough(
 }
 
 /**
- * `responseMode` `buffered`: the whole upstream body, read up to `ctx.limits` (a larger or
- * broken one is a 502 before the client got anything), through the plugins' `bufferedResponse`,
- * then head and body in one write.
+ * `responseMode` `buffered`: the whole upstream body, read up to `ctx.limits` and within
+ * `deadlineMs` (a larger, broken or late one is a 502 or 504 before the client got anything),
+ * through the plugins' `bufferedResponse`, then head and body in one write.
  */
 export async function sendBuffered(
   ctx: RequestContext,
   chain: readonly PluginHandler[],
   response: UpstreamResponse,
   res: ServerResponse,
+  deadlineMs: number,
 ): Promise<void> {
   const buffered: BufferedResponse = {
     status: response.status,
     headers: forwardableResponseHeaders(response.headers, false),
-    body: await readUpstreamBody(response, ctx.limits.maxResponseBodyBytes, ctx.upstream),
+    body: await readUpstreamBody(response, ctx.limits.maxResponseBodyBytes, ctx.upstream, deadlineMs),
   };
   for (const handler of chain) if (handler.bufferedResponse) await handler.bufferedResponse(ctx, buffered);
   ctx.status = buffered.status;

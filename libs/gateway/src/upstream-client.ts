@@ -70,8 +70,17 @@ export function isTimeout(error: Error): boolean {
   return (
     error instanceof errors.HeadersTimeoutError ||
     error instanceof errors.BodyTimeoutError ||
-    error instanceof errors.ConnectTimeoutError
+    error instanceof errors.ConnectTimeoutError ||
+    error instanceof BodyDeadlineError
   );
+}
+
+/** A body read whole that did not end within its deadline (however steadily it dripped). */
+class BodyDeadlineError extends Error {
+  constructor(deadlineMs: number) {
+    super(`the answer did not end within ${deadlineMs} ms`);
+    this.name = 'BodyDeadlineError';
+  }
 }
 
 /**
@@ -107,17 +116,21 @@ export function abandonBody(response: UpstreamResponse): void {
 }
 
 /**
- * Reads a whole upstream body, of at most `limit` bytes (`PROXY_MAX_RESPONSE_BODY_BYTES`).
+ * Reads a whole upstream body, of at most `limit` bytes (`PROXY_MAX_RESPONSE_BODY_BYTES`), which
+ * must end within `deadlineMs` of its head (the service's read_timeout: a provider sends a whole
+ * answer once it is written, so a body still arriving then is one dripped to hold the client).
  * Failures become the client's answer, since its head has not been sent: 502 when the body is
- * larger (the rest is never read) or breaks off, 504 when it stalls past `read_timeout`.
+ * larger (the rest is never read) or breaks off, 504 when it stalls or misses its deadline.
  */
 export async function readUpstreamBody(
   response: UpstreamResponse,
   limit: number,
   request: UpstreamRequest,
+  deadlineMs: number,
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
+  const deadline = setTimeout(() => response.body.destroy(new BodyDeadlineError(deadlineMs)), deadlineMs);
   try {
     for await (const chunk of response.body) {
       size += (chunk as Buffer).length;
@@ -133,6 +146,8 @@ export async function readUpstreamBody(
     }
   } catch (error) {
     throw error instanceof UpstreamCallError ? error : upstreamFailure(error as Error, request, 'body');
+  } finally {
+    clearTimeout(deadline);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }

@@ -5,6 +5,7 @@ export * from './http/admin-client.js';
 export * from './http/openai-chat-route.js';
 export * from './http/ai-proxy-route.js';
 export * from './http/node-request.js';
+export * from './fuzz/seeded-random.js';
 export * from './processes/app-process.js';
 export * from './gateway/standalone-gateway.js';
 export * from './databases/test-redis.js';

@@ -35,7 +35,11 @@ export function nodeRequest(baseUrl: string, options: NodeRequestOptions): Promi
         port,
         method: options.method ?? 'POST',
         path: options.path,
-        headers: options.headers,
+        // Node frames a GET's body only when told its length (else it reads as the next request).
+        headers:
+          options.body === undefined
+            ? options.headers
+            : { 'content-length': Buffer.byteLength(options.body), ...options.headers },
         agent: false,
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       },
