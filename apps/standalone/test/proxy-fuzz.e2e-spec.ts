@@ -67,9 +67,11 @@ const MODELS = [
 const HEADER_MODELS = ['gpt-4', 'gpt-4o', 'é-latin1', '..', 'a/b', 'x'.repeat(300), ''];
 const PATHS = [
   '/chat',
+  '/chat',
   '/chat/chat/completions',
   '/chat?api-version=1&x=%00',
-  '/open',
+  '/fixed',
+  '/m/chat/x',
   '/m/chat/x',
   '/m/..%2F_seen/x',
   '/m/../x',
@@ -99,31 +101,31 @@ function nested(depth: number): string {
 
 function craftBody(random: SeededRandom): string | Buffer | undefined {
   const messages = [{ role: 'user', content: 'What is 1+1?' }];
-  switch (random.int(12)) {
+  // Mostly a model, from good names and hostile ones: the `/chat` route takes the body's.
+  const model = random.chance(0.8) ? { model: random.pick(MODELS) } : {};
+  switch (random.int(11)) {
     case 0:
-      return JSON.stringify({ messages });
+      return JSON.stringify({ ...model, messages, stream: random.chance(0.5) });
     case 1:
-      return JSON.stringify({ messages, stream: true, stream_options: { include_usage: true } });
+      return JSON.stringify({ ...model, messages, stream: true, stream_options: { include_usage: true } });
     case 2:
-      return JSON.stringify({ model: random.pick(MODELS), messages, stream: random.chance(0.5) });
+      return `{"model":${JSON.stringify(random.pick(MODELS))},"messages":${JSON.stringify(messages)},"metadata":${nested(random.pick([10, 64, 65, 5000]))}}`;
     case 3:
-      return `{"model":"gpt-4","messages":${JSON.stringify(messages)},"metadata":${nested(random.pick([10, 64, 65, 5000]))}}`;
+      return random.pick(['{"messages": [', '', 'null', '[]', '"x"']);
     case 4:
-      return '{"messages": [';
+      return random.chance(0.5)
+        ? undefined
+        : Buffer.from(Array.from({ length: random.int(512) }, () => random.int(256)));
     case 5:
-      return random.chance(0.5) ? '' : undefined;
+      return JSON.stringify({ ...model, messages, prompt: 'both' });
     case 6:
-      return Buffer.from(Array.from({ length: random.int(512) }, () => random.int(256)));
-    case 7:
-      return JSON.stringify([{ messages }]);
-    case 8:
-      return JSON.stringify({ messages, prompt: 'both' });
-    case 9:
       return JSON.stringify({
+        ...model,
         messages: [{ role: 'user', content: 'x'.repeat(random.pick([1000, 70_000, 300_000])) }],
       });
-    case 10:
+    case 7:
       return JSON.stringify({
+        ...model,
         messages,
         tools: [
           {
@@ -135,8 +137,18 @@ function craftBody(random: SeededRandom): string | Buffer | undefined {
         parallel_tool_calls: true,
         user: 'fuzz',
       });
+    case 8:
+      return JSON.stringify({ ...model, messages: [{ role: 'user', content: '\u0000\r\n模型 \ud800' }] });
+    case 9:
+      return JSON.stringify({ ...model, prompt: 'Say hi', stream: random.chance(0.3) });
     default:
-      return JSON.stringify({ prompt: 'Say hi', stream: random.chance(0.3) });
+      return JSON.stringify({
+        ...model,
+        messages,
+        n: 2,
+        max_tokens: random.pick([0, 1, -1, 1e9]),
+        temperature: 'hot',
+      });
   }
 }
 
@@ -210,19 +222,19 @@ describe(`the proxy under a seeded fuzz (seed ${SEED})`, () => {
         [
           'config.route_type=llm/v1/chat',
           'config.model.provider=openai',
-          'config.model.name=gpt-4',
           ...openaiAuth,
+          'config.max_request_body_size=400000',
           `config.model.options.upstream_url=${openai.url}/v1/chat/completions`,
         ],
       ],
       [
-        'open',
-        ['/open'],
+        'fixed',
+        ['/fixed'],
         [
           'config.route_type=llm/v1/chat',
           'config.model.provider=openai',
+          'config.model.name=gpt-4',
           ...openaiAuth,
-          'config.max_request_body_size=400000',
           `config.model.options.upstream_url=${openai.url}/v1/chat/completions`,
         ],
       ],
@@ -313,7 +325,7 @@ describe(`the proxy under a seeded fuzz (seed ${SEED})`, () => {
     expect(gateway.process.child.exitCode).toBeNull();
 
     openai.reset();
-    const sdk = new OpenAI({ baseURL: `${gateway.proxyUrl}/chat`, apiKey: 'unused', maxRetries: 0 });
+    const sdk = new OpenAI({ baseURL: `${gateway.proxyUrl}/fixed`, apiKey: 'unused', maxRetries: 0 });
     const completion = await sdk.chat.completions.create({
       model: 'gpt-4',
       messages: [{ role: 'user', content: 'What is 1+1?' }],
