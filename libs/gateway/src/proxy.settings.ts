@@ -1,20 +1,17 @@
-import { IsBoolean, IsInt, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min, ValidateBy } from 'class-validator';
 import { CommonSettings, IsListenAddress } from '@switchyard/config';
 
 /** The setting is no larger than the setting `other` (node refuses a head deadline past the request's). */
-function IsAtMost(other: string, options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isAtMost',
-      constraints: [other],
-      validator: {
-        validate: (value, args) =>
-          typeof value === 'number' && value <= Number((args!.object as Record<string, unknown>)[other]),
-        defaultMessage: (args) => `${args!.property} must not be larger than ${other}`,
-      },
+function IsAtMost(other: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isAtMost',
+    constraints: [other],
+    validator: {
+      validate: (value, args) =>
+        typeof value === 'number' && value <= Number((args!.object as Record<string, unknown>)[other]),
+      defaultMessage: (args) => `${args!.property} must not be larger than ${other}`,
     },
-    options,
-  );
+  });
 }
 
 /** A proxy node's settings, from the environment (see the README's table). */
