@@ -24,6 +24,19 @@ function startUpstream(): Promise<Server> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.url?.startsWith('/slow')) return; // never answers
+      if (req.url?.startsWith('/huge')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.alloc(2 * 1024 * 1024, 'a'));
+        return;
+      }
+      if (req.url?.startsWith('/hop')) {
+        res.writeHead(200, {
+          connection: 'keep-alive, x-hop',
+          'x-hop': 'for this connection',
+          'x-kept': 'yes',
+        });
+        res.end('{}');
+        return;
+      }
       if (req.url?.startsWith('/stream')) {
         res.writeHead(200, { 'content-type': 'text/plain' });
         let sent = 0;
@@ -155,6 +168,8 @@ describe('ProxyNode', () => {
       node: { id: 'node-1', hostname: 'test', version: 'test' },
       logger: createLogger({ name: 'test', level: 'silent' }),
       maxBodyBytes: 1024,
+      maxResponseBodyBytes: 1024 * 1024,
+      clientTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000 },
       accessLog: (entry) => accessLog.push(entry),
     });
     await node.start();
@@ -301,6 +316,33 @@ describe('ProxyNode', () => {
     });
   });
 
+  it('answers 502 naming the limit when a buffered answer is larger than maxResponseBodyBytes', async () => {
+    const svc = service({ name: 'bulky' });
+    const rt = route(svc.id, ['/huge'], { strip_path: false });
+    await publish({
+      services: [svc],
+      routes: [rt],
+      plugins: [plugin({ route: { id: rt.id }, config: { tag: 'b' } })],
+    });
+    const response = await fetch(`${proxyUrl}/huge`);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({
+      error: {
+        message:
+          "the bulky upstream's answer is larger than 1048576 bytes (PROXY_MAX_RESPONSE_BODY_BYTES); the gateway stopped reading it",
+      },
+    });
+  });
+
+  it('drops the response headers the upstream names in Connection', async () => {
+    const svc = service();
+    await publish({ services: [svc], routes: [route(svc.id, ['/hop'], { strip_path: false })] });
+    const response = await fetch(`${proxyUrl}/hop`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-kept')).toBe('yes');
+    expect(response.headers.has('x-hop')).toBe(false);
+  });
+
   it('answers 413 to a body over its limit', async () => {
     const svc = service();
     await publish({ services: [svc], routes: [route(svc.id, ['/big'])] });
@@ -352,6 +394,8 @@ describe('ProxyNode given a snapshot it cannot load (issue 10, finding 3)', () =
       node: { id: 'node-bad-boot', hostname: 'test', version: 'test' },
       logger: createLogger({ name: 'test', level: 'silent' }),
       maxBodyBytes: 1024,
+      maxResponseBodyBytes: 1024 * 1024,
+      clientTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000 },
     });
     try {
       // Content that breaks the checks themselves, as a corrupted or foreign snapshot could.

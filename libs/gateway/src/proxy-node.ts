@@ -13,7 +13,7 @@ import { ActiveConfig, type OfferOutcome } from './active-config.js';
 import { answerStatusRequests } from './cluster-status.js';
 import { createProxyRequestHandler, type AccessLogEntry } from './proxy-request-handler.js';
 import { ProxyTracer } from './request-trace.js';
-import { close, listen } from './server-lifecycle.js';
+import { close, createProxyServer, listen, type ClientTimeouts } from './server-lifecycle.js';
 import { createStatusHandler, type ProxyNodeStatus } from './status-listener.js';
 import { UpstreamClient } from './upstream-client.js';
 import type { PluginRuntimeRegistry } from './compiled-config.js';
@@ -32,6 +32,10 @@ export interface ProxyNodeOptions {
   readonly logger: GatewayLogger;
   /** Largest request body read, in bytes. */
   readonly maxBodyBytes: number;
+  /** Largest upstream answer held at once, after decoding, in bytes (`ProxyLimits.maxResponseBodyBytes`). */
+  readonly maxResponseBodyBytes: number;
+  /** How long the proxy listener waits on slow clients. */
+  readonly clientTimeouts: ClientTimeouts;
   /** How often the subscriber compares versions with the bus, in milliseconds. */
   readonly reconcileIntervalMs?: number;
   /** Milliseconds between heartbeats. */
@@ -123,6 +127,7 @@ export class ProxyNode {
       config: this.active,
       upstream: this.upstream,
       maxBodyBytes: this.options.maxBodyBytes,
+      limits: { maxResponseBodyBytes: this.options.maxResponseBodyBytes },
       // Metrics are always on; the access log line only when configured.
       accessLog: accessLog
         ? (entry) => {
@@ -134,7 +139,10 @@ export class ProxyNode {
         logger.error('request failed unexpectedly', { error: error.stack ?? error.message }),
       tracer: this.options.tracer && new ProxyTracer(this.options.tracer),
     });
-    this.proxyServer = await listen(createServer({ keepAliveTimeout: 65_000 }, handler), this.options.listen);
+    this.proxyServer = await listen(
+      createProxyServer(handler, this.options.clientTimeouts),
+      this.options.listen,
+    );
     const { statusListen } = this.options;
     if (statusListen) {
       const statusHandler = createStatusHandler(

@@ -62,17 +62,18 @@ export function createAiProxyHandler(
       exchanges.set(ctx, exchange);
     },
 
-    bufferedResponse(ctx, response) {
+    async bufferedResponse(ctx, response) {
       const exchange = exchanges.get(ctx);
       if (exchange?.kind !== 'translated' || !setup.driver) return;
       exchange.analytics?.responded();
-      rewriteBufferedAnswer(response, {
+      await rewriteBufferedAnswer(response, {
         driver: setup.driver,
         request: exchange.request,
         clientAcceptsGzip: exchange.clientAcceptsGzip,
         modelHeader: exchange.modelHeader,
         analytics: exchange.analytics,
         trace: exchange.trace,
+        maxBodyBytes: ctx.limits.maxResponseBodyBytes,
       });
     },
 
@@ -80,11 +81,8 @@ export function createAiProxyHandler(
       const exchange = exchanges.get(ctx);
       if (!exchange) return undefined;
       exchange.analytics?.responded();
-      if (exchange.kind === 'preserved') return startPreservedStream(head, exchange, setup);
-      return (
-        setup.driver &&
-        startTranslatedStream(head, exchange, setup.driver, ctx.timings.upstreamStart ?? performance.now())
-      );
+      if (exchange.kind === 'preserved') return startPreservedStream(ctx, head, exchange, setup);
+      return setup.driver && startTranslatedStream(ctx, head, exchange, setup.driver);
     },
 
     log(ctx) {

@@ -26,6 +26,8 @@ export interface ContextOptions {
   /** An object is sent as JSON, a string as is. */
   readonly body?: unknown;
   readonly uriCaptures?: Record<string, string>;
+  /** `ctx.limits.maxResponseBodyBytes`; default 1 MiB. */
+  readonly maxResponseBodyBytes?: number;
 }
 
 /** A request context as the gateway builds it before the plugins' `access`. */
@@ -56,6 +58,7 @@ export function requestContext(options: ContextOptions = {}): RequestContext {
     signal: new AbortController().signal,
     timings: { startedAt: performance.now() },
     log: {},
+    limits: { maxResponseBodyBytes: options.maxResponseBodyBytes ?? 1024 * 1024 },
   };
 }
 

@@ -92,4 +92,51 @@ describe('createAuthInjector', () => {
     expect(ctx.upstream.headers).toEqual(before);
     expect(ctx.upstream.url.search).toBe('');
   });
+
+  describe("the client's own credentials", () => {
+    const clientCredentials = {
+      authorization: 'Bearer sk-client',
+      cookie: 'session=abc',
+      apikey: 'gateway-key',
+      'api-key': 'azure-key',
+      'x-api-key': 'anthropic-key',
+      'x-goog-api-key': 'gemini-key',
+      'x-request-id': 'r-1',
+    };
+
+    it('never reach the provider on a route whose auth is another header', () => {
+      const ctx = requestContext({ headers: clientCredentials });
+      createAuthInjector({ header_name: 'x-api-key', header_value: 'sk-configured' }).applyToRequest(ctx);
+      expect(ctx.upstream.headers).toEqual({
+        'content-type': 'application/json',
+        'x-api-key': 'sk-configured',
+        'x-request-id': 'r-1',
+      });
+    });
+
+    it('keep only the configured header when allow_override lets the client set it', () => {
+      const ctx = requestContext({ headers: clientCredentials });
+      createAuthInjector({
+        header_name: 'Authorization',
+        header_value: 'Bearer sk-configured',
+        allow_override: true,
+      }).applyToRequest(ctx);
+      expect(ctx.upstream.headers).toEqual({
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-client',
+        'x-request-id': 'r-1',
+      });
+    });
+
+    it('never reach the provider on a route with query auth or none', () => {
+      for (const auth of [
+        { param_name: 'key', param_value: 'sk-configured', param_location: 'query' as const },
+        null,
+      ]) {
+        const ctx = requestContext({ headers: clientCredentials });
+        createAuthInjector(auth).applyToRequest(ctx);
+        expect(Object.keys(ctx.upstream.headers).sort()).toEqual(['content-type', 'x-request-id']);
+      }
+    });
+  });
 });

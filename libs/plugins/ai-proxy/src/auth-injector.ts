@@ -1,13 +1,15 @@
 import type { RequestContext } from '@switchyard/plugin-api';
 import type { AiProxyAuthConfig } from './ai-proxy.config.js';
+import { dropClientCredentials } from './client-credentials.js';
 
 /**
  * Places the configured provider credential on the upstream request: a header, a query
  * parameter or a JSON body member. Built once per plugin entity. The credential is only ever
- * written upstream, never logged.
+ * written upstream, never logged. The client's own credentials (`CLIENT_CREDENTIAL_HEADERS`)
+ * never reach the provider, but in the configured header when `allow_override` keeps it.
  */
 export interface AuthInjector {
-  /** Sets the header and query credentials on `ctx.upstream`. */
+  /** Sets the header and query credentials on `ctx.upstream` and drops the client's credential headers. */
   applyToRequest(ctx: RequestContext): void;
   /** Whether a body credential is configured (the body must then be a JSON object). */
   readonly placesInBody: boolean;
@@ -30,9 +32,9 @@ export function createAuthInjector(auth: AiProxyAuthConfig | null | undefined): 
   return {
     placesInBody: bodyParam !== undefined,
     applyToRequest(ctx) {
-      if (headerName && !(allowOverride && ctx.request.headers[headerName] !== undefined)) {
-        ctx.upstream.headers[headerName] = headerValue;
-      }
+      const clientOverrides = headerName && allowOverride && ctx.request.headers[headerName] !== undefined;
+      dropClientCredentials(ctx.upstream.headers, clientOverrides ? headerName : undefined);
+      if (headerName && !clientOverrides) ctx.upstream.headers[headerName] = headerValue;
       if (queryParam && !(allowOverride && ctx.request.query.has(queryParam.name))) {
         ctx.upstream.url.searchParams.set(queryParam.name, queryParam.value);
       }

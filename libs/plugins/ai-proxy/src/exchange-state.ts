@@ -18,8 +18,16 @@ export interface PreservedExchange {
   readonly kind: 'preserved';
   readonly modelHeader: string | undefined;
   readonly analytics: RequestAnalytics | undefined;
-  /** The answer as it went by, kept only for the analytics log. */
-  recorded?: { readonly chunks: Buffer[]; readonly headers: Readonly<Record<string, string | string[]>> };
+  /**
+   * The answer as it went by, kept only for the analytics log, up to `limit` bytes (past it,
+   * `overflowed` and the chunks dropped: the answer is not read for analytics).
+   */
+  recorded?: {
+    readonly chunks: Buffer[];
+    readonly headers: Readonly<Record<string, string | string[]>>;
+    readonly limit: number;
+    overflowed: boolean;
+  };
 }
 
 /** What the response and log phases of one request need from its `access` phase. */

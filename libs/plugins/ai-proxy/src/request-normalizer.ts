@@ -1,6 +1,7 @@
 import { GatewayError } from '@switchyard/plugin-api';
 import type { LlmRouteType, ModelOptions } from '@switchyard/plugin-api';
 import type { AiProxyConfig } from './ai-proxy.config.js';
+import { checkJsonDepth } from './json-depth.js';
 
 /** A parsed client body that passed Kong's prompt check; owned by one request, so it may be changed. */
 export type ClientBody = Record<string, unknown>;
@@ -18,9 +19,11 @@ function hasPrompt(body: ClientBody): boolean {
 /**
  * Parses the client's JSON body once. Anything but an object with non-empty `messages` or a
  * string `prompt` is a 400, bad JSON included (Kong's `validate_incoming`; its "bad JSON
- * formatting" message cannot be reached, so neither is it here).
+ * formatting" message cannot be reached, so neither is it here), and so is a body nested
+ * deeper than `MAX_JSON_DEPTH`.
  */
 export function parseClientBody(raw: Buffer): ClientBody {
+  checkJsonDepth(raw);
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));

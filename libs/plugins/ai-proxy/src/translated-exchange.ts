@@ -11,7 +11,7 @@ import type {
   TranslatedRequest,
 } from '@switchyard/plugin-api';
 import { RequestAnalytics } from './analytics.js';
-import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
+import { acceptsGzip, checkRequestBodyEncoding, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
 import type { TranslatedExchange } from './exchange-state.js';
 import type { HandlerSetup } from './handler-setup.js';
 import { createStreamedAnswerRecorder, describeLlmRequest } from './llm-call-trace.js';
@@ -26,7 +26,12 @@ import {
 } from './request-normalizer.js';
 import type { ClientBody } from './request-normalizer.js';
 import { createFrameParser } from './stream/create-frame-parser.js';
-import { createRejectedStream, createStreamTranslation } from './stream/stream-translation.js';
+import { isStreamMediaType, usualStreamMediaType } from './stream/stream-media-types.js';
+import {
+  createRejectedStream,
+  createStreamTranslation,
+  type StreamFailure,
+} from './stream/stream-translation.js';
 import type { ModelFields } from './template.resolver.js';
 import { estimatePromptTokens } from './token-estimates.js';
 import { llmUpstreamUrl } from './upstream-url.js';
@@ -45,8 +50,10 @@ function translate(driver: ProviderDriver, body: ClientBody, request: ProviderRe
 
 /**
  * `access` for a chat or completions route (Kong's `normalize-request`, in its order): the body
- * is parsed once and checked, the model reconciled, tuning options applied, the body translated
- * by the driver, and `ctx.upstream` pointed at the provider with its credential.
+ * is parsed once and checked (it must come uncompressed), the model reconciled, tuning options
+ * applied, the body translated by the driver, and `ctx.upstream` pointed at the provider with
+ * its credential. The provider is asked for gzip only when the client accepts it, so that an
+ * error answer passed through as it came is one the client can read.
  */
 export function startTranslatedExchange(
   ctx: RequestContext,
@@ -56,6 +63,7 @@ export function startTranslatedExchange(
   startedAt: number,
 ): TranslatedExchange {
   const { config, driver, auth } = setup;
+  checkRequestBodyEncoding(ctx.request.headers);
   const body = parseClientBody(ctx.request.body);
   const name = resolveModelName(fields.name, body);
   checkRouteFormat(body, routeType);
@@ -80,12 +88,16 @@ export function startTranslatedExchange(
   upstream.label = driver.id;
   upstream.body = JSON.stringify(translated.body);
   const headers = upstream.headers;
+  // The body is the gateway's own now: it has its own length and no encoding.
   delete headers['content-length'];
+  delete headers['content-encoding'];
   delete headers['accept-encoding'];
   headers['content-type'] = 'application/json';
+  const clientAcceptsGzip = acceptsGzip(ctx.request.headers);
   // A stream is asked for uncompressed, so that each event can be translated the moment it
-  // arrives; a whole answer may come gzipped where Kong asks for it (openai, azure).
-  const acceptEncoding = stream ? 'identity' : UPSTREAM_ACCEPT_ENCODING[driver.id];
+  // arrives; a whole answer may come gzipped where Kong asks for it (openai, azure), when the
+  // client takes gzip too.
+  const acceptEncoding = stream || !clientAcceptsGzip ? 'identity' : UPSTREAM_ACCEPT_ENCODING[driver.id];
   if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
   for (const [header, value] of Object.entries(translated.headers ?? {}))
     headers[header.toLowerCase()] = value;
@@ -110,7 +122,7 @@ export function startTranslatedExchange(
   return {
     kind: 'translated',
     request,
-    clientAcceptsGzip: acceptsGzip(ctx.request.headers),
+    clientAcceptsGzip,
     modelHeader: modelHeaderFor(setup, ctx, name),
     analytics,
     trace: ctx.upstreamTrace,
@@ -120,17 +132,28 @@ export function startTranslatedExchange(
 /**
  * `streamStart` for a translated stream (Kong's `normalize-sse-chunk`): a 200 becomes an
  * OpenAI event stream, translated frame by frame; any other status passes through as one plain
- * body, as Kong sends it.
+ * body, as Kong sends it. A 200 whose media type is no stream (an HTML page) is a 502 before
+ * the client gets anything. A stream that ends with an error event is marked failed
+ * (`ctx.failure`) for the log and the metrics.
  */
 export function startTranslatedStream(
+  ctx: RequestContext,
   head: ResponseHead,
   exchange: TranslatedExchange,
   driver: ProviderDriver,
-  upstreamStartedAt: number,
 ): StreamTransformer | undefined {
   if (head.status !== 200) return undefined;
   const encoding = contentEncodingOf(head.headers);
   const mediaType = mediaTypeOf(head.headers);
+  // An upstream that answers a stream request with one JSON document, or compressed although
+  // `identity` was asked for, gets Kong's "unsupported transformer response" event.
+  const notStreamed = mediaType === 'application/json' && driver.streamFraming !== 'json-array';
+  if (!notStreamed && !isStreamMediaType(driver.streamFraming, mediaType)) {
+    throw new GatewayError(
+      502,
+      `the ${driver.id} upstream answered a stream request with '${mediaType}'; a ${driver.streamFraming} stream comes as '${usualStreamMediaType(driver.streamFraming)}'`,
+    );
+  }
   const headers = head.headers;
   if (COOKIE_STRIPPED.has(driver.id)) delete headers['set-cookie'];
   delete headers['content-length'];
@@ -140,14 +163,13 @@ export function startTranslatedStream(
   headers['x-accel-buffering'] = 'no';
   if (exchange.modelHeader !== undefined) headers['x-kong-llm-model'] = exchange.modelHeader;
 
-  // An upstream that answers a stream request with one JSON document, or compressed although
-  // `identity` was asked for, gets Kong's "unsupported transformer response" event.
-  const notStreamed = mediaType === 'application/json' && driver.streamFraming !== 'json-array';
-  if (notStreamed || encoding.kind !== 'identity') return createRejectedStream();
+  const onFailure = (reason: StreamFailure) => (ctx.failure = reason);
+  if (notStreamed || encoding.kind !== 'identity') return createRejectedStream(onFailure);
   return createStreamTranslation({
     parser: createFrameParser(driver.streamFraming),
     translator: driver.createStreamTranslator(exchange.request),
-    onStep: stepObserver(exchange, upstreamStartedAt),
+    onStep: stepObserver(exchange, ctx.timings.upstreamStart ?? performance.now()),
+    onFailure,
   });
 }
 

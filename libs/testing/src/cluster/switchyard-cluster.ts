@@ -50,6 +50,8 @@ export interface ProxyNodeStatus {
   readonly configuration_hash: string | null;
   /** Version of the config served, or null before the first snapshot. */
   readonly configuration_version: number | null;
+  /** The proxy's resident memory: its one process, or the primary and all its workers together. */
+  readonly memory: { readonly rss_bytes: number };
 }
 
 /** The envelope of the snapshot config-sync last stored in Redis. */
