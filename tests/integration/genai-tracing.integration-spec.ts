@@ -364,6 +364,8 @@ describe('GenAI spans of proxied LLM calls (in-process proxy node, in-memory exp
       node: { id: 'node-genai', hostname: 'test', version: 'test' },
       logger: createLogger({ name: 'genai-tracing', level: 'silent' }),
       maxBodyBytes: 1024 * 1024,
+      maxResponseBodyBytes: 1024 * 1024,
+      clientTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000 },
       tracer: tracing.tracer('@switchyard/gateway'),
     });
     await node.start();

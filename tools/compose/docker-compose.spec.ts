@@ -5,15 +5,45 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '@switchyard/testing';
 
+/** The Admin API token the compose file requires from the environment. */
+const ADMIN_TOKEN = 'compose-spec-admin-token';
+
 /** `docker-compose config` validates the file as Docker Compose would, without a Docker engine. */
-function composeConfig(): string {
-  return execFileSync('docker-compose', ['config'], { cwd: REPO_ROOT, encoding: 'utf8' });
+function composeConfig(env: Record<string, string> = { ADMIN_TOKEN }): string {
+  return execFileSync('docker-compose', ['config'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 type Service = Record<string, unknown>;
 
 function services(): Record<string, Service> {
   return (parse(composeConfig()) as { services: Record<string, Service> }).services;
+}
+
+interface PortBinding {
+  readonly hostIp: string | null;
+  readonly published: string;
+  readonly target: string;
+}
+
+/** A service's ports, whichever syntax `docker-compose config` writes them in (`ip:published:target/tcp` or long). */
+function portsOf(service: Service): PortBinding[] {
+  return (service['ports'] as (string | Record<string, unknown>)[]).map((port) => {
+    if (typeof port !== 'string') {
+      return {
+        hostIp: (port['host_ip'] as string | undefined) ?? null,
+        published: String(port['published']),
+        target: String(port['target']),
+      };
+    }
+    const parts = port.replace(/\/\w+$/, '').split(':');
+    const [target, published, hostIp] = parts.reverse();
+    return { hostIp: hostIp ?? null, published: published!, target: target! };
+  });
 }
 
 function readYaml<T>(path: string): T {
@@ -74,6 +104,26 @@ describe('docker-compose.yml', () => {
     expect(adminEnv['REDIS_URL']).toBe('redis://redis:6379');
   });
 
+  it("publishes the Admin API on the host's loopback only, with ADMIN_TOKEN from the environment", () => {
+    const admin = services()['admin']!;
+    expect(portsOf(admin)).toEqual([{ hostIp: '127.0.0.1', published: '8001', target: '8001' }]);
+    const env = admin['environment'] as Record<string, string>;
+    // Inside its container the admin listens on every interface, so it needs the token.
+    expect(env['ADMIN_LISTEN']).toBe('0.0.0.0:8001');
+    expect(env['ADMIN_TOKEN']).toBe(ADMIN_TOKEN);
+    expect(JSON.stringify(admin['healthcheck'])).toContain("'kong-admin-token': process.env.ADMIN_TOKEN");
+  });
+
+  it('refuses to run without ADMIN_TOKEN, saying what to set', () => {
+    let stderr = '';
+    try {
+      composeConfig({ ADMIN_TOKEN: '' });
+    } catch (error) {
+      stderr = String((error as { stderr?: unknown }).stderr);
+    }
+    expect(stderr).toContain('set ADMIN_TOKEN to a secret of at least 16 characters');
+  });
+
   it('points every app at the OpenTelemetry Collector with the standard OTEL_* variables', () => {
     const config = services();
     for (const app of ['admin', 'config-sync', 'proxy']) {
@@ -87,10 +137,7 @@ describe('docker-compose.yml', () => {
   it('publishes Grafana on 3000, Prometheus on 9090 and the Jaeger UI on 16686', () => {
     const config = services();
     // `docker-compose config` writes ports in the long syntax ({published, target}).
-    const ports = (name: string): string[] =>
-      (config[name]!['ports'] as { published: number; target: number }[]).map(
-        (p) => `${p.published}:${p.target}`,
-      );
+    const ports = (name: string): string[] => portsOf(config[name]!).map((p) => `${p.published}:${p.target}`);
     expect(ports('grafana')).toContain('3000:3000');
     expect(ports('prometheus')).toContain('9090:9090');
     expect(ports('jaeger')).toContain('16686:16686');
@@ -125,6 +172,16 @@ describe('deploy/ (observability configuration)', () => {
     const job = prometheus.scrape_configs.find((c) => c.job_name === 'switchyard-proxy');
     expect(job?.metrics_path ?? '/metrics').toBe('/metrics');
     expect(job?.dns_sd_configs).toEqual([expect.objectContaining({ names: ['proxy'], port: 8100 })]);
+  });
+
+  it("scrapes config-sync's status listener for the published and refused config versions", () => {
+    const prometheus = readYaml<{
+      scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[];
+    }>('deploy/prometheus/prometheus.yml');
+    const job = prometheus.scrape_configs.find((c) => c.job_name === 'switchyard-config-sync');
+    expect(job?.static_configs).toEqual([{ targets: ['config-sync:8200'] }]);
+    const env = services()['config-sync']!['environment'] as Record<string, string>;
+    expect(env['SYNC_STATUS_LISTEN']).toBe('0.0.0.0:8200');
   });
 
   it('receives OTLP on 4317 and 4318 and exports traces to Jaeger', () => {

@@ -1,7 +1,4 @@
-import { IsListenAddress, StoreSettings } from '@switchyard/config';
+import { StoreSettings } from '@switchyard/config';
 
-/** The admin app's settings, from the environment (see the README's table). */
-export class AdminEnvironment extends StoreSettings {
-  /** Where the Admin API listens. */
-  @IsListenAddress() ADMIN_LISTEN = '127.0.0.1:8001';
-}
+/** The admin app's settings, from the environment (see the README's table); the listener's are `AdminApiSettings`. */
+export class AdminEnvironment extends StoreSettings {}

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
-import { createAdminApp } from '@switchyard/admin-api';
+import { AdminApiSettings, adminListenerOptions, createAdminApp } from '@switchyard/admin-api';
 import { createConfigBus } from '@switchyard/bus';
 import { PLUGIN_DEFINITIONS, createPluginRuntimes } from '@switchyard/catalog';
 import {
@@ -10,6 +10,8 @@ import {
   loadEnvironment,
   openConfigStore,
   parseListenAddress,
+  PostgresSettings,
+  storeLocation,
   type ConfigSnapshot,
 } from '@switchyard/config';
 import { ProxyModule } from '@switchyard/gateway';
@@ -21,13 +23,15 @@ import { StandaloneEnvironment } from './standalone.environment.js';
 // Admin, config-sync and proxy in one process: the same modules as the distributed apps, on the
 // embedded store and the in-process bus (unless DATABASE_URL / REDIS_URL say otherwise).
 const env = loadEnvironment(StandaloneEnvironment);
+const adminSettings = loadEnvironment(AdminApiSettings);
 const logger = createLogger({ name: 'switchyard', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
 const tracing = startTracing(loadEnvironment(TracingSettings), {
   serviceName: 'switchyard',
   serviceVersion: SWITCHYARD_VERSION,
   logger,
 });
-const store = await openConfigStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+// A store unreachable at start stops the app (exit code 1) for its supervisor to restart; once started, it rides out outages.
+const store = await openConfigStore(storeLocation(env, loadEnvironment(PostgresSettings), logger));
 const bus = createConfigBus<ConfigSnapshot>({
   redisUrl: env.REDIS_URL,
   prefix: env.REDIS_PREFIX,
@@ -42,6 +46,7 @@ const sync = await NestFactory.createApplicationContext(
     plugins: PLUGIN_DEFINITIONS,
     logger: logger.child({ component: 'config-sync' }),
     tracer: tracing.tracer('@switchyard/sync'),
+    reports: bus.syncReports,
   }),
   { logger: ['error', 'warn'] },
 );
@@ -62,14 +67,20 @@ await proxy.init();
 const admin = await createAdminApp({
   store,
   plugins: PLUGIN_DEFINITIONS,
-  cluster: { heartbeats: bus.heartbeats, published: () => bus.publisher.current() },
+  cluster: {
+    heartbeats: bus.heartbeats,
+    published: () => bus.publisher.current(),
+    outdatedAfterMs: adminSettings.DATA_PLANE_OUTDATED_AFTER_MS,
+    syncReport: () => bus.syncReports.read(),
+  },
   nodeInfo: { version: SWITCHYARD_VERSION, hostname: node.hostname, nodeId: node.id },
   tracer: tracing.tracer('@switchyard/admin-api'),
+  listener: adminListenerOptions(adminSettings),
 });
-const adminAddress = parseListenAddress(env.ADMIN_LISTEN);
+const adminAddress = parseListenAddress(adminSettings.ADMIN_LISTEN);
 await admin.listen(adminAddress.port, adminAddress.host);
 logger.info('switchyard standalone started', {
-  admin: env.ADMIN_LISTEN,
+  admin: adminSettings.ADMIN_LISTEN,
   proxy: env.PROXY_LISTEN,
   status: env.STATUS_LISTEN,
 });

@@ -1,12 +1,11 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { IsListenAddress } from '@switchyard/config';
 import { ProxySettings } from '@switchyard/gateway';
 
-/** Standalone mode's settings: the proxy's, plus the Admin API and the store (see the README's table). */
+/**
+ * Standalone mode's settings: the proxy's, plus the store (see the README's table); the Admin
+ * API listener's are `AdminApiSettings`.
+ */
 export class StandaloneEnvironment extends ProxySettings {
-  /** Where the Admin API listens. */
-  @IsListenAddress() ADMIN_LISTEN = '127.0.0.1:8001';
-
   /** PostgreSQL URL; unset means the embedded PGlite store under DATA_DIR. */
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })

@@ -4,6 +4,7 @@ import {
   ENTITY_DEFINITIONS,
   KongDbError,
   buildEntity,
+  findServingErrors,
   foreignKeyInvalidReference,
   invalidSize,
   mergeRecords,
@@ -243,10 +244,19 @@ export class AdminEntitiesService {
     return validatePluginConfig(plugin.schema, config);
   }
 
-  /** `buildEntity`, reporting plugin config errors (under `config`) with the entity's own field errors. */
+  /**
+   * `buildEntity`, reporting plugin config errors (under `config`) with the entity's own field
+   * errors; then the entity must be one a proxy can serve, checked by the proxy's own code (the
+   * router's compile, the plugin's schema), so that no write can stop config delivery.
+   */
   private build(collection: EntityName, prepared: PreparedInput, mode: WriteMode): AnyEntity {
     const { input, configErrors } = prepared;
-    if (!configErrors) return buildEntity(ENTITY_DEFINITIONS[collection], input, mode) as AnyEntity;
+    if (!configErrors) {
+      const entity = buildEntity(ENTITY_DEFINITIONS[collection], input, mode) as AnyEntity;
+      const servingErrors = findServingErrors(collection, entity, this.options.plugins);
+      if (Object.keys(servingErrors).length > 0) throw schemaViolation(servingErrors);
+      return entity;
+    }
     let entityErrors: FieldErrors = {};
     try {
       buildEntity(ENTITY_DEFINITIONS[collection], input, mode);

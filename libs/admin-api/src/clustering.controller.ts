@@ -1,14 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import type { DataPlaneHeartbeat } from '@switchyard/bus';
-import { ADMIN_API_OPTIONS, type AdminApiOptions } from './admin-api.options.js';
+import { ADMIN_API_OPTIONS, DEFAULT_OUTDATED_AFTER_MS, type AdminApiOptions } from './admin-api.options.js';
 import { AdminHttpError } from './admin-http.error.js';
+import { dataPlaneSyncStatus, versionsToAge, type SyncStatus } from './data-plane-sync-status.js';
 
-/**
- * Whether a data plane serves the latest published config: `normal` when its hash is the
- * published one, `outdated` when it serves another, `unknown` before its first snapshot.
- * (Kong's `sync_status` speaks of compatibility; here it also tells whether a change arrived.)
- */
-export type SyncStatus = 'normal' | 'outdated' | 'unknown';
+export type { SyncStatus } from './data-plane-sync-status.js';
 
 export interface DataPlaneStatus extends DataPlaneHeartbeat {
   readonly sync_status: SyncStatus;
@@ -21,23 +17,23 @@ export class ClusteringController {
 
   @Get('data-planes')
   async dataPlanes(): Promise<{ data: DataPlaneStatus[]; next: null }> {
-    const cluster = this.options.cluster;
+    const { cluster, store } = this.options;
     if (!cluster) {
       throw new AdminHttpError(
         400,
         'this endpoint is only available when the admin is connected to the cluster bus (set REDIS_URL, or run standalone)',
       );
     }
-    const [planes, published] = await Promise.all([cluster.heartbeats.list(), cluster.published()]);
+    // The bus before the store: what it holds is then never newer than the store's version read
+    // here, unless it is newer than the store itself (a restored database, a planted snapshot).
+    const published = await cluster.published();
+    const [planes, current] = await Promise.all([cluster.heartbeats.list(), store.currentVersion()]);
+    const ages = await store.versionAges(versionsToAge(planes, current));
+    const outdatedAfterMs = cluster.outdatedAfterMs ?? DEFAULT_OUTDATED_AFTER_MS;
     const data = planes.map((plane) => ({
       ...plane,
-      sync_status: syncStatus(plane.config_hash, published?.hash ?? null),
+      sync_status: dataPlaneSyncStatus(plane, { current, ages }, published, outdatedAfterMs),
     }));
     return { data, next: null };
   }
-}
-
-function syncStatus(served: string | null, published: string | null): SyncStatus {
-  if (served === null) return 'unknown';
-  return served === published ? 'normal' : 'outdated';
 }

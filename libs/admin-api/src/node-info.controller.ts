@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { StoreUnavailableError } from '@switchyard/config';
 import { ADMIN_API_OPTIONS, type AdminApiOptions } from './admin-api.options.js';
 
 /** `GET /` (what this node is) and `GET /status` (is it healthy), as Kong's Admin API has them. */
@@ -23,14 +24,35 @@ export class NodeInfoController {
     };
   }
 
+  /** Answers 200 while the config store is down too, as Kong's does, with `database.reachable: false`. */
   @Get('status')
   async status(): Promise<object> {
     const started = performance.now();
-    const configVersion = await this.options.store.currentVersion();
+    const memory = { rss_bytes: process.memoryUsage().rss };
+    let configVersion: number;
+    try {
+      configVersion = await this.options.store.currentVersion();
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      return { database: { reachable: false, message: error.message }, configuration_version: null, memory };
+    }
     return {
       database: { reachable: true, latency_ms: Math.round((performance.now() - started) * 100) / 100 },
       configuration_version: configVersion,
-      memory: { rss_bytes: process.memoryUsage().rss },
+      memory,
+      ...(this.options.cluster && { config_sync: await this.configSync(this.options.cluster) }),
     };
+  }
+
+  /**
+   * Config-sync's last report: the version it published and the one it refused, with the
+   * entity at fault; null before config-sync reported. A bus that cannot be read is said so.
+   */
+  private async configSync(cluster: NonNullable<AdminApiOptions['cluster']>): Promise<object | null> {
+    try {
+      return await cluster.syncReport();
+    } catch (error) {
+      return { unknown: `the cluster bus cannot be read: ${(error as Error).message}` };
+    }
   }
 }

@@ -275,6 +275,23 @@ describe.each([
     });
   });
 
+  describe('sync reports', () => {
+    it("keeps config-sync's last report, replaced by the next, for the admin to read", async () => {
+      const bus = setup();
+      await expect(bus.syncReports.read()).resolves.toBeNull();
+      const refused = {
+        published_version: 3,
+        refused: { version: 4, problems: ['routes r1: invalid header regex'] },
+        reported_at: new Date().toISOString(),
+      };
+      await bus.syncReports.write(refused);
+      await expect(bus.syncReports.read()).resolves.toEqual(refused);
+      const published = { published_version: 5, refused: null, reported_at: new Date().toISOString() };
+      await bus.syncReports.write(published);
+      await expect(bus.syncReports.read()).resolves.toEqual(published);
+    });
+  });
+
   describe('heartbeats', () => {
     const node = (id: string, config: () => ConfigVersionNotice | null) => ({
       id,

@@ -1,4 +1,5 @@
 import type { HeartbeatRegistry, HeartbeatReporter, HeartbeatReporterOptions } from './heartbeat.js';
+import type { SyncReportBoard } from './sync-report.js';
 
 /**
  * What every config snapshot carries, whatever else it holds. The bus never looks further into a
@@ -104,6 +105,8 @@ export interface ConfigBus<S extends ConfigSnapshotEnvelope = ConfigSnapshotEnve
   readonly publisher: SnapshotPublisher<S>;
   /** The admin side's view of the live data planes. */
   readonly heartbeats: HeartbeatRegistry;
+  /** Config-sync's report of what it published or refused, for the admin side. */
+  readonly syncReports: SyncReportBoard;
   /** A new subscriber for one consumer (a proxy worker). Connects on its first `onUpdate`. */
   createSubscriber(options?: SnapshotSubscriberOptions): SnapshotSubscriber<S>;
   /** Starts reporting this data plane: a first heartbeat now, then one every `intervalMs`. */

@@ -17,6 +17,7 @@ import type {
   HeartbeatReporterOptions,
 } from './heartbeat.js';
 import { IntervalHeartbeatReporter } from './heartbeat-reporter.js';
+import type { ConfigSyncReport, SyncReportBoard } from './sync-report.js';
 import { VersionAnnouncer } from './version-announcer.js';
 
 export interface InProcessConfigBusOptions {
@@ -35,11 +36,14 @@ export class InProcessConfigBus<
 > implements ConfigBus<S> {
   readonly publisher: SnapshotPublisher<S>;
   readonly heartbeats: HeartbeatRegistry;
+  readonly syncReports: SyncReportBoard;
   private readonly reportError: BusErrorListener;
   private readonly subscribers = new Set<InProcessSnapshotSubscriber<S>>();
   private readonly reporters = new Set<HeartbeatReporter>();
   private readonly dataPlanes = new Map<string, { heartbeat: DataPlaneHeartbeat; expiresAt: number }>();
   private stored: { notice: ConfigVersionNotice; json: string } | null = null;
+  /** Kept as JSON, as Redis keeps it: a reader never shares the writer's object. */
+  private syncReport: string | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(options: InProcessConfigBusOptions = {}) {
@@ -55,6 +59,16 @@ export class InProcessConfigBus<
       },
     };
     this.heartbeats = { list: async () => this.listDataPlanes() };
+    this.syncReports = {
+      write: async (report) => {
+        this.assertOpen();
+        this.syncReport = JSON.stringify(report);
+      },
+      read: async () => {
+        this.assertOpen();
+        return this.syncReport === null ? null : (JSON.parse(this.syncReport) as ConfigSyncReport);
+      },
+    };
   }
 
   createSubscriber(): SnapshotSubscriber<S> {

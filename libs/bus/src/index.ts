@@ -29,3 +29,4 @@ export {
   type RedisBusKeys,
   type RedisConfigBusOptions,
 } from './redis-config-bus.js';
+export type { ConfigSyncReport, SyncReportBoard } from './sync-report.js';

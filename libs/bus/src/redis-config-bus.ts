@@ -24,6 +24,7 @@ import type {
 import { IntervalHeartbeatReporter } from './heartbeat-reporter.js';
 import { RedisConnection } from './redis-connection.js';
 import { VersionAnnouncer } from './version-announcer.js';
+import type { ConfigSyncReport, SyncReportBoard } from './sync-report.js';
 
 /** Default milliseconds a Redis command (or the wait for a connection) may take before it fails. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
@@ -57,6 +58,8 @@ export interface RedisBusKeys {
   readonly dataPlanes: string;
   /** String key holding a data plane's last heartbeat (JSON), with the heartbeat's TTL. */
   dataPlane(id: string): string;
+  /** String key holding config-sync's last report (JSON), kept until the next. */
+  readonly syncReport: string;
 }
 
 export function redisBusKeys(prefix: string): RedisBusKeys {
@@ -65,6 +68,7 @@ export function redisBusKeys(prefix: string): RedisBusKeys {
     configUpdated: `${prefix}:config-updated`,
     dataPlanes: `${prefix}:data-planes`,
     dataPlane: (id) => `${prefix}:data-planes:${id}`,
+    syncReport: `${prefix}:sync-report`,
   };
 }
 
@@ -127,6 +131,7 @@ export class RedisConfigBus<
 > implements ConfigBus<S> {
   readonly publisher: SnapshotPublisher<S>;
   readonly heartbeats: HeartbeatRegistry;
+  readonly syncReports: SyncReportBoard;
   private readonly context: RedisBusContext;
   private readonly data: RedisConnection;
   private readonly subscribers = new Set<RedisSnapshotSubscriber<S>>();
@@ -167,6 +172,15 @@ export class RedisConfigBus<
     };
     this.publisher = new RedisSnapshotPublisher<S>(this.context);
     this.heartbeats = new RedisHeartbeatRegistry(this.context);
+    this.syncReports = {
+      write: async (report) => {
+        await run((client) => client.set(keys.syncReport, JSON.stringify(report)));
+      },
+      read: async () => {
+        const text = await run((client) => client.get(keys.syncReport));
+        return text === null ? null : (JSON.parse(text) as ConfigSyncReport);
+      },
+    };
   }
 
   createSubscriber(options: SnapshotSubscriberOptions = {}): SnapshotSubscriber<S> {

@@ -158,13 +158,13 @@ export function describeProviderFixtures(
           const status = fixture.upstreamStatus ?? 200;
           if (existsSync(file('upstream-response.json'))) {
             it('gives the client the expected answer', async () => {
-              const { exchange } = await start();
+              const { ctx, exchange } = await start();
               const response: BufferedResponse = {
                 status,
                 headers: { 'content-type': 'application/json' },
                 body: readFileSync(file('upstream-response.json')),
               };
-              exchange.answer(response);
+              await exchange.answer(ctx, response);
               expect(response.status).toBe(status);
               expect(JSON.parse(response.body.toString())).toEqual(readJson(file('response.json')));
             });
@@ -177,12 +177,12 @@ export function describeProviderFixtures(
             const bytes = readFileSync(upstreamStream);
             const expectedStream = readFileSync(file('stream.expected.txt'), 'utf8');
             const streamed = async (chunks: Buffer[]) => {
-              const { exchange } = await start();
+              const { ctx, exchange } = await start();
               const head = {
                 status,
                 headers: { 'content-type': STREAM_MEDIA_TYPES[driver.traits.streamFraming] },
               };
-              const transformer = exchange.stream(head, performance.now());
+              const transformer = exchange.stream(ctx, head);
               if (!transformer) throw new Error('the exchange gave no stream transformer');
               return runStream(transformer, chunks);
             };

@@ -1,6 +1,14 @@
 import { compileRouter, type Router } from '@switchyard/router';
-import type { ConfigSnapshot, Plugin, Route, Service } from '@switchyard/config';
+import {
+  resolveConfigReferences,
+  type ConfigSnapshot,
+  type Plugin,
+  type Route,
+  type SecretEnvironment,
+  type Service,
+} from '@switchyard/config';
 import type { GatewayPlugin, PluginHandler } from '@switchyard/plugin-api';
+import { unresolvedReferencesHandler, type UnresolvedPluginReference } from './unresolved-references.js';
 
 /** The plugins the proxy can run, by name. */
 export type PluginRuntimeRegistry = ReadonlyMap<string, GatewayPlugin>;
@@ -12,6 +20,8 @@ export interface CompiledConfig {
   readonly router: Router<Route, Service>;
   /** The handlers of a route, in priority order (highest first); empty when it has none. */
   chainFor(routeId: string): readonly PluginHandler[];
+  /** Vault references this proxy could not resolve; the plugins holding them answer 500. */
+  readonly unresolvedReferences: readonly UnresolvedPluginReference[];
 }
 
 const NO_PLUGINS: readonly PluginHandler[] = [];
@@ -36,21 +46,36 @@ function appliesTo(plugin: Plugin, route: Route): boolean {
 
 /**
  * Compiles a snapshot once, when it is swapped in: the router, and per route the chain of
- * handlers each plugin entity's factory made from its config. Throws when a route cannot be
+ * handlers each plugin entity's factory made from its config, with the vault references of its
+ * `referenceable` fields replaced by their secrets from `secrets` (the values stay in the handlers,
+ * in memory). A plugin whose references cannot all be resolved gets a handler that answers 500
+ * naming them, so its routes fail clearly while the others serve. Throws when a route cannot be
  * compiled or a plugin is not available; the caller keeps the config it had.
  */
-export function compileConfig(snapshot: ConfigSnapshot, plugins: PluginRuntimeRegistry): CompiledConfig {
+export function compileConfig(
+  snapshot: ConfigSnapshot,
+  plugins: PluginRuntimeRegistry,
+  secrets: SecretEnvironment,
+): CompiledConfig {
   const router = compileRouter(snapshot.routes, snapshot.services);
   const handlers = new Map<string, { plugin: Plugin; priority: number; handler: PluginHandler }>();
+  const unresolvedReferences: UnresolvedPluginReference[] = [];
   for (const plugin of snapshot.plugins) {
     if (!plugin.enabled || plugin.consumer) continue;
     const runtime = plugins.get(plugin.name);
     if (!runtime) throw new Error(`plugin '${plugin.name}' (${plugin.id}) is not available on this proxy`);
-    const handler = runtime.createHandler(plugin.config, {
-      pluginId: plugin.id,
-      routeId: plugin.route?.id ?? null,
-      serviceId: plugin.service?.id ?? null,
-    });
+    const { config, unresolved } = resolveConfigReferences(runtime.schema, plugin.config, secrets);
+    const handler =
+      unresolved.length === 0
+        ? runtime.createHandler(config, {
+            pluginId: plugin.id,
+            routeId: plugin.route?.id ?? null,
+            serviceId: plugin.service?.id ?? null,
+          })
+        : unresolvedReferencesHandler(plugin, unresolved);
+    for (const reference of unresolved) {
+      unresolvedReferences.push({ ...reference, pluginId: plugin.id, pluginName: plugin.name });
+    }
     handlers.set(plugin.id, { plugin, priority: runtime.priority, handler });
   }
 
@@ -75,5 +100,6 @@ export function compileConfig(snapshot: ConfigSnapshot, plugins: PluginRuntimeRe
     hash: snapshot.hash,
     router,
     chainFor: (routeId) => chains.get(routeId) ?? NO_PLUGINS,
+    unresolvedReferences,
   };
 }

@@ -8,3 +8,5 @@ export * from './upstream-client.js';
 export * from './proxy.settings.js';
 export * from './status-listener.js';
 export * from './request-trace.js';
+export * from './unresolved-references.js';
+export type { ClientTimeouts } from './server-lifecycle.js';

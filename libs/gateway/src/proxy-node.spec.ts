@@ -24,6 +24,19 @@ function startUpstream(): Promise<Server> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.url?.startsWith('/slow')) return; // never answers
+      if (req.url?.startsWith('/huge')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.alloc(2 * 1024 * 1024, 'a'));
+        return;
+      }
+      if (req.url?.startsWith('/hop')) {
+        res.writeHead(200, {
+          connection: 'keep-alive, x-hop',
+          'x-hop': 'for this connection',
+          'x-kept': 'yes',
+        });
+        res.end('{}');
+        return;
+      }
       if (req.url?.startsWith('/stream')) {
         res.writeHead(200, { 'content-type': 'text/plain' });
         let sent = 0;
@@ -153,6 +166,8 @@ describe('ProxyNode', () => {
       node: { id: 'node-1', hostname: 'test', version: 'test' },
       logger: createLogger({ name: 'test', level: 'silent' }),
       maxBodyBytes: 1024,
+      maxResponseBodyBytes: 1024 * 1024,
+      clientTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000 },
       accessLog: (entry) => accessLog.push(entry),
     });
     await node.start();
@@ -262,6 +277,23 @@ describe('ProxyNode', () => {
     plugins.set('ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered'));
   });
 
+  it('answers a path that makes a route regex backtrack catastrophically at once, and keeps serving others', async () => {
+    const svc = service();
+    await publish({ services: [svc], routes: [route(svc.id, ['~/r/(a+)+$']), route(svc.id, ['/other'])] });
+    // 35 bytes: V8's backtracking spent over 10 s on it, 4x more per 2 more characters, and
+    // every other request waited.
+    const hostilePath = `/r/${'a'.repeat(31)}!`;
+    const started = performance.now();
+    const [hostile, other] = await Promise.all([
+      fetch(`${proxyUrl}${hostilePath}`),
+      fetch(`${proxyUrl}/other`),
+    ]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(hostile.status).toBe(404);
+    expect(other.status).toBe(200);
+    expect((await fetch(`${proxyUrl}/r/aaa`)).status).toBe(200);
+  });
+
   it('answers 502 naming the upstream when it cannot be reached', async () => {
     const svc = service({ name: 'nowhere', port: 1 });
     await publish({ services: [svc], routes: [route(svc.id, ['/down'])] });
@@ -280,6 +312,33 @@ describe('ProxyNode', () => {
     expect(await response.json()).toEqual({
       error: { message: `the sleepy upstream (127.0.0.1:${svc.port}) timed out` },
     });
+  });
+
+  it('answers 502 naming the limit when a buffered answer is larger than maxResponseBodyBytes', async () => {
+    const svc = service({ name: 'bulky' });
+    const rt = route(svc.id, ['/huge'], { strip_path: false });
+    await publish({
+      services: [svc],
+      routes: [rt],
+      plugins: [plugin({ route: { id: rt.id }, config: { tag: 'b' } })],
+    });
+    const response = await fetch(`${proxyUrl}/huge`);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({
+      error: {
+        message:
+          "the bulky upstream's answer is larger than 1048576 bytes (PROXY_MAX_RESPONSE_BODY_BYTES); the gateway stopped reading it",
+      },
+    });
+  });
+
+  it('drops the response headers the upstream names in Connection', async () => {
+    const svc = service();
+    await publish({ services: [svc], routes: [route(svc.id, ['/hop'], { strip_path: false })] });
+    const response = await fetch(`${proxyUrl}/hop`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-kept')).toBe('yes');
+    expect(response.headers.has('x-hop')).toBe(false);
   });
 
   it('answers 413 to a body over its limit', async () => {
@@ -318,5 +377,57 @@ describe('ProxyNode', () => {
     const response = await fetch(metricsUrl);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     expect((await response.text()).split('\n')).toContain(`switchyard_config_version ${version}`);
+  });
+});
+
+describe('ProxyNode given a snapshot it cannot load (issue 10, finding 3)', () => {
+  it('boots anyway, answers 503, and serves the next good snapshot', async () => {
+    const bus = new InProcessConfigBus<ConfigSnapshot>();
+    const upstream = await startUpstream();
+    const node = new ProxyNode({
+      bus,
+      plugins: new Map<string, GatewayPlugin>([['ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered')]]),
+      listen: { host: '127.0.0.1', port: 0 },
+      statusListen: { host: '127.0.0.1', port: 0 },
+      node: { id: 'node-bad-boot', hostname: 'test', version: 'test' },
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      maxBodyBytes: 1024,
+      maxResponseBodyBytes: 1024 * 1024,
+      clientTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000 },
+    });
+    try {
+      // Content that breaks the checks themselves, as a corrupted or foreign snapshot could.
+      const unreadable = buildSnapshot({
+        version: 1,
+        services: [],
+        routes: [],
+        consumers: [],
+        plugins: [null as unknown as Plugin],
+      });
+      await bus.publisher.publish(unreadable);
+      await node.start();
+      const proxyUrl = `http://127.0.0.1:${node.proxyAddress.port}`;
+      expect((await fetch(`${proxyUrl}/good`)).status).toBe(503);
+
+      const svc = buildEntity(
+        ENTITY_DEFINITIONS.services,
+        { host: '127.0.0.1', port: (upstream.address() as AddressInfo).port },
+        { kind: 'create' },
+      ) as Service;
+      const good = buildEntity(
+        ENTITY_DEFINITIONS.routes,
+        { paths: ['/good'], service: { id: svc.id } },
+        { kind: 'create' },
+      ) as Route;
+      await bus.publisher.publish(
+        buildSnapshot({ version: 2, services: [svc], routes: [good], consumers: [], plugins: [] }),
+      );
+      await expect.poll(() => node.active.current?.version, { timeout: 2000, interval: 5 }).toBe(2);
+      expect((await fetch(`${proxyUrl}/good`)).status).toBe(200);
+    } finally {
+      await node.stop();
+      await bus.close();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
   });
 });

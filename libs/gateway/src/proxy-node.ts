@@ -2,18 +2,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { ConfigBus, HeartbeatReporter, SnapshotSubscriber } from '@switchyard/bus';
-import type { ConfigSnapshot, ListenAddress } from '@switchyard/config';
+import type { ConfigSnapshot, ListenAddress, SecretEnvironment } from '@switchyard/config';
 import {
   contextFromTraceparent,
   GatewayMetrics,
   shareMetricsWithPrimary,
   type GatewayLogger,
 } from '@switchyard/telemetry';
-import { ActiveConfig } from './active-config.js';
+import { ActiveConfig, type OfferOutcome } from './active-config.js';
 import { answerStatusRequests } from './cluster-status.js';
 import { createProxyRequestHandler, type AccessLogEntry } from './proxy-request-handler.js';
 import { ProxyTracer } from './request-trace.js';
-import { close, listen } from './server-lifecycle.js';
+import { close, createProxyServer, listen, type ClientTimeouts } from './server-lifecycle.js';
 import { createStatusHandler, type ProxyNodeStatus } from './status-listener.js';
 import { UpstreamClient } from './upstream-client.js';
 import type { PluginRuntimeRegistry } from './compiled-config.js';
@@ -32,6 +32,10 @@ export interface ProxyNodeOptions {
   readonly logger: GatewayLogger;
   /** Largest request body read, in bytes. */
   readonly maxBodyBytes: number;
+  /** Largest upstream answer held at once, after decoding, in bytes (`ProxyLimits.maxResponseBodyBytes`). */
+  readonly maxResponseBodyBytes: number;
+  /** How long the proxy listener waits on slow clients. */
+  readonly clientTimeouts: ClientTimeouts;
   /** How often the subscriber compares versions with the bus, in milliseconds. */
   readonly reconcileIntervalMs?: number;
   /** Milliseconds between heartbeats. */
@@ -44,6 +48,8 @@ export interface ProxyNodeOptions {
    * tracing is on; absent, the node does no tracing work.
    */
   readonly tracer?: Tracer;
+  /** Where vault references in plugin configs are resolved from. Default: `process.env`. */
+  readonly secrets?: SecretEnvironment;
 }
 
 /**
@@ -64,7 +70,7 @@ export class ProxyNode {
   private stopAnsweringStatus: (() => void) | null = null;
 
   constructor(private readonly options: ProxyNodeOptions) {
-    this.active = new ActiveConfig(options.plugins, options.logger);
+    this.active = new ActiveConfig(options.plugins, options.logger, options.secrets);
     this.metrics = options.metrics ?? new GatewayMetrics();
     this.active.onSwap((config) => this.metrics.configSwapped(config.version));
   }
@@ -83,8 +89,12 @@ export class ProxyNode {
     const { bus, logger, node } = this.options;
     this.subscriber = bus.createSubscriber({ reconcileIntervalMs: this.options.reconcileIntervalMs });
     const initial = await this.subscriber.load();
-    if (initial) this.offer(initial);
-    else logger.warn('no config snapshot available yet; answering 503 until one arrives');
+    const outcome = initial ? this.offer(initial) : null;
+    if (outcome !== 'swapped') {
+      // A refused snapshot was logged with its reason; either way the node listens and takes
+      // the next good snapshot the bus announces.
+      logger.warn('no usable config snapshot yet; answering 503 until one arrives');
+    }
 
     this.heartbeat = bus.createHeartbeatReporter({
       id: node.id,
@@ -117,6 +127,7 @@ export class ProxyNode {
       config: this.active,
       upstream: this.upstream,
       maxBodyBytes: this.options.maxBodyBytes,
+      limits: { maxResponseBodyBytes: this.options.maxResponseBodyBytes },
       // Metrics are always on; the access log line only when configured.
       accessLog: accessLog
         ? (entry) => {
@@ -128,7 +139,10 @@ export class ProxyNode {
         logger.error('request failed unexpectedly', { error: error.stack ?? error.message }),
       tracer: this.options.tracer && new ProxyTracer(this.options.tracer),
     });
-    this.proxyServer = await listen(createServer({ keepAliveTimeout: 65_000 }, handler), this.options.listen);
+    this.proxyServer = await listen(
+      createProxyServer(handler, this.options.clientTimeouts),
+      this.options.listen,
+    );
     const { statusListen } = this.options;
     if (statusListen) {
       const statusHandler = createStatusHandler(
@@ -150,12 +164,9 @@ export class ProxyNode {
    * Offers a snapshot to the active config. Traced, the swap is a span in the trace of the config
    * change that produced the snapshot (the config-sync publish it carries the context of).
    */
-  private offer(snapshot: ConfigSnapshot): void {
+  private offer(snapshot: ConfigSnapshot): OfferOutcome {
     const { tracer, node } = this.options;
-    if (!tracer || !this.active.isNewer(snapshot.version)) {
-      this.active.offer(snapshot);
-      return;
-    }
+    if (!tracer || !this.active.isNewer(snapshot.version)) return this.active.offer(snapshot);
     const span = tracer.startSpan(
       'process config-snapshot',
       {
@@ -174,6 +185,7 @@ export class ProxyNode {
     if (outcome === 'refused')
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'invalid snapshot refused' });
     span.end();
+    return outcome;
   }
 
   /** This node's `GET /status` body. */

@@ -1,26 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import {
   GatewayError,
-  type BufferedResponse,
   type ClientRequest,
   type PluginHandler,
+  type ProxyLimits,
   type RequestContext,
-  type ResponseHead,
-  type StreamTransformer,
   type UpstreamRequest,
 } from '@switchyard/plugin-api';
 import type { Service } from '@switchyard/config';
-import {
-  forwardableRequestHeaders,
-  forwardableResponseHeaders,
-  readBody,
-  sendJson,
-} from './http-messages.js';
+import { forwardableRequestHeaders, readBody, sendJson } from './http-messages.js';
 import type { ActiveConfig } from './active-config.js';
 import type { CompiledConfig } from './compiled-config.js';
 import type { ProxyTracer, RequestTrace } from './request-trace.js';
+import { sendBuffered, sendPassthrough, sendStreamed } from './upstream-answer.js';
 import {
+  abandonBody,
   UpstreamCallError,
   type UpstreamClient,
   type UpstreamResponse,
@@ -49,6 +43,11 @@ export interface AccessLogEntry {
   readonly aborted: boolean;
   /** Whether the answer was streamed (server-sent events), so `latency.ttfb` is its first token. */
   readonly streamed: boolean;
+  /**
+   * Why the answer failed after its status was sent (`RequestContext.failure`: a stream cut
+   * short, idle too long, unreadable), when it did; the metrics count it as a failure.
+   */
+  readonly failure?: string;
   /** The request's trace id, when it is traced. */
   readonly traceId?: string;
 }
@@ -58,6 +57,8 @@ export interface ProxyRequestHandlerOptions {
   readonly upstream: UpstreamClient;
   /** The largest request body the proxy reads, in bytes; plugins may set lower limits. */
   readonly maxBodyBytes: number;
+  /** The limits every request's plugins keep to (`RequestContext.limits`). */
+  readonly limits: ProxyLimits;
   /** Receives one entry per request after its response; must not block. */
   readonly accessLog?: (entry: AccessLogEntry) => void;
   /** Receives unexpected errors (not `GatewayError`s). */
@@ -126,7 +127,7 @@ class IncomingClientRequest implements ClientRequest {
  * through transformers and flushed chunk by chunk).
  */
 export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
-  const { config: active, upstream, maxBodyBytes, accessLog, onError, tracer } = options;
+  const { config: active, upstream, maxBodyBytes, limits, accessLog, onError, tracer } = options;
 
   return function handleProxyRequest(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
@@ -136,14 +137,15 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     const requestTrace = tracer?.start(req, path, startedAt);
     // Read once: this request finishes on this config, whatever is swapped in meanwhile.
     const config = active.current;
-    if (config === null) return answerUnrouted(res, 503, NO_CONFIG, requestTrace, { 'retry-after': '1' });
+    if (config === null)
+      return answerUnrouted(req, res, 503, NO_CONFIG, requestTrace, { 'retry-after': '1' });
     const match = config.router.match({
       method: req.method ?? 'GET',
       host: req.headers.host,
       path,
       headers: req.headers,
     });
-    if (match === undefined) return answerUnrouted(res, 404, NO_ROUTE, requestTrace);
+    if (match === undefined) return answerUnrouted(req, res, 404, NO_ROUTE, requestTrace);
     requestTrace?.routed(match);
     void proxy(
       config,
@@ -158,13 +160,14 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
   };
 
   function answerUnrouted(
+    req: IncomingMessage,
     res: ServerResponse,
     status: number,
     body: object,
     requestTrace: RequestTrace | undefined,
     headers?: Record<string, string>,
   ): void {
-    sendJson(res, status, body, headers);
+    sendJson(req, res, status, body, headers);
     requestTrace?.finish(status, performance.now(), false);
   }
 
@@ -182,6 +185,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     const { route, service } = match;
     const chain = config.chainFor(route.id);
     let ctx: RequestContext | undefined;
+    let response: UpstreamResponse | undefined;
     // One listener for both: a client gone early aborts the upstream call; any end logs.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
@@ -201,7 +205,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
           match.upstreamPath,
           rawQuery,
           method,
-          forwardableRequestHeaders(req.headers),
+          forwardableRequestHeaders(req),
           body,
           service ? (service.name ?? service.host) : 'route',
         ),
@@ -210,33 +214,44 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         timings: { startedAt },
         log: {},
         upstreamTrace: requestTrace?.upstream,
+        limits,
       };
       const context = ctx;
       for (const handler of chain) if (handler.access) await handler.access(context);
-      if (!context.upstream.url) return sendJson(res, 503, NO_SERVICE);
+      if (!context.upstream.url) return sendJson(req, res, 503, NO_SERVICE);
 
       context.timings.upstreamStart = performance.now();
       const timeouts = service
         ? { connect: service.connect_timeout, read: service.read_timeout, write: service.write_timeout }
         : DEFAULT_TIMEOUTS;
       requestTrace?.upstreamStarting(context.upstream, context.timings.upstreamStart);
-      const response = await upstream.send(context.upstream, timeouts, abort.signal);
+      response = await upstream.send(context.upstream, timeouts, abort.signal);
       context.timings.upstreamHead = performance.now();
       context.status = response.status;
       requestTrace?.upstreamAnswered(response.status);
 
       const upstreamBroke = requestTrace && ((error: Error) => requestTrace.upstreamFailed(error));
-      if (context.responseMode === 'buffered') await sendBuffered(context, chain, response, res);
+      // The service's read_timeout also bounds a whole answer's body, and the pause between two
+      // stream events (not just two reads: a drip of bytes cannot hold the client).
+      if (context.responseMode === 'buffered')
+        await sendBuffered(context, chain, response, res, timeouts.read);
       else if (context.responseMode === 'stream')
-        await sendStreamed(context, chain, response, res, upstreamBroke);
+        await sendStreamed(context, chain, response, res, timeouts.read, upstreamBroke);
       else await sendPassthrough(context, response, res, upstreamBroke);
     } catch (error) {
+      // An answer refused before its body was read (a plugin's 502) leaves nothing half-read upstream.
+      if (response) abandonBody(response);
       if (error instanceof UpstreamCallError) requestTrace?.upstreamFailed(error);
-      answerError(error as Error, res, ctx);
+      answerError(error as Error, req, res, ctx);
     }
   }
 
-  function answerError(error: Error, res: ServerResponse, ctx: RequestContext | undefined): void {
+  function answerError(
+    error: Error,
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext | undefined,
+  ): void {
     if (ctx?.signal.aborted) return;
     if (res.headersSent) {
       res.destroy(error);
@@ -244,11 +259,11 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     }
     if (error instanceof GatewayError) {
       if (ctx) ctx.status = error.status;
-      return sendJson(res, error.status, error.toBody(), error.headers);
+      return sendJson(req, res, error.status, error.toBody(), error.headers);
     }
     onError(error);
     if (ctx) ctx.status = 500;
-    sendJson(res, 500, UNEXPECTED);
+    sendJson(req, res, 500, UNEXPECTED);
   }
 
   function finish(
@@ -271,7 +286,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
       const { startedAt, upstreamStart, upstreamHead, firstByte, end } = ctx.timings;
       const status = ctx.status ?? res.statusCode;
       const aborted = !res.writableFinished;
-      requestTrace?.finish(status, end!, aborted);
+      requestTrace?.finish(status, end!, aborted, ctx.failure);
       accessLog?.({
         method: req.method ?? 'GET',
         path: ctx.request.path,
@@ -291,6 +306,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         log: ctx.log,
         aborted,
         streamed: ctx.responseMode === 'stream',
+        ...(ctx.failure !== undefined && { failure: ctx.failure }),
         ...(requestTrace && { traceId: requestTrace.traceId }),
       });
     });
@@ -310,99 +326,4 @@ function serviceUrl(
   return new URL(
     `${scheme}://${service.host}:${service.port}${upstreamPath}${rawQuery ? `?${rawQuery}` : ''}`,
   );
-}
-
-/** Told when the upstream body breaks off after its head arrived (for the trace). */
-type UpstreamBreakListener = ((error: Error) => void) | undefined;
-
-async function sendPassthrough(
-  ctx: RequestContext,
-  response: UpstreamResponse,
-  res: ServerResponse,
-  onUpstreamBreak: UpstreamBreakListener,
-): Promise<void> {
-  res.writeHead(response.status, forwardableResponseHeaders(response.headers, true));
-  ctx.timings.firstByte = performance.now();
-  try {
-    await pipeline(response.body, res);
-  } catch (error) {
-    if (!ctx.signal.aborted) onUpstreamBreak?.(error as Error);
-    throw error;
-  }
-}
-
-async function sendBuffered(
-  ctx: RequestContext,
-  chain: readonly PluginHandler[],
-  response: UpstreamResponse,
-  res: ServerResponse,
-): Promise<void> {
-  const buffered: BufferedResponse = {
-    status: response.status,
-    headers: forwardableResponseHeaders(response.headers, false),
-    body: Buffer.from(await response.body.arrayBuffer()),
-  };
-  for (const handler of chain) if (handler.bufferedResponse) await handler.bufferedResponse(ctx, buffered);
-  ctx.status = buffered.status;
-  buffered.headers['content-length'] = String(buffered.body.length);
-  res.writeHead(buffered.status, buffered.headers);
-  ctx.timings.firstByte = performance.now();
-  // As a latin1 string (byte for byte the same), node sends head and body in one write instead
-  // of a writev of two pieces: measurably cheaper on the hot path (npm run bench, profile).
-  res.end(buffered.body.toString('latin1'), 'latin1');
-}
-
-async function sendStreamed(
-  ctx: RequestContext,
-  chain: readonly PluginHandler[],
-  response: UpstreamResponse,
-  res: ServerResponse,
-  onUpstreamBreak: UpstreamBreakListener,
-): Promise<void> {
-  const head: ResponseHead = {
-    status: response.status,
-    headers: forwardableResponseHeaders(response.headers, false),
-  };
-  const transformers: StreamTransformer[] = [];
-  for (const handler of chain) {
-    const transformer = handler.streamStart?.(ctx, head);
-    if (transformer) transformers.push(transformer);
-  }
-  ctx.status = head.status;
-  res.writeHead(head.status, head.headers);
-  // Each piece is written as soon as it is produced: node sends it at once (no Nagle on the socket).
-  const write = (piece: Buffer | string) => {
-    if (piece.length === 0) return;
-    ctx.timings.firstByte ??= performance.now();
-    res.write(piece);
-  };
-  try {
-    for await (const chunk of response.body) {
-      write(throughAll(transformers, 0, chunk as Buffer));
-      if (ctx.signal.aborted) return;
-    }
-    for (let index = 0; index < transformers.length; index += 1) {
-      write(throughAll(transformers, index + 1, transformers[index]!.end()));
-    }
-  } catch (error) {
-    if (ctx.signal.aborted) return;
-    onUpstreamBreak?.(error as Error);
-    for (let index = 0; index < transformers.length; index += 1) {
-      write(throughAll(transformers, index + 1, transformers[index]!.fail(error as Error)));
-    }
-  }
-  res.end();
-}
-
-/** Passes a piece through the transformers from `from` on, each one's output the next one's input. */
-function throughAll(
-  transformers: readonly StreamTransformer[],
-  from: number,
-  piece: Buffer | string,
-): Buffer | string {
-  let current = piece;
-  for (let index = from; index < transformers.length && current.length > 0; index += 1) {
-    current = transformers[index]!.transform(typeof current === 'string' ? Buffer.from(current) : current);
-  }
-  return current;
 }

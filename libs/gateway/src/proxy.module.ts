@@ -40,6 +40,12 @@ export class ProxyModule {
       // A cluster worker leaves the status listener to the primary (`startClusterStatusListener`).
       statusListen: cluster.isWorker ? null : parseListenAddress(settings.STATUS_LISTEN),
       maxBodyBytes: settings.PROXY_MAX_BODY_BYTES,
+      maxResponseBodyBytes: settings.PROXY_MAX_RESPONSE_BODY_BYTES,
+      clientTimeouts: {
+        headersMs: settings.PROXY_HEADERS_TIMEOUT_MS,
+        requestMs: settings.PROXY_REQUEST_TIMEOUT_MS,
+        keepAliveMs: settings.PROXY_KEEP_ALIVE_TIMEOUT_MS,
+      },
       reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,
       heartbeatIntervalMs: settings.HEARTBEAT_INTERVAL_MS,
       accessLog: settings.ACCESS_LOG ? (entry) => parts.logger.record('access', entry) : undefined,

@@ -1,5 +1,18 @@
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min, ValidateBy } from 'class-validator';
 import { CommonSettings, IsListenAddress } from '@switchyard/config';
+
+/** The setting is no larger than the setting `other` (node refuses a head deadline past the request's). */
+function IsAtMost(other: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'isAtMost',
+    constraints: [other],
+    validator: {
+      validate: (value, args) =>
+        typeof value === 'number' && value <= Number((args!.object as Record<string, unknown>)[other]),
+      defaultMessage: (args) => `${args!.property} must not be larger than ${other}`,
+    },
+  });
+}
 
 /** A proxy node's settings, from the environment (see the README's table). */
 export class ProxySettings extends CommonSettings {
@@ -17,6 +30,21 @@ export class ProxySettings extends CommonSettings {
 
   /** The largest request body the proxy reads, in bytes (the ai-proxy plugin has its own, lower limit). */
   @IsInt() @Min(1) PROXY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+  /**
+   * The largest upstream answer the proxy holds at once to rewrite it, in bytes after gzip
+   * decoding (a 502 above it). Streamed and passed-through answers are not held whole.
+   */
+  @IsInt() @Min(1024) PROXY_MAX_RESPONSE_BODY_BYTES = 10 * 1024 * 1024;
+
+  /** Milliseconds a client has from its request's first byte to the end of its headers (408 and closed after). */
+  @IsInt() @Min(100) @IsAtMost('PROXY_REQUEST_TIMEOUT_MS') PROXY_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** Milliseconds a client has to send its whole request, body included (408 and closed after). */
+  @IsInt() @Min(100) PROXY_REQUEST_TIMEOUT_MS = 60_000;
+
+  /** Milliseconds an idle keep-alive connection stays open (above the 60 s idle timeout of common load balancers). */
+  @IsInt() @Min(100) PROXY_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
   /** Milliseconds between two checks of the bus for a missed config announcement. */
   @IsInt() @Min(50) RECONCILE_INTERVAL_MS = 5000;

@@ -122,8 +122,11 @@ export class RequestTrace {
     this.client.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
   }
 
-  /** The response is complete (or the client went away) at `endedAt` (`performance.now()`): both spans end. */
-  finish(status: number, endedAt: number, clientAborted: boolean): void {
+  /**
+   * The response is complete (or the client went away) at `endedAt` (`performance.now()`): both
+   * spans end. `failure` (`RequestContext.failure`) marks the server span failed whatever its status.
+   */
+  finish(status: number, endedAt: number, clientAborted: boolean, failure?: string): void {
     const end = epochMs(endedAt);
     const client = this.client;
     if (client) {
@@ -140,8 +143,8 @@ export class RequestTrace {
     }
     const server = this.server;
     server.setAttribute('http.response.status_code', status);
-    if (status >= 500) {
-      server.setAttribute('error.type', String(status));
+    if (status >= 500 || failure !== undefined) {
+      server.setAttribute('error.type', failure ?? String(status));
       server.setStatus({ code: SpanStatusCode.ERROR });
     }
     if (clientAborted) server.setAttribute('switchyard.client_aborted', true);

@@ -1,7 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MetricsSource } from '@switchyard/telemetry';
-import { sendJson } from './http-messages.js';
-
 /** A proxy node's `GET /status` body. */
 export interface ProxyNodeStatus {
   readonly node_id: string;
@@ -12,40 +8,5 @@ export interface ProxyNodeStatus {
   readonly memory: { readonly rss_bytes: number };
 }
 
-/** What the status listener answers from. */
-export interface StatusSources {
-  /** The `GET /status` body, or null while there is none to give (503). */
-  readonly status: () => Promise<object | null>;
-  /** `GET /metrics`, in Prometheus text format. */
-  readonly metrics: MetricsSource;
-}
-
-const NOT_FOUND = { message: 'Not found' };
-const NO_STATUS = { message: 'no proxy worker answered; retry in a moment' };
-
-/** The status listener's request handler: `GET /status` and `GET /metrics`, 404 otherwise. */
-export function createStatusHandler(
-  sources: StatusSources,
-  onError: (error: Error) => void,
-): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    const answer = req.url === '/status' ? sendStatus : req.url === '/metrics' ? sendMetrics : undefined;
-    if (!answer) return sendJson(res, 404, NOT_FOUND);
-    answer(sources, res).catch((error: Error) => {
-      onError(error);
-      if (!res.headersSent) sendJson(res, 500, { message: error.message });
-    });
-  };
-}
-
-async function sendStatus(sources: StatusSources, res: ServerResponse): Promise<void> {
-  const status = await sources.status();
-  if (status) sendJson(res, 200, status);
-  else sendJson(res, 503, NO_STATUS);
-}
-
-async function sendMetrics(sources: StatusSources, res: ServerResponse): Promise<void> {
-  const text = await sources.metrics.metrics();
-  res.writeHead(200, { 'content-type': sources.metrics.contentType });
-  res.end(text);
-}
+// The handler itself is shared with config-sync's status listener.
+export { createStatusHandler, type StatusSources } from '@switchyard/telemetry';

@@ -70,8 +70,17 @@ export function isTimeout(error: Error): boolean {
   return (
     error instanceof errors.HeadersTimeoutError ||
     error instanceof errors.BodyTimeoutError ||
-    error instanceof errors.ConnectTimeoutError
+    error instanceof errors.ConnectTimeoutError ||
+    error instanceof BodyDeadlineError
   );
+}
+
+/** A body read whole that did not end within its deadline (however steadily it dripped). */
+class BodyDeadlineError extends Error {
+  constructor(deadlineMs: number) {
+    super(`the answer did not end within ${deadlineMs} ms`);
+    this.name = 'BodyDeadlineError';
+  }
 }
 
 /**
@@ -96,17 +105,72 @@ export class UpstreamCallError extends GatewayError {
   }
 }
 
-/** The client's answer to an upstream that failed before its response head. */
-export function upstreamFailure(error: Error, request: UpstreamRequest): Error {
+/**
+ * Stops reading an upstream body nobody will read (an answer refused before it was sent), and
+ * drops its connection. Its error (undici's "aborted") is expected, not thrown.
+ */
+export function abandonBody(response: UpstreamResponse): void {
+  if (response.body.readableEnded || response.body.destroyed) return;
+  response.body.on('error', () => undefined);
+  response.body.destroy();
+}
+
+/**
+ * Reads a whole upstream body, of at most `limit` bytes (`PROXY_MAX_RESPONSE_BODY_BYTES`), which
+ * must end within `deadlineMs` of its head (the service's read_timeout: a provider sends a whole
+ * answer once it is written, so a body still arriving then is one dripped to hold the client).
+ * Failures become the client's answer, since its head has not been sent: 502 when the body is
+ * larger (the rest is never read) or breaks off, 504 when it stalls or misses its deadline.
+ */
+export async function readUpstreamBody(
+  response: UpstreamResponse,
+  limit: number,
+  request: UpstreamRequest,
+  deadlineMs: number,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const deadline = setTimeout(() => response.body.destroy(new BodyDeadlineError(deadlineMs)), deadlineMs);
+  try {
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      // Leaving the loop by a throw destroys the body: the rest is never read.
+      if (size > limit) {
+        throw new UpstreamCallError(
+          502,
+          `the ${request.label} upstream's answer is larger than ${limit} bytes (PROXY_MAX_RESPONSE_BODY_BYTES); the gateway stopped reading it`,
+          'body_too_large',
+        );
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    throw error instanceof UpstreamCallError ? error : upstreamFailure(error as Error, request, 'body');
+  } finally {
+    clearTimeout(deadline);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/**
+ * The client's answer to an upstream call that failed before the client got a head: while
+ * waiting for the upstream's head (`stage` `head`), or while reading a body read whole (`body`).
+ * An abort (the client went away) stays an abort.
+ */
+export function upstreamFailure(
+  error: Error,
+  request: UpstreamRequest,
+  stage: 'head' | 'body' = 'head',
+): Error {
   if (error.name === 'AbortError' || error instanceof errors.RequestAbortedError) return error;
   const where = `${request.url.host}`;
   const errorType = upstreamErrorType(error);
   if (isTimeout(error))
     return new UpstreamCallError(504, `the ${request.label} upstream (${where}) timed out`, errorType);
   const reason = (error as { code?: string }).code ?? error.message;
-  return new UpstreamCallError(
-    502,
-    `could not reach the ${request.label} upstream (${where}): ${reason}`,
-    errorType,
-  );
+  const failed =
+    stage === 'head'
+      ? `could not reach the ${request.label} upstream (${where})`
+      : `the ${request.label} upstream (${where}) broke off its answer`;
+  return new UpstreamCallError(502, `${failed}: ${reason}`, errorType);
 }

@@ -10,7 +10,11 @@ interface FieldBase {
   readonly description: string;
   /** Absent values are an error ("required field missing"). */
   readonly required?: boolean;
-  /** Kong's "referenceable": the value may be a vault reference. Documentation only here. */
+  /**
+   * Kong's "referenceable": the value may be a vault reference (`{vault://env/<name>}`), which the
+   * Admin API stores as written and each proxy replaces by the secret when it loads the config,
+   * before the plugin's `createHandler` sees it. A reference in any other field is refused.
+   */
   readonly referenceable?: boolean;
   /** Kong's "encrypted": stored as a secret; masked nowhere yet, documented. */
   readonly encrypted?: boolean;

@@ -99,6 +99,16 @@ export interface RequestTimings {
   end?: number;
 }
 
+/** The proxy's limits, from its settings: what a plugin that buffers, inflates or records an answer keeps to. */
+export interface ProxyLimits {
+  /**
+   * The most bytes of one upstream answer held at once, after gzip decoding
+   * (`PROXY_MAX_RESPONSE_BODY_BYTES`). The proxy reads a buffered answer only up to it; a plugin
+   * that inflates or records an answer stops there.
+   */
+  readonly maxResponseBodyBytes: number;
+}
+
 /**
  * Everything about one proxied request, shared by the route's plugins. Created per request,
  * dropped after the log phase.
@@ -118,6 +128,14 @@ export interface RequestContext {
   readonly timings: RequestTimings;
   /** The final response status, once known. */
   status?: number;
+  /**
+   * Why the answer failed after its status was sent, so that the status cannot say it: a short
+   * reason (`upstream_broke_off`, `stream_idle_timeout`, `stream_incomplete`, ...). Set by the
+   * gateway or a plugin that ended the answer with an error; the access log records it and the
+   * metrics count it as a failure.
+   */
+  failure?: string;
+  readonly limits: ProxyLimits;
   /**
    * Analytics entries for the log, by namespace (`ai.proxy` as Kong names it). Serialized into
    * the access log line after the response.

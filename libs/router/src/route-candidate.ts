@@ -1,3 +1,9 @@
+import {
+  compileUserRegex,
+  RegexSyntaxError,
+  type UserRegex,
+  type UserRegexOptions,
+} from '@switchyard/safe-regex';
 import { compileHostPattern, type HostPattern } from './host-matcher.js';
 import { normalizePath } from './path-normalizer.js';
 import { RouteCompileError } from './route-compile-error.js';
@@ -11,7 +17,7 @@ export interface HeaderRule {
   /** Lower-case accepted values. */
   readonly values: readonly string[];
   /** `~*` values, compiled case-insensitive and unanchored as Kong does. */
-  readonly patterns: readonly RegExp[];
+  readonly patterns: readonly UserRegex[];
 }
 
 /** One (route, path) pair with every predicate prepared, compiled once per snapshot. */
@@ -26,10 +32,8 @@ export interface RouteCandidate<
   readonly headers: readonly HeaderRule[] | null;
   /** Normalized prefix path, or `null`. */
   readonly prefix: string | null;
-  /** Sticky (start-anchored) regex of a `~` path, or `null`. */
-  readonly pattern: RegExp | null;
-  /** The regex has capture groups, so a match must collect `uri_captures`. */
-  readonly capturing: boolean;
+  /** Start-anchored regex of a `~` path, or `null`. */
+  readonly pattern: UserRegex | null;
   /** The first path segment every matching request has (`openai` for `/openai/chat`), or `null`. */
   readonly firstSegment: string | null;
 }
@@ -88,7 +92,6 @@ export function compileRouteCandidates<R extends RouteDefinition, S extends Serv
         order,
         prefix: null,
         pattern: null,
-        capturing: false,
         firstSegment: null,
       },
     ];
@@ -105,7 +108,6 @@ export function compileRouteCandidates<R extends RouteDefinition, S extends Serv
         order: order + index,
         prefix: null,
         pattern,
-        capturing: captureGroupCount(pattern) > 0,
         firstSegment: null,
       };
     }
@@ -118,7 +120,6 @@ export function compileRouteCandidates<R extends RouteDefinition, S extends Serv
       order: order + index,
       prefix,
       pattern: null,
-      capturing: false,
       firstSegment: firstSegmentOfPrefix(prefix),
     };
   });
@@ -137,10 +138,10 @@ function compileHeaderRules(route: RouteDefinition): readonly HeaderRule[] | nul
   const rules: HeaderRule[] = [];
   for (const [name, accepted] of Object.entries(route.headers)) {
     const values: string[] = [];
-    const patterns: RegExp[] = [];
+    const patterns: UserRegex[] = [];
     for (const value of accepted) {
       if (value.startsWith('~*')) {
-        patterns.push(compileRegex(route, `header '${name}' regex '${value}'`, value.slice(2), 'i'));
+        patterns.push(compileRegex(route, `header '${name}' regex '${value}'`, value.slice(2), HEADER_REGEX));
       } else {
         values.push(value.toLowerCase());
       }
@@ -150,27 +151,29 @@ function compileHeaderRules(route: RouteDefinition): readonly HeaderRule[] | nul
   return rules.length === 0 ? null : rules;
 }
 
-// Kong anchors regex paths at the start of the path only; the sticky flag does that for the whole
-// pattern, alternations included, where a `^` prefix would not.
-function compilePathRegex(route: RouteDefinition, path: string): RegExp {
-  return compileRegex(route, `regex path '${path}'`, path.slice(1), 'y');
+// Kong anchors regex paths at the start of the path only, alternations included; header regexes
+// match anywhere in the value, in either case.
+const PATH_REGEX: UserRegexOptions = { anchoredAtStart: true };
+const HEADER_REGEX: UserRegexOptions = { caseInsensitive: true };
+
+function compilePathRegex(route: RouteDefinition, path: string): UserRegex {
+  return compileRegex(route, `regex path '${path}'`, path.slice(1), PATH_REGEX);
 }
 
-function compileRegex(route: RouteDefinition, what: string, source: string, flags: string): RegExp {
+// User regexes run on a linear-time engine (see @switchyard/safe-regex): no path or header a
+// client sends can make matching backtrack.
+function compileRegex(
+  route: RouteDefinition,
+  what: string,
+  source: string,
+  options: UserRegexOptions,
+): UserRegex {
   try {
-    return new RegExp(source, flags);
+    return compileUserRegex(source, options);
   } catch (error) {
-    throw new RouteCompileError(
-      route.id,
-      `${describeRoute(route)}: invalid ${what}: ${(error as Error).message}`,
-    );
+    if (!(error instanceof RegexSyntaxError)) throw error;
+    throw new RouteCompileError(route.id, `${describeRoute(route)}: invalid ${what}: ${error.reason}`);
   }
-}
-
-// An empty alternative makes the regex match the empty string, and the match array then has one
-// slot per capture group.
-function captureGroupCount(pattern: RegExp): number {
-  return (new RegExp(`${pattern.source}|`).exec('') as RegExpExecArray).length - 1;
 }
 
 // Only a prefix that goes past its first segment pins it: `/foo` also matches `/foobar`.

@@ -101,6 +101,15 @@ describe('compileRouter', () => {
       expect(matchedName(routes, { path: '/x/legacy' })).toBeUndefined();
     });
 
+    it('matches a regex that backtracks catastrophically elsewhere in linear time', () => {
+      // V8's backtracking takes over 10 s on this 35-byte path, 4x more per 2 more characters.
+      const routes = [route({ name: 'redos', paths: ['~/r/(a+)+$'] }), route({ name: 'root', paths: ['/'] })];
+      const started = performance.now();
+      expect(matchedName(routes, { path: `/r/${'a'.repeat(31)}!` })).toBe('root');
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(matchedName(routes, { path: '/r/aaa' })).toBe('redos');
+    });
+
     it('matches on the normalized path', () => {
       const routes = [route({ name: 'openai', paths: ['/openai/chat'] })];
       expect(matchedName(routes, { path: '/%6Fpenai/chat' })).toBe('openai');
@@ -188,6 +197,15 @@ describe('compileRouter', () => {
       const routes = [route({ name: 'versioned', headers: { 'x-version': ['~*^v[0-9]+$'] } })];
       expect(matchedName(routes, { headers: { 'x-version': 'V12' } })).toBe('versioned');
       expect(matchedName(routes, { headers: { 'x-version': 'beta' } })).toBeUndefined();
+    });
+
+    it('matches a ~* header regex that backtracks catastrophically elsewhere in linear time', () => {
+      const routes = [route({ name: 'redos', headers: { 'x-model': ['~*^(a|a)*$'] } })];
+      const started = performance.now();
+      // Exponential for V8: seconds at 30 characters.
+      expect(matchedName(routes, { headers: { 'x-model': `${'a'.repeat(30)}!` } })).toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(matchedName(routes, { headers: { 'x-model': 'AAA' } })).toBe('redos');
     });
 
     it('matches a route without paths by host alone', () => {
@@ -383,6 +401,17 @@ describe('compileRouter', () => {
     it('throws on an invalid header regex', () => {
       const bad = route({ name: 'bad-header', headers: { 'x-v': ['~*('] } });
       expect(() => compileRouter([bad], [service])).toThrow(/route 'bad-header'.*header 'x-v'/);
+    });
+
+    it('refuses lookaround and backreferences, which the linear-time engine does not have, naming the route', () => {
+      const lookahead = route({ name: 'ahead', paths: ['~/chat(?=/completions)'] });
+      expect(() => compileRouter([lookahead], [service])).toThrow(
+        /route 'ahead'.*invalid regex path '~\/chat\(\?=\/completions\)': lookahead `\(\?=` is not supported/,
+      );
+      const backreference = route({ name: 'again', headers: { 'x-v': ['~*(a)\\1'] } });
+      expect(() => compileRouter([backreference], [service])).toThrow(
+        /route 'again'.*header 'x-v' regex '~\*\(a\)\\1': backreference `\\1` is not supported/,
+      );
     });
 
     it('throws on a route pointing at an unknown service', () => {

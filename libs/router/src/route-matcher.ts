@@ -1,3 +1,4 @@
+import type { UserRegexMatch } from '@switchyard/safe-regex';
 import { hostNameEnd, matchesHostPattern, regionEqualsIgnoreCase, type HostPattern } from './host-matcher.js';
 import { normalizePath } from './path-normalizer.js';
 import { compileRouteCandidates, type HeaderRule, type RouteCandidate } from './route-candidate.js';
@@ -61,14 +62,11 @@ class RouteMatcher<R extends RouteDefinition, S extends ServiceDefinition> imple
 
       const pattern = candidate.pattern;
       if (pattern === null) return result(candidate, path, -1, NO_CAPTURES);
-      pattern.lastIndex = 0;
-      if (!candidate.capturing) {
-        // A sticky regex leaves lastIndex at the end of the match: the matched length, no array built.
-        if (pattern.test(path)) return result(candidate, path, pattern.lastIndex, NO_CAPTURES);
-        continue;
-      }
       const found = pattern.exec(path);
-      if (found !== null) return result(candidate, path, found[0].length, collectCaptures(found));
+      if (found !== null) {
+        const captures = pattern.groupCount === 0 ? NO_CAPTURES : collectCaptures(found);
+        return result(candidate, path, found.end, captures);
+      }
     }
     return undefined;
   }
@@ -144,17 +142,15 @@ function matchesHeaderValue(rule: HeaderRule, value: string): boolean {
 }
 
 // Kong's uri_captures: numbered slots and named groups side by side; unmatched groups are left out.
-function collectCaptures(found: RegExpExecArray): Record<string, string> {
+function collectCaptures(found: UserRegexMatch): Record<string, string> {
   const captures: Record<string, string> = {};
-  for (let i = 0; i < found.length; i++) {
-    const value = found[i];
+  for (let i = 0; i < found.captures.length; i++) {
+    const value = found.captures[i];
     if (value !== undefined) captures[i] = value;
   }
-  if (found.groups !== undefined) {
-    for (const name in found.groups) {
-      const value = found.groups[name];
-      if (value !== undefined) captures[name] = value;
-    }
+  for (const name in found.namedCaptures) {
+    const value = found.namedCaptures[name];
+    if (value !== undefined) captures[name] = value;
   }
   return captures;
 }

@@ -7,9 +7,13 @@ import {
   type ConfigSnapshot,
   type ConfigStore,
   type Plugin,
+  type VersionSubscriber,
 } from '@switchyard/config';
 import type { PluginDefinition } from '@switchyard/plugin-api';
+import { SyncMetrics } from '@switchyard/telemetry';
+import type { AddressInfo } from 'node:net';
 import { ConfigSynchronizer, type SyncLogger } from './config-synchronizer.js';
+import { startSyncStatusListener } from './sync-status-listener.js';
 
 const testPlugin: PluginDefinition = {
   name: 'ai-proxy',
@@ -56,14 +60,20 @@ describe('ConfigSynchronizer', () => {
     await store.close();
   });
 
-  const start = async (publisher: SnapshotPublisher<ConfigSnapshot> = bus.publisher) => {
+  const metrics = new SyncMetrics();
+  const start = async (
+    publisher: SnapshotPublisher<ConfigSnapshot> = bus.publisher,
+    options: { store?: ConfigStore; pollIntervalMs?: number } = {},
+  ) => {
     synchronizer = new ConfigSynchronizer({
-      store,
+      store: options.store ?? store,
       publisher,
       plugins: [testPlugin],
       logger,
-      pollIntervalMs: 50,
+      pollIntervalMs: options.pollIntervalMs ?? 50,
       retryDelayMs: 20,
+      reports: bus.syncReports,
+      metrics,
     });
     await synchronizer.start();
   };
@@ -105,6 +115,53 @@ describe('ConfigSynchronizer', () => {
     expect(logger.errors.join('\n')).toContain(`plugins ${bad.id}`);
   });
 
+  it('reports a refused version on the bus and on its status listener until a later one is published', async () => {
+    await addService('before');
+    await start();
+    const listener = await startSyncStatusListener(
+      { host: '127.0.0.1', port: 0 },
+      synchronizer,
+      metrics,
+      () => undefined,
+    );
+    const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    try {
+      const bad = buildEntity(
+        ENTITY_DEFINITIONS.plugins,
+        { name: 'ai-proxy', config: { route_type: 'nonsense' } },
+        { kind: 'create' },
+      ) as Plugin;
+      await store.insert('plugins', bad);
+      const refused = await store.currentVersion();
+      await expect.poll(async () => (await bus.syncReports.read())?.refused?.version).toBe(refused);
+      const report = await bus.syncReports.read();
+      expect(report).toMatchObject({ published_version: refused - 1 });
+      expect(report!.refused!.problems).toEqual([
+        expect.stringMatching(`^plugins ${bad.id}: invalid config: `),
+      ]);
+      expect(await (await fetch(`${base}/status`)).json()).toMatchObject({
+        published_version: refused - 1,
+        refused: { version: refused },
+      });
+      expect((await (await fetch(`${base}/metrics`)).text()).split('\n')).toEqual(
+        expect.arrayContaining([
+          `switchyard_config_refused_version ${refused}`,
+          `switchyard_config_published_version ${refused - 1}`,
+        ]),
+      );
+
+      await store.delete('plugins', bad.id);
+      const fixed = await store.currentVersion();
+      await expect.poll(async () => (await bus.syncReports.read())?.published_version).toBe(fixed);
+      expect((await bus.syncReports.read())?.refused).toBeNull();
+      expect((await (await fetch(`${base}/metrics`)).text()).split('\n')).toContain(
+        'switchyard_config_refused_version 0',
+      );
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
+
   it('publishes again when the bus lost its snapshot', async () => {
     let lost = false;
     const publisher: SnapshotPublisher<ConfigSnapshot> = {
@@ -122,5 +179,33 @@ describe('ConfigSynchronizer', () => {
     };
     lost = true;
     await expect.poll(() => publishes.length, { timeout: 2000 }).toBeGreaterThan(0);
+  });
+
+  it('looks for the versions it missed as soon as the store says its subscription is back', async () => {
+    // A store whose announcements are all lost, as while its connection was down.
+    let subscriber: VersionSubscriber | undefined;
+    const unannounced = new Proxy(store, {
+      get: (target, key) => {
+        if (key === 'onVersion')
+          return async (listener: VersionSubscriber) => {
+            subscriber = listener;
+            return async () => undefined;
+          };
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await addService('before');
+    // No poll during the test: only the store's word can start a pass.
+    await start(bus.publisher, { store: unannounced, pollIntervalMs: 60_000 });
+    expect(await published()).toEqual(['before']);
+    await addService('unannounced');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await published()).toEqual(['before']);
+
+    subscriber!.missed();
+    await expect
+      .poll(async () => (await published())?.sort(), { timeout: 2000 })
+      .toEqual(['before', 'unannounced']);
   });
 });

@@ -1,12 +1,14 @@
 import {
   buildSnapshot,
   findSnapshotProblems,
+  type ConfigContent,
   type ConfigSnapshot,
   type ConfigStore,
 } from '@switchyard/config';
 import type { Tracer } from '@opentelemetry/api';
-import type { SnapshotPublisher } from '@switchyard/bus';
+import type { SnapshotPublisher, SyncReportBoard } from '@switchyard/bus';
 import type { PluginDefinition } from '@switchyard/plugin-api';
+import type { SyncMetrics } from '@switchyard/telemetry';
 import { PublishTrace } from './publish-trace.js';
 
 export interface SyncLogger {
@@ -29,6 +31,13 @@ export interface ConfigSynchronizerOptions {
   readonly retryDelayMs?: number;
   /** Traces each pass that builds a snapshot, in the trace of the write it publishes (when tracing is on). */
   readonly tracer?: Tracer;
+  /**
+   * Where each change of `status` is reported for the Admin API (`GET /status`), so that a
+   * refused version is seen where operators look, not only in this process's log.
+   */
+  readonly reports?: SyncReportBoard;
+  /** Where the published and refused versions are counted (`switchyard_config_refused_version`). */
+  readonly metrics?: SyncMetrics;
 }
 
 /** What the synchronizer last did, for its status endpoint. */
@@ -44,7 +53,8 @@ export interface SyncState {
  * a poll that heals lost ones), reads the config at that version, builds and validates the
  * snapshot, and publishes it. Runs are serialized and coalesced: a burst of writes costs one
  * build per pass, and the last pass always sees the latest version. A snapshot that fails
- * validation is never published; the failure is logged with the entity at fault.
+ * validation (or cannot even be built) is never published; the refusal is logged with the entity
+ * at fault, reported on the bus for the Admin API and counted in the metrics.
  */
 export class ConfigSynchronizer {
   private readonly pollIntervalMs: number;
@@ -65,9 +75,20 @@ export class ConfigSynchronizer {
     return this.state;
   }
 
-  /** Subscribes to the store's versions, publishes the current config, and starts the poll. */
+  /**
+   * Subscribes to the store's versions, publishes the current config, and starts the poll. A store
+   * that is down does not make it fail: the subscription comes up when the store does, and the
+   * pass (then the poll) logs the failure and retries.
+   */
   async start(): Promise<void> {
-    this.unlisten = await this.options.store.onVersion(() => this.requestSync());
+    this.unlisten = await this.options.store.onVersion({
+      committed: () => void this.requestSync(),
+      missed: () => {
+        // Writes made while the subscription was down went unannounced: look now, not at the next poll.
+        this.options.logger.info('config store subscription restored; checking for versions it missed');
+        void this.requestSync();
+      },
+    });
     await this.requestSync();
     this.schedulePoll();
   }
@@ -102,8 +123,7 @@ export class ConfigSynchronizer {
   private async syncOnce(): Promise<void> {
     const { store, publisher, plugins, logger, tracer } = this.options;
     const startedAt = Date.now();
-    let snapshot: ConfigSnapshot;
-    let writeTraceparent: string | null | undefined;
+    let content: ConfigContent;
     try {
       const version = await store.currentVersion();
       if (version === this.state.refused?.version) return;
@@ -112,9 +132,7 @@ export class ConfigSynchronizer {
       // Skip only what this synchronizer itself published and the bus still holds: the same
       // version with other content (planted, or another builder) is rebuilt and reported.
       if (published?.version === version && published.hash === this.state.publishedHash) return;
-      const content = await store.readConfig();
-      writeTraceparent = content.traceparent;
-      snapshot = buildSnapshot(content);
+      content = await store.readConfig();
     } catch (error) {
       logger.error('cannot read the config store or the bus; will retry', {
         error: (error as Error).message,
@@ -122,19 +140,21 @@ export class ConfigSynchronizer {
       return this.retryLater();
     }
 
-    const passTrace = tracer && new PublishTrace(tracer, snapshot, writeTraceparent, startedAt);
+    let snapshot: ConfigSnapshot;
+    try {
+      snapshot = buildSnapshot(content);
+    } catch (error) {
+      // Content no proxy could hash either (nesting deeper than the stack, say): refused, not retried.
+      return this.refuse(content.version, [`snapshot: cannot be built: ${(error as Error).message}`]);
+    }
+    const passTrace = tracer && new PublishTrace(tracer, snapshot, content.traceparent, startedAt);
     const problems = findSnapshotProblems(snapshot, plugins);
     if (problems.length > 0) {
       const reasons = problems.map(
         (problem) => `${problem.entity}${problem.id ? ` ${problem.id}` : ''}: ${problem.message}`,
       );
-      this.state = { ...this.state, refused: { version: snapshot.version, problems: reasons } };
-      logger.error('refusing to publish an invalid config snapshot', {
-        version: snapshot.version,
-        problems: reasons,
-      });
       passTrace?.end('refused', reasons.join('; '));
-      return;
+      return this.refuse(snapshot.version, reasons);
     }
 
     try {
@@ -148,16 +168,16 @@ export class ConfigSynchronizer {
           `${outcome.status === 'stale' ? 'newer than' : 'different from'} the store's version ${snapshot.version}: ` +
           'was the database restored, or does another cluster use this REDIS_PREFIX? ' +
           'Use a distinct REDIS_PREFIX, or delete the snapshot key to let this store publish again';
-        this.state = { ...this.state, refused: { version: snapshot.version, problems: [problem] } };
-        logger.error('cannot publish the config snapshot', { version: snapshot.version, problem });
         passTrace?.end(outcome.status, problem);
-        return;
+        return this.refuse(snapshot.version, [problem], 'cannot publish the config snapshot');
       }
       this.state = { publishedVersion: snapshot.version, publishedHash: snapshot.hash, refused: null };
       if (outcome.status === 'published') {
         logger.info('published config snapshot', { version: snapshot.version, hash: snapshot.hash });
       }
       passTrace?.end(outcome.status);
+      this.options.metrics?.published(snapshot.version);
+      await this.report();
     } catch (error) {
       logger.error('cannot publish the config snapshot; will retry', {
         version: snapshot.version,
@@ -165,6 +185,33 @@ export class ConfigSynchronizer {
       });
       passTrace?.end('failed', (error as Error).message);
       this.retryLater();
+    }
+  }
+
+  /** Keeps `version` from the proxies, and says so: in the log, on the bus, in the metrics. */
+  private async refuse(
+    version: number,
+    problems: readonly string[],
+    message = 'refusing to publish an invalid config snapshot',
+  ): Promise<void> {
+    this.state = { ...this.state, refused: { version, problems } };
+    this.options.logger.error(message, { version, problems });
+    this.options.metrics?.refused(version);
+    await this.report();
+  }
+
+  /** Writes the state to the bus for the Admin API; a bus that is down costs only the report. */
+  private async report(): Promise<void> {
+    const { reports, logger } = this.options;
+    if (!reports) return;
+    try {
+      await reports.write({
+        published_version: this.state.publishedVersion,
+        refused: this.state.refused,
+        reported_at: new Date().toISOString(),
+      });
+    } catch (error) {
+      logger.error('cannot report the sync status on the bus', { error: (error as Error).message });
     }
   }
 

@@ -1,2 +1,3 @@
 export * from './config-synchronizer.js';
 export * from './config-sync.module.js';
+export * from './sync-status-listener.js';

@@ -1,10 +1,10 @@
 import { IsOptional } from 'class-validator';
-import { KongInteger, KongString, KongStringArray, checkTag } from './kong-field.validators.js';
+import { KongInteger, KongString, KongStringArray, checkTag, checkUuid } from './kong-field.validators.js';
 import type { Consumer } from './entity.types.js';
 
 /** The consumer entity's input schema (class-validator); see `Consumer`. */
 export class ConsumerSchema {
-  @IsOptional() @KongString() id?: string;
+  @IsOptional() @KongString({ check: checkUuid }) id?: string;
   @IsOptional() @KongInteger() created_at?: number;
   @IsOptional() @KongInteger() updated_at?: number;
   @IsOptional() @KongString() username?: string | null;

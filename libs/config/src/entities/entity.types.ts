@@ -1,3 +1,5 @@
+import type { RouteEndpoint } from './kong-field.validators.js';
+
 /** The entity collections of the Admin API, as Kong names them. */
 export const ENTITY_NAMES = ['services', 'routes', 'consumers', 'plugins'] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
@@ -40,8 +42,9 @@ export interface Route extends EntityBase {
   paths: string[] | null;
   headers: Record<string, string[]> | null;
   snis: string[] | null;
-  sources: unknown[] | null;
-  destinations: unknown[] | null;
+  /** Kong's stream-route fields, stored and validated as Kong's; HTTP routing ignores them. */
+  sources: RouteEndpoint[] | null;
+  destinations: RouteEndpoint[] | null;
   https_redirect_status_code: number;
   strip_path: boolean;
   preserve_host: boolean;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ValidateBy, type ValidationArguments, type ValidationOptions } from 'class-validator';
 
 /**
@@ -6,7 +7,28 @@ import { ValidateBy, type ValidationArguments, type ValidationOptions } from 'cl
  * metadata to type form-encoded values: one declaration, both uses.
  */
 export type FieldKind =
-  'string' | 'integer' | 'boolean' | 'string-array' | 'string-map' | 'foreign' | 'integer-array';
+  | 'string'
+  | 'integer'
+  | 'boolean'
+  | 'string-array'
+  | 'string-map'
+  | 'foreign'
+  | 'integer-array'
+  | 'endpoint-array';
+
+/**
+ * The maxima of every entity field (the README's "Input limits"): a proxy compiles and holds
+ * what the Admin API stores, so nothing stored is unbounded. Plugin `config` is bounded by
+ * `INPUT_LIMITS` and its own schema.
+ */
+export const KONG_FIELD_LIMITS = {
+  /** Longest string field or list element (names, hosts, paths, tags, header values), in characters. */
+  stringLength: 1_024,
+  /** Most elements of a list field (`paths`, `hosts`, `tags`, `sources`, ...). */
+  listLength: 256,
+  /** Most entries of a map field (route `headers`: names, each with at most `listLength` values). */
+  mapEntries: 256,
+} as const;
 
 /** The constraint name prefix that marks a Kong field decorator; the rest is its kind. */
 export const KONG_FIELD_CONSTRAINT_PREFIX = 'kong:';
@@ -34,6 +56,9 @@ export const MESSAGES = {
   record: 'expected a record',
   map: 'expected a map',
   unknown: 'unknown field',
+  uuid: 'expected a valid UUID',
+  tooLong: (max: number) => `length must be at most ${max}`,
+  tooManyEntries: (max: number) => `must have at most ${max} entries`,
 } as const;
 
 function kongField(
@@ -63,6 +88,7 @@ export interface StringRules {
 export function checkString(value: unknown, rules: StringRules = {}): string | undefined {
   if (typeof value !== 'string') return MESSAGES.string;
   if (value.length === 0) return 'length must be at least 1';
+  if (value.length > KONG_FIELD_LIMITS.stringLength) return MESSAGES.tooLong(KONG_FIELD_LIMITS.stringLength);
   if (rules.oneOf && !rules.oneOf.includes(value)) return `expected one of: ${rules.oneOf.join(', ')}`;
   return rules.check?.(value);
 }
@@ -84,11 +110,18 @@ export const KongInteger = (between?: readonly [number, number]) =>
 export const KongBoolean = () =>
   kongField('boolean', (value) => (typeof value === 'boolean' ? undefined : MESSAGES.boolean));
 
+function checkList(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return MESSAGES.array;
+  if (value.length > KONG_FIELD_LIMITS.listLength) return MESSAGES.tooLong(KONG_FIELD_LIMITS.listLength);
+  return undefined;
+}
+
 /** A set of strings (Kong's `set`/`array` of strings): each element checked by `rules`. */
 export const KongStringArray = (rules: StringRules = {}) =>
   kongField('string-array', (value) => {
-    if (!Array.isArray(value)) return MESSAGES.array;
-    for (const element of value) {
+    const listError = checkList(value);
+    if (listError) return listError;
+    for (const element of value as unknown[]) {
       const error = checkString(element, rules);
       if (error) return error;
     }
@@ -97,8 +130,9 @@ export const KongStringArray = (rules: StringRules = {}) =>
 
 export const KongIntegerArray = (between?: readonly [number, number]) =>
   kongField('integer-array', (value) => {
-    if (!Array.isArray(value)) return MESSAGES.array;
-    for (const element of value) {
+    const listError = checkList(value);
+    if (listError) return listError;
+    for (const element of value as unknown[]) {
       const error = checkInteger(element, between);
       if (error) return error;
     }
@@ -109,11 +143,23 @@ export const KongIntegerArray = (between?: readonly [number, number]) =>
 export const KongStringMap = (checkKey?: (key: string) => string | undefined) =>
   kongField('string-map', (value) => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return MESSAGES.map;
-    for (const [key, values] of Object.entries(value)) {
+    const entries = Object.entries(value);
+    if (entries.length > KONG_FIELD_LIMITS.mapEntries) {
+      return MESSAGES.tooManyEntries(KONG_FIELD_LIMITS.mapEntries);
+    }
+    for (const [key, values] of entries) {
       const keyError = checkKey?.(key);
       if (keyError) return keyError;
+      const nameError = checkString(key);
+      if (nameError) return `name: ${nameError}`;
       if (!Array.isArray(values) || values.some((item) => typeof item !== 'string')) {
         return `${key}: expected an array of strings`;
+      }
+      if (values.length > KONG_FIELD_LIMITS.listLength) {
+        return `${key}: ${MESSAGES.tooLong(KONG_FIELD_LIMITS.listLength)}`;
+      }
+      if (values.some((item: string) => item.length > KONG_FIELD_LIMITS.stringLength)) {
+        return `${key}: values ${MESSAGES.tooLong(KONG_FIELD_LIMITS.stringLength)}`;
       }
     }
     return undefined;
@@ -126,10 +172,63 @@ export const KongForeign = () =>
     const keys = Object.keys(value);
     const id = (value as { id?: unknown }).id;
     if (keys.length !== 1 || typeof id !== 'string') return 'expected a record with a single field: id';
-    return UUID_PATTERN.test(id) ? undefined : 'expected a valid UUID';
+    return checkUuid(id);
   });
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Kong's `uuid` typedef, used by every entity's `id`. */
+export function checkUuid(value: string): string | undefined {
+  return UUID_PATTERN.test(value) ? undefined : MESSAGES.uuid;
+}
+
+/** One of a route's `sources` or `destinations` (Kong's `typedefs.sources`): an IP or CIDR range, a port, or both. */
+export interface RouteEndpoint {
+  ip?: string;
+  port?: number;
+}
+
+/** Kong's `sources`/`destinations`: a list of `{ ip, port }` records, each with at least one of them. */
+export const KongEndpointArray = () =>
+  kongField('endpoint-array', (value) => {
+    const listError = checkList(value);
+    if (listError) return listError;
+    for (const element of value as unknown[]) {
+      const error = checkEndpoint(element);
+      if (error) return error;
+    }
+    return undefined;
+  });
+
+function checkEndpoint(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return MESSAGES.record;
+  const { ip, port, ...unknown } = value as Record<string, unknown>;
+  const extra = Object.keys(unknown)[0];
+  if (extra !== undefined) return `${extra}: ${MESSAGES.unknown}`;
+  if (ip === undefined && port === undefined) {
+    return "at least one of these fields must be non-empty: 'ip', 'port'";
+  }
+  if (ip !== undefined) {
+    const ipError = checkString(ip, { check: checkCidr });
+    if (ipError) return `ip: ${ipError}`;
+  }
+  if (port !== undefined) {
+    const portError = checkInteger(port, [0, 65535]);
+    if (portError) return `port: ${portError}`;
+  }
+  return undefined;
+}
+
+/** An IPv4 or IPv6 address, optionally with a `/prefix` length (Kong's `ip_or_cidr`). */
+function checkCidr(value: string): string | undefined {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  const maxPrefix = family === 4 ? 32 : 128;
+  const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+  return family !== 0 && validPrefix && rest.length === 0
+    ? undefined
+    : `invalid ip or cidr range: '${value}'`;
+}
 
 /** Kong's `utf8_name` typedef, used by entity names. */
 export function checkName(value: string): string | undefined {

@@ -4,6 +4,7 @@ import {
   KongForeign,
   KongInteger,
   KongString,
+  checkUuid,
   KongStringArray,
   MESSAGES,
   checkName,
@@ -17,7 +18,7 @@ import type { Plugin } from './entity.types.js';
  * object here: its content is validated by the named plugin's own schema.
  */
 export class PluginSchema {
-  @IsOptional() @KongString() id?: string;
+  @IsOptional() @KongString({ check: checkUuid }) id?: string;
   @IsOptional() @KongInteger() created_at?: number;
   @IsOptional() @KongInteger() updated_at?: number;
   @IsDefined({ message: MESSAGES.required }) @KongString() name!: string;

@@ -1,36 +1,36 @@
 import { IsDefined, IsOptional } from 'class-validator';
+import { compileUserRegex, RegexSyntaxError } from '@switchyard/safe-regex';
 import {
   KongBoolean,
+  KongEndpointArray,
   KongForeign,
   KongInteger,
   KongString,
+  checkUuid,
   KongStringArray,
   KongStringMap,
   MESSAGES,
   checkName,
   checkTag,
   KONG_PROTOCOLS,
+  type RouteEndpoint,
 } from './kong-field.validators.js';
 import type { Route } from './entity.types.js';
 
 /**
- * Compiles a `~` regex path as the proxy's router does (sticky: anchored at the path's start),
- * so that a path the Admin API accepts is a path the router can use. Kong's flavour is PCRE;
- * JavaScript accepts the forms Kong's docs use (`(?<name>...)` captures, classes, anchors).
+ * Kong's route path rules: `/` prefix paths in normalized form, or `~` regexes that compile as the
+ * proxy's router compiles them (RE2 syntax, anchored at the path's start), so that a path the
+ * Admin API accepts is a path the router can use. Kong's flavour is PCRE; RE2 has most of its
+ * syntax, and the message names what it lacks (lookaround, backreferences).
  */
-function compileRegexPath(path: string): RegExp {
-  return new RegExp(path.slice(1), 'y');
-}
-
-/** Kong's route path rules: `/` prefix paths in normalized form, or `~` regexes that compile. */
 export function checkRoutePath(value: string): string | undefined {
   if (value.startsWith('~')) {
     try {
-      compileRegexPath(value);
+      compileUserRegex(value.slice(1), { anchoredAtStart: true });
       return undefined;
     } catch (error) {
-      const reason = (error as Error).message.replace(/^Invalid regular expression: /, '');
-      return `invalid regex: '${value.slice(1)}' (PCRE returned: ${reason})`;
+      if (!(error instanceof RegexSyntaxError)) throw error;
+      return `invalid regex: '${error.source}' (${error.reason})`;
     }
   }
   if (!value.startsWith('/')) return 'should start with: / (fixed path) or ~/ (regex path)';
@@ -67,7 +67,7 @@ function checkHeaderName(name: string): string | undefined {
 
 /** The route entity's input schema (class-validator); see `Route`. */
 export class RouteSchema {
-  @IsOptional() @KongString() id?: string;
+  @IsOptional() @KongString({ check: checkUuid }) id?: string;
   @IsOptional() @KongInteger() created_at?: number;
   @IsOptional() @KongInteger() updated_at?: number;
   @IsOptional() @KongString({ check: checkName }) name?: string | null;
@@ -79,8 +79,8 @@ export class RouteSchema {
   @IsOptional() @KongStringArray({ check: checkRoutePath }) paths?: string[] | null;
   @IsOptional() @KongStringMap(checkHeaderName) headers?: Record<string, string[]> | null;
   @IsOptional() @KongStringArray() snis?: string[] | null;
-  @IsOptional() sources?: unknown[] | null;
-  @IsOptional() destinations?: unknown[] | null;
+  @IsOptional() @KongEndpointArray() sources?: RouteEndpoint[] | null;
+  @IsOptional() @KongEndpointArray() destinations?: RouteEndpoint[] | null;
   @IsDefined({ message: MESSAGES.required }) @KongInteger([301, 426]) https_redirect_status_code!: number;
   @IsDefined({ message: MESSAGES.required }) @KongBoolean() strip_path!: boolean;
   @IsDefined({ message: MESSAGES.required }) @KongBoolean() preserve_host!: boolean;

@@ -4,6 +4,7 @@ import {
   KongForeign,
   KongInteger,
   KongString,
+  checkUuid,
   KongStringArray,
   MESSAGES,
   checkName,
@@ -31,7 +32,7 @@ export function checkServicePath(value: string): string | undefined {
 
 /** The service entity's input schema (class-validator); see `Service`. */
 export class ServiceSchema {
-  @IsOptional() @KongString() id?: string;
+  @IsOptional() @KongString({ check: checkUuid }) id?: string;
   @IsOptional() @KongInteger() created_at?: number;
   @IsOptional() @KongInteger() updated_at?: number;
   @IsOptional() @KongString({ check: checkName }) name?: string | null;

@@ -192,6 +192,24 @@ describe('validatePluginConfig field errors', () => {
     expect(errorsOf({ ...valid, secret: 'b' })).toEqual({ secret: 'expected one of: a' });
   });
 
+  it('refuses a malformed vault reference, or one to a vault this gateway does not have, saying why', () => {
+    expect(errorsOf({ ...valid, secret: '{vault://env/}' })).toEqual({
+      secret: "invalid vault reference '{vault://env/}': the secret name is missing",
+    });
+    expect(errorsOf({ ...valid, secret: '{vault://hcv/llm/key}' })).toEqual({
+      secret:
+        "invalid vault reference '{vault://hcv/llm/key}': unknown vault 'hcv': this gateway resolves references from the environment only: '{vault://env/<name>}'",
+    });
+  });
+
+  it('refuses a vault reference in a field that is not referenceable', () => {
+    expect(errorsOf({ ...valid, target: { host: '{vault://env/upstream-host}' } })).toEqual({
+      target: {
+        host: "a vault reference is not allowed in this field: only fields the plugin's schema marks referenceable take one",
+      },
+    });
+  });
+
   it('reports array element errors in place, null where an element is valid', () => {
     expect(errorsOf({ ...valid, limits_list: [1, 'two', 3, null, 5] })).toEqual({
       limits_list: [null, 'expected an integer', null, 'required field missing'],

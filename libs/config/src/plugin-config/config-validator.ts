@@ -3,6 +3,7 @@ import { fillRecordDefaults } from './config-defaults.js';
 import { runEntityChecks } from './entity-checks.js';
 import { KONG_SCHEMA_MESSAGES as MESSAGES } from './kong-schema.messages.js';
 import { isPlainObject, setOwn } from './plain-object.js';
+import { isVaultReference, parseVaultReference, VaultReferenceError } from '../vault/vault-reference.js';
 
 /**
  * One field's error, in Kong's shape: a message; for a record, the errors of its fields (with
@@ -87,8 +88,8 @@ function validateField(field: FieldRule, value: unknown): ConfigFieldError | und
       break;
     case 'string':
       if (typeof value !== 'string') return MESSAGES.string;
-      // A vault reference is resolved later; Kong skips the string's validators for it.
-      if (field.referenceable === true && isVaultReference(value)) return undefined;
+      // A vault reference is resolved on the proxy; Kong skips the string's validators for it.
+      if (isVaultReference(value)) return vaultReferenceError(field, value);
       break;
   }
   return runValidators(field, value as string | number | boolean);
@@ -138,9 +139,21 @@ function validateMapValues(
   return undefined;
 }
 
-/** Kong's `kong.vault.is_reference`: `{vault://...}`. */
-function isVaultReference(value: string): boolean {
-  return value.startsWith('{vault://') && value.endsWith('}');
+/**
+ * A reference is stored as written and resolved by each proxy, so it must be well formed, name a
+ * vault this gateway has, and sit in a field the plugin declares `referenceable`.
+ */
+function vaultReferenceError(field: FieldRule, reference: string): string | undefined {
+  if (field.referenceable !== true) {
+    return "a vault reference is not allowed in this field: only fields the plugin's schema marks referenceable take one";
+  }
+  try {
+    parseVaultReference(reference);
+    return undefined;
+  } catch (error) {
+    if (error instanceof VaultReferenceError) return error.message;
+    throw error;
+  }
 }
 
 /**

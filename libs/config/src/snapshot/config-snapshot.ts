@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compileRouter } from '@switchyard/router';
-import { validatePluginConfig } from '../plugin-config/config-validator.js';
+import { pluginServingErrors } from './servable-entity.js';
 import type { PluginDefinition } from '@switchyard/plugin-api';
 import type { ConfigContent } from '../store/config-store.js';
 
@@ -81,15 +81,10 @@ export function findContentProblems(
   if (buildSnapshot(snapshot).hash !== snapshot.hash)
     fail('snapshot', null, 'hash does not match the content');
 
-  const definitions = new Map(plugins.map((plugin) => [plugin.name, plugin]));
   for (const plugin of snapshot.plugins) {
-    const definition = definitions.get(plugin.name as PluginDefinition['name']);
-    if (!definition) {
-      fail('plugins', plugin.id, `plugin '${plugin.name}' is not available on this gateway`);
-      continue;
-    }
-    const result = validatePluginConfig(definition.schema, plugin.config);
-    if (!result.ok) fail('plugins', plugin.id, `invalid config: ${JSON.stringify(result.errors)}`);
+    const { name, config } = pluginServingErrors(plugin, plugins);
+    if (typeof name === 'string') fail('plugins', plugin.id, name);
+    else if (config !== undefined) fail('plugins', plugin.id, `invalid config: ${JSON.stringify(config)}`);
   }
   return problems;
 }

@@ -32,6 +32,17 @@ export interface ConfigContent {
   readonly plugins: EntityTypes['plugins'][];
 }
 
+/** Who `ConfigStore.onVersion` tells of new versions. */
+export interface VersionSubscriber {
+  /** A write committed `version`. */
+  committed(version: number): void;
+  /**
+   * Versions may have been committed without a word (the store's connection was lost and is
+   * back): read `currentVersion()`.
+   */
+  missed(): void;
+}
+
 /**
  * The durable config. Every committed write bumps one monotonic config version in the same
  * transaction and announces it (`onVersion`), so that a reader can never miss a write: what it
@@ -56,7 +67,15 @@ export interface ConfigStore {
   /** The version of the latest committed write (0 before any). */
   currentVersion(): Promise<number>;
   readConfig(): Promise<ConfigContent>;
-  /** Calls `listener` with each newly committed version; resolves to the unsubscribe function. */
-  onVersion(listener: (version: number) => void): Promise<() => Promise<void>>;
+  /**
+   * How long ago each of `versions` was committed, in milliseconds by the store's clock. Only
+   * the latest 1,000 versions are remembered: an older version (or one never committed) is absent.
+   */
+  versionAges(versions: readonly number[]): Promise<ReadonlyMap<number, number>>;
+  /**
+   * Tells `subscriber` of each newly committed version, and when some may have gone unannounced
+   * (the subscription was down); resolves to the unsubscribe function.
+   */
+  onVersion(subscriber: VersionSubscriber): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

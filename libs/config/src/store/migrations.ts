@@ -57,6 +57,11 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
     name: '002_config_version_traceparent',
     sql: `ALTER TABLE config_version ADD COLUMN traceparent text;`,
   },
+  {
+    // When each recent version was committed: how long a data plane serving an older one has been behind.
+    name: '003_config_version_log',
+    sql: `CREATE TABLE config_version_log (version bigint PRIMARY KEY, committed_at timestamptz NOT NULL);`,
+  },
 ];
 
 /** Applies the migrations not yet applied, under an advisory lock so that processes starting together take turns. */

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { SqlClient, SqlExecutor } from './sql-client.js';
+import type { NotificationSubscriber, SqlClient, SqlExecutor } from './sql-client.js';
 
 /**
  * `SqlClient` over PGlite: PostgreSQL compiled to WebAssembly, in this process, persisted in a
@@ -34,8 +34,9 @@ export class PgliteSqlClient implements SqlClient {
     );
   }
 
-  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
-    return this.db.listen(channel, onPayload);
+  /** In process, the subscription has no connection to lose: `onResubscribed` is never called. */
+  async listen(channel: string, subscriber: NotificationSubscriber): Promise<() => Promise<void>> {
+    return this.db.listen(channel, (payload) => subscriber.onPayload(payload));
   }
 
   async close(): Promise<void> {

@@ -12,9 +12,23 @@ export interface SqlExecutor {
 export interface SqlClient extends SqlExecutor {
   /** Runs `work` in one transaction; it commits if `work` resolves, rolls back if it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Subscribes to `NOTIFY channel`; resolves to the function that unsubscribes. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to `NOTIFY channel`; resolves to the function that unsubscribes. The subscription
+   * survives a lost connection (the Postgres adapter re-subscribes and says so).
+   */
+  listen(channel: string, subscriber: NotificationSubscriber): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** Who `SqlClient.listen` tells of notifications. */
+export interface NotificationSubscriber {
+  /** One `NOTIFY` on the channel, with its payload. */
+  onPayload(payload: string): void;
+  /**
+   * The subscription stands again after a failure (or after failing at first): whatever was
+   * notified meanwhile was lost, so re-read what notifications would have announced.
+   */
+  onResubscribed(): void;
 }
 
 /** The fields of a PostgreSQL error that the store maps to Kong errors (pg and PGlite alike). */

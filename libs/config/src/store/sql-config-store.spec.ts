@@ -5,6 +5,7 @@ import { ENTITY_DEFINITIONS } from '../entities/entity-definitions.js';
 import { buildEntity } from '../entities/entity-builder.js';
 import { KongDbError } from '../errors/kong-db-error.js';
 import { openConfigStore } from './open-config-store.js';
+import { VERSION_LOG_LENGTH } from './sql-config-store.js';
 import type { Plugin, Route, Service } from '../entities/entity.types.js';
 import type { SqlConfigStore } from './sql-config-store.js';
 
@@ -48,7 +49,10 @@ function describeStore(
 
     it('bumps the config version once per committed write and announces it', async () => {
       const seen: number[] = [];
-      const unsubscribe = await store.onVersion((version) => seen.push(version));
+      const unsubscribe = await store.onVersion({
+        committed: (version) => seen.push(version),
+        missed: () => undefined,
+      });
       const before = await store.currentVersion();
       const created = await store.insert(
         'services',
@@ -58,6 +62,20 @@ function describeStore(
       expect(await store.currentVersion()).toBe(before + 2);
       await expect.poll(() => seen, { timeout: 2000 }).toEqual([before + 1, before + 2]);
       await unsubscribe();
+    });
+
+    it('remembers when each recent version was committed, and forgets the oldest', async () => {
+      const first = (await store.currentVersion()) + 1;
+      // Deleting nothing is a write too: each one bumps the version.
+      for (let write = 0; write <= VERSION_LOG_LENGTH; write += 1)
+        await store.delete('services', randomUUID());
+      const last = await store.currentVersion();
+      expect(last).toBe(first + VERSION_LOG_LENGTH);
+      const ages = await store.versionAges([first, first + 1, last, last + 1]);
+      expect([...ages.keys()].sort((a, b) => a - b)).toEqual([first + 1, last]);
+      expect(ages.get(last)).toBeGreaterThanOrEqual(0);
+      expect(ages.get(last)).toBeLessThanOrEqual(ages.get(first + 1)!);
+      expect(ages.get(first + 1)).toBeLessThan(60_000);
     });
 
     it('answers a taken name with a 409 unique violation and writes nothing', async () => {

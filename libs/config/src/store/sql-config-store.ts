@@ -9,11 +9,14 @@ import {
 } from '../errors/kong-db-error.js';
 import { migrate } from './migrations.js';
 import type { AnyEntity, EntityName, EntityTypes, Plugin } from '../entities/entity.types.js';
-import type { ConfigContent, ConfigStore, Page, PageRequest } from './config-store.js';
+import type { ConfigContent, ConfigStore, Page, PageRequest, VersionSubscriber } from './config-store.js';
 import type { SqlClient, SqlError, SqlExecutor } from './sql-client.js';
 
 /** The NOTIFY channel that carries each new config version. */
 export const CONFIG_VERSION_CHANNEL = 'switchyard_config_version';
+
+/** How many of the latest versions keep their commit time (`versionAges`); older ones are pruned. */
+export const VERSION_LOG_LENGTH = 1_000;
 
 /** The columns beside `entity` that carry each table's constraints. */
 const CONSTRAINED_COLUMNS: {
@@ -38,6 +41,21 @@ function pluginScope(plugin: Plugin): string[] {
 }
 
 const FILTERABLE_PARENTS = new Set(['service', 'route', 'consumer']);
+
+/**
+ * One statement, after a write in its transaction: bumps the version (recording the writer's
+ * traceparent), logs when it was committed, prunes the log to its last `$3` versions, and
+ * announces the version (NOTIFY is delivered on commit).
+ */
+const BUMP_VERSION = `
+  WITH bumped AS (
+    UPDATE config_version SET version = version + 1, traceparent = $1 RETURNING version
+  ), logged AS (
+    INSERT INTO config_version_log (version, committed_at) SELECT version, clock_timestamp() FROM bumped
+  ), pruned AS (
+    DELETE FROM config_version_log WHERE version <= (SELECT version FROM bumped) - $3::bigint
+  )
+  SELECT version, pg_notify($2, version::text) FROM bumped`;
 
 /** The store's spans (no-ops unless the process set tracing up). */
 const tracer = trace.getTracer('@switchyard/config');
@@ -164,8 +182,22 @@ export class SqlConfigStore implements ConfigStore {
     });
   }
 
-  async onVersion(listener: (version: number) => void): Promise<() => Promise<void>> {
-    return this.sql.listen(CONFIG_VERSION_CHANNEL, (payload) => listener(Number(payload)));
+  async versionAges(versions: readonly number[]): Promise<ReadonlyMap<number, number>> {
+    if (versions.length === 0) return new Map();
+    // The store's clock on both sides: no skew between this process and the database.
+    const rows = await this.sql.query<{ version: string; age_ms: number }>(
+      `SELECT version, extract(epoch FROM clock_timestamp() - committed_at) * 1000 AS age_ms
+         FROM config_version_log WHERE version = ANY($1::bigint[])`,
+      [versions],
+    );
+    return new Map(rows.map((row) => [Number(row.version), Math.max(0, Number(row.age_ms))]));
+  }
+
+  async onVersion(subscriber: VersionSubscriber): Promise<() => Promise<void>> {
+    return this.sql.listen(CONFIG_VERSION_CHANNEL, {
+      onPayload: (payload) => subscriber.committed(Number(payload)),
+      onResubscribed: () => subscriber.missed(),
+    });
   }
 
   close(): Promise<void> {
@@ -196,11 +228,11 @@ export class SqlConfigStore implements ConfigStore {
         try {
           const version = await this.sql.transaction(async (tx) => {
             await work(tx);
-            const [row] = await tx.query<{ version: string }>(
-              'UPDATE config_version SET version = version + 1, traceparent = $1 RETURNING version',
-              [traceparentOf(context.active()) ?? null],
-            );
-            await tx.query('SELECT pg_notify($1, $2)', [CONFIG_VERSION_CHANNEL, String(row!.version)]);
+            const [row] = await tx.query<{ version: string }>(BUMP_VERSION, [
+              traceparentOf(context.active()) ?? null,
+              CONFIG_VERSION_CHANNEL,
+              VERSION_LOG_LENGTH,
+            ]);
             return Number(row!.version);
           });
           span.setAttribute('switchyard.config.version', version);
@@ -238,8 +270,9 @@ function translateConstraintError(
         service: plugin.service,
       });
     }
-    const field = ENTITY_DEFINITIONS[entity].uniqueFields.find(
-      (name) => constraint === `${entity}_${name}_key`,
+    // The primary key is `<table>_pkey`: a create that names the id of an existing entity.
+    const field = ['id', ...ENTITY_DEFINITIONS[entity].uniqueFields].find((name) =>
+      name === 'id' ? constraint === `${entity}_pkey` : constraint === `${entity}_${name}_key`,
     );
     if (field) return uniqueViolation({ [field]: (value as unknown as Record<string, unknown>)[field] });
   }

@@ -1,4 +1,4 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { GatewayError } from '@switchyard/plugin-api';
 import type {
   BufferedResponse,
   ProviderDriver,
@@ -10,6 +10,7 @@ import type {
 import type { RequestAnalytics } from '../telemetry/analytics.js';
 import { recordLlmAnswer } from '../telemetry/llm-call-trace.js';
 import { contentEncodingOf } from './content-encoding.js';
+import { gunzipWithin, gzipBody, InflateLimitError } from './gzip-codec.js';
 
 /** What rewriting one buffered answer needs to know. */
 export interface BufferedAnswerContext {
@@ -23,29 +24,34 @@ export interface BufferedAnswerContext {
   readonly analytics: RequestAnalytics | undefined;
   /** The upstream call's trace annotations, when the request is traced. */
   readonly trace: UpstreamCallTrace | undefined;
+  /** The most bytes the answer may inflate to (`ProxyLimits.maxResponseBodyBytes`). */
+  readonly maxBodyBytes: number;
 }
 
 const JSON_TYPE = 'application/json';
 
-/** The body as sent upstream, decoded; throws for an encoding the gateway cannot decode. */
-function decodedBody(response: BufferedResponse): Buffer {
+/**
+ * The body as the upstream sent it, decoded, at most `limit` bytes; throws `InflateLimitError`
+ * past it, and an error naming the encoding for one the gateway cannot decode.
+ */
+async function decodedBody(response: BufferedResponse, limit: number): Promise<Buffer> {
   const encoding = contentEncodingOf(response.headers);
   if (encoding.kind === 'identity') return response.body;
-  if (encoding.kind === 'gzip') return gunzipSync(response.body);
+  if (encoding.kind === 'gzip') return gunzipWithin(response.body, limit);
   throw new Error(
     `the upstream answered with content-encoding '${encoding.name}', which the gateway cannot decode`,
   );
 }
 
 /** Sets the body, gzipped when the client accepts it (`gzipped` is the same body already compressed). */
-function setBody(
+async function setBody(
   response: BufferedResponse,
   body: Buffer,
   clientAcceptsGzip: boolean,
   gzipped?: Buffer,
-): void {
+): Promise<void> {
   if (clientAcceptsGzip) {
-    response.body = gzipped ?? gzipSync(body);
+    response.body = gzipped ?? (await gzipBody(body));
     response.headers['content-encoding'] = 'gzip';
   } else {
     response.body = body;
@@ -54,26 +60,25 @@ function setBody(
 }
 
 /**
- * An answer other than 200 goes to the client as it came (Kong passes errors through); only its
- * encoding follows the client's `Accept-Encoding`, since the gateway may have asked for gzip.
+ * An answer other than 200 goes to the client as it came, encoding included (Kong passes errors
+ * through): it is never inflated, however large it says it is. The gateway asks the provider for
+ * gzip only when the client accepts it. Its payload is logged when it came uncompressed.
  */
 function passError(response: BufferedResponse, context: BufferedAnswerContext): void {
-  let decoded: Buffer | undefined;
-  try {
-    decoded = decodedBody(response);
-  } catch {
-    decoded = undefined;
-  }
-  if (decoded && !context.clientAcceptsGzip && decoded !== response.body) setBody(response, decoded, false);
-  context.analytics?.answered({}, () => decoded?.toString('utf8'));
+  const readable = contentEncodingOf(response.headers).kind === 'identity';
+  context.analytics?.answered({}, () => (readable ? response.body.toString('utf8') : undefined));
 }
 
 /**
  * Rewrites a buffered upstream answer for the client (Kong's `normalize-json-response`): a 200
  * is decoded, translated to the OpenAI shape by the driver and re-encoded for the client; a
- * translation failure becomes a 500 with Kong's message.
+ * translation failure becomes a 500 with Kong's message. A 200 that inflates past
+ * `maxBodyBytes` is a 502 (`GatewayError`, thrown), whose body was never held whole.
  */
-export function rewriteBufferedAnswer(response: BufferedResponse, context: BufferedAnswerContext): void {
+export async function rewriteBufferedAnswer(
+  response: BufferedResponse,
+  context: BufferedAnswerContext,
+): Promise<void> {
   if (response.status !== 200) return passError(response, context);
   const { driver, request } = context;
   if (driver.traits.dropsSetCookie) delete response.headers['set-cookie'];
@@ -83,24 +88,30 @@ export function rewriteBufferedAnswer(response: BufferedResponse, context: Buffe
   let translated: TranslatedResponse;
   let text: Buffer;
   try {
-    const raw = decodedBody(response);
+    const raw = await decodedBody(response, context.maxBodyBytes);
     const parsed = parseAnswer(raw, request);
     translated = context.translation.response(parsed, request);
     // An answer that needs no change comes back as the very object it was: the upstream's bytes
     // are then the answer, and neither re-serialised nor (when both sides speak gzip) re-compressed.
     if (translated.body === parsed) {
       const alreadyGzipped = raw !== response.body ? response.body : undefined;
-      setBody(response, raw, context.clientAcceptsGzip, alreadyGzipped);
+      await setBody(response, raw, context.clientAcceptsGzip, alreadyGzipped);
       text = raw;
     } else {
       text = Buffer.from(JSON.stringify(translated.body));
-      setBody(response, text, context.clientAcceptsGzip);
+      await setBody(response, text, context.clientAcceptsGzip);
     }
   } catch (error) {
+    if (error instanceof InflateLimitError) {
+      throw new GatewayError(
+        502,
+        `the ${driver.id} upstream's answer ${error.message} (PROXY_MAX_RESPONSE_BODY_BYTES); the gateway stopped reading it`,
+      );
+    }
     response.status = 500;
     const message = `transformation failed from type ${driver.id}://${request.routeType}: ${(error as Error).message}`;
     const body = Buffer.from(JSON.stringify({ error: { message } }));
-    setBody(response, body, context.clientAcceptsGzip);
+    await setBody(response, body, context.clientAcceptsGzip);
     context.analytics?.answered({}, () => body.toString('utf8'));
     return;
   }

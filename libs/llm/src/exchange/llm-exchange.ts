@@ -1,4 +1,9 @@
-import type { BufferedResponse, ResponseHead, StreamTransformer } from '@switchyard/plugin-api';
+import type {
+  BufferedResponse,
+  RequestContext,
+  ResponseHead,
+  StreamTransformer,
+} from '@switchyard/plugin-api';
 import type { AiProxyLogEntry } from '../telemetry/analytics.js';
 
 /**
@@ -7,10 +12,16 @@ import type { AiProxyLogEntry } from '../telemetry/analytics.js';
  * attempt), so its state never outlives the request.
  */
 export interface LlmExchange {
-  /** `responseMode` `buffered`: the whole answer, rewritten for the client in place. */
-  answer(response: BufferedResponse): void;
-  /** `responseMode` `stream`: the head arrived; the transformer for the body, if it needs one. */
-  stream(head: ResponseHead, upstreamStartedAt: number): StreamTransformer | undefined;
+  /**
+   * `responseMode` `buffered`: the whole answer, rewritten for the client in place (read and
+   * inflated within `ctx.limits`). Throws `GatewayError` for an answer the client cannot be given.
+   */
+  answer(ctx: RequestContext, response: BufferedResponse): Promise<void>;
+  /**
+   * `responseMode` `stream`: the head arrived; the transformer for the body, if it needs one. A
+   * stream that ends in an error event is marked on `ctx.failure`.
+   */
+  stream(ctx: RequestContext, head: ResponseHead): StreamTransformer | undefined;
   /** The `ai.proxy` analytics entry, when the config logs any (`requestBody` is what the client sent). */
   logEntry(requestBody: Buffer): AiProxyLogEntry | undefined;
 }

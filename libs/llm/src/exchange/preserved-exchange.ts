@@ -8,15 +8,18 @@ import type {
   ResponseHead,
   StreamTransformer,
 } from '@switchyard/plugin-api';
+import { dropClientCredentials, overridingClientHeader } from '../auth/client-credentials.js';
+import { checkJsonDepth } from '../request/json-depth.js';
 import { modelHeaderFor } from '../request/model-header.js';
 import type { ModelFields } from '../request/template.resolver.js';
 import { RequestAnalytics, type AiProxyLogEntry } from '../telemetry/analytics.js';
 import { describePreservedRequest } from '../telemetry/llm-call-trace.js';
-import { contentEncodingOf } from './content-encoding.js';
+import { checkRequestBodyEncoding, contentEncodingOf } from './content-encoding.js';
 import type { LlmExchange } from './llm-exchange.js';
 import type { CompiledTarget } from './llm-target.js';
 import { preserveUpstreamUrl } from './upstream-url.js';
 
+/** `raw` as a JSON object, or `undefined` when it is not one (an answer that is not JSON, say). */
 function parseJsonObject(raw: Buffer): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(raw.toString('utf8'));
@@ -50,9 +53,10 @@ function providerUrl(
 
 /**
  * `access` for the `preserve` route type: the body goes upstream as the client sent it (read
- * only to place a body credential, or to enforce `response_streaming = deny`), to the provider
- * with the client's path (see `preserveUpstreamUrl`), authenticated. The answer is passed
- * through as it comes (`stream` mode, no translation), whatever its shape.
+ * only to place a body credential, or to enforce `response_streaming = deny`: then it must come
+ * uncompressed and no deeper than `MAX_JSON_DEPTH`), to the provider with the client's path
+ * (see `preserveUpstreamUrl`), authenticated, without the client's own credentials. The answer
+ * is passed through as it comes (`stream` mode, no translation), whatever its shape.
  */
 export async function startPreservedExchange(
   ctx: RequestContext,
@@ -63,12 +67,17 @@ export async function startPreservedExchange(
   const { settings, driver, authenticator } = target;
   const { config } = settings;
   const needsBody = authenticator.bodyCredential !== undefined || settings.responseStreaming === 'deny';
+  if (needsBody) {
+    checkRequestBodyEncoding(ctx.request.headers);
+    checkJsonDepth(ctx.request.body);
+  }
   const body = needsBody ? parseJsonObject(ctx.request.body) : undefined;
   if (settings.responseStreaming === 'deny' && body?.stream === true) {
     throw new GatewayError(400, 'response streaming is not enabled for this LLM');
   }
 
   const upstream = ctx.upstream;
+  dropClientCredentials(upstream.headers, overridingClientHeader(config.auth, ctx.request.headers));
   const url = preserveUpstreamUrl({
     options: fields.options,
     clientPath: ctx.request.path,
@@ -113,11 +122,20 @@ export async function startPreservedExchange(
   );
 }
 
+/**
+ * The answer as it went by, kept only for the analytics log, up to `limit` bytes (past it,
+ * `overflowed` and the chunks dropped: the answer is not read for analytics).
+ */
+interface RecordedAnswer {
+  readonly chunks: Buffer[];
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly limit: number;
+  overflowed: boolean;
+}
+
 /** A `preserve` request: proxied as is, its answer passed through as it comes. */
 export class PreservedExchange implements LlmExchange {
-  /** The answer as it went by, kept only for the analytics log. */
-  private recorded:
-    { readonly chunks: Buffer[]; readonly headers: Readonly<Record<string, string | string[]>> } | undefined;
+  private recorded: RecordedAnswer | undefined;
 
   constructor(
     private readonly dropsSetCookie: boolean,
@@ -127,24 +145,34 @@ export class PreservedExchange implements LlmExchange {
   ) {}
 
   /** `preserve` answers are streamed through, never buffered. */
-  answer(_response: BufferedResponse): void {}
+  async answer(_ctx: RequestContext, _response: BufferedResponse): Promise<void> {}
 
   /**
    * The answer passes through untouched, but for Kong's header rules on a 200. It is recorded
-   * only when analytics are logged.
+   * only when analytics are logged, and only up to `ctx.limits.maxResponseBodyBytes`.
    */
-  stream(head: ResponseHead): StreamTransformer | undefined {
+  stream(ctx: RequestContext, head: ResponseHead): StreamTransformer | undefined {
     this.analytics?.responded();
     if (head.status === 200) {
       if (this.dropsSetCookie) delete head.headers['set-cookie'];
       if (this.modelHeader !== undefined) head.headers['x-kong-llm-model'] = this.modelHeader;
     }
     if (!this.analytics) return undefined;
-    const chunks: Buffer[] = [];
-    this.recorded = { chunks, headers: { ...head.headers } };
+    const recorded: RecordedAnswer = {
+      chunks: [],
+      headers: { ...head.headers },
+      limit: ctx.limits.maxResponseBodyBytes,
+      overflowed: false,
+    };
+    this.recorded = recorded;
+    let size = 0;
     return {
       transform(chunk) {
-        chunks.push(chunk);
+        size += chunk.length;
+        if (size > recorded.limit) {
+          recorded.overflowed = true;
+          recorded.chunks.length = 0;
+        } else if (!recorded.overflowed) recorded.chunks.push(chunk);
         return chunk;
       },
       end: () => '',
@@ -152,16 +180,20 @@ export class PreservedExchange implements LlmExchange {
     };
   }
 
-  /** The recorded answer's usage and model, when it is JSON (as Kong reads them). */
+  /**
+   * The recorded answer's usage and model, when it is JSON (as Kong reads them). A gzipped
+   * answer is inflated here, synchronously since the log phase is, and so at most to the
+   * recording limit; one inflating further is not read.
+   */
   logEntry(requestBody: Buffer): AiProxyLogEntry | undefined {
     const { analytics, recorded } = this;
     if (!analytics) return undefined;
-    if (recorded) {
+    if (recorded && !recorded.overflowed) {
       let raw = Buffer.concat(recorded.chunks);
       let readable = true;
       if (contentEncodingOf(recorded.headers).kind === 'gzip') {
         try {
-          raw = gunzipSync(raw);
+          raw = gunzipSync(raw, { maxOutputLength: recorded.limit });
         } catch {
           readable = false;
         }

@@ -14,6 +14,7 @@ import type {
   TranslatedRequest,
   UpstreamCallTrace,
 } from '@switchyard/plugin-api';
+import { dropClientCredentials, overridingClientHeader } from '../auth/client-credentials.js';
 import { llmRequestOf } from '../request/llm-request.js';
 import { modelHeaderFor } from '../request/model-header.js';
 import { resolveModelName } from '../request/model-resolver.js';
@@ -26,7 +27,12 @@ import {
 } from '../request/request-normalizer.js';
 import type { ModelFields } from '../request/template.resolver.js';
 import { createFrameParser } from '../stream/create-frame-parser.js';
-import { createRejectedStream, createStreamTranslation } from '../stream/stream-translation.js';
+import { isStreamMediaType, usualStreamMediaType } from '../stream/stream-media-types.js';
+import {
+  createRejectedStream,
+  createStreamTranslation,
+  type StreamFailure,
+} from '../stream/stream-translation.js';
 import { RequestAnalytics, type AiProxyLogEntry } from '../telemetry/analytics.js';
 import { createStreamedAnswerRecorder, describeLlmRequest } from '../telemetry/llm-call-trace.js';
 import { estimatePromptTokens } from '../telemetry/token-estimates.js';
@@ -61,7 +67,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * `access` for a chat or completions route (Kong's `normalize-request`, in its order): the body
  * in `ctx.llm` is checked, the model reconciled, tuning options merged, the body translated by
  * the driver's table entry for (route type, client format), and the final request
- * authenticated; `ctx.upstream` then points at the provider.
+ * authenticated; `ctx.upstream` then points at the provider. The client's own credentials
+ * never reach it (but the configured header that `allow_override` lets through), and it is
+ * asked for gzip only when the client accepts it, so that an error answer passed through as it
+ * came is one the client can read.
  */
 export async function startTranslatedExchange(
   ctx: RequestContext,
@@ -97,12 +106,16 @@ export async function startTranslatedExchange(
     authenticator.bodyCredential(translated.body, client);
 
   const headers = ctx.upstream.headers;
+  dropClientCredentials(headers, overridingClientHeader(settings.config.auth, ctx.request.headers));
+  // The body is the gateway's own now: it has its own length and no encoding.
   delete headers['content-length'];
+  delete headers['content-encoding'];
   delete headers['accept-encoding'];
   headers['content-type'] = 'application/json';
+  const clientAcceptsGzip = acceptsGzip(ctx.request.headers);
   // A stream is asked for uncompressed, so that each event can be translated the moment it
-  // arrives; a whole answer may come compressed where the provider's driver asks for it.
-  const acceptEncoding = stream ? 'identity' : driver.traits.acceptEncoding;
+  // arrives; a whole answer may come compressed where the driver takes it, when the client does too.
+  const acceptEncoding = stream || !clientAcceptsGzip ? 'identity' : driver.traits.acceptEncoding;
   if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
   for (const [header, value] of Object.entries(translated.headers ?? {}))
     headers[header.toLowerCase()] = value;
@@ -142,7 +155,7 @@ export async function startTranslatedExchange(
     driver,
     translation,
     request,
-    acceptsGzip(ctx.request.headers),
+    clientAcceptsGzip,
     modelHeaderFor(driver.id, settings.modelNameHeader, ctx, name),
     analytics,
     ctx.upstreamTrace,
@@ -162,9 +175,9 @@ export class TranslatedExchange implements LlmExchange {
     private readonly trace: UpstreamCallTrace | undefined,
   ) {}
 
-  answer(response: BufferedResponse): void {
+  async answer(ctx: RequestContext, response: BufferedResponse): Promise<void> {
     this.analytics?.responded();
-    rewriteBufferedAnswer(response, {
+    await rewriteBufferedAnswer(response, {
       driver: this.driver,
       translation: this.translation,
       request: this.request,
@@ -172,19 +185,32 @@ export class TranslatedExchange implements LlmExchange {
       modelHeader: this.modelHeader,
       analytics: this.analytics,
       trace: this.trace,
+      maxBodyBytes: ctx.limits.maxResponseBodyBytes,
     });
   }
 
   /**
    * Kong's `normalize-sse-chunk`: a 200 becomes the client's event stream, translated frame by
-   * frame; any other status passes through as one plain body, as Kong sends it.
+   * frame; any other status passes through as one plain body, as Kong sends it. A 200 whose
+   * media type is no stream (an HTML page) is a 502 before the client gets anything. A stream
+   * that ends with an error event is marked failed (`ctx.failure`) for the log and the metrics.
    */
-  stream(head: ResponseHead, upstreamStartedAt: number): StreamTransformer | undefined {
+  stream(ctx: RequestContext, head: ResponseHead): StreamTransformer | undefined {
     this.analytics?.responded();
     if (head.status !== 200) return undefined;
     const { driver } = this;
+    const framing = driver.traits.streamFraming;
     const encoding = contentEncodingOf(head.headers);
     const mediaType = mediaTypeOf(head.headers);
+    // An upstream that answers a stream request with one JSON document, or compressed although
+    // `identity` was asked for, gets Kong's "unsupported transformer response" event.
+    const notStreamed = mediaType === 'application/json' && framing !== 'json-array';
+    if (!notStreamed && !isStreamMediaType(framing, mediaType)) {
+      throw new GatewayError(
+        502,
+        `the ${driver.id} upstream answered a stream request with '${mediaType}'; a ${framing} stream comes as '${usualStreamMediaType(framing)}'`,
+      );
+    }
     const translator = this.translation.stream(this.request);
     const headers = head.headers;
     if (driver.traits.dropsSetCookie) delete headers['set-cookie'];
@@ -195,14 +221,13 @@ export class TranslatedExchange implements LlmExchange {
     headers['x-accel-buffering'] = 'no';
     if (this.modelHeader !== undefined) headers['x-kong-llm-model'] = this.modelHeader;
 
-    // An upstream that answers a stream request with one JSON document, or compressed although
-    // `identity` was asked for, gets Kong's "unsupported transformer response" event.
-    const notStreamed = mediaType === 'application/json' && driver.traits.streamFraming !== 'json-array';
-    if (notStreamed || encoding.kind !== 'identity') return createRejectedStream();
+    const onFailure = (reason: StreamFailure) => (ctx.failure = reason);
+    if (notStreamed || encoding.kind !== 'identity') return createRejectedStream(onFailure);
     return createStreamTranslation({
-      parser: createFrameParser(driver.traits.streamFraming),
+      parser: createFrameParser(framing),
       translator,
-      onStep: this.stepObserver(upstreamStartedAt),
+      onStep: this.stepObserver(ctx.timings.upstreamStart ?? performance.now()),
+      onFailure,
     });
   }
 

@@ -1,6 +1,13 @@
 import { GatewayError } from '@switchyard/plugin-api';
 import type { ModelOptions, RequestContext } from '@switchyard/plugin-api';
 import type { LlmModelConfig } from '../config/llm-config.js';
+import {
+  MODEL_NAME_LANDING,
+  optionLanding,
+  valueGuard,
+  type TemplateLanding,
+  type ValueGuard,
+} from './template-landing.js';
 
 /** The model name and options of one request, once `$(...)` templates are resolved. */
 export interface ModelFields {
@@ -11,10 +18,16 @@ export interface ModelFields {
 
 /**
  * `config.model` compiled once per plugin entity: every `$(source.key)` template in `name` and
- * in the string options is parsed up front, and `resolve` fills them from one request.
+ * in the string options is parsed up front, and `resolve` fills them from one request. Each
+ * template knows where its value lands (`TemplateLanding`): a value the client chose is checked,
+ * or percent-encoded, for that place, so that it can never change the upstream's origin or
+ * climb out of its path segment, nor break a header.
  */
 export interface ModelTemplate {
-  /** Throws `GatewayError` 400 with Kong's message when a template cannot be filled. */
+  /**
+   * Throws `GatewayError` 400 with Kong's message when a template cannot be filled, and one
+   * naming the field and the template when its value may not stand where it lands.
+   */
   resolve(ctx: RequestContext): ModelFields;
 }
 
@@ -50,7 +63,7 @@ function fail(message: string): never {
   throw new GatewayError(400, message);
 }
 
-function compileExpression(expression: string, field: string): Lookup {
+function compileExpression(expression: string, field: string, guard: ValueGuard): Lookup {
   // Kong's `merge_model_options`: exactly `<source>.<key>`.
   const parts = expression.split('.');
   if (parts.length !== 2) return () => fail(`cannot parse expression for field '${field}'`);
@@ -58,16 +71,21 @@ function compileExpression(expression: string, field: string): Lookup {
   const lookup = SOURCES.get(source);
   if (!lookup) return () => fail(`source '${source}' is not supported`);
   const read = lookup(key);
-  return (ctx) => read(ctx) ?? fail(`${source} key ${key} was not provided`);
+  const origin = { field, expression };
+  return (ctx) => guard(read(ctx) ?? fail(`${source} key ${key} was not provided`), origin);
 }
 
 /** A string with templates, or `undefined` when it has none (it is used as is). */
-function compileString(value: string, field: string): CompiledString | undefined {
+function compileString(value: string, field: string, landing: TemplateLanding): CompiledString | undefined {
   const pieces: Piece[] = [];
+  let literal = '';
   let last = 0;
   for (const match of value.matchAll(TEMPLATE)) {
-    if (match.index > last) pieces.push(value.slice(last, match.index));
-    pieces.push(compileExpression(match[1] ?? '', field));
+    if (match.index > last) {
+      pieces.push(value.slice(last, match.index));
+      literal += value.slice(last, match.index);
+    }
+    pieces.push(compileExpression(match[1] ?? '', field, valueGuard(landing, literal)));
     last = match.index + match[0].length;
   }
   if (pieces.length === 0) return undefined;
@@ -81,15 +99,17 @@ function compileString(value: string, field: string): CompiledString | undefined
 
 type Resolver = (ctx: RequestContext, into: Record<string, unknown>) => void;
 
-/** Resolvers for the templated strings of `record` (one level of nested records included). */
-function compileRecord(record: Readonly<Record<string, unknown>>, path: string): Resolver[] {
+/** Resolvers for the templated options in `record` (nested records included), at `path` under `model.options`. */
+function compileOptions(record: Readonly<Record<string, unknown>>, path: readonly string[]): Resolver[] {
   const resolvers: Resolver[] = [];
   for (const [key, value] of Object.entries(record)) {
+    const keyPath = [...path, key];
     if (typeof value === 'string') {
-      const compiled = compileString(value, `${path}.${key}`);
+      const field = ['model.options', ...keyPath].join('.');
+      const compiled = compileString(value, field, optionLanding(keyPath));
       if (compiled) resolvers.push((ctx, into) => (into[key] = compiled(ctx)));
     } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const nested = compileRecord(value as Record<string, unknown>, `${path}.${key}`);
+      const nested = compileOptions(value as Record<string, unknown>, keyPath);
       if (nested.length > 0) {
         resolvers.push((ctx, into) => {
           const copy = { ...(value as Record<string, unknown>) };
@@ -109,8 +129,11 @@ function compileRecord(record: Readonly<Record<string, unknown>>, path: string):
 export function compileModelTemplate(model: LlmModelConfig): ModelTemplate {
   const options: ModelOptions = model.options ?? {};
   const configuredName = model.name ?? undefined;
-  const name = configuredName === undefined ? undefined : compileString(configuredName, 'model.name');
-  const optionResolvers = compileRecord(options as Readonly<Record<string, unknown>>, 'model.options');
+  const name =
+    configuredName === undefined
+      ? undefined
+      : compileString(configuredName, 'model.name', MODEL_NAME_LANDING);
+  const optionResolvers = compileOptions(options as Readonly<Record<string, unknown>>, []);
 
   // Most configs have no templates: every request then shares one precomputed answer.
   if (!name && optionResolvers.length === 0) {

@@ -5,9 +5,11 @@ import { runStream } from '@switchyard/testing';
 import { NdjsonFrameParser } from './ndjson-frame.parser.js';
 import { SseFrameParser } from './sse-frame.parser.js';
 import {
+  INCOMPLETE_STREAM_EVENT,
   UNSUPPORTED_FRAME_EVENT,
   createRejectedStream,
   createStreamTranslation,
+  type StreamFailure,
 } from './stream-translation.js';
 
 /** Upper-cases each frame's data; `[DONE]` ends; `bad` is rejected. */
@@ -15,45 +17,50 @@ const shouting: StreamTranslator = {
   contentType: 'text/event-stream',
   translate(frame): StreamStep {
     if (frame.data === 'bad') throw new TranslationError('cannot read');
-    if (frame.data === '[DONE]') return { events: ['[DONE]'] };
+    if (frame.data === '[DONE]') return { events: ['[DONE]'], final: true };
     return { events: [frame.data.toUpperCase()], text: frame.data };
   },
 };
 
-function translation(steps: StreamStep[] = []) {
+function translation(steps: StreamStep[] = [], failures: StreamFailure[] = []) {
   return createStreamTranslation({
     parser: new SseFrameParser(),
     translator: shouting,
     onStep: (step) => steps.push(step),
+    onFailure: (reason) => failures.push(reason),
   });
 }
 
 describe('createStreamTranslation', () => {
   it('writes every translated event as a data line and a blank line, the terminator included', () => {
     const steps: StreamStep[] = [];
-    expect(runStream(translation(steps), ['data: a\n\ndata: b\n\n', 'data: [DONE]\n\n'])).toBe(
+    const failures: StreamFailure[] = [];
+    expect(runStream(translation(steps, failures), ['data: a\n\ndata: b\n\n', 'data: [DONE]\n\n'])).toBe(
       'data: A\n\ndata: B\n\ndata: [DONE]\n\n',
     );
     expect(steps.map((step) => step.text)).toEqual(['a', 'b', undefined]);
+    expect(failures).toEqual([]);
   });
 
   it('writes each event with the chunk that completes it', () => {
     const transformer = translation();
     expect(transformer.transform(Buffer.from('data: a\n'))).toBe('');
     expect(transformer.transform(Buffer.from('\ndata: b'))).toBe('data: A\n\n');
-    expect(transformer.end()).toBe('data: B\n\n');
+    expect(transformer.end()).toBe(`data: B\n\n${INCOMPLETE_STREAM_EVENT}`);
   });
 
-  it("ends the stream with Kong's error event at a frame the translator rejects, and drops the rest", () => {
-    const transformer = translation();
+  it('ends the stream with an OpenAI-style error event at a frame the translator rejects, and drops the rest', () => {
+    const failures: StreamFailure[] = [];
+    const transformer = translation([], failures);
     expect(transformer.transform(Buffer.from('data: a\n\ndata: bad\n\ndata: c\n\n'))).toBe(
       `data: A\n\n${UNSUPPORTED_FRAME_EVENT}`,
     );
     expect(transformer.transform(Buffer.from('data: d\n\n'))).toBe('');
     expect(transformer.end()).toBe('');
     expect(UNSUPPORTED_FRAME_EVENT).toBe(
-      'data: {"error": true, "message": "empty or unsupported transformer response"}\n\n',
+      'data: {"error":{"message":"empty or unsupported transformer response"}}\n\n',
     );
+    expect(failures).toEqual(['unsupported_stream_frame']);
   });
 
   it('ends with an error event naming the reason when the upstream breaks off', () => {
@@ -65,23 +72,50 @@ describe('createStreamTranslation', () => {
   });
 
   it('translates an unfinished last frame at the end, and ignores it when it is rejected (as Kong)', () => {
-    expect(runStream(translation(), ['data: a\n\ndata: b'])).toBe('data: A\n\ndata: B\n\n');
-    expect(runStream(translation(), ['data: a\n\ndata: bad'])).toBe('data: A\n\n');
+    expect(runStream(translation(), ['data: a\n\ndata: b\n\ndata: [DONE]'])).toBe(
+      'data: A\n\ndata: B\n\ndata: [DONE]\n\n',
+    );
+    expect(runStream(translation(), ['data: [DONE]\n\ndata: bad'])).toBe('data: [DONE]\n\n');
   });
 
-  it("answers Kong's error event for a line its translator cannot read", () => {
+  it('ends a stream that stops before its terminator with an error event, and reports it incomplete', () => {
+    const failures: StreamFailure[] = [];
+    expect(runStream(translation([], failures), ['data: a\n\n'])).toBe(
+      `data: A\n\n${INCOMPLETE_STREAM_EVENT}`,
+    );
+    expect(runStream(translation([], failures), ['<html>not a stream</html>'])).toBe(INCOMPLETE_STREAM_EVENT);
+    expect(failures).toEqual(['stream_incomplete', 'stream_incomplete']);
+    expect(INCOMPLETE_STREAM_EVENT).toBe(
+      'data: {"error":{"message":"upstream stream ended before its last event; the answer is incomplete"}}\n\n',
+    );
+  });
+
+  it('answers the unsupported-response event for a line its translator cannot read', () => {
     const transformer = createStreamTranslation({
       parser: new NdjsonFrameParser(),
       translator: shouting,
       onStep: () => undefined,
+      onFailure: () => undefined,
     });
     expect(runStream(transformer, ['bad\n'])).toBe(UNSUPPORTED_FRAME_EVENT);
   });
 });
 
 describe('createRejectedStream', () => {
-  it("sends Kong's error event once in place of the body", () => {
-    expect(runStream(createRejectedStream(), ['{"unexpected":', '{}}'])).toBe(UNSUPPORTED_FRAME_EVENT);
-    expect(runStream(createRejectedStream(), [])).toBe(UNSUPPORTED_FRAME_EVENT);
+  it('sends the unsupported-response event once in place of the body, and reports it once', () => {
+    const failures: StreamFailure[] = [];
+    expect(
+      runStream(
+        createRejectedStream((reason) => failures.push(reason)),
+        ['{"unexpected":', '{}}'],
+      ),
+    ).toBe(UNSUPPORTED_FRAME_EVENT);
+    expect(
+      runStream(
+        createRejectedStream(() => undefined),
+        [],
+      ),
+    ).toBe(UNSUPPORTED_FRAME_EVENT);
+    expect(failures).toEqual(['unsupported_stream']);
   });
 });

@@ -12,9 +12,9 @@ import {
 } from '@switchyard/testing';
 import { accessError, aiProxyConfig, handlerFor, upstreamJson } from './ai-proxy.spec-helpers.js';
 
-/** Kong's event for a stream that cannot be translated. */
+/** Kong's message for a stream that cannot be translated, in OpenAI's error shape. */
 const UNSUPPORTED_FRAME_EVENT =
-  'data: {"error": true, "message": "empty or unsupported transformer response"}\n\n';
+  'data: {"error":{"message":"empty or unsupported transformer response"}}\n\n';
 
 const chat = { messages: [{ role: 'user', content: 'What is 1 + 1?' }] };
 const providers = registryOf(fakeOpenAiDriver(), fakeOpenAiDriver('azure'), fakeNdjsonDriver());
@@ -153,7 +153,12 @@ describe('ai-proxy handler: access', () => {
       const ctx = requestContext({
         url: '/openai/chat?trace=1',
         body: { ...chat, top_k: 5 },
-        headers: { 'accept-encoding': 'br', 'content-length': '99', 'x-request-id': 'r-1' },
+        headers: {
+          'accept-encoding': 'gzip, br',
+          'content-length': '99',
+          'content-encoding': 'identity',
+          'x-request-id': 'r-1',
+        },
       });
       await handlerFor(aiProxyConfig(), providers).access(ctx);
       expect(ctx.upstream.url.href).toBe('https://openai.example/v1/chat/completions?trace=1');
@@ -167,6 +172,21 @@ describe('ai-proxy handler: access', () => {
       });
       expect(upstreamJson(ctx)).toEqual({ ...chat, model: 'gpt-4o', stream: false });
       expect(ctx.responseMode).toBe('buffered');
+    });
+
+    it('asks the provider for an uncompressed answer when the client does not take gzip', async () => {
+      const ctx = requestContext({ body: chat, headers: { 'accept-encoding': 'br' } });
+      await handlerFor(aiProxyConfig(), providers).access(ctx);
+      expect(ctx.upstream.headers['accept-encoding']).toBe('identity');
+    });
+
+    it('answers a compressed client body with 415, before reading it', async () => {
+      const ctx = requestContext({ body: chat, headers: { 'content-encoding': 'gzip' } });
+      const error = await accessError(handlerFor(aiProxyConfig(), providers), ctx);
+      expect([(error as GatewayError).status, (error as GatewayError).message]).toEqual([
+        415,
+        "request bodies with Content-Encoding 'gzip' are not supported; send the body uncompressed",
+      ]);
     });
 
     it("drops the client's Accept-Encoding for providers Kong sends none to, and adds the driver's headers", async () => {
@@ -259,6 +279,51 @@ describe('ai-proxy handler: access', () => {
       await handlerFor(config, providers).access(none);
       expect(none.upstream.url.searchParams.get('api-version')).toBe('2023-05-15');
     });
+  });
+});
+
+describe("ai-proxy handler: the client's own credentials", () => {
+  const clientCredentials = {
+    authorization: 'Bearer sk-client',
+    cookie: 'session=abc',
+    apikey: 'gateway-key',
+    'api-key': 'azure-key',
+    'x-api-key': 'anthropic-key',
+    'x-goog-api-key': 'gemini-key',
+    'x-request-id': 'r-1',
+  };
+  const credentialHeaders = (headers: Record<string, string>) =>
+    Object.keys(headers).filter((name) => name in clientCredentials && name !== 'x-request-id');
+
+  it('never reach the provider on a route whose auth is another header', async () => {
+    const ctx = requestContext({ body: chat, headers: clientCredentials });
+    await handlerFor(
+      aiProxyConfig({ auth: { header_name: 'x-api-key', header_value: 'sk-configured' } }),
+    ).access(ctx);
+    expect(credentialHeaders(ctx.upstream.headers)).toEqual(['x-api-key']);
+    expect(ctx.upstream.headers['x-api-key']).toBe('sk-configured');
+    expect(ctx.upstream.headers['x-request-id']).toBe('r-1');
+  });
+
+  it('keep only the configured header when allow_override lets the client set it', async () => {
+    const ctx = requestContext({ body: chat, headers: clientCredentials });
+    const auth = { header_name: 'Authorization', header_value: 'Bearer sk-configured', allow_override: true };
+    await handlerFor(aiProxyConfig({ auth })).access(ctx);
+    expect(credentialHeaders(ctx.upstream.headers)).toEqual(['authorization']);
+    expect(ctx.upstream.headers.authorization).toBe('Bearer sk-client');
+  });
+
+  it('never reach the provider on a route with query auth or none, translated or preserved', async () => {
+    const query = { param_name: 'key', param_value: 'sk-configured', param_location: 'query' as const };
+    for (const config of [
+      aiProxyConfig({ auth: query }),
+      aiProxyConfig({ auth: null }),
+      aiProxyConfig({ auth: null, route_type: 'preserve' }),
+    ]) {
+      const ctx = requestContext({ body: chat, headers: clientCredentials });
+      await handlerFor(config).access(ctx);
+      expect(credentialHeaders(ctx.upstream.headers)).toEqual([]);
+    }
   });
 });
 
@@ -374,17 +439,31 @@ describe('ai-proxy handler: buffered answers', () => {
     expect(response).toEqual(buffered(401, body, { 'set-cookie': 'a=1', 'x-request-id': 'u-1' }));
   });
 
-  it('decodes a gzipped upstream error only for a client that does not accept gzip', async () => {
+  it('passes a gzipped upstream error through as it came, never inflating it', async () => {
     const gzipped = gzipSync('{"error":{"message":"bad API key"}}');
-    const plain = await answered(buffered(401, gzipped, { 'content-encoding': 'gzip' }));
-    expect([plain.status, plain.body.toString(), plain.headers['content-encoding']]).toEqual([
-      401,
-      '{"error":{"message":"bad API key"}}',
-      undefined,
+    for (const headers of [{}, { 'accept-encoding': 'gzip' }]) {
+      const ctx = requestContext({ body: chat, headers });
+      const kept = await answered(buffered(401, gzipped, { 'content-encoding': 'gzip' }), ctx);
+      expect([kept.status, kept.headers['content-encoding']]).toEqual([401, 'gzip']);
+      expect(kept.body.equals(gzipped)).toBe(true);
+    }
+  });
+
+  it('answers 502 when a gzipped 200 inflates past the response limit, after inflating no more than it', async () => {
+    const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024));
+    const ctx = requestContext({
+      body: chat,
+      headers: { 'accept-encoding': 'gzip' },
+      maxResponseBodyBytes: 64 * 1024,
+    });
+    const failure = await answered(buffered(200, bomb, { 'content-encoding': 'gzip' }), ctx).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(GatewayError);
+    expect([(failure as GatewayError).status, (failure as GatewayError).message]).toEqual([
+      502,
+      "the openai upstream's answer inflates to more than 65536 bytes (PROXY_MAX_RESPONSE_BODY_BYTES); the gateway stopped reading it",
     ]);
-    const gzipClient = requestContext({ body: chat, headers: { 'accept-encoding': 'gzip' } });
-    const kept = await answered(buffered(401, gzipped, { 'content-encoding': 'gzip' }), gzipClient);
-    expect(kept.body.equals(gzipped)).toBe(true);
   });
 });
 
@@ -458,8 +537,36 @@ describe('ai-proxy handler: streamed answers', () => {
       head(200, { 'content-type': 'application/json' }),
     );
     expect(runStream(transformer!, ['{"unexpected":{"note":"not a completion"}}'])).toBe(
-      'data: {"error": true, "message": "empty or unsupported transformer response"}\n\n',
+      'data: {"error":{"message":"empty or unsupported transformer response"}}\n\n',
     );
+    expect(ctx.failure).toBe('unsupported_stream');
+  });
+
+  it('answers 502 before the head when the upstream answers a stream request with an HTML page', async () => {
+    const ctx = requestContext({ body: { ...chat, stream: true } });
+    const handler = handlerFor(aiProxyConfig(), providers);
+    await handler.access(ctx);
+    const error = (() => {
+      try {
+        handler.streamStart(ctx, head(200, { 'content-type': 'text/html; charset=utf-8' }));
+      } catch (thrown) {
+        return thrown as GatewayError;
+      }
+      return undefined;
+    })();
+    expect([error?.status, error?.message]).toEqual([
+      502,
+      "the openai upstream answered a stream request with 'text/html'; a sse stream comes as 'text/event-stream'",
+    ]);
+  });
+
+  it('ends a stream cut short before its terminator with an error event and marks the request failed', async () => {
+    const ctx = requestContext({ body: { ...chat, stream: true } });
+    const { transformer } = await streamed(ctx);
+    expect(runStream(transformer!, openAiStream.slice(0, 2))).toMatch(
+      /data: \{"error":\{"message":"upstream stream ended before its last event; the answer is incomplete"\}\}\n\n$/,
+    );
+    expect(ctx.failure).toBe('stream_incomplete');
   });
 });
 
@@ -518,7 +625,7 @@ describe('ai-proxy handler: analytics log', () => {
     );
     const ctx = requestContext({ body: { ...chat, stream: true } });
     await handler.access(ctx);
-    runStream(handler.streamStart(ctx, head(200))!, [
+    runStream(handler.streamStart(ctx, head(200, { 'content-type': 'application/stream+json' }))!, [
       '{"event_type":"text-generation","text":"2"}\n{"event_type":"stream-end","response":{"meta":{"billed_units":{"input_tokens":3,"output_tokens":1}}}}\n',
     ]);
     handler.log(ctx);

@@ -49,12 +49,12 @@ export function createAiProxyHandler(
       exchanges.set(ctx, await target.start(ctx));
     },
 
-    bufferedResponse(ctx, response) {
-      exchanges.get(ctx)?.answer(response);
+    async bufferedResponse(ctx, response) {
+      await exchanges.get(ctx)?.answer(ctx, response);
     },
 
     streamStart(ctx, head) {
-      return exchanges.get(ctx)?.stream(head, ctx.timings.upstreamStart ?? performance.now());
+      return exchanges.get(ctx)?.stream(ctx, head);
     },
 
     log(ctx) {

@@ -149,6 +149,29 @@ describe('GatewayMetrics', () => {
     expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([]);
   });
 
+  it('counts answers that failed after their status by service, route and reason, and nothing for others', async () => {
+    const metrics = new GatewayMetrics();
+    const streamed = {
+      status: 200,
+      routeId: 'r',
+      serviceId: 's',
+      latency: { total: 5, upstream: 1, ttfb: 2 },
+      log: {},
+    };
+    metrics.record({ ...streamed, failure: 'stream_incomplete' });
+    metrics.record({ ...streamed, failure: 'stream_incomplete' });
+    metrics.record({ ...streamed, failure: 'stream_idle_timeout' });
+    metrics.record(streamed);
+
+    expect(await samples(metrics, 'switchyard_http_response_failures_total')).toEqual([
+      'switchyard_http_response_failures_total{service="s",route="r",reason="stream_incomplete"} 2',
+      'switchyard_http_response_failures_total{service="s",route="r",reason="stream_idle_timeout"} 1',
+    ]);
+    expect(await samples(metrics, 'kong_http_requests_total')).toEqual([
+      'kong_http_requests_total{service="s",route="r",code="200"} 4',
+    ]);
+  });
+
   it('reports the served config version and the time of its swap, in seconds', async () => {
     const metrics = new GatewayMetrics();
     metrics.configSwapped(7, 1_700_000_000_500);

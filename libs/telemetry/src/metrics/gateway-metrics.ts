@@ -36,6 +36,8 @@ interface RouteHandles {
   readonly upstreamLatency: HistogramSeries;
   /** By status code, created on first use. */
   readonly requests: Map<number, CounterSeries>;
+  /** By failure reason, created on first use. */
+  readonly failures: Map<string, CounterSeries>;
 }
 
 /**
@@ -70,6 +72,11 @@ export class GatewayMetrics implements MetricsSource {
   private readonly httpRequests = new BoundCounter(
     'kong_http_requests_total',
     'HTTP status codes per service/route',
+    this.registry,
+  );
+  private readonly responseFailures = new BoundCounter(
+    'switchyard_http_response_failures_total',
+    'Answers that failed after their status was sent (a stream cut short, idle too long or unreadable), by reason',
     this.registry,
   );
   private readonly requestLatency = new BoundHistogram(
@@ -116,6 +123,7 @@ export class GatewayMetrics implements MetricsSource {
       route.requests.set(request.status, requests);
     }
     requests.inc();
+    if (request.failure !== undefined) this.failureOf(route, serviceLabel, routeLabel, request.failure).inc();
     route.latency.observe(request.latency.total);
     if (request.latency.upstream !== null) route.upstreamLatency.observe(request.latency.upstream);
 
@@ -178,6 +186,15 @@ export class GatewayMetrics implements MetricsSource {
     return handles;
   }
 
+  private failureOf(handles: RouteHandles, service: string, route: string, reason: string): CounterSeries {
+    let failures = handles.failures.get(reason);
+    if (!failures) {
+      failures = this.responseFailures.bind({ service, route, reason });
+      handles.failures.set(reason, failures);
+    }
+    return failures;
+  }
+
   private routeFor(service: string, route: string): RouteHandles {
     const key = `${service}\n${route}`;
     let handles = this.routeHandles.get(key);
@@ -186,6 +203,7 @@ export class GatewayMetrics implements MetricsSource {
         latency: this.requestLatency.bind({ service, route }),
         upstreamLatency: this.upstreamLatency.bind({ service, route }),
         requests: new Map(),
+        failures: new Map(),
       };
       this.routeHandles.set(key, handles);
     }

@@ -20,6 +20,11 @@ export interface MeteredRequest {
   readonly log: Readonly<Record<string, unknown>>;
   /** Whether the answer was streamed to the client (server-sent events), so `ttfb` is the first token. */
   readonly streamed?: boolean;
+  /**
+   * Why the answer failed after its status was sent (a stream cut short, idle too long or
+   * unreadable: `stream_incomplete`, `stream_idle_timeout`, ...), when it did.
+   */
+  readonly failure?: string;
 }
 
 /** The part of the `ai.proxy` log entry the metrics read (Kong's `serialize-analytics.lua` shape). */

@@ -19,8 +19,10 @@ export interface RequestLoopReport {
 }
 
 export interface RequestLoopOptions {
-  /** The URLs to send GET requests to: one sequential loop per URL, all at once. */
+  /** The URLs to send requests to: one sequential loop per URL, all at once. */
   readonly urls: readonly string[];
+  /** Method, headers and body of every request. Default a GET without body. */
+  readonly init?: Pick<RequestInit, 'method' | 'headers' | 'body'>;
   /** Status a request must get to count as served. Default 200. */
   readonly expectStatus?: number;
   /** Milliseconds one request may take before it counts as failed. Default 2000. */
@@ -84,7 +86,10 @@ export class RequestLoop {
     for (let sent = 0; sent < maxRequestsPerUrl && !this.stopped && performance.now() < deadline; sent += 1) {
       const atMs = Math.round(performance.now() - this.startedAt);
       try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(requestTimeoutMs) });
+        const response = await fetch(url, {
+          ...this.options.init,
+          signal: AbortSignal.timeout(requestTimeoutMs),
+        });
         await response.arrayBuffer();
         if (response.status !== expectStatus)
           this.failures.push({ url, status: response.status, error: null, atMs });

@@ -20,6 +20,11 @@ export interface SwitchyardClusterOptions {
    * Redis for the apps while the harness still sees it.
    */
   readonly appRedisUrl?: string;
+  /**
+   * The `DATABASE_URL` the admin and config-sync get, each its own. Default `databaseUrl`; point
+   * one at a `FlakyTcpProxy` to break PostgreSQL for that app while the other still reaches it.
+   */
+  readonly appDatabaseUrls?: { readonly admin?: string; readonly configSync?: string };
   /** Proxy processes started with the cluster. Default 2. */
   readonly proxies?: number;
   /** The proxies' `RECONCILE_INTERVAL_MS`. Default 300. */
@@ -45,6 +50,8 @@ export interface ProxyNodeStatus {
   readonly configuration_hash: string | null;
   /** Version of the config served, or null before the first snapshot. */
   readonly configuration_version: number | null;
+  /** The proxy's resident memory: its one process, or the primary and all its workers together. */
+  readonly memory: { readonly rss_bytes: number };
 }
 
 /** The envelope of the snapshot config-sync last stored in Redis. */
@@ -90,7 +97,8 @@ export class ClusterProxy {
 }
 
 interface ClusterSettings {
-  readonly databaseUrl: string;
+  readonly adminDatabaseUrl: string;
+  readonly configSyncDatabaseUrl: string;
   readonly redisPrefix: string;
   readonly appRedisUrl: string;
   readonly reconcileIntervalMs: number;
@@ -128,7 +136,8 @@ export class SwitchyardCluster {
   static async start(options: SwitchyardClusterOptions): Promise<SwitchyardCluster> {
     const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
     const settings: ClusterSettings = {
-      databaseUrl: options.databaseUrl,
+      adminDatabaseUrl: options.appDatabaseUrls?.admin ?? options.databaseUrl,
+      configSyncDatabaseUrl: options.appDatabaseUrls?.configSync ?? options.databaseUrl,
       redisPrefix: options.redisPrefix,
       appRedisUrl: options.appRedisUrl ?? redisUrl,
       reconcileIntervalMs: options.reconcileIntervalMs ?? 300,
@@ -148,7 +157,7 @@ export class SwitchyardCluster {
         appEntry('admin'),
         {
           ...commonEnv(settings),
-          DATABASE_URL: settings.databaseUrl,
+          DATABASE_URL: settings.adminDatabaseUrl,
           ADMIN_LISTEN: `127.0.0.1:${adminPort}`,
         },
         `${adminUrl}/status`,
@@ -228,8 +237,9 @@ export class SwitchyardCluster {
     if (this.configSyncProcess) return this.configSyncProcess;
     const app = spawnAppProcess(appEntry('config-sync'), {
       ...commonEnv(this.settings),
-      DATABASE_URL: this.settings.databaseUrl,
+      DATABASE_URL: this.settings.configSyncDatabaseUrl,
       SYNC_POLL_INTERVAL_MS: String(this.settings.syncPollIntervalMs),
+      SYNC_STATUS_LISTEN: `127.0.0.1:${await freePort()}`,
     });
     this.configSyncProcess = app;
     const outcome = await waitUntil(
@@ -259,12 +269,12 @@ export class SwitchyardCluster {
     else await app.stop();
   }
 
-  /** The store's config version, as the admin's `GET /status` reports it. */
+  /** The store's config version, as the admin's `GET /status` reports it. Throws while the admin cannot reach the store. */
   async storeVersion(): Promise<number> {
     const response = await this.admin.get('/status');
-    if (response.status !== 200)
+    if (response.status !== 200 || typeof response.body.configuration_version !== 'number')
       throw new Error(`admin GET /status answered ${response.status}: ${response.text}`);
-    return response.body.configuration_version as number;
+    return response.body.configuration_version;
   }
 
   /** The envelope of the snapshot stored under `<prefix>:snapshot` (the bus's documented layout), or null. */

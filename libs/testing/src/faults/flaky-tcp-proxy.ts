@@ -1,9 +1,18 @@
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 
+/** The port a URL of these schemes means when it names none. */
+const DEFAULT_PORTS: Readonly<Record<string, number>> = {
+  'redis:': 6379,
+  'rediss:': 6379,
+  'postgres:': 5432,
+  'postgresql:': 5432,
+};
+
 /**
- * A TCP hop between apps and Redis that a test can break without touching the shared Redis
- * server (other runs use it): `pause()` holds every byte as a hung server would, `cut()` drops
- * every connection and refuses new ones as a dead server would. Listens on 127.0.0.1 only.
+ * A TCP hop between apps and a server (Redis, PostgreSQL, anything over TCP) that a test can
+ * break without touching the shared server (other runs use it): `pause()` holds every byte as a
+ * hung server (or a network that drops packets) would, `cut()` drops every connection and refuses
+ * new ones as a dead server would. Listens on 127.0.0.1 only.
  */
 export class FlakyTcpProxy {
   private readonly sockets = new Set<Socket>();
@@ -11,23 +20,38 @@ export class FlakyTcpProxy {
   private paused = false;
   private refusing = false;
 
-  private constructor(private readonly server: Server) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly target: URL,
+  ) {}
 
-  /** Starts a proxy to `target` (a `redis://host:port` URL) on an ephemeral port. */
+  /**
+   * Starts a proxy to the server `target` names (`redis://host:port`, `postgres://user@host:port/db`,
+   * ...) on an ephemeral port.
+   */
   static async start(target: URL): Promise<FlakyTcpProxy> {
+    const port = Number(target.port || DEFAULT_PORTS[target.protocol]);
+    if (!port) throw new Error(`${target.protocol}// URLs need an explicit port`);
     const server = createServer();
-    const proxy = new FlakyTcpProxy(server);
-    server.on('connection', (client) => proxy.accept(client, target));
+    const proxy = new FlakyTcpProxy(server, target);
+    server.on('connection', (client) => proxy.accept(client, target.hostname, port));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
   }
 
-  /** The `redis://` URL to give the apps instead of Redis's own. */
-  get url(): string {
-    return `redis://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  /** `127.0.0.1:<port>`: where the proxy listens. */
+  get address(): string {
+    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Holds every byte in both directions (connections stay open) until `resume()`. */
+  /** The target URL with the proxy's address instead of the server's (scheme, user, path kept): what the apps get. */
+  get url(): string {
+    const url = new URL(this.target);
+    url.host = this.address;
+    return url.toString().replace(/\/$/, '');
+  }
+
+  /** Holds every byte in both directions (connections stay open, new ones are accepted) until `resume()`. */
   pause(): void {
     this.paused = true;
   }
@@ -43,6 +67,7 @@ export class FlakyTcpProxy {
   /** Drops every connection and refuses new ones until `restore()`. */
   cut(): void {
     this.refusing = true;
+    this.held = [];
     for (const socket of this.sockets) socket.destroy();
   }
 
@@ -57,12 +82,12 @@ export class FlakyTcpProxy {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
-  private accept(client: Socket, target: URL): void {
+  private accept(client: Socket, host: string, port: number): void {
     if (this.refusing) {
       client.destroy();
       return;
     }
-    const upstream = connect(Number(target.port || 6379), target.hostname);
+    const upstream = connect(port, host);
     for (const [from, to] of [
       [client, upstream],
       [upstream, client],

@@ -20,7 +20,11 @@ async function toTestResponse(response: Response): Promise<TestResponse> {
  * `--data "k=v"` pairs form-encoded, `json` sends a JSON body.
  */
 export class AdminClient {
-  constructor(readonly baseUrl: string) {}
+  /** `headers` go with every request (`Kong-Admin-Token` for an Admin API that asks for a token). */
+  constructor(
+    readonly baseUrl: string,
+    private readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
 
   /** `curl -X METHOD url --data "key=value" ...` */
   async form(
@@ -36,12 +40,19 @@ export class AdminClient {
     return this.send(method, path, body === undefined ? undefined : JSON.stringify(body), 'application/json');
   }
 
+  /** `curl -X METHOD url -F "key=value" ...`: a multipart/form-data body. */
+  async multipart(method: string, path: string, form: FormData): Promise<TestResponse> {
+    return toTestResponse(
+      await fetch(`${this.baseUrl}${path}`, { method, body: form, headers: this.headers }),
+    );
+  }
+
   async get(path: string): Promise<TestResponse> {
-    return toTestResponse(await fetch(`${this.baseUrl}${path}`));
+    return toTestResponse(await fetch(`${this.baseUrl}${path}`, { headers: this.headers }));
   }
 
   async delete(path: string): Promise<TestResponse> {
-    return toTestResponse(await fetch(`${this.baseUrl}${path}`, { method: 'DELETE' }));
+    return toTestResponse(await fetch(`${this.baseUrl}${path}`, { method: 'DELETE', headers: this.headers }));
   }
 
   /** Any body with any content type, for the error cases. */
@@ -54,7 +65,7 @@ export class AdminClient {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       body,
-      headers: body === undefined ? {} : { 'content-type': contentType },
+      headers: body === undefined ? this.headers : { ...this.headers, 'content-type': contentType },
     });
     return toTestResponse(response);
   }

@@ -188,6 +188,46 @@ describe('MockProviderServer', () => {
       expect(await response.json()).toMatchObject({ object: 'chat.completion' });
     });
 
+    it('ends the stream cleanly after endStreamAfter events, without the terminator', async () => {
+      mock.setBehaviour({ endStreamAfter: 3 });
+
+      const response = await postJson(chatUrl(), { ...CHAT, stream: true }, BEARER_AUTH);
+      const events = sseData(await response.text());
+      expect(events).toHaveLength(3);
+      expect(events).not.toContain('[DONE]');
+    });
+
+    it('drips the body one byte every dripIntervalMs', async () => {
+      mock.setBehaviour({ replyText: 'Hi.', dripIntervalMs: 2 });
+      const response = await postJson(chatUrl(), CHAT, BEARER_AUTH);
+      const reader = response.body!.getReader();
+      const sizes: number[] = [];
+      for (let read = await reader.read(); !read.done; read = await reader.read())
+        sizes.push(read.value.length);
+
+      expect(Math.max(...sizes)).toBe(1);
+      expect(sizes.length).toBe(Number(response.headers.get('content-length')));
+    });
+
+    it('resets the connection after cutBodyAfterBytes bytes of a whole answer', async () => {
+      mock.setBehaviour({ cutBodyAfterBytes: 10 });
+
+      const response = await postJson(chatUrl(), CHAT, BEARER_AUTH);
+      expect(response.status).toBe(200);
+      await expect(response.text()).rejects.toThrow();
+    });
+
+    it('answers any request with a gzip body inflating to gzipBombBytes', async () => {
+      mock.setBehaviour({ gzipBombBytes: 3 * 1024 * 1024 + 5, status: 400 });
+
+      const response = await fetch(`${mock.url}/anything`, { method: 'POST' });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-encoding')).toBe('gzip');
+      expect(Number(response.headers.get('content-length'))).toBeLessThan(20_000);
+      // fetch inflates every member of the body.
+      expect((await response.arrayBuffer()).byteLength).toBe(3 * 1024 * 1024 + 5);
+    });
+
     it('applies a behaviour change from the next request on', async () => {
       expect((await postJson(chatUrl(), CHAT, BEARER_AUTH)).status).toBe(200);
       mock.behaviour = { status: 429 };

@@ -169,6 +169,9 @@ export class MockProviderServer {
       if (res.destroyed) return;
     }
 
+    if (behaviour.gzipBombBytes !== undefined)
+      return sendGzipBomb(res, behaviour.status ?? 200, behaviour.gzipBombBytes);
+
     const definition = this.#definition;
     const route = definition.route(method, new URL(path, this.#url));
     if (route instanceof ProviderErrorReply) return sendBody(req, res, route.status, route.body, behaviour);
@@ -227,7 +230,7 @@ function sendBody(
   body: unknown,
   behaviour: MockProviderBehaviour,
   contentType?: string,
-): void {
+): Promise<void> | void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const headers: OutgoingHttpHeaders = {
     'content-type':
@@ -240,7 +243,64 @@ function sendBody(
     headers['content-encoding'] = 'gzip';
   }
   headers['content-length'] = Buffer.byteLength(payload);
-  res.writeHead(status, headers).end(payload);
+  res.writeHead(status, headers);
+  return writeBody(res, payload, behaviour);
+}
+
+/** Writes a whole body as the behaviour says: at once, dripped byte by byte, or cut off by a reset. */
+function writeBody(
+  res: ServerResponse,
+  payload: Buffer | string,
+  behaviour: MockProviderBehaviour,
+): Promise<void> | void {
+  const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  if (behaviour.cutBodyAfterBytes !== undefined) {
+    res.flushHeaders();
+    res.write(bytes.subarray(0, behaviour.cutBodyAfterBytes), () => res.destroy());
+    return;
+  }
+  if (behaviour.dripIntervalMs) return drip(res, bytes, behaviour.dripIntervalMs);
+  res.end(bytes);
+}
+
+/** Sends `bytes` one at a time, `intervalMs` apart, then ends; stops when the client goes away. */
+async function drip(res: ServerResponse, bytes: Buffer, intervalMs: number): Promise<void> {
+  res.flushHeaders();
+  for (let index = 0; index < bytes.length; index += 1) {
+    if (index > 0) await pause(intervalMs, res);
+    if (res.destroyed) return;
+    res.write(bytes.subarray(index, index + 1));
+  }
+  res.end();
+}
+
+const BOMB_MEMBER_BYTES = 1 << 20;
+let bombMember: Buffer | undefined;
+
+/**
+ * A gzip body inflating to `inflatedBytes` zeros: one compressed MiB of zeros (about 1 KiB)
+ * repeated, since a gzip body may be several members one after the other (RFC 1952 §2.2).
+ */
+function gzipBomb(inflatedBytes: number): Buffer {
+  bombMember ??= gzipSync(Buffer.alloc(BOMB_MEMBER_BYTES), { level: 9 });
+  const members: Buffer[] = Array.from(
+    { length: Math.floor(inflatedBytes / BOMB_MEMBER_BYTES) },
+    () => bombMember!,
+  );
+  const rest = inflatedBytes % BOMB_MEMBER_BYTES;
+  if (rest > 0) members.push(gzipSync(Buffer.alloc(rest)));
+  return Buffer.concat(members);
+}
+
+function sendGzipBomb(res: ServerResponse, status: number, inflatedBytes: number): void {
+  const body = gzipBomb(inflatedBytes);
+  res
+    .writeHead(status, {
+      'content-type': JSON_TYPE,
+      'content-encoding': 'gzip',
+      'content-length': body.length,
+    })
+    .end(body);
 }
 
 async function writeStream(
@@ -250,7 +310,9 @@ async function writeStream(
 ): Promise<void> {
   res.writeHead(200, { 'content-type': response.contentType, 'cache-control': 'no-cache' });
   const failing = behaviour.failMidStreamAfter !== undefined;
-  const frames = failing ? response.frames.slice(0, behaviour.failMidStreamAfter) : response.frames;
+  const cutAt = failing ? behaviour.failMidStreamAfter : behaviour.endStreamAfter;
+  const frames = cutAt === undefined ? response.frames : response.frames.slice(0, cutAt);
+  if (behaviour.dripIntervalMs) return drip(res, Buffer.from(frames.join('')), behaviour.dripIntervalMs);
   // Destroying only once the written frames are flushed makes the cut land exactly after them.
   const finish = (data: string) => (failing ? res.write(data, () => res.destroy()) : res.end(data));
 

@@ -56,6 +56,27 @@ export interface MockProviderBehaviour {
   /** Gzip non-stream bodies when the request's `Accept-Encoding` allows it, as the providers' CDNs do. */
   readonly gzip?: boolean;
   /**
+   * End the stream properly (no reset) after this many events, leaving out the rest, the
+   * terminator included: a provider that stops early without saying so. Non-stream replies ignore it.
+   */
+  readonly endStreamAfter?: number;
+  /**
+   * Send the body one byte at a time, this many milliseconds apart (streams and whole answers):
+   * a provider that drips bytes without ever completing much.
+   */
+  readonly dripIntervalMs?: number;
+  /**
+   * Whole answers: send the head (with the full `content-length`) and this many bytes of the
+   * body, then reset the connection. Stream replies ignore it (see `failMidStreamAfter`).
+   */
+  readonly cutBodyAfterBytes?: number;
+  /**
+   * Answer every request, whatever it asks, with a gzip body (`content-encoding: gzip`, JSON content
+   * type) that inflates to this many bytes of zeros, with `status` (default 200): a gzip bomb.
+   * The body is about 1/1000 of that size.
+   */
+  readonly gzipBombBytes?: number;
+  /**
    * Answer by calling these tools (finish reason "tool calls" in the provider's words) after the
    * reply text, if any: whole answers carry every call, streams send each call's arguments in
    * {@link MOCK_TOOL_ARGUMENT_PIECE_CHARS}-character pieces, as providers stream them.

@@ -10,6 +10,8 @@ export interface RequestContextOptions {
   /** An object is sent as JSON, a string as is. */
   readonly body?: unknown;
   readonly uriCaptures?: Record<string, string>;
+  /** `ctx.limits.maxResponseBodyBytes`; default 1 MiB. */
+  readonly maxResponseBodyBytes?: number;
 }
 
 /**
@@ -44,5 +46,6 @@ export function buildRequestContext(options: RequestContextOptions = {}): Reques
     signal: new AbortController().signal,
     timings: { startedAt: performance.now() },
     log: {},
+    limits: { maxResponseBodyBytes: options.maxResponseBodyBytes ?? 1024 * 1024 },
   };
 }
