@@ -13,8 +13,7 @@ import {
 import { accessError, aiProxyConfig, handlerFor, upstreamJson } from './ai-proxy.spec-helpers.js';
 
 /** Kong's message for a stream that cannot be translated, in OpenAI's error shape. */
-const UNSUPPORTED_FRAME_EVENT =
-  'data: {"error":{"message":"empty or unsupported transformer response"}}\n\n';
+const UNSUPPORTED_FRAME_EVENT = 'data: {"error":{"message":"empty or unsupported transformer response"}}\n\n';
 
 const chat = { messages: [{ role: 'user', content: 'What is 1 + 1?' }] };
 const providers = registryOf(fakeOpenAiDriver(), fakeOpenAiDriver('azure'), fakeNdjsonDriver());
