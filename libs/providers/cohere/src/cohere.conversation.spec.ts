@@ -112,9 +112,9 @@ describe('cohereConversation', () => {
     ).toThrow(new TranslationError("the arguments of tool call 'a' (f) must be a JSON object for cohere"));
   });
 
-  it('fails without messages', () => {
-    expect(() => cohereConversation([])).toThrow(
-      new TranslationError("request body doesn't contain valid prompts"),
-    );
+  it('fails without messages, or with one that is not an object', () => {
+    const invalid = new TranslationError("request body doesn't contain valid prompts");
+    expect(() => cohereConversation([])).toThrow(invalid);
+    expect(() => cohereConversation(['Hi'] as unknown as ChatMessage[])).toThrow(invalid);
   });
 });

@@ -72,22 +72,26 @@ class ToolCallLedger {
 /** The `chat_history` turns of `messages`; consecutive `tool` messages make one TOOL turn. */
 function historyTurns(messages: readonly ChatMessage[], ledger: ToolCallLedger): CohereTurn[] {
   const turns: CohereTurn[] = [];
+  // The results of the TOOL turn being filled, while `tool` messages follow each other.
+  let toolResults: CohereToolResult[] | undefined;
   for (const message of messages) {
     if (message.role === 'tool') {
-      const result = ledger.result(message);
-      const previous = turns.at(-1);
-      if (previous?.role === 'TOOL')
-        turns[turns.length - 1] = { role: 'TOOL', tool_results: [...previous.tool_results, result] };
-      else turns.push({ role: 'TOOL', tool_results: [result] });
-    } else if (message.role === 'assistant') {
-      const text = contentText(message.content);
+      if (!toolResults) {
+        toolResults = [];
+        turns.push({ role: 'TOOL', tool_results: toolResults });
+      }
+      toolResults.push(ledger.result(message));
+      continue;
+    }
+    toolResults = undefined;
+    const text = contentText(message.content);
+    if (message.role === 'assistant') {
       const calls = message.tool_calls?.length ? ledger.record(message.tool_calls) : undefined;
       turns.push({ role: 'CHATBOT', message: text, ...(calls && { tool_calls: calls }) });
     } else {
       // A later system message stays where it is, as Cohere's SYSTEM turn; every other role
       // (user, and the legacy `function`) is the USER's, as Kong has it.
-      const role = INSTRUCTION_ROLES.has(message.role) ? 'SYSTEM' : 'USER';
-      turns.push({ role, message: contentText(message.content) });
+      turns.push({ role: INSTRUCTION_ROLES.has(message.role) ? 'SYSTEM' : 'USER', message: text });
     }
   }
   return turns;
@@ -104,7 +108,8 @@ function historyTurns(messages: readonly ChatMessage[], ledger: ToolCallLedger):
  */
 export function cohereConversation(messages: readonly ChatMessage[]): CohereConversation {
   const last = messages.length - 1;
-  if (last < 0) throw new TranslationError("request body doesn't contain valid prompts");
+  if (last < 0 || !messages.every(isRecord))
+    throw new TranslationError("request body doesn't contain valid prompts");
   // The leading instructions, never the last message: a body of system messages only still asks something.
   let start = 0;
   while (start < last && INSTRUCTION_ROLES.has(messages[start]!.role)) start += 1;

@@ -28,13 +28,16 @@ export type CohereFinish =
 
 /**
  * A Cohere `finish_reason` in OpenAI's words, or the failure it reports (`ERROR`, `USER_CANCEL`,
- * `TIMEOUT`). `stop` when Cohere gives none (Kong's fixed value) or one this gateway does not know.
+ * `TIMEOUT`). `stop` when Cohere gives none (Kong's fixed value) or one this gateway does not
+ * know. v1 ends an answer that calls tools with `COMPLETE`: with `callsTools`, that is
+ * `tool_calls`, which is what OpenAI clients run the tools on.
  */
-export function cohereFinish(value: unknown): CohereFinish {
-  if (typeof value !== 'string') return { reason: 'stop' };
-  const failure = FAILED_GENERATIONS[value];
-  if (failure) return { failure: `cohere reported a failed generation (finish_reason ${value}): ${failure}` };
-  return { reason: OPENAI_FINISH_REASONS[value] ?? 'stop' };
+export function cohereFinish(value: unknown, callsTools = false): CohereFinish {
+  const failure = typeof value === 'string' ? FAILED_GENERATIONS[value] : undefined;
+  if (failure)
+    return { failure: `cohere reported a failed generation (finish_reason ${String(value)}): ${failure}` };
+  const reason = (typeof value === 'string' && OPENAI_FINISH_REASONS[value]) || 'stop';
+  return { reason: callsTools && reason === 'stop' ? 'tool_calls' : reason };
 }
 
 /**

@@ -118,6 +118,9 @@ describe('cohere request translation', () => {
     expect(() => chat.request({ ...body, response_format: { type: 'xml' } }, request())).toThrow(
       new TranslationError("response_format type 'xml' has no cohere equivalent"),
     );
+    expect(() => chat.request({ ...body, tools: { get_weather: {} } }, request())).toThrow(
+      new TranslationError('tools must be a list of tools'),
+    );
   });
 
   it('keeps a preamble the client sent when no system message gives one', () => {

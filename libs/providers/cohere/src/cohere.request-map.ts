@@ -105,7 +105,10 @@ const CHAT_FIELDS: FieldTable = {
   max_completion_tokens: sendAs('max_tokens'),
   ...TUNING_FIELDS,
   response_format: responseFormat,
-  tools: (value) => ({ tools: cohereTools(value as readonly ToolDefinition[]) }),
+  tools: (value) => {
+    if (!Array.isArray(value)) throw new TranslationError('tools must be a list of tools');
+    return { tools: cohereTools(value as readonly ToolDefinition[]) };
+  },
 };
 
 /**

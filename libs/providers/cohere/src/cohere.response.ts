@@ -42,10 +42,9 @@ function v2Content(message: JsonRecord): string | null {
  * can retry rather than a partial reply dressed as a finished one.
  */
 function finishReason(value: unknown, callsTools = false): FinishReason {
-  const finish = cohereFinish(value);
+  const finish = cohereFinish(value, callsTools);
   if (finish.failure !== undefined) throw new TranslationError(finish.failure);
-  // v1 ends an answer that calls tools with COMPLETE; OpenAI clients run the tools on `tool_calls`.
-  return callsTools && finish.reason === 'stop' ? 'tool_calls' : finish.reason;
+  return finish.reason;
 }
 
 /** A v1 chat answer's message: `text`, and its `tool_calls` with ids derived from the answer's. */

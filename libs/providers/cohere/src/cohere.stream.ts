@@ -87,7 +87,7 @@ function closingStep(
   if (!chunks.id) chunks.id = cohereAnswerId(response);
   const usage = billedUsage(response.meta);
   const summary = { id: chunks.id, model, final: true, ...(usage && { usage }) };
-  let finish = cohereFinish(event.finish_reason);
+  let finish = cohereFinish(event.finish_reason, tools.called);
   if (event.event_type === 'stream-error' && finish.failure === undefined) finish = { failure: STREAM_ERROR };
   if (finish.failure !== undefined) {
     // A failed generation is no finished answer: the client's stream ends on an error event.
@@ -95,8 +95,7 @@ function closingStep(
       typeof event.err === 'string' && event.err !== '' ? `${finish.failure} (${event.err})` : finish.failure;
     return { ...summary, events: [streamErrorEvent(error)], error };
   }
-  // v1 ends an answer that calls tools with COMPLETE; OpenAI clients run the tools on `tool_calls`.
-  const finishReason = tools.called && finish.reason === 'stop' ? 'tool_calls' : finish.reason;
+  const finishReason = finish.reason;
   return { ...summary, events: [...chunks.finish(finishReason, usage), STREAM_TERMINATOR], finishReason };
 }
 
