@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { anthropicMockProvider } from './anthropic.mock-provider.js';
 import { azureMockProvider } from './azure.mock-provider.js';
 import { cohereMockProvider } from './cohere.mock-provider.js';
 import {
@@ -29,6 +30,7 @@ const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
   openai: openAiMockProvider,
   azure: azureMockProvider,
   cohere: cohereMockProvider,
+  anthropic: anthropicMockProvider,
 };
 
 /** A 200 body that has none of the fields any provider's clients read (for "bad upstream response" tests). */

@@ -1,0 +1,13 @@
+import { TranslationError } from '@switchyard/plugin-api';
+import type { ClientBody, ProviderRequest, TranslatedRequest } from '@switchyard/plugin-api';
+
+/**
+ * Anthropic's chat body for an OpenAI chat body (configured options merged): a new object,
+ * never the client's. Maps each field Anthropic accepts and drops the others (the README lists them).
+ */
+export function translateAnthropicChatRequest(
+  _body: ClientBody,
+  _request: ProviderRequest,
+): TranslatedRequest {
+  throw new TranslationError('the anthropic chat request translation is not written yet');
+}
