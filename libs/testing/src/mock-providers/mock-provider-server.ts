@@ -187,7 +187,10 @@ export class MockProviderServer {
     if (input instanceof ProviderErrorReply) return sendBody(req, res, input.status, input.body, behaviour);
     const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens));
     if (response.kind === 'json') return sendBody(req, res, 200, response.body, behaviour);
-    await writeStream(res, response, behaviour);
+    const errorAt = behaviour.streamErrorAfter;
+    const errorFrame = errorAt === undefined ? undefined : definition.streamErrorFrame?.();
+    const frames = errorFrame ? [...response.frames.slice(0, errorAt), errorFrame] : response.frames;
+    await writeStream(res, { ...response, frames }, behaviour);
   }
 }
 

@@ -49,6 +49,12 @@ export interface MockProviderBehaviour {
    * counts), so the stream never ends properly. Non-stream replies ignore it.
    */
   readonly failMidStreamAfter?: number;
+  /**
+   * End a stream with the provider's own in-stream error event after this many stream events
+   * (Anthropic's `event: error` with an `overloaded_error`), as a provider does when it fails
+   * after answering 200. Providers without such an event ignore it.
+   */
+  readonly streamErrorAfter?: number;
   /** Answer 200 with a JSON body that lacks every field the provider's clients read (also for stream requests). */
   readonly badBody?: boolean;
   /** Read the request and never answer; the connection stays open until the client gives up or the server closes. */
