@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   asJsonObject,
   asNumber,
+  bearerToken,
   ProviderErrorReply,
   type MockInput,
   type MockProviderDefinition,
@@ -339,7 +340,8 @@ function respondComplete(input: MockInput, reply: MockReply): MockResponse {
 }
 
 /**
- * api.anthropic.com: `POST /v1/messages` and `/v1/complete`, the key in `x-api-key`, the
+ * api.anthropic.com: `POST /v1/messages` and `/v1/complete`, the key in `x-api-key` (or as a
+ * bearer token), the
  * `anthropic-version` header required, unknown top-level fields refused, conversation rules
  * checked, as Anthropic does.
  */
@@ -350,7 +352,8 @@ export const anthropicMockProvider: MockProviderDefinition = {
     return route ?? anthropicError(404, 'not_found_error', 'Not Found');
   },
   authorize(headers, apiKey) {
-    const key = headers['x-api-key'];
+    // The key in `x-api-key` (Kong's docs), or as a bearer token (what the official SDK sends).
+    const key = headers['x-api-key'] ?? bearerToken(headers);
     if (key === undefined) return anthropicError(401, 'authentication_error', 'x-api-key header is required');
     if (key !== apiKey) return anthropicError(401, 'authentication_error', 'invalid x-api-key');
     if (!headers['anthropic-version']) return invalidRequest('anthropic-version: header is required');
