@@ -87,7 +87,7 @@ export const KONG_PROVIDERS: Readonly<Record<ProviderId, KongProviderFacts>> = {
     origin: 'http://localhost:11434',
     paths: { 'llm/v1/chat': '/api/chat', 'llm/v1/completions': '/api/generate' },
     streamFraming: 'ndjson',
-    note: 'Self-hosted: Kong requires `model.options.upstream_url` (and `llama2_format`), so this origin is only a fallback.',
+    note: "Self-hosted: Kong has no URL of its own for llama2 and requires `model.options.upstream_url` (and `llama2_format`); the origin and paths here are Ollama's defaults, only a fallback.",
   },
   gemini: {
     title: 'Gemini',
