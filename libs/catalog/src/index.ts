@@ -1,4 +1,5 @@
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
+import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
 import { cohereProvider } from '@switchyard/provider-cohere';
 import { openaiProvider } from '@switchyard/provider-openai';
@@ -16,7 +17,7 @@ import {
  * only pick it up.
  */
 export const PROVIDERS: ProviderRegistry = new Map(
-  [openaiProvider, azureProvider, cohereProvider].map((driver) => [driver.id, driver]),
+  [openaiProvider, azureProvider, cohereProvider, anthropicProvider].map((driver) => [driver.id, driver]),
 );
 
 /** What every plugin is given: its only way to the providers. */

@@ -57,6 +57,42 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
+/** The files a case folder needs besides `case.json` and `request.json`, by the kind of answer it checks. */
+const ANSWER_FILES = {
+  whole: ['upstream-response.json', 'response.json'],
+  stream: ['stream.expected.txt'],
+} as const;
+
+/**
+ * What a case folder lacks to be a case: `case.json`, `request.json`, `upstream-request.json`,
+ * and a whole answer (`upstream-response.json` and `response.json`) or a stream
+ * (`stream.upstream.txt` or `.bin`, and `stream.expected.txt`). Empty for a complete case.
+ */
+export function missingCaseFiles(caseDir: string): string[] {
+  const missing = (names: readonly string[]) => names.filter((name) => !existsSync(join(caseDir, name)));
+  const lacking = missing(['case.json', 'request.json', 'upstream-request.json']);
+  const streamed = ['stream.upstream.txt', 'stream.upstream.bin'].some((name) =>
+    existsSync(join(caseDir, name)),
+  );
+  if (streamed) return [...lacking, ...missing(ANSWER_FILES.stream)];
+  const whole = missing(ANSWER_FILES.whole);
+  return whole.length < ANSWER_FILES.whole.length
+    ? [...lacking, ...whole]
+    : [
+        ...lacking,
+        'an answer (upstream-response.json and response.json, or stream.upstream.txt and stream.expected.txt)',
+      ];
+}
+
+/** The case folders of a route type's fixture folder (none when it does not exist). */
+function caseFolders(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
 function pieces(bytes: Buffer, size: number): Buffer[] {
   const out: Buffer[] = [];
   for (let at = 0; at < bytes.length; at += size) out.push(bytes.subarray(at, at + size));
@@ -79,7 +115,8 @@ function runStream(transformer: StreamTransformer, chunks: readonly Buffer[]): s
  * - for a streamed one (`"stream": true` in `request.json`), `stream.upstream.txt` (or `.bin`),
  *   the provider's bytes, cut by the core's real frame parser, and `stream.expected.txt`, what
  *   the client receives, exactly; the stream is fed whole and again in 7-byte pieces.
- * Every route type the driver serves to OpenAI-format clients needs at least one case.
+ * Every route type the driver serves to OpenAI-format clients needs at least one complete case,
+ * and a folder that lacks any of these files fails (see `missingCaseFiles`).
  * `Date` is frozen at `FIXTURE_NOW_MS`.
  */
 export function describeProviderFixtures(
@@ -106,17 +143,24 @@ export function describeProviderFixtures(
       vi.useRealTimers();
     });
 
-    it.each(served)('has cases for %s', (routeType) => {
+    it.each(served)('has complete cases for %s', (routeType) => {
       const dir = join(fixturesDir, routeTypeDir(routeType));
-      expect(existsSync(dir) ? readdirSync(dir) : [], `${dir}`).not.toEqual([]);
+      const complete = caseFolders(dir).filter((name) => missingCaseFiles(join(dir, name)).length === 0);
+      expect(complete, `no complete case in ${dir}`).not.toEqual([]);
     });
 
     for (const routeType of served) {
       const dir = join(fixturesDir, routeTypeDir(routeType));
-      if (!existsSync(dir)) continue;
-      for (const name of readdirSync(dir).sort()) {
+      for (const name of caseFolders(dir)) {
         const caseDir = join(dir, name);
         const file = (fileName: string) => join(caseDir, fileName);
+        const missing = missingCaseFiles(caseDir);
+        if (missing.length > 0) {
+          it(`${routeType} ${name} has the files of a case`, () => {
+            expect(missing, `${caseDir} lacks`).toEqual([]);
+          });
+          continue;
+        }
         const fixture = readJson<FixtureCase>(file('case.json'));
         const clientBody = readJson<Record<string, unknown>>(file('request.json'));
 

@@ -1,18 +1,5 @@
-import { requiredOptionCheck, type EntityCheck } from '@switchyard/plugin-api';
+import { requiredOptionCheck } from '@switchyard/plugin-api';
 import type { ProviderSchemaSlice } from './provider-schema-slice.js';
-
-// Kong's `llm/v1/completions` statistics are not available for anthropic (UNSUPPORTED_LOG_STATISTICS).
-const anthropicCompletionsStatistics: EntityCheck = {
-  field_sources: ['route_type', 'model', 'logging'],
-  custom: (config) => {
-    const routeType = config['route_type'] as string;
-    const provider = (config['model'] as { provider: string }).provider;
-    const logStatistics = (config['logging'] as { log_statistics: boolean | null }).log_statistics;
-    return provider === 'anthropic' && logStatistics === true && routeType === 'llm/v1/completions'
-      ? `anthropic does not support statistics when route_type is ${routeType}`
-      : undefined;
-  },
-};
 
 /**
  * The schema slices of Kong providers whose driver is not written yet, so that the Admin API
@@ -21,16 +8,6 @@ const anthropicCompletionsStatistics: EntityCheck = {
  * slice always wins), and this list goes away with the last one.
  */
 export const PENDING_PROVIDER_SLICES: readonly ProviderSchemaSlice[] = [
-  {
-    id: 'anthropic',
-    optionFields: {
-      anthropic_version: {
-        type: 'string',
-        description: 'The `anthropic-version` header sent to Anthropic. Required for the anthropic provider.',
-      },
-    },
-    configChecks: [requiredOptionCheck('anthropic', 'anthropic_version'), anthropicCompletionsStatistics],
-  },
   {
     id: 'mistral',
     optionFields: {

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderId } from '@switchyard/plugin-api';
 
 /** The providers that have a mock server speaking their real wire format. */
-export type MockProviderId = Extract<ProviderId, 'openai' | 'azure' | 'cohere'>;
+export type MockProviderId = Extract<ProviderId, 'openai' | 'azure' | 'cohere' | 'anthropic'>;
 
 /** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
 export type MockOperation = 'chat' | 'completions';
@@ -49,6 +49,12 @@ export interface MockProviderBehaviour {
    * counts), so the stream never ends properly. Non-stream replies ignore it.
    */
   readonly failMidStreamAfter?: number;
+  /**
+   * End a stream with the provider's own in-stream error event after this many stream events
+   * (Anthropic's `event: error` with an `overloaded_error`), as a provider does when it fails
+   * after answering 200. Providers without such an event ignore it.
+   */
+  readonly streamErrorAfter?: number;
   /** Answer 200 with a JSON body that lacks every field the provider's clients read (also for stream requests). */
   readonly badBody?: boolean;
   /** Read the request and never answer; the connection stays open until the client gives up or the server closes. */
