@@ -42,6 +42,60 @@ describe('createStreamTranslation', () => {
     expect(failures).toEqual([]);
   });
 
+  it('writes named events as event and data lines', () => {
+    const named: StreamTranslator = {
+      contentType: 'text/event-stream',
+      translate: (frame) => ({ events: [{ event: 'message_start', data: frame.data }], final: true }),
+    };
+    const transformer = createStreamTranslation({
+      parser: new SseFrameParser(),
+      translator: named,
+      onStep: () => undefined,
+      onFailure: () => undefined,
+    });
+    expect(runStream(transformer, ['data: {}\n\n'])).toBe('event: message_start\ndata: {}\n\n');
+  });
+
+  it("ends the stream after a step that reports the provider's failure, and marks it failed", () => {
+    const failing: StreamTranslator = {
+      contentType: 'text/event-stream',
+      translate: (frame) =>
+        frame.data === 'boom'
+          ? { events: ['{"error":{"message":"overloaded"}}'], error: 'overloaded' }
+          : { events: [frame.data] },
+    };
+    const failures: StreamFailure[] = [];
+    const transformer = createStreamTranslation({
+      parser: new SseFrameParser(),
+      translator: failing,
+      onStep: () => undefined,
+      onFailure: (reason) => failures.push(reason),
+    });
+    expect(runStream(transformer, ['data: a\n\ndata: boom\n\ndata: b\n\n'])).toBe(
+      'data: a\n\ndata: {"error":{"message":"overloaded"}}\n\n',
+    );
+    expect(failures).toEqual(['provider_stream_error']);
+  });
+
+  it("closes a format without a closing event of its own with the translator's end()", () => {
+    const steps: StreamStep[] = [];
+    const closing: StreamTranslator = {
+      contentType: 'text/event-stream',
+      translate: (frame) => ({ events: [frame.data] }),
+      end: () => ({ events: ['[DONE]'], final: true, finishReason: 'stop' }),
+    };
+    const failures: StreamFailure[] = [];
+    const transformer = createStreamTranslation({
+      parser: new SseFrameParser(),
+      translator: closing,
+      onStep: (step) => steps.push(step),
+      onFailure: (reason) => failures.push(reason),
+    });
+    expect(runStream(transformer, ['data: a\n\n'])).toBe('data: a\n\ndata: [DONE]\n\n');
+    expect(steps.at(-1)?.finishReason).toBe('stop');
+    expect(failures).toEqual([]);
+  });
+
   it('writes each event with the chunk that completes it', () => {
     const transformer = translation();
     expect(transformer.transform(Buffer.from('data: a\n'))).toBe('');
