@@ -9,6 +9,7 @@ import type {
 import { createCredentialPlacement } from '../auth/credential-placement.js';
 import type { LlmConfig } from '../config/llm-config.js';
 import { compileModelTemplate, type ModelTemplate } from '../request/template.resolver.js';
+import type { MaybePromise } from './authenticated.js';
 import type { LlmExchange } from './llm-exchange.js';
 import { startPreservedExchange } from './preserved-exchange.js';
 import { startTranslatedExchange } from './translated-exchange.js';
@@ -44,9 +45,10 @@ export interface LlmTarget {
   /**
    * Points `ctx.upstream` at the model with the request in `ctx.llm` (parsed now if no plugin did)
    * translated and authenticated, sets `ctx.responseMode`, and returns the exchange that handles
-   * the answer. Throws `GatewayError` for a request the target cannot serve.
+   * the answer: at once when the authenticator is synchronous, as a promise when it is not.
+   * Throws `GatewayError` for a request the target cannot serve.
    */
-  start(ctx: RequestContext): Promise<LlmExchange>;
+  start(ctx: RequestContext): MaybePromise<LlmExchange>;
 }
 
 /**

@@ -16,6 +16,7 @@ import { RequestAnalytics, type AiProxyLogEntry } from '../telemetry/analytics.j
 import { describePreservedRequest } from '../telemetry/llm-call-trace.js';
 import { checkRequestBodyEncoding, contentEncodingOf } from './content-encoding.js';
 import type { LlmExchange } from './llm-exchange.js';
+import { afterAuthentication, type MaybePromise } from './authenticated.js';
 import type { CompiledTarget } from './llm-target.js';
 import { preserveUpstreamUrl } from './upstream-url.js';
 
@@ -58,12 +59,12 @@ function providerUrl(
  * (see `preserveUpstreamUrl`), authenticated, without the client's own credentials. The answer
  * is passed through as it comes (`stream` mode, no translation), whatever its shape.
  */
-export async function startPreservedExchange(
+export function startPreservedExchange(
   ctx: RequestContext,
   target: CompiledTarget,
   fields: ModelFields,
   startedAt: number,
-): Promise<PreservedExchange> {
+): MaybePromise<PreservedExchange> {
   const { settings, driver, authenticator } = target;
   const { config } = settings;
   const needsBody = authenticator.bodyCredential !== undefined || settings.responseStreaming === 'deny';
@@ -96,12 +97,7 @@ export async function startPreservedExchange(
     headers: upstream.headers,
     body: upstream.body,
   };
-  await authenticator.authenticate(outgoing, ctx.request);
-  upstream.url = outgoing.url;
-  upstream.label = config.model.provider;
   if (ctx.upstreamTrace && driver) describePreservedRequest(ctx.upstreamTrace, driver.telemetryName);
-  ctx.responseMode = 'stream';
-
   const analytics = target.analyticsOn
     ? new RequestAnalytics({
         pluginId: settings.pluginId,
@@ -115,11 +111,13 @@ export async function startPreservedExchange(
         startedAt,
       })
     : undefined;
-  return new PreservedExchange(
-    driver?.traits.dropsSetCookie === true,
-    modelHeaderFor(config.model.provider, settings.modelNameHeader, ctx, fields.name),
-    analytics,
-  );
+  const modelHeader = modelHeaderFor(config.model.provider, settings.modelNameHeader, ctx, fields.name);
+  return afterAuthentication(authenticator.authenticate(outgoing, ctx.request), () => {
+    upstream.url = outgoing.url;
+    upstream.label = config.model.provider;
+    ctx.responseMode = 'stream';
+    return new PreservedExchange(driver?.traits.dropsSetCookie === true, modelHeader, analytics);
+  });
 }
 
 /**

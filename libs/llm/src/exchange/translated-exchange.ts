@@ -39,6 +39,7 @@ import { estimatePromptTokens } from '../telemetry/token-estimates.js';
 import { rewriteBufferedAnswer } from './buffered-answer.js';
 import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
 import type { LlmExchange } from './llm-exchange.js';
+import { afterAuthentication, type MaybePromise } from './authenticated.js';
 import type { CompiledTarget } from './llm-target.js';
 import { llmUpstreamUrl } from './upstream-url.js';
 
@@ -72,13 +73,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * asked for gzip only when the client accepts it, so that an error answer passed through as it
  * came is one the client can read.
  */
-export async function startTranslatedExchange(
+export function startTranslatedExchange(
   ctx: RequestContext,
   target: CompiledTarget,
   routeType: LlmRouteType,
   fields: ModelFields,
   startedAt: number,
-): Promise<TranslatedExchange> {
+): MaybePromise<TranslatedExchange> {
   const { settings, driver } = target;
   const llm = llmRequestOf(ctx, settings.clientFormat);
   const client = llm.body;
@@ -117,49 +118,62 @@ export async function startTranslatedExchange(
   // arrives; a whole answer may come compressed where the driver takes it, when the client does too.
   const acceptEncoding = stream || !clientAcceptsGzip ? 'identity' : driver.traits.acceptEncoding;
   if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
-  for (const [header, value] of Object.entries(translated.headers ?? {}))
-    headers[header.toLowerCase()] = value;
+  const providerHeaders = translated.headers;
+  if (providerHeaders)
+    for (const header in providerHeaders) headers[header.toLowerCase()] = providerHeaders[header]!;
   const outgoing: OutgoingLlmRequest = {
     url: llmUpstreamUrl(driver, request),
     method: 'POST',
     headers,
     body: JSON.stringify(translated.body),
   };
-  await authenticator.authenticate(outgoing, ctx.request);
-
-  const upstream = ctx.upstream;
-  upstream.url = outgoing.url;
-  upstream.method = outgoing.method;
-  upstream.body = outgoing.body;
-  upstream.label = driver.id;
-  ctx.responseMode = stream ? 'stream' : 'buffered';
-
-  const { config, pluginId } = settings;
   const analytics = target.analyticsOn
-    ? new RequestAnalytics({
-        pluginId,
-        provider: driver.id,
-        logStatistics: config.logging.log_statistics,
-        logPayloads: config.logging.log_payloads,
-        requestModel: name,
-        options: fields.options,
-        providerMeta: driver.analyticsMeta?.(fields.options),
-        // Kong's estimate for providers that may leave the prompt count out (more words per token in a stream).
-        promptEstimate: driver.traits.streamReportsUsage
-          ? undefined
-          : () => estimatePromptTokens(body, stream ? 1.8 : 1),
-        startedAt,
-      })
+    ? requestAnalytics(target, driver, request, body, startedAt)
     : undefined;
-  return new TranslatedExchange(
-    driver,
-    translation,
-    request,
-    clientAcceptsGzip,
-    modelHeaderFor(driver.id, settings.modelNameHeader, ctx, name),
-    analytics,
-    ctx.upstreamTrace,
-  );
+  const modelHeader = modelHeaderFor(driver.id, settings.modelNameHeader, ctx, name);
+  return afterAuthentication(authenticator.authenticate(outgoing, ctx.request), () => {
+    const upstream = ctx.upstream;
+    upstream.url = outgoing.url;
+    upstream.method = outgoing.method;
+    upstream.body = outgoing.body;
+    upstream.label = driver.id;
+    ctx.responseMode = stream ? 'stream' : 'buffered';
+
+    return new TranslatedExchange(
+      driver,
+      translation,
+      request,
+      clientAcceptsGzip,
+      modelHeader,
+      analytics,
+      ctx.upstreamTrace,
+    );
+  });
+}
+
+/** The analytics of one translated request, when its config logs any. */
+function requestAnalytics(
+  target: CompiledTarget,
+  driver: ProviderDriver,
+  request: ProviderRequest,
+  body: ClientBody,
+  startedAt: number,
+): RequestAnalytics {
+  const { config, pluginId } = target.settings;
+  const { options, name } = request.model;
+  const factor = request.stream ? 1.8 : 1;
+  return new RequestAnalytics({
+    pluginId,
+    provider: driver.id,
+    logStatistics: config.logging.log_statistics,
+    logPayloads: config.logging.log_payloads,
+    requestModel: name,
+    options,
+    providerMeta: driver.analyticsMeta?.(options),
+    // Kong's estimate for providers that may leave the prompt count out (more words per token in a stream).
+    promptEstimate: driver.traits.streamReportsUsage ? undefined : () => estimatePromptTokens(body, factor),
+    startedAt,
+  });
 }
 
 /** A request translated for the provider (`llm/v1/chat`, `llm/v1/completions`), and its answer translated back. */

@@ -43,10 +43,13 @@ export function createAiProxyHandler(
   const exchanges = new WeakMap<RequestContext, LlmExchange>();
 
   return {
-    async access(ctx) {
+    access(ctx) {
       if (ctx.request.body.length > config.max_request_body_size) throw tooLarge;
       if (nativeFormat) throw nativeFormat;
-      exchanges.set(ctx, await target.start(ctx));
+      const started = target.start(ctx);
+      // Most authenticators finish at once: no promise then on the request path.
+      if (!(started instanceof Promise)) return void exchanges.set(ctx, started);
+      return started.then((exchange) => void exchanges.set(ctx, exchange));
     },
 
     async bufferedResponse(ctx, response) {
