@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
  * The arrows of docs/architecture.md, as Nx tag constraints.
  * `plugin-api` imports nothing; providers reach only the contract and their shared base;
  * plugins never see providers (they use the driver registry of the contract); the catalog is the
- * one place that puts plugins and providers together, and apps compose from it.
+ * one place that puts plugins and providers together (with the core to check them against each
+ * other), and apps compose from it.
  */
 const allowed = {
   'type:contract': [],
@@ -16,7 +17,7 @@ const allowed = {
   'type:provider-base': ['type:contract'],
   'type:provider': ['type:contract', 'type:provider-base'],
   'type:testing': ['type:contract', 'type:core', 'type:testing'],
-  'type:catalog': ['type:contract', 'type:plugin', 'type:provider'],
+  'type:catalog': ['type:contract', 'type:core', 'type:plugin', 'type:provider'],
   'type:app': ['type:contract', 'type:core', 'type:feature', 'type:catalog'],
   'type:tool': ['type:contract', 'type:core', 'type:feature', 'type:catalog', 'type:testing'],
   'type:e2e': ['type:contract', 'type:core', 'type:feature', 'type:catalog', 'type:testing'],
@@ -29,7 +30,13 @@ const constraints = (extra) =>
     onlyDependOnLibsWithTags: [...new Set([...targets, ...extra])],
   }));
 
-const testFiles = ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'];
+const testFiles = [
+  '**/*.spec.ts',
+  '**/*.spec-helpers.ts',
+  '**/*.e2e-spec.ts',
+  '**/*.integration-spec.ts',
+  '**/test/**/*.ts',
+];
 
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', 'tmp/**', 'data/**', '.nx/**'] },

@@ -62,10 +62,13 @@ async function closedPort(): Promise<number> {
 
 type RouteType = 'llm/v1/chat' | 'llm/v1/completions';
 
+/** The providers whose traces this spec checks (a new mock provider joins when it is added here). */
+type TracedProvider = Extract<MockProviderId, 'openai' | 'azure' | 'cohere'>;
+
 /** One ai-proxy route of the test config. */
 interface LlmRouteSpec {
   readonly name: string;
-  readonly provider: MockProviderId;
+  readonly provider: TracedProvider;
   readonly routeType: RouteType;
   readonly model: string;
   readonly upstreamUrl: string;
@@ -130,7 +133,7 @@ const ANSWERING_ROUTES: readonly AnsweringRoute[] = [
 ];
 
 /** The provider's own credential header, as the mocks check it. */
-function authFor(provider: MockProviderId): { header_name: string; header_value: string } {
+function authFor(provider: TracedProvider): { header_name: string; header_value: string } {
   return provider === 'azure'
     ? { header_name: 'api-key', header_value: MOCK_PROVIDER_API_KEY }
     : { header_name: 'Authorization', header_value: `Bearer ${MOCK_PROVIDER_API_KEY}` };
@@ -199,7 +202,7 @@ describe('GenAI spans of proxied LLM calls (in-process proxy node, in-memory exp
   let bus: InProcessConfigBus<ConfigSnapshot>;
   let node: ProxyNode;
   let proxyUrl: string;
-  let mocks: Record<MockProviderId, MockProviderServer>;
+  let mocks: Record<TracedProvider, MockProviderServer>;
   /** An OpenAI mock switched into faults by the failure tests (reset after each test). */
   let faulty: MockProviderServer;
   let version = 0;
@@ -393,7 +396,13 @@ describe('GenAI spans of proxied LLM calls (in-process proxy node, in-memory exp
       'stream=%s: a server span under the caller and a GenAI client span with what the provider answered',
       async (stream) => {
         const mock = mocks[provider];
-        const { status, text, caller, server, client } = await call(route, { ...body, stream });
+        // A streaming client asks for the usage chunk, as the official clients do to count tokens.
+        const streamOptions = stream ? { stream_options: { include_usage: true } } : {};
+        const { status, text, caller, server, client } = await call(route, {
+          ...body,
+          stream,
+          ...streamOptions,
+        });
         expect(status, text).toBe(200);
 
         // What the mock answered: its deterministic reply, with its word counts as usage.

@@ -152,11 +152,13 @@ describe("Kong's AI Proxy getting-started guide, end to end on the standalone ga
     });
     expect(cohere.lastRequest()!.body).toMatchObject({
       model: 'command-r',
+      // The system prompt is Cohere's preamble (Kong sends it as a USER turn of chat_history).
+      preamble: 'You are a mathematician',
       message: 'What is 1+1?',
-      chat_history: [{ role: 'USER', message: 'You are a mathematician' }],
       max_tokens: 512,
       temperature: 1,
     });
+    expect(cohere.lastRequest()!.body).not.toHaveProperty('chat_history');
   });
 
   it('Cohere completions: prompt in, text_completion out', async () => {

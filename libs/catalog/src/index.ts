@@ -1,22 +1,35 @@
-import { createAiProxyPlugin, aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
+import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
+import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
 import { cohereProvider } from '@switchyard/provider-cohere';
 import { openaiProvider } from '@switchyard/provider-openai';
-import type { GatewayPlugin, PluginDefinition, PluginName, ProviderRegistry } from '@switchyard/plugin-api';
+import {
+  bindPlugin,
+  type GatewayPlugin,
+  type PluginDefinition,
+  type PluginEnvironment,
+  type ProviderRegistry,
+} from '@switchyard/plugin-api';
 
 /**
  * What this build of the gateway ships: the provider drivers and the plugins. The one place
- * where plugins meet providers (through the registry), so that apps only pick it up.
+ * where plugins meet providers (through the environment every plugin is given), so that apps
+ * only pick it up.
  */
 export const PROVIDERS: ProviderRegistry = new Map(
-  [openaiProvider, azureProvider, cohereProvider].map((driver) => [driver.id, driver]),
+  [openaiProvider, azureProvider, cohereProvider, anthropicProvider].map((driver) => [driver.id, driver]),
 );
 
+/** What every plugin is given: its only way to the providers. */
+const ENVIRONMENT: PluginEnvironment = { providers: PROVIDERS };
+
+/** The plugins of this build, bound to its environment. */
+const PLUGINS: readonly GatewayPlugin[] = [aiProxyPlugin].map((plugin) => bindPlugin(plugin, ENVIRONMENT));
+
 /** The plugins' definitions (name, priority, schema): all the control plane needs. */
-export const PLUGIN_DEFINITIONS: readonly PluginDefinition[] = [aiProxyPlugin];
+export const PLUGIN_DEFINITIONS: readonly PluginDefinition[] = PLUGINS;
 
 /** The plugins as the proxy runs them, by name. */
-export function createPluginRuntimes(): ReadonlyMap<PluginName, GatewayPlugin> {
-  const plugins: GatewayPlugin[] = [createAiProxyPlugin(PROVIDERS) as unknown as GatewayPlugin];
-  return new Map(plugins.map((plugin) => [plugin.name, plugin]));
+export function createPluginRuntimes(): ReadonlyMap<string, GatewayPlugin> {
+  return new Map(PLUGINS.map((plugin) => [plugin.name, plugin]));
 }

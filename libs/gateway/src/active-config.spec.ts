@@ -10,7 +10,6 @@ import {
 import {
   GatewayError,
   type GatewayPlugin,
-  type PluginName,
   type RecordField,
   type RequestContext,
 } from '@switchyard/plugin-api';
@@ -31,7 +30,7 @@ const schema: RecordField = {
 /** A plugin that records the config its handler was made from. */
 function recordingPlugin(seen: unknown[]): GatewayPlugin {
   return {
-    name: 'ai-proxy' as PluginName,
+    name: 'ai-proxy',
     priority: 770,
     schema,
     createHandler: (config) => {

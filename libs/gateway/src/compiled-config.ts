@@ -7,11 +7,11 @@ import {
   type SecretEnvironment,
   type Service,
 } from '@switchyard/config';
-import type { GatewayPlugin, PluginHandler, PluginName } from '@switchyard/plugin-api';
+import type { GatewayPlugin, PluginHandler } from '@switchyard/plugin-api';
 import { unresolvedReferencesHandler, type UnresolvedPluginReference } from './unresolved-references.js';
 
 /** The plugins the proxy can run, by name. */
-export type PluginRuntimeRegistry = ReadonlyMap<PluginName, GatewayPlugin>;
+export type PluginRuntimeRegistry = ReadonlyMap<string, GatewayPlugin>;
 
 /** A snapshot made ready to serve: the router compiled, each route's plugin chain resolved. */
 export interface CompiledConfig {
@@ -62,7 +62,7 @@ export function compileConfig(
   const unresolvedReferences: UnresolvedPluginReference[] = [];
   for (const plugin of snapshot.plugins) {
     if (!plugin.enabled || plugin.consumer) continue;
-    const runtime = plugins.get(plugin.name as PluginName);
+    const runtime = plugins.get(plugin.name);
     if (!runtime) throw new Error(`plugin '${plugin.name}' (${plugin.id}) is not available on this proxy`);
     const { config, unresolved } = resolveConfigReferences(runtime.schema, plugin.config, secrets);
     const handler =

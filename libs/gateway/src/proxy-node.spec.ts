@@ -12,7 +12,7 @@ import {
   type Route,
   type Service,
 } from '@switchyard/config';
-import { GatewayError, type GatewayPlugin, type PluginName, type RecordField } from '@switchyard/plugin-api';
+import { GatewayError, type GatewayPlugin, type RecordField } from '@switchyard/plugin-api';
 import { createLogger } from '@switchyard/telemetry';
 import { ProxyNode } from './proxy-node.js';
 import type { AccessLogEntry } from './proxy-request-handler.js';
@@ -77,7 +77,7 @@ function taggingPlugin(
   mode: 'buffered' | 'stream' | 'passthrough',
 ): GatewayPlugin {
   return {
-    name: name as PluginName,
+    name,
     priority,
     schema,
     createHandler: (config) => ({
@@ -115,9 +115,7 @@ describe('ProxyNode', () => {
   let proxyUrl: string;
   let version = 0;
   const accessLog: AccessLogEntry[] = [];
-  const plugins = new Map<PluginName, GatewayPlugin>([
-    ['ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered')],
-  ]);
+  const plugins = new Map<string, GatewayPlugin>([['ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered')]]);
 
   const service = (overrides: Record<string, unknown> = {}) =>
     buildEntity(
@@ -388,7 +386,7 @@ describe('ProxyNode given a snapshot it cannot load (issue 10, finding 3)', () =
     const upstream = await startUpstream();
     const node = new ProxyNode({
       bus,
-      plugins: new Map<PluginName, GatewayPlugin>([['ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered')]]),
+      plugins: new Map<string, GatewayPlugin>([['ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered')]]),
       listen: { host: '127.0.0.1', port: 0 },
       statusListen: { host: '127.0.0.1', port: 0 },
       node: { id: 'node-bad-boot', hostname: 'test', version: 'test' },

@@ -114,3 +114,24 @@ export interface ConditionalAtLeastOneOfCheck {
   /** The `@entity` message when none is set; the whole message, no placeholders. */
   readonly then_err?: string;
 }
+
+/**
+ * Kong's check that a provider's config sets one of its options ("must set
+ * 'model.options.<option>' for <provider> provider"), as a driver declares it in `configChecks`.
+ * `reason` replaces "<provider> provider" in the message where Kong words it otherwise.
+ */
+export function requiredOptionCheck(
+  provider: string,
+  option: string,
+  reason = `${provider} provider`,
+): EntityCheck {
+  const path = `model.options.${option}`;
+  return {
+    conditional_at_least_one_of: {
+      if_field: 'model.provider',
+      if_match: { one_of: [provider] },
+      then_at_least_one_of: [path],
+      then_err: `must set '${path}' for ${reason}`,
+    },
+  };
+}

@@ -19,14 +19,13 @@ export type RouteType = (typeof ROUTE_TYPES)[number];
 /** The route types whose bodies the gateway translates. */
 export type LlmRouteType = Exclude<RouteType, 'preserve'>;
 
-/** The plugins this gateway ships. */
-export const PLUGIN_NAMES = ['ai-proxy'] as const;
-export type PluginName = (typeof PLUGIN_NAMES)[number];
+/**
+ * The API shapes a client may speak to an AI route (Kong's `llm_format`, plus native formats of
+ * this gateway's own): OpenAI's, or a provider's native API.
+ */
+export const CLIENT_FORMATS = ['openai', 'anthropic', 'gemini', 'bedrock', 'cohere'] as const;
+export type ClientFormat = (typeof CLIENT_FORMATS)[number];
 
 export function isProviderId(value: unknown): value is ProviderId {
   return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value);
-}
-
-export function isPluginName(value: unknown): value is PluginName {
-  return typeof value === 'string' && (PLUGIN_NAMES as readonly string[]).includes(value);
 }

@@ -1,6 +1,15 @@
 import type { RecordField } from './config-schema.js';
-import type { PluginName } from './ids.js';
+import type { ProviderRegistry } from './provider-driver.js';
 import type { RequestContext, ResponseHead, BufferedResponse, StreamTransformer } from './request-context.js';
+
+/**
+ * What the gateway gives every plugin: the one way a plugin reaches providers (and, later,
+ * shared counters). Built once by the catalog.
+ */
+export interface PluginEnvironment {
+  /** The provider drivers of this build, by id. */
+  readonly providers: ProviderRegistry;
+}
 
 /**
  * A gateway plugin, as Kong defines one: a name, a priority (higher runs first) and the schema
@@ -8,7 +17,7 @@ import type { RequestContext, ResponseHead, BufferedResponse, StreamTransformer 
  * (filling defaults). This is all the control plane needs to know of a plugin.
  */
 export interface PluginDefinition {
-  readonly name: PluginName;
+  readonly name: string;
   /** Kong's priority: plugins run in descending order. */
   readonly priority: number;
   /** The schema of `config`: a record whose fields are the plugin's options. */
@@ -27,8 +36,51 @@ export interface PluginScope {
  * (validated, defaults-filled) `config` into its phase handlers. The factory runs when a config
  * snapshot is swapped in, never per request: precompute there whatever the config allows.
  */
-export interface GatewayPlugin<Config = Record<string, unknown>> extends PluginDefinition {
-  createHandler(config: Config, scope: PluginScope): PluginHandler;
+export interface GatewayPlugin extends PluginDefinition {
+  createHandler(config: Readonly<Record<string, unknown>>, scope: PluginScope): PluginHandler;
+}
+
+/**
+ * A plugin as its lib declares it (see `definePlugin`). `Config` is the type of its validated
+ * `config`, inferred from or written beside its schema.
+ */
+export interface PluginSpec<Config> {
+  /** Kong's plugin name, kebab-case (`ai-proxy`). */
+  readonly name: string;
+  readonly priority: number;
+  /** The `config` schema; a function of the environment when it depends on the providers. */
+  readonly schema: RecordField | ((env: PluginEnvironment) => RecordField);
+  /** Turns one plugin entity's config into its phases; runs once per config snapshot. */
+  createHandler(config: Config, scope: PluginScope, env: PluginEnvironment): PluginHandler;
+}
+
+const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * Declares a plugin. The shape is checked at once, so that a malformed plugin fails when the
+ * gateway loads, not on the first request that reaches it.
+ */
+export function definePlugin<Config>(spec: PluginSpec<Config>): PluginSpec<Config> {
+  if (!PLUGIN_NAME.test(spec.name)) throw new Error(`plugin name '${spec.name}' must be kebab-case`);
+  if (!Number.isInteger(spec.priority)) throw new Error(`plugin '${spec.name}': priority must be an integer`);
+  if (typeof spec.schema !== 'function' && spec.schema.type !== 'record')
+    throw new Error(`plugin '${spec.name}': schema must be a record`);
+  if (typeof spec.createHandler !== 'function')
+    throw new Error(`plugin '${spec.name}': createHandler must be a function`);
+  return spec;
+}
+
+/** A declared plugin made ready for a gateway: its schema resolved and the environment bound. */
+export function bindPlugin<Config>(spec: PluginSpec<Config>, env: PluginEnvironment): GatewayPlugin {
+  const schema = typeof spec.schema === 'function' ? spec.schema(env) : spec.schema;
+  if (schema.type !== 'record') throw new Error(`plugin '${spec.name}': schema must be a record`);
+  return {
+    name: spec.name,
+    priority: spec.priority,
+    schema,
+    // The proxy only hands over configs that `schema` validated and filled: `Config`'s shape.
+    createHandler: (config, scope) => spec.createHandler(config as Config, scope, env),
+  };
 }
 
 /**
@@ -38,8 +90,9 @@ export interface GatewayPlugin<Config = Record<string, unknown>> extends PluginD
  */
 export interface PluginHandler {
   /**
-   * Before the upstream call: read and rewrite the request (`ctx.upstream`), choose how the
-   * response will be handled (`ctx.responseMode`), or answer right away by throwing `GatewayError`.
+   * Before the upstream call: read and rewrite the request (`ctx.llm`, `ctx.upstream`), choose
+   * how the response will be handled (`ctx.responseMode`), or answer right away by throwing
+   * `GatewayError`.
    */
   access?(ctx: RequestContext): void | Promise<void>;
   /**

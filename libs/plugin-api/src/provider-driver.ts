@@ -1,5 +1,7 @@
-import type { LlmRouteType, ProviderId } from './ids.js';
-import type { LlmRequest, LlmResponse, TokenUsage } from './openai.types.js';
+import type { EntityCheck, SchemaField } from './config-schema.js';
+import type { ClientFormat, LlmRouteType, ProviderId } from './ids.js';
+import type { FinishReason, TokenUsage } from './openai.types.js';
+import type { ClientRequest } from './request-context.js';
 
 /**
  * `config.model.options` as stored (Kong's field names), after `$(...)` templates are resolved.
@@ -32,6 +34,21 @@ export interface ModelOptions {
   } | null;
 }
 
+/** `config.auth`: how the gateway authenticates to the provider (Kong's fields). */
+export interface LlmAuthConfig {
+  readonly header_name?: string | null;
+  readonly header_value?: string | null;
+  readonly param_name?: string | null;
+  readonly param_value?: string | null;
+  readonly param_location?: 'query' | 'body' | null;
+  readonly gcp_use_service_account?: boolean | null;
+  readonly gcp_service_account_json?: string | null;
+  readonly aws_access_key_id?: string | null;
+  readonly aws_secret_access_key?: string | null;
+  /** A credential the client sends under the same name is kept instead of the configured one. */
+  readonly allow_override?: boolean | null;
+}
+
 /** The model a request is served by, once the configured and client values are reconciled. */
 export interface ResolvedModel {
   readonly provider: ProviderId;
@@ -40,85 +57,196 @@ export interface ResolvedModel {
   readonly options: ModelOptions;
 }
 
-/** What a driver is told about the request it translates. Created per request. */
+/**
+ * What a driver is told about the request it translates. Created per attempt and never
+ * changed, so that the same client body can be translated again for another attempt.
+ */
 export interface ProviderRequest {
   readonly routeType: LlmRouteType;
+  /** The API shape the client speaks, and expects back. */
+  readonly clientFormat: ClientFormat;
   readonly model: ResolvedModel;
   /** The client asked for a stream, or `response_streaming` is `always`. */
   readonly stream: boolean;
   /** The client's query string (Azure's `api-version` is taken from it first). */
   readonly clientQuery: URLSearchParams;
-  /** `config.logging.log_statistics`: ask the provider for stream usage when it can give it. */
+  /** The gateway records token counts (`log_statistics`): ask the provider for stream usage when it must be asked. */
   readonly wantsUsage: boolean;
+  /**
+   * The client asked for stream usage itself (OpenAI's `stream_options.include_usage`): only
+   * then does its stream carry the usage chunk, whatever the gateway asked the provider for.
+   */
+  readonly clientWantsUsage: boolean;
 }
 
-/** The provider-shaped request a driver produced. */
+/** A parsed client body, as translations read it: they never change it. */
+export type ClientBody = Readonly<Record<string, unknown>>;
+
+/** The provider-shaped request a translation produced. */
 export interface TranslatedRequest {
-  /** JSON body to send upstream. */
+  /** JSON body to send upstream; a new object, never the client's. */
   readonly body: unknown;
-  /** Provider headers (e.g. `anthropic-version`); credentials are placed by the plugin, not here. */
+  /** Provider headers (e.g. `anthropic-version`); credentials are the authenticator's, not here. */
   readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** What the gateway reads of any answer, whatever its format: for analytics, metrics and traces. */
+export interface AnswerSummary {
+  readonly usage?: Partial<TokenUsage>;
+  /** The model the provider says answered. */
+  readonly model?: string;
+  /** The provider's response id. */
+  readonly id?: string;
+  readonly finishReasons?: readonly FinishReason[];
+}
+
+/** A provider's whole answer, translated for the client. */
+export interface TranslatedResponse extends AnswerSummary {
+  /**
+   * The body the client gets: the very object the translation was given when the answer needs
+   * no change (its bytes are then sent as they came, never re-serialised).
+   */
+  readonly body: unknown;
 }
 
 /**
  * One frame of a provider's stream, already cut out of the byte stream: an SSE event (its
- * `event:` name and joined `data:` lines), or one NDJSON line / JSON-array element as `data`.
+ * `event:` name and joined `data:` lines), one NDJSON line or JSON-array element as `data`, or
+ * one AWS event-stream message (`event` is its `:event-type` or `:exception-type`).
  */
 export interface StreamFrame {
   readonly event?: string;
   readonly data: string;
 }
 
+/** An event for the client: a `data:` payload, or a named one (`event: message_start`). */
+export type ClientStreamEvent = string | { readonly event: string; readonly data: string };
+
 /** What one upstream frame becomes for the client. */
-export interface StreamStep {
-  /** `data:` payloads to send the client, in order; the terminator is the literal `[DONE]`. */
-  readonly events: readonly string[];
+export interface StreamStep extends Omit<AnswerSummary, 'finishReasons'> {
+  /** Events to send the client, in order; OpenAI's terminator is the literal `[DONE]`. */
+  readonly events: readonly ClientStreamEvent[];
   /** Generated text carried by this frame (for payload logs and token estimates). */
   readonly text?: string;
-  /** Token counts, when this frame reports them. */
-  readonly usage?: Partial<TokenUsage>;
-  /** The model the provider says answered, when this frame names it. */
-  readonly model?: string;
-  /** The provider's response id, when this frame names it. */
-  readonly id?: string;
-  /** Finish reason, when this frame gives one. */
-  readonly finishReason?: string;
+  /** The finish reason, when this frame gives one. */
+  readonly finishReason?: FinishReason;
+  /**
+   * The provider reported a failure inside the stream (Anthropic's `error` event, a Bedrock
+   * exception): `events` carry the client's error event and the request counts as failed.
+   */
+  readonly error?: string;
+  /** This frame ends the answer as the provider meant it (OpenAI's `[DONE]`, Anthropic's `message_stop`). */
+  readonly final?: boolean;
 }
 
 /**
- * Translates one response stream, frame by frame. Created per request, so that whatever it
- * must remember between frames (ids, counts) lives in its closure and nowhere shared.
+ * Translates one response stream, frame by frame. Created per response, so that whatever it
+ * must remember between frames (ids, tool-call indexes, counts) lives in its closure and
+ * nowhere shared.
  */
 export interface StreamTranslator {
+  /** The media type of the client's stream (`text/event-stream; charset=utf-8`). */
+  readonly contentType: string;
   translate(frame: StreamFrame): StreamStep;
+  /**
+   * The upstream body ended. Formats without a closing event of their own (Gemini's JSON array)
+   * close the client's stream here; others return nothing.
+   */
+  end?(): StreamStep;
 }
 
-/**
- * How the provider frames a streamed body. The plugin cuts frames with the matching parser
- * (Kong picks by content type; the driver knows its provider's format for sure).
- */
+/** How the provider frames a streamed body; the core cuts frames with the matching parser. */
 export type StreamFraming = 'sse' | 'ndjson' | 'json-array' | 'aws-eventstream';
 
 /**
- * A provider: where to send a request, and how to translate it there and back. Pure data and
- * functions; no I/O (the plugin forwards). A route type the driver does not list fails with
- * "no transformer for <provider>://<route_type>".
+ * One route type served for one client format: the three translations, pure functions that
+ * never change their inputs (so a request can be translated again for another attempt).
+ */
+export interface RouteTranslation {
+  /** The client's body (configured options merged) to the provider's. Throws `TranslationError`. */
+  request(body: ClientBody, request: ProviderRequest): TranslatedRequest;
+  /** A provider's successful JSON answer to the client's format. Throws `TranslationError` on a body it cannot read. */
+  response(body: unknown, request: ProviderRequest): TranslatedResponse;
+  /** A new translator for one streamed answer. */
+  stream(request: ProviderRequest): StreamTranslator;
+}
+
+/**
+ * What a driver serves: per route type, per client format, its translations. A combination
+ * that is absent is answered with Kong's "no transformer for <provider>://<route_type>".
+ */
+export type RouteTable = {
+  readonly [R in LlmRouteType]?: { readonly [F in ClientFormat]?: RouteTranslation };
+};
+
+/** The upstream request after translation: what an authenticator completes or signs. */
+export interface OutgoingLlmRequest {
+  /** The upstream URL; an authenticator may add query parameters. */
+  readonly url: URL;
+  readonly method: string;
+  /** Lower-case header names; an authenticator adds its own. */
+  readonly headers: Record<string, string>;
+  /** The body exactly as it will be sent. */
+  readonly body: string | Buffer;
+}
+
+/** The client's request, as an authenticator may consult it (Kong's `allow_override`). */
+export type ClientCredentials = Pick<ClientRequest, 'headers' | 'query'>;
+
+/**
+ * How the gateway proves itself to a provider. Built once per plugin config (from `config.auth`),
+ * run after translation and before every send, so that a signature covers the final body and
+ * each attempt is signed anew.
+ */
+export interface Authenticator {
+  /**
+   * Adds a credential to the provider body before it is serialized (Kong's
+   * `param_location = body`). `clientBody` is what the client sent.
+   */
+  bodyCredential?(body: Record<string, unknown>, clientBody: ClientBody): void;
+  /** Completes the final request: a header, a query parameter, a signature, a fresh token. */
+  authenticate(request: OutgoingLlmRequest, client: ClientCredentials): void | Promise<void>;
+}
+
+/** Facts about a provider's HTTP behaviour that the core acts on. */
+export interface ProviderTraits {
+  /** How the provider frames a streamed body. */
+  readonly streamFraming: StreamFraming;
+  /** The provider reports token counts in streams by itself (Kong's `streaming_has_token_counts`). */
+  readonly streamReportsUsage: boolean;
+  /** Kong's `clear_response_headers`: the provider's `Set-Cookie` never reaches the client. */
+  readonly dropsSetCookie: boolean;
+  /** The `Accept-Encoding` sent for whole answers (streams always ask `identity`); none when absent. */
+  readonly acceptEncoding?: string;
+}
+
+/**
+ * A provider: where a request goes, how it is translated there and back, how it is
+ * authenticated, and the provider's own facts. Pure data and functions, no I/O: the LLM core
+ * forwards. Everything provider-specific lives here; plugins never switch on a provider id.
  */
 export interface ProviderDriver {
   readonly id: ProviderId;
-  readonly routeTypes: readonly LlmRouteType[];
-  /** How this provider frames its stream. */
-  readonly streamFraming: StreamFraming;
-  /** Whether the provider reports token counts in streams by itself (Kong's `streaming_has_token_counts`). */
-  readonly streamReportsUsage: boolean;
+  /** `gen_ai.provider.name` in OpenTelemetry's GenAI conventions (`azure.ai.openai`, `aws.bedrock`). */
+  readonly telemetryName: string;
+  readonly traits: ProviderTraits;
+  readonly routes: RouteTable;
+  /** This provider's members of `model.options` (Kong's names and rules), merged into the shared `llm` schema. */
+  readonly optionFields?: Readonly<Record<string, SchemaField>>;
+  /**
+   * Kong's checks of an `llm` record that names this provider (paths relative to the record,
+   * such as `model.options.azure_instance`), run after the shared checks, with Kong's messages.
+   */
+  readonly configChecks?: readonly EntityCheck[];
   /** The upstream URL, used when `model.options.upstream_url` is not set. */
   upstreamUrl(request: ProviderRequest): URL;
-  /** OpenAI-shaped client body (configured options already merged) to the provider's body. Throws `TranslationError`. */
-  translateRequest(body: LlmRequest, request: ProviderRequest): TranslatedRequest;
-  /** A provider's successful JSON body to the OpenAI shape. Throws `TranslationError` on a body it cannot read. */
-  translateResponse(body: unknown, request: ProviderRequest): LlmResponse;
-  /** A new translator for one streamed response. */
-  createStreamTranslator(request: ProviderRequest): StreamTranslator;
+  /**
+   * The provider's own authenticator for a config (a signer, a token source), or `undefined`
+   * for Kong's header/query/body placement of `config.auth`. Called once per plugin config.
+   */
+  createAuthenticator?(auth: LlmAuthConfig): Authenticator | undefined;
+  /** The provider's members of the `ai.proxy` log's `meta` (Azure's instance, deployment and api version). */
+  analyticsMeta?(options: ModelOptions): Readonly<Record<string, unknown>>;
 }
 
 /** The provider drivers a gateway has, by id; plugins reach providers only through it. */

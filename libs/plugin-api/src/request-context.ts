@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ClientFormat } from './ids.js';
 
 /** The request the client sent, as the proxy received it. */
 export interface ClientRequest {
@@ -74,6 +75,18 @@ export interface UpstreamCallTrace {
   readonly attributes: Record<string, TraceAttributeValue>;
 }
 
+/**
+ * The LLM request of an AI route, parsed once from the client's body (`libs/llm` parses it for
+ * the first plugin that asks). Plugins that run before `ai-proxy` read and change it (prompt
+ * decorators, guards, templates); `ai-proxy` translates what is there when its turn comes.
+ */
+export interface LlmRequestState {
+  /** The API shape the client speaks. */
+  readonly format: ClientFormat;
+  /** The client's JSON body: change it in place, or replace it. */
+  body: Record<string, unknown>;
+}
+
 /** Timings of one request, in milliseconds since `startedAt`. */
 export interface RequestTimings {
   /** `performance.now()` when the request arrived. */
@@ -107,6 +120,8 @@ export interface RequestContext {
   readonly service: { readonly id: string; readonly name: string | null } | null;
   readonly uriCaptures: Readonly<Record<string, string>>;
   upstream: UpstreamRequest;
+  /** The LLM request, once an AI plugin parsed the body (see `LlmRequestState`). */
+  llm?: LlmRequestState;
   responseMode: ResponseMode;
   /** Aborted when the client goes away; the upstream call is aborted with it. */
   readonly signal: AbortSignal;

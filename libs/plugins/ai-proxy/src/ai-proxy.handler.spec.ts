@@ -1,20 +1,19 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GatewayError } from '@switchyard/plugin-api';
-import type { BufferedResponse, RequestContext, ResponseHead } from '@switchyard/plugin-api';
+import type { BufferedResponse, ProviderDriver, RequestContext, ResponseHead } from '@switchyard/plugin-api';
 import { describe, expect, it } from 'vitest';
+import type { AiProxyLogEntry } from '@switchyard/llm';
 import {
-  accessError,
-  aiProxyConfig,
+  buildRequestContext as requestContext,
   fakeNdjsonDriver,
   fakeOpenAiDriver,
-  handlerFor,
   registryOf,
-  requestContext,
   runStream,
-  upstreamJson,
-} from './ai-proxy.spec-helpers.js';
-import type { AiProxyLogEntry } from './analytics.js';
-import { UNSUPPORTED_FRAME_EVENT } from './stream/stream-translation.js';
+} from '@switchyard/testing';
+import { accessError, aiProxyConfig, handlerFor, upstreamJson } from './ai-proxy.spec-helpers.js';
+
+/** Kong's message for a stream that cannot be translated, in OpenAI's error shape. */
+const UNSUPPORTED_FRAME_EVENT = 'data: {"error":{"message":"empty or unsupported transformer response"}}\n\n';
 
 const chat = { messages: [{ role: 'user', content: 'What is 1 + 1?' }] };
 const providers = registryOf(fakeOpenAiDriver(), fakeOpenAiDriver('azure'), fakeNdjsonDriver());
@@ -279,6 +278,51 @@ describe('ai-proxy handler: access', () => {
       await handlerFor(config, providers).access(none);
       expect(none.upstream.url.searchParams.get('api-version')).toBe('2023-05-15');
     });
+  });
+});
+
+describe("ai-proxy handler: the client's own credentials", () => {
+  const clientCredentials = {
+    authorization: 'Bearer sk-client',
+    cookie: 'session=abc',
+    apikey: 'gateway-key',
+    'api-key': 'azure-key',
+    'x-api-key': 'anthropic-key',
+    'x-goog-api-key': 'gemini-key',
+    'x-request-id': 'r-1',
+  };
+  const credentialHeaders = (headers: Record<string, string>) =>
+    Object.keys(headers).filter((name) => name in clientCredentials && name !== 'x-request-id');
+
+  it('never reach the provider on a route whose auth is another header', async () => {
+    const ctx = requestContext({ body: chat, headers: clientCredentials });
+    await handlerFor(
+      aiProxyConfig({ auth: { header_name: 'x-api-key', header_value: 'sk-configured' } }),
+    ).access(ctx);
+    expect(credentialHeaders(ctx.upstream.headers)).toEqual(['x-api-key']);
+    expect(ctx.upstream.headers['x-api-key']).toBe('sk-configured');
+    expect(ctx.upstream.headers['x-request-id']).toBe('r-1');
+  });
+
+  it('keep only the configured header when allow_override lets the client set it', async () => {
+    const ctx = requestContext({ body: chat, headers: clientCredentials });
+    const auth = { header_name: 'Authorization', header_value: 'Bearer sk-configured', allow_override: true };
+    await handlerFor(aiProxyConfig({ auth })).access(ctx);
+    expect(credentialHeaders(ctx.upstream.headers)).toEqual(['authorization']);
+    expect(ctx.upstream.headers.authorization).toBe('Bearer sk-client');
+  });
+
+  it('never reach the provider on a route with query auth or none, translated or preserved', async () => {
+    const query = { param_name: 'key', param_value: 'sk-configured', param_location: 'query' as const };
+    for (const config of [
+      aiProxyConfig({ auth: query }),
+      aiProxyConfig({ auth: null }),
+      aiProxyConfig({ auth: null, route_type: 'preserve' }),
+    ]) {
+      const ctx = requestContext({ body: chat, headers: clientCredentials });
+      await handlerFor(config).access(ctx);
+      expect(credentialHeaders(ctx.upstream.headers)).toEqual([]);
+    }
   });
 });
 
@@ -587,15 +631,23 @@ describe('ai-proxy handler: analytics log', () => {
     expect(logOf(ctx).usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 });
   });
 
-  it('adds the azure instance, deployment and api version to the meta', async () => {
+  it("adds the provider's own analytics (Azure's instance, deployment and api version) to the meta", async () => {
     const options = {
       azure_instance: '001-kong-t',
       azure_deployment_id: 'gpt-3.5-custom',
       azure_api_version: '2023-05-15',
     };
+    const azure = {
+      ...fakeOpenAiDriver('azure'),
+      analyticsMeta: (resolved: typeof options) => ({
+        azure_instance_id: resolved.azure_instance,
+        azure_deployment_id: resolved.azure_deployment_id,
+        azure_api_version: resolved.azure_api_version,
+      }),
+    };
     const handler = handlerFor(
       aiProxyConfig({ model: { provider: 'azure', options }, logging: statistics }),
-      providers,
+      registryOf(azure as ProviderDriver),
     );
     const ctx = requestContext({ body: chat });
     await handler.access(ctx);

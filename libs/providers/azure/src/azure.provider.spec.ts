@@ -1,6 +1,6 @@
 import { GatewayError, TranslationError } from '@switchyard/plugin-api';
 import type { ModelOptions, ProviderRequest } from '@switchyard/plugin-api';
-import { makeProviderRequest } from '@switchyard/testing';
+import { makeProviderRequest, routeTranslation } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import { azureProvider } from './azure.provider.js';
 
@@ -15,9 +15,9 @@ const request = (overrides: Partial<ProviderRequest> = {}, modelOptions: ModelOp
 describe('azureProvider', () => {
   it('serves chat and completions as SSE, without stream usage unless asked', () => {
     expect(azureProvider.id).toBe('azure');
-    expect(azureProvider.routeTypes).toEqual(['llm/v1/chat', 'llm/v1/completions']);
-    expect(azureProvider.streamFraming).toBe('sse');
-    expect(azureProvider.streamReportsUsage).toBe(false);
+    expect(Object.keys(azureProvider.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions']);
+    expect(azureProvider.traits).toMatchObject({ streamFraming: 'sse', streamReportsUsage: false });
+    expect(azureProvider.telemetryName).toBe('azure.ai.openai');
   });
 
   it("calls the deployment's chat and completions endpoints with the configured api-version", () => {
@@ -55,12 +55,12 @@ describe('azureProvider', () => {
   });
 
   it('translates as OpenAI does', () => {
-    const upstream = azureProvider.translateRequest(
+    const upstream = routeTranslation(azureProvider, 'llm/v1/completions').request(
       { prompt: 'hi', top_k: 3 },
       request({ routeType: 'llm/v1/completions' }),
     );
     expect(upstream.body).toEqual({ prompt: 'hi', model: 'gpt-4o', stream: false });
-    expect(() => azureProvider.translateResponse({}, request())).toThrow(
+    expect(() => routeTranslation(azureProvider).response({}, request())).toThrow(
       new TranslationError("'choices' not in llm/v1/chat response"),
     );
   });

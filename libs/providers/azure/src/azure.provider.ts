@@ -1,4 +1,4 @@
-import { GatewayError } from '@switchyard/plugin-api';
+import { GatewayError, requiredOptionCheck } from '@switchyard/plugin-api';
 import type { ModelOptions, ProviderDriver, ProviderRequest } from '@switchyard/plugin-api';
 import { createOpenAiCompatibleDriver, upstreamPath } from '@switchyard/provider-openai-compatible';
 import type { RoutePaths } from '@switchyard/provider-openai-compatible';
@@ -38,5 +38,31 @@ function azureUrl(request: ProviderRequest): URL {
 /** Azure OpenAI: the OpenAI translation, at the deployment's own URL. */
 export const azureProvider: ProviderDriver = createOpenAiCompatibleDriver({
   id: 'azure',
+  telemetryName: 'azure.ai.openai',
   upstreamUrl: azureUrl,
+  optionFields: {
+    azure_instance: {
+      type: 'string',
+      description: 'Azure OpenAI instance name: the `<instance>` of `<instance>.openai.azure.com`.',
+    },
+    azure_api_version: {
+      type: 'string',
+      default: AZURE_DEFAULT_API_VERSION,
+      description: 'The `api-version` query parameter for Azure OpenAI, when the client sends none.',
+    },
+    azure_deployment_id: {
+      type: 'string',
+      description: 'Azure OpenAI deployment id, part of the upstream path.',
+    },
+  },
+  configChecks: [
+    requiredOptionCheck('azure', 'azure_instance'),
+    requiredOptionCheck('azure', 'azure_api_version'),
+    requiredOptionCheck('azure', 'azure_deployment_id'),
+  ],
+  analyticsMeta: (options) => ({
+    azure_instance_id: options.azure_instance,
+    azure_deployment_id: options.azure_deployment_id,
+    azure_api_version: options.azure_api_version,
+  }),
 });

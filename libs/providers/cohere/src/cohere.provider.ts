@@ -1,8 +1,8 @@
 import type { ProviderDriver } from '@switchyard/plugin-api';
 import { upstreamPath } from '@switchyard/provider-openai-compatible';
 import type { RoutePaths } from '@switchyard/provider-openai-compatible';
-import { translateCohereRequest } from './cohere.request-map.js';
-import { translateCohereResponse } from './cohere.response.js';
+import { translateCohereChatRequest, translateCohereGenerateRequest } from './cohere.request-map.js';
+import { translateCohereChatResponse, translateCohereGenerateResponse } from './cohere.response.js';
 import { createCohereStreamTranslator } from './cohere.stream.js';
 
 const COHERE_ORIGIN = 'https://api.cohere.com:443';
@@ -18,11 +18,23 @@ const COHERE_PATHS: RoutePaths = {
  */
 export const cohereProvider: ProviderDriver = {
   id: 'cohere',
-  routeTypes: ['llm/v1/chat', 'llm/v1/completions'],
-  streamFraming: 'ndjson',
-  streamReportsUsage: true,
+  telemetryName: 'cohere',
+  traits: { streamFraming: 'ndjson', streamReportsUsage: true, dropsSetCookie: false },
+  routes: {
+    'llm/v1/chat': {
+      openai: {
+        request: translateCohereChatRequest,
+        response: translateCohereChatResponse,
+        stream: createCohereStreamTranslator,
+      },
+    },
+    'llm/v1/completions': {
+      openai: {
+        request: translateCohereGenerateRequest,
+        response: translateCohereGenerateResponse,
+        stream: createCohereStreamTranslator,
+      },
+    },
+  },
   upstreamUrl: (request) => new URL(upstreamPath(request, COHERE_PATHS), COHERE_ORIGIN),
-  translateRequest: translateCohereRequest,
-  translateResponse: translateCohereResponse,
-  createStreamTranslator: createCohereStreamTranslator,
 };

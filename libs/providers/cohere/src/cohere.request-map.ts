@@ -1,68 +1,174 @@
 import { TranslationError } from '@switchyard/plugin-api';
 import type {
   ChatCompletionRequest,
-  ChatMessage,
-  CompletionRequest,
-  LlmRequest,
+  ClientBody,
   ProviderRequest,
+  ToolDefinition,
   TranslatedRequest,
-  TuningParameters,
 } from '@switchyard/plugin-api';
-import { contentText, translateOpenAiRequest } from '@switchyard/provider-openai-compatible';
+import { isRecord } from '@switchyard/provider-openai-compatible';
+import { cohereConversation } from './cohere.conversation.js';
+import { cohereTools } from './cohere.tool-definitions.js';
 
-/** One earlier turn of a v1 `chat_history`. */
-interface CohereChatTurn {
-  readonly role: 'USER' | 'CHATBOT';
-  readonly message: string;
-}
-
-type CohereBody = Record<string, unknown>;
+/** How one client field reaches Cohere: the members it adds to the upstream body. */
+type FieldMapping = (
+  value: unknown,
+  request: ProviderRequest,
+) => Readonly<Record<string, unknown>> | undefined;
 
 /**
- * The fields both endpoints share (Kong's cohere `to_format`): `top_p` becomes `p`, `top_k`
- * becomes `k`, `model` and `stream` are explicit, and every other client field is kept.
+ * A Cohere endpoint's allow-list of client fields. Cohere answers 422 to a field it does not
+ * know, so a client field absent from the table is not sent (`stream_options`, `user`,
+ * `logprobs`, ...). Entries apply in order: on a clash the later one wins.
  */
-function withTuning(
-  kept: CohereBody,
-  { top_p, top_k }: Pick<TuningParameters, 'top_p' | 'top_k'>,
-  request: ProviderRequest,
-): CohereBody {
-  const upstream: CohereBody = { ...kept, model: request.model.name, stream: request.stream };
-  if (top_p !== undefined) upstream.p = top_p;
-  if (top_k !== undefined) upstream.k = top_k;
+type FieldTable = Readonly<Record<string, FieldMapping>>;
+
+const sendAs =
+  (name: string): FieldMapping =>
+  (value) => ({ [name]: value });
+
+/** Cohere's own fields, sent as the client gave them (clients that know their route leads to Cohere). */
+function cohereOwn(names: readonly string[]): FieldTable {
+  return Object.fromEntries(names.map((name) => [name, sendAs(name)]));
+}
+
+/** OpenAI's `stop` (a string or a list) as Cohere's `stop_sequences` (a list). */
+const stopSequences: FieldMapping = (value) => ({
+  stop_sequences: typeof value === 'string' ? [value] : value,
+});
+
+/**
+ * Several generations (`n`) for whole answers only: a stream of several generations interleaves
+ * them, and the gateway's stream carries one answer.
+ */
+const numGenerations: FieldMapping = (value, request) =>
+  request.stream ? undefined : { num_generations: value };
+
+/** OpenAI's `response_format` as Cohere's: `json_schema` is Cohere's `json_object` with a `schema`. */
+const responseFormat: FieldMapping = (value) => {
+  const format = isRecord(value) ? value : {};
+  switch (format.type) {
+    case 'text':
+      return { response_format: { type: 'text' } };
+    case 'json_object':
+      return {
+        response_format: { type: 'json_object', ...(isRecord(format.schema) && { schema: format.schema }) },
+      };
+    case 'json_schema': {
+      const schema = isRecord(format.json_schema) ? format.json_schema.schema : undefined;
+      return { response_format: { type: 'json_object', ...(isRecord(schema) && { schema }) } };
+    }
+    default:
+      throw new TranslationError(`response_format type '${String(format.type)}' has no cohere equivalent`);
+  }
+};
+
+/**
+ * The OpenAI fields both endpoints map (Kong's `top_p` → `p`, `top_k` → `k`). They come after
+ * Cohere's own names, so that the configured options (merged into OpenAI's names) win.
+ */
+const TUNING_FIELDS: FieldTable = {
+  max_tokens: sendAs('max_tokens'),
+  temperature: sendAs('temperature'),
+  top_p: sendAs('p'),
+  top_k: sendAs('k'),
+  seed: sendAs('seed'),
+  stop: stopSequences,
+  frequency_penalty: sendAs('frequency_penalty'),
+  presence_penalty: sendAs('presence_penalty'),
+};
+
+/**
+ * `/v1/chat`. The conversation (`messages` → `preamble`, `chat_history`, `message`,
+ * `tool_results`) is built apart, and wins over the same Cohere fields sent by the client.
+ * Dropped: `n` (v1 chat has one generation), `tool_choice` and `parallel_tool_calls` (v1 chat
+ * has neither), `logprobs`, `top_logprobs`, `logit_bias`, `user`, `stream_options`, ...
+ */
+const CHAT_FIELDS: FieldTable = {
+  ...cohereOwn([
+    'preamble',
+    'conversation_id',
+    'prompt_truncation',
+    'connectors',
+    'search_queries_only',
+    'documents',
+    'citation_quality',
+    'max_input_tokens',
+    'k',
+    'p',
+    'stop_sequences',
+    'raw_prompting',
+    'force_single_step',
+    'safety_mode',
+  ]),
+  // OpenAI's newer name first: `max_tokens` (which the configured option sets) wins.
+  max_completion_tokens: sendAs('max_tokens'),
+  ...TUNING_FIELDS,
+  response_format: responseFormat,
+  tools: (value) => {
+    if (!Array.isArray(value)) throw new TranslationError('tools must be a list of tools');
+    return { tools: cohereTools(value as readonly ToolDefinition[]) };
+  },
+};
+
+/**
+ * `/v1/generate`. `n` becomes `num_generations` (whole answers only). Dropped: `logprobs`,
+ * `echo`, `best_of`, `suffix`, `logit_bias`, `user`, `stream_options`, ...
+ */
+const GENERATE_FIELDS: FieldTable = {
+  ...cohereOwn([
+    'truncate',
+    'preset',
+    'end_sequences',
+    'return_likelihoods',
+    'raw_prompting',
+    'k',
+    'p',
+    'stop_sequences',
+  ]),
+  num_generations: numGenerations,
+  ...TUNING_FIELDS,
+  n: numGenerations,
+};
+
+/** The upstream members the table makes of the client's fields (a `null` field counts as absent). */
+function mapFields(client: ClientBody, table: FieldTable, request: ProviderRequest): Record<string, unknown> {
+  const upstream: Record<string, unknown> = {};
+  for (const [field, mapping] of Object.entries(table)) {
+    const value = client[field];
+    if (value !== undefined && value !== null) Object.assign(upstream, mapping(value, request));
+  }
   return upstream;
 }
 
-// As Kong: assistant turns are the CHATBOT's; every other role, `system` included, is the USER's.
-// (Cohere's `preamble` would be the natural home of a system prompt; Kong does not use it.)
-function toTurn(message: ChatMessage): CohereChatTurn {
-  return { role: message.role === 'assistant' ? 'CHATBOT' : 'USER', message: contentText(message.content) };
-}
-
-/** `/v1/chat`: all messages but the last go to `chat_history`; the last one is `message`. */
-function translateChat(body: ChatCompletionRequest, request: ProviderRequest): TranslatedRequest {
-  const { messages, top_p, top_k, ...kept } = body;
-  const last = messages.at(-1);
-  if (!last) throw new TranslationError("request body doesn't contain valid prompts");
-  const upstream = withTuning(kept, { top_p, top_k }, request);
-  if (messages.length > 1) upstream.chat_history = messages.slice(0, -1).map(toTurn);
-  upstream.message = contentText(last.content);
-  return { body: upstream };
-}
-
-/** `/v1/generate`: the prompt is sent as is. */
-function translateCompletions(body: CompletionRequest, request: ProviderRequest): TranslatedRequest {
-  const { top_p, top_k, ...kept } = body;
-  return { body: withTuning(kept, { top_p, top_k }, request) };
-}
-
 /**
- * A client body to Cohere's v1 format. A body with `tools` goes out in the OpenAI format
- * instead, as Kong does (for Cohere's OpenAI-compatible endpoint, via `upstream_url`).
+ * `/v1/chat`: the client's fields through the chat table, the conversation from `messages`,
+ * `model` the resolved model and `stream` explicit. Never changes `client`.
  */
-export function translateCohereRequest(body: LlmRequest, request: ProviderRequest): TranslatedRequest {
-  if (body.tools != null) return translateOpenAiRequest(body, request);
-  return request.routeType === 'llm/v1/chat'
-    ? translateChat(body as ChatCompletionRequest, request)
-    : translateCompletions(body as CompletionRequest, request);
+export function translateCohereChatRequest(client: ClientBody, request: ProviderRequest): TranslatedRequest {
+  const { messages } = client as ChatCompletionRequest;
+  const conversation = cohereConversation(Array.isArray(messages) ? messages : []);
+  return {
+    body: {
+      ...mapFields(client, CHAT_FIELDS, request),
+      ...conversation,
+      model: request.model.name,
+      stream: request.stream,
+    },
+  };
+}
+
+/** `/v1/generate`: the prompt as it is, and the client's fields through the generate table. */
+export function translateCohereGenerateRequest(
+  client: ClientBody,
+  request: ProviderRequest,
+): TranslatedRequest {
+  return {
+    body: {
+      ...mapFields(client, GENERATE_FIELDS, request),
+      prompt: client.prompt,
+      model: request.model.name,
+      stream: request.stream,
+    },
+  };
 }

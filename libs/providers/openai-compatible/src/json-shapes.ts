@@ -9,8 +9,8 @@ export function isRecord(value: unknown): value is JsonRecord {
 }
 
 /**
- * The token counts of an OpenAI `usage` object, or `undefined` when it is absent or null.
- * Only the three counts are kept; provider extras (`prompt_tokens_details`, ...) are not.
+ * The token counts of an OpenAI `usage` object, or `undefined` when it is absent or null: the
+ * three counts, and the cached prompt and reasoning tokens when it gives them.
  */
 export function readOpenAiUsage(value: unknown): Partial<TokenUsage> | undefined {
   if (!isRecord(value)) return undefined;
@@ -18,5 +18,13 @@ export function readOpenAiUsage(value: unknown): Partial<TokenUsage> | undefined
   if (typeof value.prompt_tokens === 'number') usage.prompt_tokens = value.prompt_tokens;
   if (typeof value.completion_tokens === 'number') usage.completion_tokens = value.completion_tokens;
   if (typeof value.total_tokens === 'number') usage.total_tokens = value.total_tokens;
+  const cached = isRecord(value.prompt_tokens_details)
+    ? value.prompt_tokens_details.cached_tokens
+    : undefined;
+  if (typeof cached === 'number') usage.prompt_tokens_details = { cached_tokens: cached };
+  const reasoning = isRecord(value.completion_tokens_details)
+    ? value.completion_tokens_details.reasoning_tokens
+    : undefined;
+  if (typeof reasoning === 'number') usage.completion_tokens_details = { reasoning_tokens: reasoning };
   return usage;
 }

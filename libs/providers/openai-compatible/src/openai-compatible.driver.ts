@@ -1,4 +1,12 @@
-import type { LlmRouteType, ProviderDriver, ProviderId, ProviderRequest } from '@switchyard/plugin-api';
+import type {
+  LlmRouteType,
+  ProviderDriver,
+  ProviderId,
+  ProviderRequest,
+  RouteTable,
+  RouteTranslation,
+  ProviderTraits,
+} from '@switchyard/plugin-api';
 import { translateOpenAiRequest } from './openai.request-map.js';
 import { translateOpenAiResponse } from './openai.response.js';
 import { createOpenAiStreamTranslator } from './openai.stream.js';
@@ -6,29 +14,57 @@ import { createOpenAiStreamTranslator } from './openai.stream.js';
 /** What sets one OpenAI-format provider apart from another. */
 export interface OpenAiCompatibleDriverSpec {
   readonly id: ProviderId;
-  /** The upstream URL of a request (the plugin uses `model.options.upstream_url` instead when set). */
+  /** `gen_ai.provider.name` (OpenTelemetry's GenAI conventions). */
+  readonly telemetryName: string;
+  /** The upstream URL of a request (the core uses `model.options.upstream_url` instead when set). */
   readonly upstreamUrl: (request: ProviderRequest) => URL;
   /** The route types served; both chat and completions unless given. */
   readonly routeTypes?: readonly LlmRouteType[];
-  /** Kong's `streaming_has_token_counts`; false unless given (usage must be asked for). */
-  readonly streamReportsUsage?: boolean;
+  /** The provider's members of `model.options`. */
+  readonly optionFields?: ProviderDriver['optionFields'];
+  readonly configChecks?: ProviderDriver['configChecks'];
+  readonly analyticsMeta?: ProviderDriver['analyticsMeta'];
+  /** Where the provider differs from OpenAI's HTTP behaviour (see `OPENAI_TRAITS`). */
+  readonly traits?: Partial<ProviderTraits>;
 }
+
+/**
+ * OpenAI's HTTP behaviour: SSE streams that carry usage only when asked for, gzip welcome for
+ * whole answers (Kong's openai and azure drivers), `Set-Cookie` dropped.
+ */
+export const OPENAI_TRAITS: ProviderTraits = {
+  streamFraming: 'sse',
+  streamReportsUsage: false,
+  dropsSetCookie: true,
+  acceptEncoding: 'gzip, identity',
+};
+
+/** The OpenAI translations: the body with the resolved model, answers and events as they come. */
+export const OPENAI_TRANSLATION: RouteTranslation = {
+  request: translateOpenAiRequest,
+  response: translateOpenAiResponse,
+  stream: createOpenAiStreamTranslator,
+};
 
 const ALL_LLM_ROUTE_TYPES: readonly LlmRouteType[] = ['llm/v1/chat', 'llm/v1/completions'];
 
 /**
- * A driver for an upstream that speaks the OpenAI format: the request gets the resolved model,
- * an explicit `stream` and no `top_k`; answers and SSE events pass through unchanged.
+ * A driver for an upstream that speaks the OpenAI format to OpenAI-format clients: the request
+ * gets the resolved model, an explicit `stream` and no `top_k`; answers and SSE events pass
+ * through unchanged.
  */
 export function createOpenAiCompatibleDriver(spec: OpenAiCompatibleDriverSpec): ProviderDriver {
+  const routes: { -readonly [R in LlmRouteType]?: RouteTable[R] } = {};
+  for (const routeType of spec.routeTypes ?? ALL_LLM_ROUTE_TYPES)
+    routes[routeType] = { openai: OPENAI_TRANSLATION };
   return {
     id: spec.id,
-    routeTypes: spec.routeTypes ?? ALL_LLM_ROUTE_TYPES,
-    streamFraming: 'sse',
-    streamReportsUsage: spec.streamReportsUsage ?? false,
+    telemetryName: spec.telemetryName,
+    traits: { ...OPENAI_TRAITS, ...spec.traits },
+    routes,
+    ...(spec.optionFields && { optionFields: spec.optionFields }),
+    ...(spec.configChecks && { configChecks: spec.configChecks }),
+    ...(spec.analyticsMeta && { analyticsMeta: spec.analyticsMeta }),
     upstreamUrl: spec.upstreamUrl,
-    translateRequest: translateOpenAiRequest,
-    translateResponse: translateOpenAiResponse,
-    createStreamTranslator: createOpenAiStreamTranslator,
   };
 }

@@ -1,12 +1,18 @@
-import type { LlmRouteType, ProviderRequest, StreamStep, StreamTranslator } from '@switchyard/plugin-api';
+import type {
+  FinishReason,
+  LlmRouteType,
+  ProviderRequest,
+  StreamStep,
+  StreamTranslator,
+} from '@switchyard/plugin-api';
 import { isRecord, readOpenAiUsage } from './json-shapes.js';
 import type { JsonRecord } from './json-shapes.js';
-import { STREAM_TERMINATOR } from './stream-chunks.js';
+import { EVENT_STREAM_TYPE, STREAM_TERMINATOR } from './stream-chunks.js';
 
 type MutableStep = { -readonly [K in keyof StreamStep]: StreamStep[K] };
 
 const NOTHING: StreamStep = { events: [] };
-const TERMINATOR_STEP: StreamStep = { events: [STREAM_TERMINATOR] };
+const TERMINATOR_STEP: StreamStep = { events: [STREAM_TERMINATOR], final: true };
 
 /** Where each route type's chunk carries its text. */
 const TEXT_OF: Readonly<Record<LlmRouteType, (choice: JsonRecord) => unknown>> = {
@@ -18,10 +24,14 @@ const TEXT_OF: Readonly<Record<LlmRouteType, (choice: JsonRecord) => unknown>> =
  * A stream translator for an OpenAI-format upstream. Each event's `data` goes to the client
  * unchanged (the same string, never re-serialised); it is parsed once only to report text, usage,
  * model, id and finish reason. A `data` that is not JSON still passes through, as in Kong.
+ * The usage chunk (empty `choices`) that the gateway asked for on its own account is kept from a
+ * client that did not ask for it: clients read `choices[0]` of every chunk.
  */
 export function createOpenAiStreamTranslator(request: ProviderRequest): StreamTranslator {
   const textOf = TEXT_OF[request.routeType];
+  const keepUsageChunk = request.clientWantsUsage;
   return {
+    contentType: EVENT_STREAM_TYPE,
     translate(frame) {
       if (frame.data === '') return NOTHING;
       if (frame.data === STREAM_TERMINATOR) return TERMINATOR_STEP;
@@ -37,12 +47,17 @@ export function createOpenAiStreamTranslator(request: ProviderRequest): StreamTr
       if (typeof chunk.id === 'string' && chunk.id !== '') step.id = chunk.id;
       if (typeof chunk.model === 'string' && chunk.model !== '') step.model = chunk.model;
       const usage = readOpenAiUsage(chunk.usage);
-      if (usage) step.usage = usage;
+      if (usage) {
+        step.usage = usage;
+        const choices = chunk.choices;
+        if (!keepUsageChunk && Array.isArray(choices) && choices.length === 0) step.events = [];
+      }
       const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
       if (isRecord(choice)) {
         const text = textOf(choice);
         if (typeof text === 'string' && text !== '') step.text = text;
-        if (typeof choice.finish_reason === 'string') step.finishReason = choice.finish_reason;
+        if (typeof choice.finish_reason === 'string')
+          step.finishReason = choice.finish_reason as FinishReason;
       }
       return step;
     },

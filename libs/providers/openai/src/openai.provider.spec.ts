@@ -1,6 +1,6 @@
 import { TranslationError } from '@switchyard/plugin-api';
 import type { LlmRouteType, ModelOptions } from '@switchyard/plugin-api';
-import { makeProviderRequest } from '@switchyard/testing';
+import { makeProviderRequest, routeTranslation } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import { openaiProvider } from './openai.provider.js';
 
@@ -10,9 +10,9 @@ const request = (routeType: LlmRouteType, options: ModelOptions = {}) =>
 describe('openaiProvider', () => {
   it('serves chat and completions as SSE, without stream usage unless asked', () => {
     expect(openaiProvider.id).toBe('openai');
-    expect(openaiProvider.routeTypes).toEqual(['llm/v1/chat', 'llm/v1/completions']);
-    expect(openaiProvider.streamFraming).toBe('sse');
-    expect(openaiProvider.streamReportsUsage).toBe(false);
+    expect(Object.keys(openaiProvider.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions']);
+    expect(openaiProvider.traits).toMatchObject({ streamFraming: 'sse', streamReportsUsage: false });
+    expect(openaiProvider.telemetryName).toBe('openai');
   });
 
   it("calls OpenAI's chat and completions endpoints", () => {
@@ -31,8 +31,8 @@ describe('openaiProvider', () => {
   });
 
   it("fails an answer without choices with Kong's message", () => {
-    expect(() => openaiProvider.translateResponse({ object: 'error' }, request('llm/v1/chat'))).toThrow(
-      new TranslationError("'choices' not in llm/v1/chat response"),
-    );
+    expect(() =>
+      routeTranslation(openaiProvider).response({ object: 'error' }, request('llm/v1/chat')),
+    ).toThrow(new TranslationError("'choices' not in llm/v1/chat response"));
   });
 });

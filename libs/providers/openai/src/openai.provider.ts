@@ -15,5 +15,6 @@ const OPENAI_PATHS: RoutePaths = {
  */
 export const openaiProvider: ProviderDriver = createOpenAiCompatibleDriver({
   id: 'openai',
+  telemetryName: 'openai',
   upstreamUrl: (request) => new URL(upstreamPath(request, OPENAI_PATHS), OPENAI_ORIGIN),
 });

@@ -1,7 +1,8 @@
+import { CohereClient, CohereError } from 'cohere-ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BEARER_AUTH, ndjsonLines, postJson } from './mock-provider.spec-helpers.js';
 import { startMockProvider, type MockProviderServer } from './mock-provider-server.js';
-import { DEFAULT_REPLY_TEXT } from './mock-provider.types.js';
+import { DEFAULT_REPLY_TEXT, MOCK_PROVIDER_API_KEY } from './mock-provider.types.js';
 
 // Kong's translation of [system, user, assistant, user] messages.
 const CHAT = {
@@ -137,5 +138,152 @@ describe('Cohere mock provider', () => {
     const invalid = await postJson(`${mock.url}/v1/chat`, { chat_history: [] }, BEARER_AUTH);
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toEqual({ message: expect.stringMatching(/^invalid request: message/) });
+  });
+
+  describe("with Cohere's own SDK (cohere-ai, v1 client)", () => {
+    const WEATHER_TOOL = {
+      name: 'get_weather',
+      description: 'The weather in a city now.',
+      parameterDefinitions: { city: { type: 'str', description: 'The city.', required: true } },
+    };
+    const CALLS = [
+      { name: 'get_weather', arguments: { city: 'Oslo' } },
+      { name: 'get_weather', arguments: { city: 'Paris', unit: 'celsius' } },
+    ];
+    let client: CohereClient;
+
+    beforeAll(() => {
+      client = new CohereClient({ token: MOCK_PROVIDER_API_KEY, environment: mock.url });
+    });
+
+    it('answers a chat with the tool calls the behaviour names, when the request declares tools', async () => {
+      mock.setBehaviour({ replyText: '', toolCalls: CALLS });
+      const answer = await client.chat({ message: 'Weather in Oslo and Paris?', tools: [WEATHER_TOOL] });
+      expect(answer.text).toBe('');
+      expect(answer.finishReason).toBe('COMPLETE');
+      expect(answer.toolCalls).toEqual([
+        { name: 'get_weather', parameters: { city: 'Oslo' } },
+        { name: 'get_weather', parameters: { city: 'Paris', unit: 'celsius' } },
+      ]);
+      // Without tools, Cohere cannot call one: the reply is text.
+      const plain = await client.chat({ message: 'Hi' });
+      expect(plain.toolCalls).toBeUndefined();
+    });
+
+    it('streams tool calls as v1 does: tool-calls-chunk deltas (index, name, parameters text), then tool-calls-generation', async () => {
+      mock.setBehaviour({ replyText: 'I will look.', toolCalls: CALLS });
+      const stream = await client.chatStream({ message: 'Weather?', tools: [WEATHER_TOOL] });
+      const events = [];
+      for await (const event of stream) events.push(event);
+
+      const types = events.map((event) => event.eventType);
+      expect(types.slice(0, 1)).toEqual(['stream-start']);
+      expect(new Set(types.slice(1, -2))).toEqual(new Set(['tool-calls-chunk']));
+      expect(types.slice(-2)).toEqual(['tool-calls-generation', 'stream-end']);
+      const chunks = events.flatMap((event) => (event.eventType === 'tool-calls-chunk' ? [event] : []));
+      expect(chunks.flatMap((chunk) => (chunk.text ? [chunk.text] : [])).join('')).toBe('I will look.');
+      const names = chunks.flatMap((chunk) => (chunk.toolCallDelta?.name ? [chunk.toolCallDelta] : []));
+      expect(names).toEqual([
+        { index: 0, name: 'get_weather' },
+        { index: 1, name: 'get_weather' },
+      ]);
+      const parameters = (index: number) =>
+        chunks
+          .filter(
+            (chunk) => chunk.toolCallDelta?.index === index && chunk.toolCallDelta.parameters !== undefined,
+          )
+          .map((chunk) => chunk.toolCallDelta!.parameters)
+          .join('');
+      expect(JSON.parse(parameters(1))).toEqual({ city: 'Paris', unit: 'celsius' });
+      const generation = events.at(-2)!;
+      expect(generation.eventType === 'tool-calls-generation' && generation.toolCalls).toEqual([
+        { name: 'get_weather', parameters: { city: 'Oslo' } },
+        { name: 'get_weather', parameters: { city: 'Paris', unit: 'celsius' } },
+      ]);
+    });
+
+    it('answers a tool-results turn (empty message, results for declared tools) with text', async () => {
+      const answer = await client.chat({
+        message: '',
+        tools: [WEATHER_TOOL],
+        chatHistory: [
+          { role: 'USER', message: 'Weather in Oslo?' },
+          {
+            role: 'CHATBOT',
+            message: '',
+            toolCalls: [{ name: 'get_weather', parameters: { city: 'Oslo' } }],
+          },
+        ],
+        toolResults: [
+          { call: { name: 'get_weather', parameters: { city: 'Oslo' } }, outputs: [{ temperature: 3 }] },
+        ],
+      });
+      expect(answer.text).toBe(DEFAULT_REPLY_TEXT);
+      expect(mock.lastRequest()!.body).toMatchObject({
+        message: '',
+        tool_results: [{ call: { name: 'get_weather' }, outputs: [{ temperature: 3 }] }],
+      });
+    });
+
+    it("refuses a field Cohere does not know with Cohere's 422, at the top level and inside tools", async () => {
+      const unknown = await postJson(
+        `${mock.url}/v1/chat`,
+        { message: 'Hi', stream: true, stream_options: { include_usage: true } },
+        BEARER_AUTH,
+      );
+      expect(unknown.status).toBe(422);
+      expect(await unknown.json()).toEqual({
+        message:
+          "unknown field: parameter 'stream_options' is not a valid field. For proper usage, please refer to https://docs.cohere.com/reference/chat",
+      });
+      const strict = await postJson(
+        `${mock.url}/v1/chat`,
+        { message: 'Hi', tools: [{ name: 'f', description: 'd', strict: true }] },
+        BEARER_AUTH,
+      );
+      expect(strict.status).toBe(422);
+      expect(await strict.json()).toHaveProperty('message', expect.stringContaining("parameter 'strict'"));
+      const generate = await postJson(`${mock.url}/v1/generate`, { prompt: 'Hi', user: 'u-1' }, BEARER_AUTH);
+      expect(await generate.json()).toEqual({
+        message:
+          "unknown field: parameter 'user' is not a valid field. For proper usage, please refer to https://docs.cohere.com/reference/generate",
+      });
+      // The SDK surfaces it as Cohere's error.
+      const error = await client
+        .chat({ message: 'Hi', logprobs: true } as never)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as CohereError).statusCode).toBe(422);
+    });
+
+    it('refuses tool results without tools, for an undeclared tool, or whose outputs are not a list of objects, and history turns without a message', async () => {
+      const call = { name: 'get_weather', parameters: { city: 'Oslo' } };
+      const tools = [{ name: 'get_weather', description: 'd' }];
+      const refused = async (body: object, message: string) => {
+        const response = await postJson(`${mock.url}/v1/chat`, { message: '', ...body }, BEARER_AUTH);
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({ message: `invalid request: ${message}` });
+      };
+      await refused(
+        { tool_results: [{ call, outputs: [{ t: 3 }] }] },
+        'tool_results cannot be used without tools.',
+      );
+      await refused(
+        { tools, tool_results: [{ call: { ...call, name: 'other' }, outputs: [] }] },
+        'tool_results reference an unknown tool other.',
+      );
+      await refused(
+        { tools, tool_results: [{ call, outputs: '3 degrees' }] },
+        'the outputs of each tool result must be a list of objects.',
+      );
+      await refused(
+        {
+          tools,
+          chat_history: [{ role: 'CHATBOT', tool_calls: [call] }],
+          tool_results: [{ call, outputs: [] }],
+        },
+        'all elements in history must have a message.',
+      );
+    });
   });
 });

@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
-  asJsonObject,
-  asNumber,
   bearerToken,
-  ProviderErrorReply,
   type MockInput,
   type MockProviderDefinition,
+  type MockResponse,
   type MockRoute,
 } from './mock-provider-definition.js';
-import type { MockReply } from './mock-reply.js';
+import { cohereError, cohereHistory, readCohereInput } from './cohere.mock-request.js';
+import type { MockReply, MockToolCall } from './mock-reply.js';
 import { ndjsonFrame, pieceFrames } from './stream-frames.js';
-
-/** Cohere's error envelope: `{"message": "..."}`. */
-function cohereError(status: number, message: string): ProviderErrorReply {
-  return new ProviderErrorReply(status, { message });
-}
 
 const STATUS_MESSAGES: Readonly<Record<number, string>> = {
   400: 'invalid request',
@@ -32,97 +26,105 @@ const ROUTES: Readonly<Record<string, MockRoute>> = {
 /** Cohere v1 streams are NDJSON, one event object per line. */
 const STREAM_CONTENT_TYPE = 'application/stream+json';
 
-function readCohereInput(route: MockRoute, body: unknown): MockInput | ProviderErrorReply {
-  const request = asJsonObject(body);
-  if (request === undefined) return cohereError(400, 'invalid request: could not parse the JSON body');
-  const inputs: string[] = [];
-  if (route.operation === 'chat') {
-    if (typeof request.message !== 'string' || request.message === '') {
-      return cohereError(
-        400,
-        'invalid request: message must be at least 1 token long or tool results must be specified.',
-      );
-    }
-    if (typeof request.preamble === 'string') inputs.push(request.preamble);
-    for (const turn of chatHistory(request)) inputs.push(turn.message);
-    inputs.push(request.message);
-  } else {
-    if (typeof request.prompt !== 'string' || request.prompt === '') {
-      return cohereError(400, 'invalid request: prompt must be at least 1 token long.');
-    }
-    inputs.push(request.prompt);
-  }
-  return { inputs, maxTokens: asNumber(request.max_tokens), stream: request.stream === true, body: request };
-}
-
-interface ChatTurn {
-  readonly role: string;
-  readonly message: string;
-}
-
-function chatHistory(request: Readonly<Record<string, unknown>>): ChatTurn[] {
-  if (!Array.isArray(request.chat_history)) return [];
-  return request.chat_history.flatMap((entry) => {
-    const turn = asJsonObject(entry);
-    return typeof turn?.role === 'string' && typeof turn.message === 'string'
-      ? [{ role: turn.role, message: turn.message }]
-      : [];
-  });
+/** A reply's tool calls as Cohere v1 sends them: `{name, parameters}`, no id. */
+function cohereToolCalls(calls: readonly MockToolCall[]) {
+  return calls.map((call) => ({ name: call.name, parameters: JSON.parse(call.arguments) as unknown }));
 }
 
 /**
- * Chat: `{response_id, text, generation_id, chat_history, finish_reason, meta}`; streamed as NDJSON
- * `stream-start`, one `text-generation` per piece, then `stream-end` carrying the whole response.
- * Generate: `{id, generations:[{id, text, finish_reason}], prompt, meta}`; streamed as `{"text", "is_finished":false}`
- * lines and a last `{"is_finished":true, "finish_reason", "response"}`. v1 replies name no model.
+ * The stream events of one tool-calling answer, as Cohere v1 sends them: the tool plan as
+ * `tool-calls-chunk` text pieces, each call's `tool_call_delta` with its index and name and
+ * then its `parameters` text in pieces, then every call whole in `tool-calls-generation`.
  */
-function respondCohere(route: MockRoute, input: MockInput, reply: MockReply) {
-  const finishReason = reply.truncated ? 'MAX_TOKENS' : 'COMPLETE';
-  const billedUnits = { input_tokens: reply.promptTokens, output_tokens: reply.completionTokens };
-  const apiVersion = { version: '1' };
-  const generationId = randomUUID();
-
-  if (route.operation === 'chat') {
-    const response = {
-      response_id: randomUUID(),
-      text: reply.text,
-      generation_id: generationId,
-      chat_history: [
-        ...chatHistory(input.body),
-        { role: 'USER', message: input.body.message },
-        { role: 'CHATBOT', message: reply.text },
-      ],
-      finish_reason: finishReason,
-      meta: { api_version: apiVersion, billed_units: billedUnits, tokens: billedUnits },
-    };
-    if (!input.stream) return { kind: 'json', body: response } as const;
-    const frames = [
-      ndjsonFrame({ is_finished: false, event_type: 'stream-start', generation_id: generationId }),
-      ...pieceFrames(
-        ndjsonFrame,
-        (text) => ({ is_finished: false, event_type: 'text-generation', text }),
-        reply.pieces,
+function toolCallFrames(reply: MockReply): string[] {
+  const chunk = (fields: object) => ({ is_finished: false, event_type: 'tool-calls-chunk', ...fields });
+  return [
+    ...pieceFrames(ndjsonFrame, (text) => chunk({ text }), reply.pieces),
+    ...reply.toolCalls.flatMap((call, index) => [
+      ndjsonFrame(chunk({ tool_call_delta: { index, name: call.name } })),
+      ...call.argumentPieces.map((parameters) =>
+        ndjsonFrame(chunk({ tool_call_delta: { index, parameters } })),
       ),
-      ndjsonFrame({ is_finished: true, event_type: 'stream-end', finish_reason: finishReason, response }),
-    ];
-    return { kind: 'stream', contentType: STREAM_CONTENT_TYPE, frames } as const;
-  }
+    ]),
+    ndjsonFrame({
+      is_finished: false,
+      event_type: 'tool-calls-generation',
+      text: reply.text,
+      tool_calls: cohereToolCalls(reply.toolCalls),
+    }),
+  ];
+}
 
+/**
+ * Chat: `{response_id, text, generation_id, chat_history, finish_reason, meta}` (with `tool_calls`
+ * when the behaviour calls tools and the request declares tools); streamed as NDJSON
+ * `stream-start`, one `text-generation` per piece (or the tool-call events), then `stream-end`
+ * carrying the whole response.
+ */
+function respondChat(input: MockInput, reply: MockReply): MockResponse {
+  const calls = Array.isArray(input.body.tools) && input.body.tools.length > 0 ? reply.toolCalls : [];
+  const toolCalls = calls.length > 0 ? { tool_calls: cohereToolCalls(calls) } : {};
+  const billedUnits = { input_tokens: reply.promptTokens, output_tokens: reply.completionTokens };
+  const generationId = randomUUID();
+  const finishReason = reply.truncated ? 'MAX_TOKENS' : 'COMPLETE';
+  const { message, tool_results } = input.body;
+  const currentTurn = message === '' ? { role: 'TOOL', tool_results } : { role: 'USER', message };
+  const response = {
+    response_id: randomUUID(),
+    text: reply.text,
+    generation_id: generationId,
+    chat_history: [
+      ...cohereHistory(input.body),
+      currentTurn,
+      { role: 'CHATBOT', message: reply.text, ...toolCalls },
+    ],
+    finish_reason: finishReason,
+    ...toolCalls,
+    meta: { api_version: { version: '1' }, billed_units: billedUnits, tokens: billedUnits },
+  };
+  if (!input.stream) return { kind: 'json', body: response };
+  const frames = [
+    ndjsonFrame({ is_finished: false, event_type: 'stream-start', generation_id: generationId }),
+    ...(calls.length > 0
+      ? toolCallFrames({ ...reply, toolCalls: calls })
+      : pieceFrames(
+          ndjsonFrame,
+          (text) => ({ is_finished: false, event_type: 'text-generation', text }),
+          reply.pieces,
+        )),
+    ndjsonFrame({ is_finished: true, event_type: 'stream-end', finish_reason: finishReason, response }),
+  ];
+  return { kind: 'stream', contentType: STREAM_CONTENT_TYPE, frames };
+}
+
+/**
+ * Generate: `{id, generations:[{id, text, finish_reason}], prompt, meta}`; streamed as
+ * `{"text", "is_finished":false}` lines and a last `{"is_finished":true, "finish_reason", "response"}`.
+ */
+function respondGenerate(input: MockInput, reply: MockReply): MockResponse {
+  const finishReason = reply.truncated ? 'MAX_TOKENS' : 'COMPLETE';
   const response = {
     id: randomUUID(),
-    generations: [{ id: generationId, text: reply.text, finish_reason: finishReason }],
+    generations: [{ id: randomUUID(), text: reply.text, finish_reason: finishReason }],
     prompt: input.body.prompt,
-    meta: { api_version: apiVersion, billed_units: billedUnits },
+    meta: {
+      api_version: { version: '1' },
+      billed_units: { input_tokens: reply.promptTokens, output_tokens: reply.completionTokens },
+    },
   };
-  if (!input.stream) return { kind: 'json', body: response } as const;
+  if (!input.stream) return { kind: 'json', body: response };
   const frames = [
     ...pieceFrames(ndjsonFrame, (text) => ({ text, is_finished: false }), reply.pieces),
     ndjsonFrame({ is_finished: true, finish_reason: finishReason, response }),
   ];
-  return { kind: 'stream', contentType: STREAM_CONTENT_TYPE, frames } as const;
+  return { kind: 'stream', contentType: STREAM_CONTENT_TYPE, frames };
 }
 
-/** api.cohere.com v1: `POST /v1/chat` and `/v1/generate`, `Authorization: Bearer <key>`. */
+/**
+ * api.cohere.com v1: `POST /v1/chat` and `/v1/generate`, `Authorization: Bearer <key>`. It checks
+ * what Cohere checks (see `readCohereInput`: a field Cohere does not know is a 422) and names no
+ * model in its replies, as v1 does.
+ */
 export const cohereMockProvider: MockProviderDefinition = {
   id: 'cohere',
   route(method, url) {
@@ -134,7 +136,8 @@ export const cohereMockProvider: MockProviderDefinition = {
     return cohereError(401, key === undefined ? 'no api key supplied' : STATUS_MESSAGES[401]);
   },
   readInput: readCohereInput,
-  respond: respondCohere,
+  respond: (route, input, reply) =>
+    route.operation === 'chat' ? respondChat(input, reply) : respondGenerate(input, reply),
   errorBody: (status) => ({
     message: STATUS_MESSAGES[status] ?? (status >= 500 ? STATUS_MESSAGES[500] : STATUS_MESSAGES[400]),
   }),

@@ -52,6 +52,8 @@ export interface MockProviderDefinition {
   respond(route: MockRoute, input: MockInput, reply: MockReply): MockResponse;
   /** The provider's error body for a bare status (used when a behaviour sets `status` without `body`). */
   errorBody(status: number): unknown;
+  /** The provider's in-stream error event, already framed, for providers that have one (`streamErrorAfter`). */
+  streamErrorFrame?(): string;
 }
 
 /** The token of an `Authorization: Bearer <token>` header, if the header has that form. */

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { anthropicMockProvider } from './anthropic.mock-provider.js';
 import { azureMockProvider } from './azure.mock-provider.js';
 import { cohereMockProvider } from './cohere.mock-provider.js';
 import {
@@ -29,6 +30,7 @@ const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
   openai: openAiMockProvider,
   azure: azureMockProvider,
   cohere: cohereMockProvider,
+  anthropic: anthropicMockProvider,
 };
 
 /** A 200 body that has none of the fields any provider's clients read (for "bad upstream response" tests). */
@@ -106,9 +108,14 @@ export class MockProviderServer {
   set behaviour(behaviour: MockProviderBehaviour) {
     if (
       behaviour.replyText !== this.#behaviour.replyText ||
-      behaviour.eventCount !== this.#behaviour.eventCount
+      behaviour.eventCount !== this.#behaviour.eventCount ||
+      behaviour.toolCalls !== this.#behaviour.toolCalls
     ) {
-      this.#script = new ReplyScript(behaviour.replyText ?? DEFAULT_REPLY_TEXT, behaviour.eventCount);
+      this.#script = new ReplyScript(
+        behaviour.replyText ?? DEFAULT_REPLY_TEXT,
+        behaviour.eventCount,
+        behaviour.toolCalls,
+      );
     }
     this.#behaviour = behaviour;
   }
@@ -183,7 +190,10 @@ export class MockProviderServer {
     if (input instanceof ProviderErrorReply) return sendBody(req, res, input.status, input.body, behaviour);
     const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens));
     if (response.kind === 'json') return sendBody(req, res, 200, response.body, behaviour);
-    await writeStream(res, response, behaviour);
+    const errorAt = behaviour.streamErrorAfter;
+    const errorFrame = errorAt === undefined ? undefined : definition.streamErrorFrame?.();
+    const frames = errorFrame ? [...response.frames.slice(0, errorAt), errorFrame] : response.frames;
+    await writeStream(res, { ...response, frames }, behaviour);
   }
 }
 

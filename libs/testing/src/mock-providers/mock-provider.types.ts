@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderId } from '@switchyard/plugin-api';
 
 /** The providers that have a mock server speaking their real wire format. */
-export type MockProviderId = Extract<ProviderId, 'openai' | 'azure' | 'cohere'>;
+export type MockProviderId = Extract<ProviderId, 'openai' | 'azure' | 'cohere' | 'anthropic'>;
 
 /** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
 export type MockOperation = 'chat' | 'completions';
@@ -49,6 +49,12 @@ export interface MockProviderBehaviour {
    * counts), so the stream never ends properly. Non-stream replies ignore it.
    */
   readonly failMidStreamAfter?: number;
+  /**
+   * End a stream with the provider's own in-stream error event after this many stream events
+   * (Anthropic's `event: error` with an `overloaded_error`), as a provider does when it fails
+   * after answering 200. Providers without such an event ignore it.
+   */
+  readonly streamErrorAfter?: number;
   /** Answer 200 with a JSON body that lacks every field the provider's clients read (also for stream requests). */
   readonly badBody?: boolean;
   /** Read the request and never answer; the connection stays open until the client gives up or the server closes. */
@@ -76,7 +82,22 @@ export interface MockProviderBehaviour {
    * The body is about 1/1000 of that size.
    */
   readonly gzipBombBytes?: number;
+  /**
+   * Answer by calling these tools (finish reason "tool calls" in the provider's words) after the
+   * reply text, if any: whole answers carry every call, streams send each call's arguments in
+   * {@link MOCK_TOOL_ARGUMENT_PIECE_CHARS}-character pieces, as providers stream them.
+   */
+  readonly toolCalls?: readonly MockToolCallSpec[];
 }
+
+/** A tool call the mock makes: the function's name and its arguments as a JSON document. */
+export interface MockToolCallSpec {
+  readonly name: string;
+  readonly arguments: Readonly<Record<string, unknown>>;
+}
+
+/** How many characters of a call's JSON arguments each streamed piece carries. */
+export const MOCK_TOOL_ARGUMENT_PIECE_CHARS = 8;
 
 /** Options fixed for the lifetime of one mock server. */
 export interface MockProviderOptions {

@@ -1,4 +1,17 @@
-/** What the mock answers to one request: the same text for stream and non-stream replies. */
+import { MOCK_TOOL_ARGUMENT_PIECE_CHARS, type MockToolCallSpec } from './mock-provider.types.js';
+
+/** One tool call of a reply, with the id the provider would give it. */
+export interface MockToolCall {
+  /** Unique per reply (`call_1`, ...); each provider's mock spells it its own way from this. */
+  readonly id: string;
+  readonly name: string;
+  /** The arguments as the JSON text providers send. */
+  readonly arguments: string;
+  /** The arguments text cut into the pieces a stream sends. */
+  readonly argumentPieces: readonly string[];
+}
+
+/** What the mock answers to one request: the same text and tool calls for stream and non-stream replies. */
 export interface MockReply {
   /** The whole reply text (the pieces joined). */
   readonly text: string;
@@ -8,8 +21,10 @@ export interface MockReply {
   readonly truncated: boolean;
   /** Whitespace-separated words in all input texts of the request. */
   readonly promptTokens: number;
-  /** Words in the reply, which is its number of pieces. */
+  /** Words in the reply, which is its number of pieces, plus one per tool call. */
   readonly completionTokens: number;
+  /** The tools the reply calls, in order (empty for a text-only reply). */
+  readonly toolCalls: readonly MockToolCall[];
 }
 
 const PIECE = /\s*\S+/g;
@@ -27,12 +42,14 @@ export function countWords(text: string): number {
 export class ReplyScript {
   readonly #pieces: readonly string[];
   readonly #text: string;
+  readonly #toolCalls: readonly MockToolCall[];
 
   /**
    * @param replyText the text to answer with
    * @param eventCount when set, the number of pieces: the words of `replyText` are repeated (space-separated) to reach it
+   * @param toolCalls the tools to call after the text
    */
-  constructor(replyText: string, eventCount?: number) {
+  constructor(replyText: string, eventCount?: number, toolCalls: readonly MockToolCallSpec[] = []) {
     const base = replyText.match(PIECE) ?? [];
     const count = base.length === 0 ? 0 : (eventCount ?? base.length);
     const pieces: string[] = [];
@@ -43,6 +60,13 @@ export class ReplyScript {
     }
     this.#pieces = pieces;
     this.#text = pieces.join('');
+    this.#toolCalls = toolCalls.map((call, index) => {
+      const text = JSON.stringify(call.arguments);
+      const argumentPieces: string[] = [];
+      for (let at = 0; at < text.length; at += MOCK_TOOL_ARGUMENT_PIECE_CHARS)
+        argumentPieces.push(text.slice(at, at + MOCK_TOOL_ARGUMENT_PIECE_CHARS));
+      return { id: `call_${index + 1}`, name: call.name, arguments: text, argumentPieces };
+    });
   }
 
   /**
@@ -60,7 +84,8 @@ export class ReplyScript {
       pieces,
       truncated,
       promptTokens,
-      completionTokens: pieces.length,
+      completionTokens: pieces.length + this.#toolCalls.length,
+      toolCalls: this.#toolCalls,
     };
   }
 }

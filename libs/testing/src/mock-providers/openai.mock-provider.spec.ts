@@ -45,6 +45,41 @@ describe('OpenAI mock provider', () => {
     expect(completion.created).toBeCloseTo(Date.now() / 1000, -1);
   });
 
+  it('calls tools when told to, whole and streamed, as the official client reads them', async () => {
+    const toolCalls = [
+      { name: 'get_weather', arguments: { city: 'Oslo', unit: 'celsius' } },
+      { name: 'get_time', arguments: { zone: 'Europe/Oslo' } },
+    ];
+    mock.setBehaviour({ replyText: '', toolCalls });
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [...MESSAGES],
+    });
+    expect(completion.choices[0]).toMatchObject({
+      finish_reason: 'tool_calls',
+      message: {
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_1',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '{"city":"Oslo","unit":"celsius"}' },
+          },
+          {
+            id: 'call_2',
+            type: 'function',
+            function: { name: 'get_time', arguments: '{"zone":"Europe/Oslo"}' },
+          },
+        ],
+      },
+    });
+
+    const stream = client.chat.completions.stream({ model: 'gpt-4o-mini', messages: [...MESSAGES] });
+    const streamed = await stream.finalChatCompletion();
+    expect(streamed.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(streamed.choices[0]?.message.tool_calls).toEqual(completion.choices[0]?.message.tool_calls);
+  });
+
   it('streams a chat completion: role chunk, one chunk per word, finish chunk, usage chunk, [DONE]', async () => {
     const stream = await client.chat.completions.create({
       model: 'gpt-4o-mini',

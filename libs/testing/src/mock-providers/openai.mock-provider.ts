@@ -126,7 +126,8 @@ const PROMPT_FILTER_CHUNK = sseFrame({
 /**
  * The reply builder of the OpenAI wire format, for api.openai.com or a dialect of it.
  * Chat: `chat.completion`, or `chat.completion.chunk` SSE events (role chunk, one content chunk per
- * piece, finish chunk, usage chunk when `stream_options.include_usage`, `[DONE]`).
+ * piece, each tool call's opening delta and argument pieces, finish chunk, usage chunk when
+ * `stream_options.include_usage`, `[DONE]`).
  * Completions: `text_completion`, streamed the same way without the role chunk.
  */
 export function openAiResponder(dialect: OpenAiDialect): MockProviderDefinition['respond'] {
@@ -137,7 +138,8 @@ export function openAiResponder(dialect: OpenAiDialect): MockProviderDefinition[
     const chat = route.operation === 'chat';
     const id = `${chat ? 'chatcmpl' : 'cmpl'}-${randomUUID().replaceAll('-', '')}`;
     const created = Math.floor(Date.now() / 1000);
-    const finishReason = reply.truncated ? 'length' : 'stop';
+    const calls = chat ? reply.toolCalls : [];
+    const finishReason = reply.truncated ? 'length' : calls.length > 0 ? 'tool_calls' : 'stop';
     const usage = {
       prompt_tokens: reply.promptTokens,
       completion_tokens: reply.completionTokens,
@@ -145,10 +147,21 @@ export function openAiResponder(dialect: OpenAiDialect): MockProviderDefinition[
     };
 
     if (!input.stream) {
+      const toolCalls = calls.map((call) => ({
+        id: call.id,
+        type: 'function',
+        function: { name: call.name, arguments: call.arguments },
+      }));
       const choice = chat
         ? {
             index: 0,
-            message: { role: 'assistant', content: reply.text, refusal: null, annotations: [] },
+            message: {
+              role: 'assistant',
+              content: reply.text === '' && toolCalls.length > 0 ? null : reply.text,
+              refusal: null,
+              annotations: [],
+              ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
+            },
             logprobs: null,
           }
         : { index: 0, text: reply.text, logprobs: null };
@@ -199,6 +212,14 @@ export function openAiResponder(dialect: OpenAiDialect): MockProviderDefinition[
         reply.pieces,
       ),
     );
+    calls.forEach((call, index) => {
+      const delta = (toolCall: object) =>
+        chunk({ delta: { tool_calls: [{ index, ...toolCall }] }, finish_reason: null }, {});
+      frames.push(
+        sseFrame(delta({ id: call.id, type: 'function', function: { name: call.name, arguments: '' } })),
+        ...call.argumentPieces.map((piece) => sseFrame(delta({ function: { arguments: piece } }))),
+      );
+    });
     frames.push(
       sseFrame(chunk({ ...(chat ? { delta: {} } : { text: '' }), finish_reason: finishReason }, {})),
     );

@@ -3,6 +3,11 @@ export function sseFrame(data: unknown): string {
   return `data: ${JSON.stringify(data)}\n\n`;
 }
 
+/** One named server-sent event carrying JSON: `event: <name>`, `data: {...}` and a blank line (Anthropic's streams). */
+export function namedSseFrame(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
 /** OpenAI's stream terminator. */
 export const SSE_DONE = 'data: [DONE]\n\n';
 

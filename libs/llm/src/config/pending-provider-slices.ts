@@ -1,0 +1,82 @@
+import { requiredOptionCheck } from '@switchyard/plugin-api';
+import type { ProviderSchemaSlice } from './provider-schema-slice.js';
+
+/**
+ * The schema slices of Kong providers whose driver is not written yet, so that the Admin API
+ * accepts their configs as Kong does (requests to them are answered "no transformer for
+ * <provider>://<route_type>"). Each new driver lib takes its entry over (a registered driver's
+ * slice always wins), and this list goes away with the last one.
+ */
+export const PENDING_PROVIDER_SLICES: readonly ProviderSchemaSlice[] = [
+  {
+    id: 'mistral',
+    optionFields: {
+      mistral_format: {
+        type: 'string',
+        one_of: ['openai', 'ollama'],
+        description: 'Wire format of the mistral upstream. Required for the mistral provider.',
+      },
+    },
+    configChecks: [requiredOptionCheck('mistral', 'mistral_format')],
+  },
+  {
+    id: 'llama2',
+    optionFields: {
+      llama2_format: {
+        type: 'string',
+        one_of: ['raw', 'openai', 'ollama'],
+        description: 'Wire format of a self-hosted llama2 upstream. Required for the llama2 provider.',
+      },
+    },
+    configChecks: [
+      requiredOptionCheck('llama2', 'llama2_format'),
+      requiredOptionCheck('llama2', 'upstream_url', 'self-hosted providers/models'),
+    ],
+  },
+  {
+    id: 'gemini',
+    optionFields: {
+      gemini: {
+        type: 'record',
+        description: 'Gemini on Vertex AI: set all three fields, or none for the Gemini API.',
+        fields: {
+          api_endpoint: { type: 'string', description: 'Regional Vertex AI API endpoint, host name only.' },
+          project_id: { type: 'string', description: 'GCP project id that hosts the model.' },
+          location_id: { type: 'string', description: 'GCP location (region) of the model.' },
+        },
+        entity_checks: [{ mutually_required: ['api_endpoint', 'project_id', 'location_id'] }],
+      },
+    },
+  },
+  {
+    id: 'bedrock',
+    optionFields: {
+      bedrock: {
+        type: 'record',
+        description: 'Amazon Bedrock options.',
+        fields: {
+          aws_region: {
+            type: 'string',
+            description: 'AWS region of the Bedrock runtime; overrides `AWS_REGION` / `AWS_DEFAULT_REGION`.',
+          },
+        },
+      },
+    },
+  },
+  {
+    id: 'huggingface',
+    optionFields: {
+      huggingface: {
+        type: 'record',
+        description: 'Hugging Face Inference API options.',
+        fields: {
+          use_cache: { type: 'boolean', description: 'Let the Inference API answer from its cache.' },
+          wait_for_model: {
+            type: 'boolean',
+            description: 'Wait for a model that is still loading instead of failing with 503.',
+          },
+        },
+      },
+    },
+  },
+];

@@ -1,0 +1,129 @@
+import { GatewayError } from '@switchyard/plugin-api';
+import type {
+  BufferedResponse,
+  ProviderDriver,
+  ProviderRequest,
+  RouteTranslation,
+  TranslatedResponse,
+  UpstreamCallTrace,
+} from '@switchyard/plugin-api';
+import type { RequestAnalytics } from '../telemetry/analytics.js';
+import { recordLlmAnswer } from '../telemetry/llm-call-trace.js';
+import { contentEncodingOf } from './content-encoding.js';
+import { gunzipWithin, gzipBody, InflateLimitError } from './gzip-codec.js';
+
+/** What rewriting one buffered answer needs to know. */
+export interface BufferedAnswerContext {
+  readonly driver: ProviderDriver;
+  /** The driver's translations for the request's route type and client format. */
+  readonly translation: RouteTranslation;
+  readonly request: ProviderRequest;
+  readonly clientAcceptsGzip: boolean;
+  /** The `X-Kong-LLM-Model` value, when the header is sent. */
+  readonly modelHeader: string | undefined;
+  readonly analytics: RequestAnalytics | undefined;
+  /** The upstream call's trace annotations, when the request is traced. */
+  readonly trace: UpstreamCallTrace | undefined;
+  /** The most bytes the answer may inflate to (`ProxyLimits.maxResponseBodyBytes`). */
+  readonly maxBodyBytes: number;
+}
+
+const JSON_TYPE = 'application/json';
+
+/**
+ * The body as the upstream sent it, decoded, at most `limit` bytes; throws `InflateLimitError`
+ * past it, and an error naming the encoding for one the gateway cannot decode.
+ */
+async function decodedBody(response: BufferedResponse, limit: number): Promise<Buffer> {
+  const encoding = contentEncodingOf(response.headers);
+  if (encoding.kind === 'identity') return response.body;
+  if (encoding.kind === 'gzip') return gunzipWithin(response.body, limit);
+  throw new Error(
+    `the upstream answered with content-encoding '${encoding.name}', which the gateway cannot decode`,
+  );
+}
+
+/** Sets the body, gzipped when the client accepts it (`gzipped` is the same body already compressed). */
+async function setBody(
+  response: BufferedResponse,
+  body: Buffer,
+  clientAcceptsGzip: boolean,
+  gzipped?: Buffer,
+): Promise<void> {
+  if (clientAcceptsGzip) {
+    response.body = gzipped ?? (await gzipBody(body));
+    response.headers['content-encoding'] = 'gzip';
+  } else {
+    response.body = body;
+    delete response.headers['content-encoding'];
+  }
+}
+
+/**
+ * An answer other than 200 goes to the client as it came, encoding included (Kong passes errors
+ * through): it is never inflated, however large it says it is. The gateway asks the provider for
+ * gzip only when the client accepts it. Its payload is logged when it came uncompressed.
+ */
+function passError(response: BufferedResponse, context: BufferedAnswerContext): void {
+  const readable = contentEncodingOf(response.headers).kind === 'identity';
+  context.analytics?.answered({}, () => (readable ? response.body.toString('utf8') : undefined));
+}
+
+/**
+ * Rewrites a buffered upstream answer for the client (Kong's `normalize-json-response`): a 200
+ * is decoded, translated to the OpenAI shape by the driver and re-encoded for the client; a
+ * translation failure becomes a 500 with Kong's message. A 200 that inflates past
+ * `maxBodyBytes` is a 502 (`GatewayError`, thrown), whose body was never held whole.
+ */
+export async function rewriteBufferedAnswer(
+  response: BufferedResponse,
+  context: BufferedAnswerContext,
+): Promise<void> {
+  if (response.status !== 200) return passError(response, context);
+  const { driver, request } = context;
+  if (driver.traits.dropsSetCookie) delete response.headers['set-cookie'];
+  if (context.modelHeader !== undefined) response.headers['x-kong-llm-model'] = context.modelHeader;
+  response.headers['content-type'] = JSON_TYPE;
+
+  let translated: TranslatedResponse;
+  let text: Buffer;
+  try {
+    const raw = await decodedBody(response, context.maxBodyBytes);
+    const parsed = parseAnswer(raw, request);
+    translated = context.translation.response(parsed, request);
+    // An answer that needs no change comes back as the very object it was: the upstream's bytes
+    // are then the answer, and neither re-serialised nor (when both sides speak gzip) re-compressed.
+    if (translated.body === parsed) {
+      const alreadyGzipped = raw !== response.body ? response.body : undefined;
+      await setBody(response, raw, context.clientAcceptsGzip, alreadyGzipped);
+      text = raw;
+    } else {
+      text = Buffer.from(JSON.stringify(translated.body));
+      await setBody(response, text, context.clientAcceptsGzip);
+    }
+  } catch (error) {
+    if (error instanceof InflateLimitError) {
+      throw new GatewayError(
+        502,
+        `the ${driver.id} upstream's answer ${error.message} (PROXY_MAX_RESPONSE_BODY_BYTES); the gateway stopped reading it`,
+      );
+    }
+    response.status = 500;
+    const message = `transformation failed from type ${driver.id}://${request.routeType}: ${(error as Error).message}`;
+    const body = Buffer.from(JSON.stringify({ error: { message } }));
+    await setBody(response, body, context.clientAcceptsGzip);
+    context.analytics?.answered({}, () => body.toString('utf8'));
+    return;
+  }
+  context.analytics?.answered(translated, () => text.toString('utf8'));
+  if (context.trace) recordLlmAnswer(context.trace, translated);
+}
+
+function parseAnswer(raw: Buffer, request: ProviderRequest): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    // Kong's openai driver's words for a body that is not JSON.
+    throw new Error(`failed to decode ${request.routeType} response`);
+  }
+}

@@ -1,0 +1,82 @@
+import { GatewayError } from '@switchyard/plugin-api';
+import type {
+  Authenticator,
+  ClientFormat,
+  ProviderDriver,
+  ProviderRegistry,
+  RequestContext,
+} from '@switchyard/plugin-api';
+import { createCredentialPlacement } from '../auth/credential-placement.js';
+import type { LlmConfig } from '../config/llm-config.js';
+import { compileModelTemplate, type ModelTemplate } from '../request/template.resolver.js';
+import type { MaybePromise } from './authenticated.js';
+import type { LlmExchange } from './llm-exchange.js';
+import { startPreservedExchange } from './preserved-exchange.js';
+import { startTranslatedExchange } from './translated-exchange.js';
+
+/** How a plugin wants its model called, beyond the shared `llm` record. */
+export interface LlmTargetSettings {
+  /** The plugin entity, for the analytics' `plugin_id`. */
+  readonly pluginId: string;
+  readonly config: LlmConfig;
+  /** Kong's `response_streaming`: honour the client's `stream`, refuse it, or always stream. */
+  readonly responseStreaming: 'allow' | 'deny' | 'always';
+  /** Kong's `model_name_header`: send `X-Kong-LLM-Model` on answers. */
+  readonly modelNameHeader: boolean;
+  /** The API shape clients of this route speak. */
+  readonly clientFormat: ClientFormat;
+}
+
+/** What one target's config allows to compute once: shared by all its exchanges. */
+export interface CompiledTarget {
+  readonly settings: LlmTargetSettings;
+  /** The provider's driver, when the registry has one. */
+  readonly driver: ProviderDriver | undefined;
+  /** Kong's "no transformer for <provider>://<route_type>". */
+  readonly noTransformer: GatewayError;
+  readonly template: ModelTemplate;
+  readonly authenticator: Authenticator;
+  /** Whether anything is logged (statistics or payloads): only then are analytics recorded. */
+  readonly analyticsOn: boolean;
+}
+
+/** A model, as one plugin config calls it: `start` prepares a request's upstream call to it. */
+export interface LlmTarget {
+  /**
+   * Points `ctx.upstream` at the model with the request in `ctx.llm` (parsed now if no plugin did)
+   * translated and authenticated, sets `ctx.responseMode`, and returns the exchange that handles
+   * the answer: at once when the authenticator is synchronous, as a promise when it is not.
+   * Throws `GatewayError` for a request the target cannot serve.
+   */
+  start(ctx: RequestContext): MaybePromise<LlmExchange>;
+}
+
+/**
+ * Compiles one `llm` config into a target, once per config snapshot: its driver, templates and
+ * authenticator (the driver's own, else Kong's credential placement).
+ */
+export function compileLlmTarget(settings: LlmTargetSettings, providers: ProviderRegistry): LlmTarget {
+  const { config } = settings;
+  const driver = providers.get(config.model.provider);
+  const target: CompiledTarget = {
+    settings,
+    driver,
+    noTransformer: new GatewayError(
+      400,
+      `no transformer for ${config.model.provider}://${config.route_type}`,
+    ),
+    template: compileModelTemplate(config.model),
+    authenticator: driver?.createAuthenticator?.(config.auth ?? {}) ?? createCredentialPlacement(config.auth),
+    analyticsOn: config.logging.log_statistics || config.logging.log_payloads,
+  };
+  const routeType = config.route_type;
+  return {
+    start(ctx) {
+      const startedAt = performance.now();
+      const fields = target.template.resolve(ctx);
+      return routeType === 'preserve'
+        ? startPreservedExchange(ctx, target, fields, startedAt)
+        : startTranslatedExchange(ctx, target, routeType, fields, startedAt);
+    },
+  };
+}

@@ -1,0 +1,264 @@
+import { GatewayError, TranslationError } from '@switchyard/plugin-api';
+import type {
+  BufferedResponse,
+  ClientBody,
+  LlmRouteType,
+  OutgoingLlmRequest,
+  ProviderDriver,
+  ProviderRequest,
+  RequestContext,
+  ResponseHead,
+  RouteTranslation,
+  StreamStep,
+  StreamTransformer,
+  TranslatedRequest,
+  UpstreamCallTrace,
+} from '@switchyard/plugin-api';
+import { dropClientCredentials, overridingClientHeader } from '../auth/client-credentials.js';
+import { llmRequestOf } from '../request/llm-request.js';
+import { modelHeaderFor } from '../request/model-header.js';
+import { resolveModelName } from '../request/model-resolver.js';
+import {
+  checkPrompts,
+  checkRouteFormat,
+  clientWantsStreamUsage,
+  decideStreaming,
+  withTuningOptions,
+} from '../request/request-normalizer.js';
+import type { ModelFields } from '../request/template.resolver.js';
+import { createFrameParser } from '../stream/create-frame-parser.js';
+import { isStreamMediaType, usualStreamMediaType } from '../stream/stream-media-types.js';
+import {
+  createRejectedStream,
+  createStreamTranslation,
+  type StreamFailure,
+} from '../stream/stream-translation.js';
+import { RequestAnalytics, type AiProxyLogEntry } from '../telemetry/analytics.js';
+import { createStreamedAnswerRecorder, describeLlmRequest } from '../telemetry/llm-call-trace.js';
+import { estimatePromptTokens } from '../telemetry/token-estimates.js';
+import { rewriteBufferedAnswer } from './buffered-answer.js';
+import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
+import type { LlmExchange } from './llm-exchange.js';
+import { afterAuthentication, type MaybePromise } from './authenticated.js';
+import type { CompiledTarget } from './llm-target.js';
+import { llmUpstreamUrl } from './upstream-url.js';
+
+function translate(
+  driver: ProviderDriver,
+  translation: RouteTranslation,
+  body: ClientBody,
+  request: ProviderRequest,
+): TranslatedRequest {
+  try {
+    return translation.request(body, request);
+  } catch (error) {
+    if (!(error instanceof TranslationError)) throw error;
+    throw new GatewayError(
+      400,
+      `error transforming to ${driver.id}://${request.routeType}: ${error.message}`,
+    );
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `access` for a chat or completions route (Kong's `normalize-request`, in its order): the body
+ * in `ctx.llm` is checked, the model reconciled, tuning options merged, the body translated by
+ * the driver's table entry for (route type, client format), and the final request
+ * authenticated; `ctx.upstream` then points at the provider. The client's own credentials
+ * never reach it (but the configured header that `allow_override` lets through), and it is
+ * asked for gzip only when the client accepts it, so that an error answer passed through as it
+ * came is one the client can read.
+ */
+export function startTranslatedExchange(
+  ctx: RequestContext,
+  target: CompiledTarget,
+  routeType: LlmRouteType,
+  fields: ModelFields,
+  startedAt: number,
+): MaybePromise<TranslatedExchange> {
+  const { settings, driver } = target;
+  const llm = llmRequestOf(ctx, settings.clientFormat);
+  const client = llm.body;
+  checkPrompts(client);
+  const name = resolveModelName(fields.name, client);
+  checkRouteFormat(client, routeType);
+  const stream = decideStreaming(client, settings.responseStreaming);
+  const translation = driver?.routes[routeType]?.[llm.format];
+  if (!driver || !translation) throw target.noTransformer;
+
+  const request: ProviderRequest = {
+    routeType,
+    clientFormat: llm.format,
+    model: { provider: driver.id, name, options: fields.options },
+    stream,
+    clientQuery: ctx.request.query,
+    wantsUsage: settings.config.logging.log_statistics,
+    clientWantsUsage: clientWantsStreamUsage(client),
+  };
+  const body = withTuningOptions(client, fields.options);
+  if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, driver.telemetryName, request, body);
+  const translated = translate(driver, translation, body, request);
+  const { authenticator } = target;
+  if (authenticator.bodyCredential && isRecord(translated.body))
+    authenticator.bodyCredential(translated.body, client);
+
+  const headers = ctx.upstream.headers;
+  dropClientCredentials(headers, overridingClientHeader(settings.config.auth, ctx.request.headers));
+  // The body is the gateway's own now: it has its own length and no encoding.
+  delete headers['content-length'];
+  delete headers['content-encoding'];
+  delete headers['accept-encoding'];
+  headers['content-type'] = 'application/json';
+  const clientAcceptsGzip = acceptsGzip(ctx.request.headers);
+  // A stream is asked for uncompressed, so that each event can be translated the moment it
+  // arrives; a whole answer may come compressed where the driver takes it, when the client does too.
+  const acceptEncoding = stream || !clientAcceptsGzip ? 'identity' : driver.traits.acceptEncoding;
+  if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
+  const providerHeaders = translated.headers;
+  if (providerHeaders)
+    for (const header in providerHeaders) headers[header.toLowerCase()] = providerHeaders[header]!;
+  const outgoing: OutgoingLlmRequest = {
+    url: llmUpstreamUrl(driver, request),
+    method: 'POST',
+    headers,
+    body: JSON.stringify(translated.body),
+  };
+  const analytics = target.analyticsOn
+    ? requestAnalytics(target, driver, request, body, startedAt)
+    : undefined;
+  const modelHeader = modelHeaderFor(driver.id, settings.modelNameHeader, ctx, name);
+  return afterAuthentication(authenticator.authenticate(outgoing, ctx.request), () => {
+    const upstream = ctx.upstream;
+    upstream.url = outgoing.url;
+    upstream.method = outgoing.method;
+    upstream.body = outgoing.body;
+    upstream.label = driver.id;
+    ctx.responseMode = stream ? 'stream' : 'buffered';
+
+    return new TranslatedExchange(
+      driver,
+      translation,
+      request,
+      clientAcceptsGzip,
+      modelHeader,
+      analytics,
+      ctx.upstreamTrace,
+    );
+  });
+}
+
+/** The analytics of one translated request, when its config logs any. */
+function requestAnalytics(
+  target: CompiledTarget,
+  driver: ProviderDriver,
+  request: ProviderRequest,
+  body: ClientBody,
+  startedAt: number,
+): RequestAnalytics {
+  const { config, pluginId } = target.settings;
+  const { options, name } = request.model;
+  const factor = request.stream ? 1.8 : 1;
+  return new RequestAnalytics({
+    pluginId,
+    provider: driver.id,
+    logStatistics: config.logging.log_statistics,
+    logPayloads: config.logging.log_payloads,
+    requestModel: name,
+    options,
+    providerMeta: driver.analyticsMeta?.(options),
+    // Kong's estimate for providers that may leave the prompt count out (more words per token in a stream).
+    promptEstimate: driver.traits.streamReportsUsage ? undefined : () => estimatePromptTokens(body, factor),
+    startedAt,
+  });
+}
+
+/** A request translated for the provider (`llm/v1/chat`, `llm/v1/completions`), and its answer translated back. */
+export class TranslatedExchange implements LlmExchange {
+  constructor(
+    private readonly driver: ProviderDriver,
+    private readonly translation: RouteTranslation,
+    private readonly request: ProviderRequest,
+    private readonly clientAcceptsGzip: boolean,
+    /** The `X-Kong-LLM-Model` value, when the header is sent. */
+    private readonly modelHeader: string | undefined,
+    private readonly analytics: RequestAnalytics | undefined,
+    private readonly trace: UpstreamCallTrace | undefined,
+  ) {}
+
+  async answer(ctx: RequestContext, response: BufferedResponse): Promise<void> {
+    this.analytics?.responded();
+    await rewriteBufferedAnswer(response, {
+      driver: this.driver,
+      translation: this.translation,
+      request: this.request,
+      clientAcceptsGzip: this.clientAcceptsGzip,
+      modelHeader: this.modelHeader,
+      analytics: this.analytics,
+      trace: this.trace,
+      maxBodyBytes: ctx.limits.maxResponseBodyBytes,
+    });
+  }
+
+  /**
+   * Kong's `normalize-sse-chunk`: a 200 becomes the client's event stream, translated frame by
+   * frame; any other status passes through as one plain body, as Kong sends it. A 200 whose
+   * media type is no stream (an HTML page) is a 502 before the client gets anything. A stream
+   * that ends with an error event is marked failed (`ctx.failure`) for the log and the metrics.
+   */
+  stream(ctx: RequestContext, head: ResponseHead): StreamTransformer | undefined {
+    this.analytics?.responded();
+    if (head.status !== 200) return undefined;
+    const { driver } = this;
+    const framing = driver.traits.streamFraming;
+    const encoding = contentEncodingOf(head.headers);
+    const mediaType = mediaTypeOf(head.headers);
+    // An upstream that answers a stream request with one JSON document, or compressed although
+    // `identity` was asked for, gets Kong's "unsupported transformer response" event.
+    const notStreamed = mediaType === 'application/json' && framing !== 'json-array';
+    if (!notStreamed && !isStreamMediaType(framing, mediaType)) {
+      throw new GatewayError(
+        502,
+        `the ${driver.id} upstream answered a stream request with '${mediaType}'; a ${framing} stream comes as '${usualStreamMediaType(framing)}'`,
+      );
+    }
+    const translator = this.translation.stream(this.request);
+    const headers = head.headers;
+    if (driver.traits.dropsSetCookie) delete headers['set-cookie'];
+    delete headers['content-length'];
+    delete headers['content-encoding'];
+    headers['content-type'] = translator.contentType;
+    headers['cache-control'] = 'no-cache';
+    headers['x-accel-buffering'] = 'no';
+    if (this.modelHeader !== undefined) headers['x-kong-llm-model'] = this.modelHeader;
+
+    const onFailure = (reason: StreamFailure) => (ctx.failure = reason);
+    if (notStreamed || encoding.kind !== 'identity') return createRejectedStream(onFailure);
+    return createStreamTranslation({
+      parser: createFrameParser(framing),
+      translator,
+      onStep: this.stepObserver(ctx.timings.upstreamStart ?? performance.now()),
+      onFailure,
+    });
+  }
+
+  logEntry(requestBody: Buffer): AiProxyLogEntry | undefined {
+    return this.analytics?.entry(requestBody);
+  }
+
+  /** What sees each translated step: the analytics and the trace, whichever the request has. */
+  private stepObserver(upstreamStartedAt: number): (step: StreamStep) => void {
+    const { analytics, trace } = this;
+    const recordTrace = trace && createStreamedAnswerRecorder(trace, upstreamStartedAt);
+    if (analytics && recordTrace)
+      return (step) => {
+        analytics.streamedStep(step);
+        recordTrace(step);
+      };
+    if (analytics) return (step) => analytics.streamedStep(step);
+    return recordTrace ?? (() => undefined);
+  }
+}

@@ -1,0 +1,10 @@
+export type { LlmConfig, LlmLoggingConfig, LlmModelConfig } from './config/llm-config.js';
+export { llmSchemaParts, type LlmSchemaParts } from './config/llm-config.schema.js';
+export type { ProviderSchemaSlice } from './config/provider-schema-slice.js';
+export { createCredentialPlacement } from './auth/credential-placement.js';
+export { llmRequestOf } from './request/llm-request.js';
+export { compileLlmTarget, type LlmTarget, type LlmTargetSettings } from './exchange/llm-target.js';
+export type { LlmExchange } from './exchange/llm-exchange.js';
+export { createFrameParser } from './stream/create-frame-parser.js';
+export type { FrameParser } from './stream/frame-parser.js';
+export { LOG_NAMESPACE, type AiProxyLogEntry } from './telemetry/analytics.js';

@@ -1,0 +1,70 @@
+import { GatewayError } from '@switchyard/plugin-api';
+import type { ClientBody, LlmRouteType, ModelOptions } from '@switchyard/plugin-api';
+
+/** Kong's answer to a body that is no LLM request. */
+export const NO_VALID_PROMPTS = "request body doesn't contain valid prompts";
+
+function hasMessages(body: ClientBody): boolean {
+  return Array.isArray(body.messages) && body.messages.length > 0;
+}
+
+function hasPrompt(body: ClientBody): boolean {
+  return typeof body.prompt === 'string';
+}
+
+/**
+ * Kong's `validate_incoming` for an OpenAI-format body: an object with non-empty `messages` or a
+ * string `prompt`, else a 400 (Kong's "bad JSON formatting" message cannot be reached, so
+ * neither is it here).
+ */
+export function checkPrompts(body: ClientBody): void {
+  if (!hasMessages(body) && !hasPrompt(body)) throw new GatewayError(400, NO_VALID_PROMPTS);
+}
+
+/** Kong's `llm.is_compatible`: a chat body on a chat route, a prompt body on a completions route. */
+export function checkRouteFormat(body: ClientBody, routeType: LlmRouteType): void {
+  const chat = hasMessages(body);
+  if (chat && hasPrompt(body)) throw new GatewayError(400, 'request matches multiple LLM request formats');
+  const format: LlmRouteType = chat ? 'llm/v1/chat' : 'llm/v1/completions';
+  if (format !== routeType) {
+    throw new GatewayError(
+      400,
+      `[${format}] message format is not compatible with [${routeType}] route type`,
+    );
+  }
+}
+
+const TUNING_OPTIONS = ['max_tokens', 'temperature', 'top_p', 'top_k'] as const;
+
+/**
+ * Kong's `merge_config_defaults`: a configured tuning option overrides the client's value. A new
+ * body when any option is set (the client's is kept as it came), else the client's own.
+ */
+export function withTuningOptions(body: ClientBody, options: ModelOptions): ClientBody {
+  let merged: Record<string, unknown> | undefined;
+  for (const name of TUNING_OPTIONS) {
+    const value = options[name];
+    if (value !== null && value !== undefined) (merged ??= { ...body })[name] = value;
+  }
+  return merged ?? body;
+}
+
+/**
+ * Whether the answer is streamed: the client asked (`stream: true`) or the config says
+ * `always`. Asking while the config says `deny` is a 400.
+ */
+export function decideStreaming(body: ClientBody, streaming: 'allow' | 'deny' | 'always'): boolean {
+  if (body.stream !== true && streaming !== 'always') return false;
+  if (streaming === 'deny') throw new GatewayError(400, 'response streaming is not enabled for this LLM');
+  return true;
+}
+
+/** Whether an OpenAI-format client asked for the stream's usage chunk (`stream_options.include_usage`). */
+export function clientWantsStreamUsage(body: ClientBody): boolean {
+  const options = body.stream_options;
+  return (
+    typeof options === 'object' &&
+    options !== null &&
+    (options as { include_usage?: unknown }).include_usage === true
+  );
+}

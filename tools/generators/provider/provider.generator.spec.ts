@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Tree } from '@nx/devkit';
+import { createTree } from '@nx/devkit/testing';
+import { PROVIDER_IDS } from '@switchyard/plugin-api';
+import { REPO_ROOT } from '@switchyard/testing';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { KONG_PROVIDERS, providerGenerator } from './provider.generator.js';
+
+/** The workspace files the generator edits, as they are in this repo. */
+const EDITED = [
+  'tsconfig.base.json',
+  'libs/catalog/src/index.ts',
+  'libs/testing/src/mock-providers/mock-provider-server.ts',
+  'libs/testing/src/mock-providers/mock-provider.types.ts',
+];
+
+/** A virtual tree holding the files the generator edits, with `libs/providers/<id>` absent for `id`. */
+function workspaceTree(): Tree {
+  const tree = createTree();
+  for (const path of EDITED) tree.write(path, readFileSync(join(REPO_ROOT, path), 'utf8'));
+  return tree;
+}
+
+const read = (tree: Tree, path: string) => tree.read(path, 'utf-8') ?? '';
+
+describe('the provider generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    // Prettier would format with its defaults here, away from the repo's config; the workspace spec formats.
+    vi.stubEnv('NX_SKIP_FORMAT', 'true');
+    tree = workspaceTree();
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("knows exactly Kong's providers", () => {
+    expect(Object.keys(KONG_PROVIDERS).sort()).toEqual([...PROVIDER_IDS].sort());
+  });
+
+  it('creates the lib in the layout of a provider lib, with a first golden case folder', async () => {
+    await providerGenerator(tree, { name: 'gemini', skipInstall: true });
+
+    const lib = 'libs/providers/gemini';
+    expect(
+      tree
+        .listChanges()
+        .map((change) => change.path)
+        .filter((path) => path.startsWith(lib))
+        .sort(),
+    ).toEqual(
+      [
+        'package.json',
+        'src/index.ts',
+        'src/gemini.provider.ts',
+        'src/gemini.provider.spec.ts',
+        'src/gemini.request-map.ts',
+        'src/gemini.response.ts',
+        'src/gemini.stream.ts',
+        'src/__fixtures__/llm-v1-chat/plain-chat/case.json',
+        'src/__fixtures__/llm-v1-chat/plain-chat/request.json',
+      ]
+        .map((path) => `${lib}/${path}`)
+        .sort(),
+    );
+    const manifest = JSON.parse(read(tree, `${lib}/package.json`));
+    expect(manifest).toMatchObject({
+      name: '@switchyard/provider-gemini',
+      type: 'module',
+      exports: { '.': { development: './src/index.ts', default: './dist/index.js' } },
+      nx: { tags: ['type:provider', 'scope:gemini'] },
+    });
+    expect(read(tree, `${lib}/src/index.ts`).trim()).toBe(
+      "export { geminiProvider } from './gemini.provider.js';",
+    );
+    const driver = read(tree, `${lib}/src/gemini.provider.ts`);
+    expect(driver).toContain("telemetryName: 'gcp.gemini'");
+    expect(driver).toContain("streamFraming: 'json-array'");
+    expect(driver).toContain("'https://generativelanguage.googleapis.com:443'");
+    const caseConfig = JSON.parse(read(tree, `${lib}/src/__fixtures__/llm-v1-chat/plain-chat/case.json`));
+    expect(caseConfig.config.model.provider).toBe('gemini');
+  });
+
+  it('registers the driver, its path alias (sorted) and its mock provider', async () => {
+    await providerGenerator(tree, { name: 'gemini', skipInstall: true });
+
+    const paths = JSON.parse(read(tree, 'tsconfig.base.json')).compilerOptions.paths;
+    expect(paths['@switchyard/provider-gemini']).toEqual(['./libs/providers/gemini/src/index.ts']);
+    expect(Object.keys(paths)).toEqual(Object.keys(paths).sort());
+
+    const catalog = read(tree, 'libs/catalog/src/index.ts');
+    expect(catalog).toMatch(/import \{ geminiProvider \} from '@switchyard\/provider-gemini';/);
+    expect(catalog).toMatch(/\[openaiProvider, [^\]]*geminiProvider\]\.map/);
+
+    expect(read(tree, 'libs/testing/src/mock-providers/gemini.mock-provider.ts')).toContain(
+      "'/v1beta/models': { operation: 'chat' }",
+    );
+    const server = read(tree, 'libs/testing/src/mock-providers/mock-provider-server.ts');
+    expect(server).toContain("import { geminiMockProvider } from './gemini.mock-provider.js';");
+    expect(server).toMatch(/const DEFINITIONS[^}]*\n {2}gemini: geminiMockProvider,\n\};/);
+    expect(read(tree, 'libs/testing/src/mock-providers/mock-provider.types.ts')).toMatch(
+      /MockProviderId = Extract<ProviderId, [^>]*\| 'gemini'>;/,
+    );
+  });
+
+  it("refuses a name that is not one of Kong's providers, and writes nothing", async () => {
+    const before = tree.listChanges().length;
+    await expect(providerGenerator(tree, { name: 'ollama', skipInstall: true })).rejects.toThrow(
+      "'ollama' is not one of Kong's providers (openai, azure, anthropic, cohere, mistral, llama2, gemini, bedrock, huggingface): model.provider accepts only those.",
+    );
+    expect(tree.listChanges()).toHaveLength(before);
+  });
+
+  it('refuses a provider that has its lib, or any part of one, and writes nothing', async () => {
+    tree.write('libs/providers/bedrock/package.json', '{}');
+    tree.write('libs/testing/src/mock-providers/bedrock.mock-provider.ts', '');
+    const before = tree.listChanges().length;
+    await expect(providerGenerator(tree, { name: 'bedrock', skipInstall: true })).rejects.toThrow(
+      'the bedrock provider exists already (libs/providers/bedrock; libs/testing/src/mock-providers/bedrock.mock-provider.ts): nothing was generated.',
+    );
+    expect(tree.listChanges()).toHaveLength(before);
+  });
+
+  it('refuses to run twice for the same provider', async () => {
+    await providerGenerator(tree, { name: 'huggingface', skipInstall: true });
+    await expect(providerGenerator(tree, { name: 'huggingface', skipInstall: true })).rejects.toThrow(
+      /^the huggingface provider exists already \(libs\/providers\/huggingface; .*the @switchyard\/provider-huggingface alias in tsconfig\.base\.json; its import in libs\/catalog\/src\/index\.ts\)/,
+    );
+  });
+
+  it('gives a mock one route per path when chat and completions share it', async () => {
+    await providerGenerator(tree, { name: 'huggingface', skipInstall: true });
+    const mock = read(tree, 'libs/testing/src/mock-providers/huggingface.mock-provider.ts');
+    expect(mock.match(/'\/models':/g)).toHaveLength(1);
+  });
+});
