@@ -1,0 +1,1 @@
+export { geminiProvider } from './gemini.provider.js';
