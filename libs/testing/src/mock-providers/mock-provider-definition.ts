@@ -1,12 +1,34 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MockReply } from './mock-reply.js';
-import type { MockOperation, MockProviderId } from './mock-provider.types.js';
+import type {
+  MockAccessTokens,
+  MockOperation,
+  MockProviderBehaviour,
+  MockProviderId,
+} from './mock-provider.types.js';
 
 /** Which operation a request reached, and the path parameters it carried. */
 export interface MockRoute {
   readonly operation: MockOperation;
   /** Azure's `{deployment}` path segment. */
   readonly deployment?: string;
+  /** The model the path names (Gemini's `models/{model}:generateContent`). */
+  readonly model?: string;
+  /** The path's operation streams its answer (Gemini's `:streamGenerateContent`), whatever the body says. */
+  readonly stream?: boolean;
+  /** The stream comes as SSE, as the query asked (Gemini's `alt=sse`), rather than the provider's usual framing. */
+  readonly sse?: boolean;
+  /** The path takes OAuth access tokens only (Vertex AI's), no API key. */
+  readonly oauthOnly?: boolean;
+}
+
+/** What an `authorize` may look at besides the headers. */
+export interface MockAuthContext {
+  /** The request's URL (a key in the query string, as Gemini's `key`). */
+  readonly url: URL;
+  readonly route: MockRoute;
+  /** The OAuth access tokens the server was told to accept, if any. */
+  readonly accessTokens?: MockAccessTokens;
 }
 
 /** What the mock needs from a request body to build its reply. */
@@ -45,15 +67,24 @@ export interface MockProviderDefinition {
   /** Maps a request to an operation on the provider's real paths, or to the provider's own 404. */
   route(method: string, url: URL): MockRoute | ProviderErrorReply;
   /** Checks the credential in the provider's own header; returns the provider's 401 when it is missing or wrong. */
-  authorize(headers: IncomingHttpHeaders, apiKey: string): ProviderErrorReply | undefined;
+  authorize(
+    headers: IncomingHttpHeaders,
+    apiKey: string,
+    context: MockAuthContext,
+  ): ProviderErrorReply | undefined;
   /** Reads the request body, or returns the provider's 400 when it is not a valid request. */
   readInput(route: MockRoute, body: unknown): MockInput | ProviderErrorReply;
-  /** Builds the reply body, or the stream frames, for one request. */
-  respond(route: MockRoute, input: MockInput, reply: MockReply): MockResponse;
+  /** Builds the reply body, or the stream frames, for one request (`behaviour` for provider-specific switches). */
+  respond(
+    route: MockRoute,
+    input: MockInput,
+    reply: MockReply,
+    behaviour: MockProviderBehaviour,
+  ): MockResponse;
   /** The provider's error body for a bare status (used when a behaviour sets `status` without `body`). */
   errorBody(status: number): unknown;
   /** The provider's in-stream error event, already framed, for providers that have one (`streamErrorAfter`). */
-  streamErrorFrame?(): string;
+  streamErrorFrame?(route: MockRoute): string;
 }
 
 /** The token of an `Authorization: Bearer <token>` header, if the header has that form. */

@@ -57,6 +57,7 @@ export class MockProviderServer {
 
   readonly #definition: MockProviderDefinition;
   readonly #apiKey: string;
+  readonly #accessTokens: MockProviderOptions['accessTokens'];
   readonly #record: boolean;
   readonly #initialBehaviour: MockProviderBehaviour;
   readonly #server: Server;
@@ -68,6 +69,7 @@ export class MockProviderServer {
   private constructor(provider: MockProviderId, options: MockProviderOptions) {
     this.#definition = DEFINITIONS[provider];
     this.#apiKey = options.apiKey ?? MOCK_PROVIDER_API_KEY;
+    this.#accessTokens = options.accessTokens;
     this.#record = options.record ?? true;
     this.#initialBehaviour = options.behaviour ?? {};
     this.behaviour = this.#initialBehaviour;
@@ -177,23 +179,28 @@ export class MockProviderServer {
       return sendGzipBomb(res, behaviour.status ?? 200, behaviour.gzipBombBytes);
 
     const definition = this.#definition;
-    const route = definition.route(method, new URL(path, this.#url));
+    const url = new URL(path, this.#url);
+    const route = definition.route(method, url);
     if (route instanceof ProviderErrorReply) return sendBody(req, res, route.status, route.body, behaviour);
     if (behaviour.status !== undefined) {
       const overrideBody =
         behaviour.body === undefined ? definition.errorBody(behaviour.status) : behaviour.body;
       return sendBody(req, res, behaviour.status, overrideBody, behaviour, behaviour.contentType);
     }
-    const denied = definition.authorize(req.headers, this.#apiKey);
+    const denied = definition.authorize(req.headers, this.#apiKey, {
+      url,
+      route,
+      accessTokens: this.#accessTokens,
+    });
     if (denied) return sendBody(req, res, denied.status, denied.body, behaviour);
     if (behaviour.badBody) return sendBody(req, res, 200, BAD_BODY, behaviour);
 
     const input = definition.readInput(route, body);
     if (input instanceof ProviderErrorReply) return sendBody(req, res, input.status, input.body, behaviour);
-    const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens));
+    const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens), behaviour);
     if (response.kind === 'json') return sendBody(req, res, 200, response.body, behaviour);
     const errorAt = behaviour.streamErrorAfter;
-    const errorFrame = errorAt === undefined ? undefined : definition.streamErrorFrame?.();
+    const errorFrame = errorAt === undefined ? undefined : definition.streamErrorFrame?.(route);
     const frames = errorFrame ? [...response.frames.slice(0, errorAt), errorFrame] : response.frames;
     await writeStream(res, { ...response, frames }, behaviour);
   }

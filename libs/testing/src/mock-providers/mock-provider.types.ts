@@ -88,6 +88,12 @@ export interface MockProviderBehaviour {
    * {@link MOCK_TOOL_ARGUMENT_PIECE_CHARS}-character pieces, as providers stream them.
    */
   readonly toolCalls?: readonly MockToolCallSpec[];
+  /**
+   * Block for safety, as Gemini does: `prompt` answers with no candidate and a
+   * `promptFeedback.blockReason`, `answer` with a candidate stopped by `SAFETY` and no content.
+   * Providers without such blocks ignore it.
+   */
+  readonly safetyBlock?: 'prompt' | 'answer';
 }
 
 /** A tool call the mock makes: the function's name and its arguments as a JSON document. */
@@ -99,6 +105,12 @@ export interface MockToolCallSpec {
 /** How many characters of a call's JSON arguments each streamed piece carries. */
 export const MOCK_TOOL_ARGUMENT_PIECE_CHARS = 8;
 
+/** OAuth access tokens a mock accepts (as `Authorization: Bearer`), issued by a mock token endpoint. */
+export interface MockAccessTokens {
+  /** Whether `token` was issued and has not expired. */
+  accepts(token: string): boolean;
+}
+
 /** Options fixed for the lifetime of one mock server. */
 export interface MockProviderOptions {
   /** The credential the mock expects (in the provider's own header). Default {@link MOCK_PROVIDER_API_KEY}. */
@@ -107,6 +119,8 @@ export interface MockProviderOptions {
   readonly behaviour?: MockProviderBehaviour;
   /** Record every request in `requests` (default true). Turn off for long benchmarks to keep memory flat. */
   readonly record?: boolean;
+  /** OAuth access tokens the mock accepts, for providers that take them (Vertex AI). None by default. */
+  readonly accessTokens?: MockAccessTokens;
 }
 
 /** The credential every mock expects unless `apiKey` is given. */
