@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTree } from '@nx/devkit/testing';
 import { PROVIDER_IDS } from '@switchyard/plugin-api';
-import { REPO_ROOT } from '@switchyard/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KONG_PROVIDERS, providerGenerator } from './provider.generator.js';
 
-/** The workspace files the generator edits, as they are in this repo. */
+/** The workspace files the generator edits. */
 const EDITED = [
   'tsconfig.base.json',
   'libs/catalog/src/index.ts',
@@ -15,10 +14,17 @@ const EDITED = [
   'libs/testing/src/mock-providers/mock-provider.types.ts',
 ];
 
-/** A virtual tree holding the files the generator edits, with `libs/providers/<id>` absent for `id`. */
+/**
+ * Those files as they were before any provider was generated (the four drivers the LLM core
+ * shipped with), so that these tests do not depend on which providers the repo has generated
+ * since; the workspace spec runs the generator against the repo as it is.
+ */
+const BASELINE = join(import.meta.dirname, '__fixtures__/workspace-before-generation');
+
+/** A virtual tree holding the files the generator edits, with no lib for any generated provider. */
 function workspaceTree(): Tree {
   const tree = createTree();
-  for (const path of EDITED) tree.write(path, readFileSync(join(REPO_ROOT, path), 'utf8'));
+  for (const path of EDITED) tree.write(path, readFileSync(join(BASELINE, `${path}.txt`), 'utf8'));
   return tree;
 }
 

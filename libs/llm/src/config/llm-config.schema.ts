@@ -50,6 +50,7 @@ const auth: RecordField = {
     gcp_service_account_json: {
       type: 'string',
       referenceable: true,
+      encrypted: true,
       description:
         'The service account key, as JSON. When null and `gcp_use_service_account` is on, it is read from the `GCP_SERVICE_ACCOUNT` environment variable.',
     },

@@ -34,21 +34,6 @@ export const PENDING_PROVIDER_SLICES: readonly ProviderSchemaSlice[] = [
     ],
   },
   {
-    id: 'gemini',
-    optionFields: {
-      gemini: {
-        type: 'record',
-        description: 'Gemini on Vertex AI: set all three fields, or none for the Gemini API.',
-        fields: {
-          api_endpoint: { type: 'string', description: 'Regional Vertex AI API endpoint, host name only.' },
-          project_id: { type: 'string', description: 'GCP project id that hosts the model.' },
-          location_id: { type: 'string', description: 'GCP location (region) of the model.' },
-        },
-        entity_checks: [{ mutually_required: ['api_endpoint', 'project_id', 'location_id'] }],
-      },
-    },
-  },
-  {
     id: 'bedrock',
     optionFields: {
       bedrock: {

@@ -1,1 +1,6 @@
-export { geminiProvider } from './gemini.provider.js';
+export {
+  createGeminiProvider,
+  DEFAULT_TOKEN_REFRESH_MARGIN_MS,
+  geminiProvider,
+  type GeminiProviderOptions,
+} from './gemini.provider.js';
