@@ -1,8 +1,10 @@
+import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_REPLY_TEXT,
   MOCK_PROVIDER_API_KEY,
+  addAiProxyRoute,
   curlData,
   startMockProvider,
   startStandaloneGateway,
@@ -349,6 +351,44 @@ describe('Gemini through the standalone gateway, with an API key, driven by the 
         status: 'RESOURCE_EXHAUSTED',
       },
     });
+  });
+
+  it("serves Gemini's own SDK on a preserve route: the gateway swaps the client's key for its own", async () => {
+    await addAiProxyRoute(gateway.admin, {
+      service: 'llm',
+      name: 'gemini-native',
+      paths: ['/v1beta/models'],
+      plugin: [
+        'config.route_type=preserve',
+        'config.model.provider=gemini',
+        'config.auth.header_name=x-goog-api-key',
+        `config.auth.header_value=${MOCK_PROVIDER_API_KEY}`,
+        `config.model.options.upstream_url=${gemini.url}`,
+      ],
+    });
+    // Served once Gemini answers through it (an OPTIONS probe would get the provider's 404).
+    const probe = () =>
+      fetch(`${gateway.proxyUrl}${GEMINI_PATH}:generateContent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'ping' }] }] }),
+      }).then((response) => response.status);
+    await expect.poll(probe, { timeout: 5000 }).toBe(200);
+    const native = new GoogleGenAI({
+      apiKey: 'client-key',
+      httpOptions: { baseUrl: gateway.proxyUrl, apiVersion: 'v1beta' },
+    });
+    const answer = await native.models.generateContent({ model: GEMINI_MODEL, contents: 'What is 1 + 1?' });
+    expect(answer.text).toBe(DEFAULT_REPLY_TEXT);
+    expect(received().headers['x-goog-api-key']).toBe(MOCK_PROVIDER_API_KEY);
+    const pieces: string[] = [];
+    for await (const chunk of await native.models.generateContentStream({
+      model: GEMINI_MODEL,
+      contents: 'Hi',
+    }))
+      pieces.push(chunk.text ?? '');
+    expect(pieces.join('')).toBe(DEFAULT_REPLY_TEXT);
+    expect(received().path).toBe(`${GEMINI_PATH}:streamGenerateContent?alt=sse`);
   });
 
   it('refuses a tool schema Gemini cannot declare with a 400 naming the tool and the keyword', async () => {
