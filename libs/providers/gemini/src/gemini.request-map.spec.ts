@@ -157,6 +157,13 @@ describe('gemini chat request', () => {
     );
   });
 
+  it('sends tool_choice only with tools (Gemini takes a function calling mode only for declared functions)', () => {
+    expect(upstream(body({ tool_choice: 'auto' }))).toEqual({
+      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+    });
+    expect(upstream(body({ tools: [], tool_choice: 'none' }))).not.toHaveProperty('toolConfig');
+  });
+
   it('refuses tools that are not functions and tool_choice values Gemini has no mode for', () => {
     expect(refusal(body({ tools: [{ type: 'web_search' } as never] }))).toBe(
       'only function tools ({"type":"function","function":{"name",...}}) are supported by gemini',

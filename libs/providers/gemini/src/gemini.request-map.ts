@@ -155,9 +155,12 @@ export function translateGeminiChatRequest(client: ClientBody, request: Provider
   if (!Array.isArray(messages)) throw new TranslationError('messages must be a list of messages');
   const conversation = toGeminiConversation(messages, request.model.name);
   const generationConfig: JsonRecord = mapFields(client, GENERATION_FIELDS, request);
+  // A function calling mode is for declared functions: `tool_choice` goes only with tools.
+  const hasTools = Array.isArray(client.tools) && client.tools.length > 0;
+  const fields = hasTools ? client : { ...client, tool_choice: undefined };
   return {
     body: {
-      ...mapFields(client, BODY_FIELDS, request),
+      ...mapFields(fields, BODY_FIELDS, request),
       ...conversation,
       ...(Object.keys(generationConfig).length > 0 && { generationConfig }),
     },
