@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { anthropicMockProvider } from './anthropic.mock-provider.js';
 import { azureMockProvider } from './azure.mock-provider.js';
+import { bedrockMockProvider } from './bedrock.mock-provider.js';
 import { cohereMockProvider } from './cohere.mock-provider.js';
 import {
   ProviderErrorReply,
@@ -31,6 +32,7 @@ const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
   azure: azureMockProvider,
   cohere: cohereMockProvider,
   anthropic: anthropicMockProvider,
+  bedrock: bedrockMockProvider,
 };
 
 /** A 200 body that has none of the fields any provider's clients read (for "bad upstream response" tests). */

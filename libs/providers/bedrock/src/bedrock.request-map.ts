@@ -1,0 +1,10 @@
+import { TranslationError } from '@switchyard/plugin-api';
+import type { ClientBody, ProviderRequest, TranslatedRequest } from '@switchyard/plugin-api';
+
+/**
+ * Amazon Bedrock's chat body for an OpenAI chat body (configured options merged): a new object,
+ * never the client's. Maps each field Amazon Bedrock accepts and drops the others (the README lists them).
+ */
+export function translateBedrockChatRequest(_body: ClientBody, _request: ProviderRequest): TranslatedRequest {
+  throw new TranslationError('the bedrock chat request translation is not written yet');
+}
