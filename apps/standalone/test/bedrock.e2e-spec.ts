@@ -1,3 +1,9 @@
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+} from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -127,6 +133,17 @@ describe('Amazon Bedrock through the standalone gateway, driven by the official 
           `config.model.options.upstream_url=${keyed.url}${MODEL_PATH}/converse`,
         ],
       });
+    await addAiProxyRoute(gateway.admin, {
+      service: 'llm',
+      name: 'bedrock-native',
+      paths: ['~/model/[^/]+/converse(-stream)?$'],
+      plugin: [
+        'config.route_type=preserve',
+        'config.auth.allow_override=false',
+        'config.model.provider=bedrock',
+        `config.model.name=${MODEL}`,
+      ],
+    });
     await keyedRoute('bedrock-keys', MOCK_AWS_CREDENTIALS.secretAccessKey);
     await keyedRoute('bedrock-wrong-keys', WRONG_SECRET);
     await waitUntilServed(gateway.proxyUrl, '/bedrock-wrong-keys');
@@ -438,6 +455,32 @@ describe('Amazon Bedrock through the standalone gateway, driven by the official 
     expect(wrong.status).toBe(403);
     expect(wrong.headers.get('x-amzn-errortype')).toMatch(/^InvalidSignatureException:/);
     expect(JSON.parse(body)).toEqual({ message: SIGNATURE_MISMATCH_MESSAGE });
+  });
+
+  it("serves the AWS SDK's own Converse calls on a preserve route, re-signed with the gateway's credentials", async () => {
+    // The client signs with a key of its own, which AWS would refuse: the gateway's signature replaces it.
+    const sdk = new BedrockRuntimeClient({
+      endpoint: gateway.proxyUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIACLIENTKEY0000000', secretAccessKey: 'client-secret' },
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler(),
+    });
+    try {
+      const question = [{ role: 'user' as const, content: [{ text: 'What is 1 + 1?' }] }];
+      const whole = await sdk.send(new ConverseCommand({ modelId: MODEL, messages: question }));
+      expect(whole.output?.message?.content).toEqual([{ text: DEFAULT_REPLY_TEXT }]);
+      expect(received().path).toBe(`${MODEL_PATH}/converse`);
+      expect(received().headers.authorization).toContain(`Credential=${ENV_CREDENTIALS.accessKeyId}/`);
+
+      const streamed = await sdk.send(new ConverseStreamCommand({ modelId: MODEL, messages: question }));
+      let text = '';
+      for await (const event of streamed.stream!) text += event.contentBlockDelta?.delta?.text ?? '';
+      expect(text).toBe(DEFAULT_REPLY_TEXT);
+      expect(received().path).toBe(`${MODEL_PATH}/converse-stream`);
+    } finally {
+      sdk.destroy();
+    }
   });
 
   it('never lets a secret key or session token reach a log line, a span or an answer (canary)', async () => {
