@@ -24,7 +24,7 @@ const BEDROCK_NAMESPACE = 'http://internal.amazon.com/coral/com.amazon.bedrock/'
 const CORAL_NAMESPACE = 'http://internal.amazon.com/coral/com.amazon.coral.service/';
 
 /** An AWS error: `{"message"}` and its type in the `x-amzn-errortype` header (where the SDKs read it). */
-export function bedrockError(
+function bedrockError(
   status: number,
   type: string,
   message: string,
@@ -237,7 +237,7 @@ const codec = new EventStreamCodec(toUtf8, fromUtf8);
  * One event-stream message as Bedrock sends it: `:event-type` (or `:exception-type`),
  * `:content-type` and `:message-type` headers, the JSON payload with Bedrock's `p` padding.
  */
-export function bedrockEventFrame(
+function bedrockEventFrame(
   type: string,
   payload: JsonObject,
   messageType: 'event' | 'exception' = 'event',
@@ -340,7 +340,7 @@ function denied(type: string, message: string): ProviderErrorReply {
  * one the secret gives over the signed headers, path, query and body (recomputed here with the
  * AWS SDK's own signer). Refusals are AWS's 403s.
  */
-export async function verifySigV4(
+async function verifySigV4(
   headers: IncomingHttpHeaders,
   request: ReceivedMockRequest,
 ): Promise<ProviderErrorReply | undefined> {

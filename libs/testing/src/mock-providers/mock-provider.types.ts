@@ -51,7 +51,8 @@ export interface MockProviderBehaviour {
   readonly failMidStreamAfter?: number;
   /**
    * End a stream with the provider's own in-stream error event after this many stream events
-   * (Anthropic's `event: error` with an `overloaded_error`), as a provider does when it fails
+   * (Anthropic's `event: error` with an `overloaded_error`, Bedrock's `throttlingException`
+   * message), as a provider does when it fails
    * after answering 200. Providers without such an event ignore it.
    */
   readonly streamErrorAfter?: number;
