@@ -290,6 +290,58 @@ describe('ai-proxy config: entity checks', () => {
     });
   });
 
+  it("requires bedrock's static IAM key whole: an access key id with its secret, or neither (Switchyard's check)", () => {
+    const bedrock = (auth: Record<string, unknown>) => ({
+      route_type: 'llm/v1/chat',
+      auth: { allow_override: false, ...auth },
+      model: { provider: 'bedrock', name: 'anthropic.claude-3-5-haiku-20241022-v1:0' },
+    });
+    const message =
+      "all or none of these fields must be set: 'auth.aws_access_key_id', 'auth.aws_secret_access_key'";
+    expect(errorsOf(bedrock({ aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE' }))).toEqual({
+      '@entity': [message],
+    });
+    expect(errorsOf(bedrock({ aws_secret_access_key: '{vault://env/aws-secret}' }))).toEqual({
+      '@entity': [message],
+    });
+    // Without a key pair, the gateway's environment gives the credentials.
+    expect(accepts(bedrock({}))).toBe(true);
+    expect(
+      accepts(
+        bedrock({
+          aws_access_key_id: '{vault://env/aws-key-id}',
+          aws_secret_access_key: '{vault://env/aws-secret}',
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      accepts({
+        route_type: 'llm/v1/chat',
+        auth: { header_name: 'Authorization', header_value: 'Bearer x', aws_access_key_id: 'AKIA' },
+        model: { provider: 'openai', name: 'gpt-4o' },
+      }),
+    ).toBe(true);
+  });
+
+  it('accepts the bedrock region option, as Kong does', () => {
+    expect(
+      accepts({
+        route_type: 'llm/v1/chat',
+        auth: { allow_override: false },
+        model: { provider: 'bedrock', name: 'm', options: { bedrock: { aws_region: 'eu-west-3' } } },
+      }),
+    ).toBe(true);
+    expect(
+      errorsOf({
+        route_type: 'llm/v1/chat',
+        auth: { allow_override: false },
+        model: { provider: 'bedrock', name: 'm', options: { bedrock: { aws_region: 3, region: 'x' } } },
+      }),
+    ).toEqual({
+      model: { options: { bedrock: { aws_region: 'expected a string', region: 'unknown field' } } },
+    });
+  });
+
   it('allows native llm_format only with the llm/v1/chat route_type', () => {
     expect(
       errorsOf({

@@ -188,6 +188,11 @@ export interface OutgoingLlmRequest {
   readonly headers: Record<string, string>;
   /** The body exactly as it will be sent. */
   readonly body: string | Buffer;
+  /**
+   * The model options this request was resolved with (`$(...)` templates applied): what a
+   * signer reads the request's region from (`bedrock.aws_region`).
+   */
+  readonly options: ModelOptions;
 }
 
 /** The client's request, as an authenticator may consult it (Kong's `allow_override`). */

@@ -117,7 +117,8 @@ describe('the provider generator', () => {
     tree.write('libs/testing/src/mock-providers/bedrock.mock-provider.ts', '');
     const before = tree.listChanges().length;
     await expect(providerGenerator(tree, { name: 'bedrock', skipInstall: true })).rejects.toThrow(
-      'the bedrock provider exists already (libs/providers/bedrock; libs/testing/src/mock-providers/bedrock.mock-provider.ts): nothing was generated.',
+      'the bedrock provider exists already (libs/providers/bedrock; libs/testing/src/mock-providers/bedrock.mock-provider.ts; ' +
+        'the @switchyard/provider-bedrock alias in tsconfig.base.json; its import in libs/catalog/src/index.ts): nothing was generated.',
     );
     expect(tree.listChanges()).toHaveLength(before);
   });

@@ -49,21 +49,6 @@ export const PENDING_PROVIDER_SLICES: readonly ProviderSchemaSlice[] = [
     },
   },
   {
-    id: 'bedrock',
-    optionFields: {
-      bedrock: {
-        type: 'record',
-        description: 'Amazon Bedrock options.',
-        fields: {
-          aws_region: {
-            type: 'string',
-            description: 'AWS region of the Bedrock runtime; overrides `AWS_REGION` / `AWS_DEFAULT_REGION`.',
-          },
-        },
-      },
-    },
-  },
-  {
     id: 'huggingface',
     optionFields: {
       huggingface: {

@@ -96,6 +96,7 @@ export function startPreservedExchange(
     method: upstream.method,
     headers: upstream.headers,
     body: upstream.body,
+    options: fields.options,
   };
   if (ctx.upstreamTrace && driver) describePreservedRequest(ctx.upstreamTrace, driver.telemetryName);
   const analytics = target.analyticsOn

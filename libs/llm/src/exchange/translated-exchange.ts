@@ -126,6 +126,7 @@ export function startTranslatedExchange(
     method: 'POST',
     headers,
     body: JSON.stringify(translated.body),
+    options: fields.options,
   };
   const analytics = target.analyticsOn
     ? requestAnalytics(target, driver, request, body, startedAt)

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderId } from '@switchyard/plugin-api';
 
 /** The providers that have a mock server speaking their real wire format. */
-export type MockProviderId = Extract<ProviderId, 'openai' | 'azure' | 'cohere' | 'anthropic'>;
+export type MockProviderId = Extract<ProviderId, 'openai' | 'azure' | 'cohere' | 'anthropic' | 'bedrock'>;
 
 /** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
 export type MockOperation = 'chat' | 'completions';
@@ -51,7 +51,8 @@ export interface MockProviderBehaviour {
   readonly failMidStreamAfter?: number;
   /**
    * End a stream with the provider's own in-stream error event after this many stream events
-   * (Anthropic's `event: error` with an `overloaded_error`), as a provider does when it fails
+   * (Anthropic's `event: error` with an `overloaded_error`, Bedrock's `throttlingException`
+   * message), as a provider does when it fails
    * after answering 200. Providers without such an event ignore it.
    */
   readonly streamErrorAfter?: number;
@@ -99,10 +100,20 @@ export interface MockToolCallSpec {
 /** How many characters of a call's JSON arguments each streamed piece carries. */
 export const MOCK_TOOL_ARGUMENT_PIECE_CHARS = 8;
 
+/** An IAM user's (or a role session's) credentials, as AWS knows them. */
+export interface MockAwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** A role session's token: then every request must carry it (`x-amz-security-token`). */
+  readonly sessionToken?: string;
+}
+
 /** Options fixed for the lifetime of one mock server. */
 export interface MockProviderOptions {
   /** The credential the mock expects (in the provider's own header). Default {@link MOCK_PROVIDER_API_KEY}. */
   readonly apiKey?: string;
+  /** The credentials whose SigV4 signatures an AWS mock (Bedrock) accepts. Default {@link MOCK_AWS_CREDENTIALS}. */
+  readonly awsCredentials?: MockAwsCredentials;
   /** The behaviour the server starts with and returns to on `reset()`. */
   readonly behaviour?: MockProviderBehaviour;
   /** Record every request in `requests` (default true). Turn off for long benchmarks to keep memory flat. */
@@ -111,6 +122,12 @@ export interface MockProviderOptions {
 
 /** The credential every mock expects unless `apiKey` is given. */
 export const MOCK_PROVIDER_API_KEY = 'sk-mock-provider-key';
+
+/** The AWS credentials an AWS mock accepts unless `awsCredentials` is given (AWS's documented example key). */
+export const MOCK_AWS_CREDENTIALS: MockAwsCredentials = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
 
 /** The reply text used when the behaviour does not set one. */
 export const DEFAULT_REPLY_TEXT = 'The answer to 1 + 1 is 2.';
