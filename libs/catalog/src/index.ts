@@ -2,6 +2,7 @@ import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
 import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
 import { cohereProvider } from '@switchyard/provider-cohere';
+import { huggingfaceProvider } from '@switchyard/provider-huggingface';
 import { openaiProvider } from '@switchyard/provider-openai';
 import {
   bindPlugin,
@@ -17,7 +18,10 @@ import {
  * only pick it up.
  */
 export const PROVIDERS: ProviderRegistry = new Map(
-  [openaiProvider, azureProvider, cohereProvider, anthropicProvider].map((driver) => [driver.id, driver]),
+  [openaiProvider, azureProvider, cohereProvider, anthropicProvider, huggingfaceProvider].map((driver) => [
+    driver.id,
+    driver,
+  ]),
 );
 
 /** What every plugin is given: its only way to the providers. */

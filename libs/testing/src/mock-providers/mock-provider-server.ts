@@ -24,6 +24,7 @@ import {
   type RecordedRequest,
 } from './mock-provider.types.js';
 import { ReplyScript } from './mock-reply.js';
+import { huggingfaceMockProvider } from './huggingface.mock-provider.js';
 import { openAiMockProvider } from './openai.mock-provider.js';
 
 const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
@@ -31,6 +32,7 @@ const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
   azure: azureMockProvider,
   cohere: cohereMockProvider,
   anthropic: anthropicMockProvider,
+  huggingface: huggingfaceMockProvider,
 };
 
 /** A 200 body that has none of the fields any provider's clients read (for "bad upstream response" tests). */
