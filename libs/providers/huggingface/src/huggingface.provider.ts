@@ -1,22 +1,60 @@
-import type { ProviderDriver } from '@switchyard/plugin-api';
-import { upstreamPath } from '@switchyard/provider-openai-compatible';
-import type { RoutePaths } from '@switchyard/provider-openai-compatible';
-import { translateHuggingfaceChatRequest } from './huggingface.request-map.js';
-import { translateHuggingfaceChatResponse } from './huggingface.response.js';
-import { createHuggingfaceStreamTranslator } from './huggingface.stream.js';
+import { GatewayError } from '@switchyard/plugin-api';
+import type { ProviderDriver, ProviderRequest } from '@switchyard/plugin-api';
+import {
+  translateHuggingfaceChatRequest,
+  translateHuggingfaceGenerateRequest,
+} from './huggingface.request-map.js';
+import {
+  translateHuggingfaceChatResponse,
+  translateHuggingfaceGenerateResponse,
+} from './huggingface.response.js';
+import {
+  createHuggingfaceChatStreamTranslator,
+  createHuggingfaceGenerateStreamTranslator,
+} from './huggingface.stream.js';
 
-/** Hugging Face's API origin (Kong's `upstream_url_format`). */
+/** The classic serverless Inference API (Kong's `upstream_url_format`). */
 const HUGGINGFACE_ORIGIN = 'https://api-inference.huggingface.co:443';
 
-/** Hugging Face's path per route type (Kong's `operation_map`). */
-const HUGGINGFACE_PATHS: RoutePaths = {
-  'llm/v1/chat': '/models',
-  'llm/v1/completions': '/models',
-};
+/** The OpenAI-compatible chat route, under a model's URL (Kong's `build_url`). */
+const CHAT_PATH = '/v1/chat/completions';
+
+/** A URL path that is the chat route already (the router's `https://router.huggingface.co/v1/chat/completions`). */
+const ENDS_WITH_CHAT_ROUTE = /\/chat\/completions\/?$/;
 
 /**
- * Hugging Face (`https://api-inference.huggingface.co/models`).
- * Build the path from the request: `/models/{model}`.
+ * `/models/{model}`, each `/`-separated part of the model id (`meta-llama/Llama-3.1-8B-Instruct`)
+ * percent-encoded. The name may come from the client's body: a part that is empty, `.` or `..`
+ * would move the request to another path, and is a 400.
+ */
+function modelPath(name: string): string {
+  const parts = name.split('/');
+  if (parts.some((part) => part === '' || part === '.' || part === '..'))
+    throw new GatewayError(
+      400,
+      `model name '${name}' is no Hugging Face model id: it goes in the URL path as /models/<owner>/<name>, so no part of it may be empty, '.' or '..'`,
+    );
+  return `/models/${parts.map(encodeURIComponent).join('/')}`;
+}
+
+/**
+ * Kong's huggingface driver completes a configured `upstream_url` for chat with the chat path,
+ * so that one URL (a dedicated Inference Endpoint, the router's
+ * `https://router.huggingface.co/hf-inference/models/{model}`) serves both route types; a URL that
+ * names the chat route already is kept (Kong would append the path twice).
+ */
+function configuredUpstreamUrl(configured: URL, request: ProviderRequest): URL {
+  if (request.routeType === 'llm/v1/chat' && !ENDS_WITH_CHAT_ROUTE.test(configured.pathname))
+    configured.pathname = `${configured.pathname.replace(/\/+$/, '')}${CHAT_PATH}`;
+  return configured;
+}
+
+/**
+ * Hugging Face: the classic Inference API's text generation for completions
+ * (`https://api-inference.huggingface.co/models/{model}`, `{inputs, parameters, options}`, TGI's
+ * token stream) and its OpenAI-compatible chat route (`.../models/{model}/v1/chat/completions`);
+ * `upstream_url` for the router or a dedicated Inference Endpoint. Neither reports a prompt count
+ * by itself in every case, so usage is Kong's estimate where it is missing.
  */
 export const huggingfaceProvider: ProviderDriver = {
   id: 'huggingface',
@@ -27,9 +65,37 @@ export const huggingfaceProvider: ProviderDriver = {
       openai: {
         request: translateHuggingfaceChatRequest,
         response: translateHuggingfaceChatResponse,
-        stream: createHuggingfaceStreamTranslator,
+        stream: createHuggingfaceChatStreamTranslator,
+      },
+    },
+    'llm/v1/completions': {
+      openai: {
+        request: translateHuggingfaceGenerateRequest,
+        response: translateHuggingfaceGenerateResponse,
+        stream: createHuggingfaceGenerateStreamTranslator,
       },
     },
   },
-  upstreamUrl: (request) => new URL(upstreamPath(request, HUGGINGFACE_PATHS), HUGGINGFACE_ORIGIN),
+  optionFields: {
+    huggingface: {
+      type: 'record',
+      description: 'Hugging Face Inference API options.',
+      fields: {
+        use_cache: {
+          type: 'boolean',
+          description: 'Let the Inference API answer from its cache. Sent as false when unset, as Kong does.',
+        },
+        wait_for_model: {
+          type: 'boolean',
+          description: 'Wait for a model that is still loading instead of failing with 503.',
+        },
+      },
+    },
+  },
+  upstreamUrl: (request) =>
+    new URL(
+      `${modelPath(request.model.name)}${request.routeType === 'llm/v1/chat' ? CHAT_PATH : ''}`,
+      HUGGINGFACE_ORIGIN,
+    ),
+  configuredUpstreamUrl,
 };
