@@ -19,11 +19,13 @@ const OPENAI_FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
 /**
  * A Hugging Face finish reason in OpenAI's words; `undefined` when there is none. A reason this
  * gateway does not know is `stop`: Hugging Face reports failures as error bodies and events,
- * never as finish reasons.
+ * never as finish reasons. TGI ends an answer that calls tools as any other (`eos_token`, or
+ * `stop`): with `callsTools`, that is `tool_calls`, which is what OpenAI clients run the tools on.
  */
-export function openAiFinishReason(value: unknown): FinishReason | undefined {
+export function openAiFinishReason(value: unknown, callsTools = false): FinishReason | undefined {
   if (typeof value !== 'string') return undefined;
-  return Object.hasOwn(OPENAI_FINISH_REASONS, value) ? OPENAI_FINISH_REASONS[value] : 'stop';
+  const reason = Object.hasOwn(OPENAI_FINISH_REASONS, value) ? OPENAI_FINISH_REASONS[value]! : 'stop';
+  return callsTools && reason === 'stop' ? 'tool_calls' : reason;
 }
 
 /** `model.options.huggingface`, as sent: Kong sends both flags, `false` when not configured. */

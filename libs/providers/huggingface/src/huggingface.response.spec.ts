@@ -33,7 +33,7 @@ describe('huggingface chat answers', () => {
     expect(chat.response(answer, request()).body).toBe(answer);
   });
 
-  it("puts TGI's finish reasons and JSON-document tool-call arguments in OpenAI's words", () => {
+  it("puts TGI's finish reasons (tool_calls for a choice that calls tools) and JSON-document tool-call arguments in OpenAI's words", () => {
     const tgi = {
       ...answer,
       id: '',
@@ -58,7 +58,7 @@ describe('huggingface chat answers', () => {
       ],
     };
     const translated = chat.response(tgi, request());
-    expect(translated.finishReasons).toEqual(['stop', 'stop', 'length']);
+    expect(translated.finishReasons).toEqual(['stop', 'tool_calls', 'length']);
     expect(translated).not.toHaveProperty('id');
     expect((translated.body as typeof tgi).choices).toEqual([
       { ...answer.choices[0], finish_reason: 'stop' },
@@ -75,7 +75,7 @@ describe('huggingface chat answers', () => {
             },
           ],
         },
-        finish_reason: 'stop',
+        finish_reason: 'tool_calls',
       },
       tgi.choices[2],
     ]);

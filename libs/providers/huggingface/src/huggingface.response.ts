@@ -21,12 +21,12 @@ function withTextArguments(call: unknown): unknown {
   return { ...call, function: { ...call.function, arguments: JSON.stringify(args ?? {}) } };
 }
 
-/** A chat choice in OpenAI's words (finish reason, tool-call arguments); the same object when it is already. */
+/** A chat choice in OpenAI's words (finish reason, tool-call arguments); the same object if it is already. */
 function openAiChoice(choice: unknown): unknown {
   if (!isRecord(choice)) return choice;
-  const reason = openAiFinishReason(choice.finish_reason);
   const message = isRecord(choice.message) ? choice.message : undefined;
   const calls = Array.isArray(message?.tool_calls) ? message.tool_calls : undefined;
+  const reason = openAiFinishReason(choice.finish_reason, calls !== undefined && calls.length > 0);
   const fixedCalls = calls?.map(withTextArguments);
   const callsChanged = fixedCalls !== undefined && fixedCalls.some((call, index) => call !== calls![index]);
   if (!callsChanged && (reason === undefined || reason === choice.finish_reason)) return choice;
@@ -40,9 +40,9 @@ function openAiChoice(choice: unknown): unknown {
 /**
  * An answer of the OpenAI-compatible chat route, passed through as is (the same object, so its
  * bytes go to the client unchanged) when it is OpenAI's already; TGI's own finish reasons
- * (`eos_token`, `stop_sequence`) and JSON-document tool-call arguments are put in OpenAI's words
- * first. Throws `TranslationError` for a body without `choices` (Kong's "API error: ..." when it
- * is Hugging Face's error).
+ * (`eos_token`, `stop_sequence`; `tool_calls` for an answer that calls tools) and JSON-document
+ * tool-call arguments are put in OpenAI's words first. Throws `TranslationError` for a body
+ * without `choices` (Kong's "API error: ..." when it is Hugging Face's error).
  */
 export function translateHuggingfaceChatResponse(
   body: unknown,

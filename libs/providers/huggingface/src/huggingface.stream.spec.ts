@@ -44,6 +44,22 @@ describe('huggingface chat stream', () => {
     expect(stream.end!()).toEqual({ events: ['[DONE]'], final: true });
   });
 
+  it('finishes a stream that called tools with tool_calls, whatever TGI says', () => {
+    const stream = translator('llm/v1/chat');
+    const call = stream.translate({
+      data: '{"id":"","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"0","type":"function","function":{"name":"get_weather","arguments":"{"}}]},"finish_reason":null}]}',
+    });
+    expect(call.finishReason).toBeUndefined();
+    const finish = stream.translate({
+      data: '{"id":"","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"stop"}]}',
+    });
+    expect(finish.finishReason).toBe('tool_calls');
+    expect(parsed(finish.events[0]).choices[0].finish_reason).toBe('tool_calls');
+    const plain = translator('llm/v1/chat');
+    const data = '{"id":"","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}';
+    expect(plain.translate({ data })).toEqual({ events: [data], finishReason: 'stop' });
+  });
+
   it("turns TGI's error event into OpenAI's, which ends the stream as failed", () => {
     const step = translator('llm/v1/chat').translate({
       data: '{"error":"Request failed during generation: Server error: CUDA out of memory","error_type":"generation"}',

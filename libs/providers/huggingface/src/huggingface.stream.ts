@@ -49,15 +49,19 @@ function errorStep(event: JsonRecord): StreamStep | undefined {
 /** A `finish_reason` that is not OpenAI's (TGI's `eos_token`, `stop_sequence`). */
 const FOREIGN_FINISH_REASON =
   /"finish_reason"\s*:\s*"(?!(?:stop|length|tool_calls|content_filter|function_call)")/;
+/** A `stop` finish reason, which is `tool_calls` in an answer that called tools. */
+const STOP_FINISH_REASON = /"finish_reason"\s*:\s*"stop"/;
+/** A chunk that carries a piece of a tool call. */
+const TOOL_CALL_DELTA = /"tool_calls"\s*:\s*\[\s*\{/;
 /** An event that opens with an `error` member: TGI's error event. */
 const ERROR_EVENT = /^\s*\{\s*"error"\s*:/;
 
 /** A chunk whose choices carry TGI's finish reasons, with OpenAI's instead. */
-function withOpenAiFinishReasons(chunk: JsonRecord): StreamFrame {
+function withOpenAiFinishReasons(chunk: JsonRecord, callsTools: boolean): StreamFrame {
   const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
   const fixed = choices.map((choice: unknown) => {
     if (!isRecord(choice)) return choice;
-    const reason = openAiFinishReason(choice.finish_reason);
+    const reason = openAiFinishReason(choice.finish_reason, callsTools);
     return reason === undefined ? choice : { ...choice, finish_reason: reason };
   });
   return { data: JSON.stringify({ ...chunk, choices: fixed }) };
@@ -66,23 +70,28 @@ function withOpenAiFinishReasons(chunk: JsonRecord): StreamFrame {
 /**
  * Translates one stream of the OpenAI-compatible chat route: its chunks pass through as they
  * come (OpenAI's translator: text, tool-call deltas, usage, the usage chunk kept from a client
- * that did not ask), but a chunk with TGI's finish reason gets OpenAI's, and TGI's error event
- * becomes OpenAI's. A stream that ends after its finish reason without `[DONE]` (TGI before 2.2)
+ * that did not ask), but a chunk with TGI's finish reason gets OpenAI's (`tool_calls` once the
+ * answer called tools), and TGI's error event becomes OpenAI's. A stream that ends after its finish reason without `[DONE]` (TGI before 2.2)
  * is closed with one. Created per response.
  */
 export function createHuggingfaceChatStreamTranslator(request: ProviderRequest): StreamTranslator {
   const openAi = createOpenAiStreamTranslator(request);
+  let callsTools = false;
   let finished = false;
   let terminated = false;
   return {
     contentType: openAi.contentType,
     translate(frame) {
       let step: StreamStep;
+      if (!callsTools && TOOL_CALL_DELTA.test(frame.data)) callsTools = true;
       if (ERROR_EVENT.test(frame.data)) {
         const event = parseEvent(frame.data);
         step = errorStep(event) ?? openAi.translate(frame);
-      } else if (FOREIGN_FINISH_REASON.test(frame.data)) {
-        step = openAi.translate(withOpenAiFinishReasons(parseEvent(frame.data)));
+      } else if (
+        FOREIGN_FINISH_REASON.test(frame.data) ||
+        (callsTools && STOP_FINISH_REASON.test(frame.data))
+      ) {
+        step = openAi.translate(withOpenAiFinishReasons(parseEvent(frame.data), callsTools));
       } else {
         step = openAi.translate(frame);
       }
