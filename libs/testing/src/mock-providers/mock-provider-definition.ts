@@ -7,6 +7,8 @@ export interface MockRoute {
   readonly operation: MockOperation;
   /** Azure's `{deployment}` path segment. */
   readonly deployment?: string;
+  /** The model a path names (Hugging Face's `/models/{model}`). */
+  readonly model?: string;
 }
 
 /** What the mock needs from a request body to build its reply. */
@@ -54,6 +56,16 @@ export interface MockProviderDefinition {
   errorBody(status: number): unknown;
   /** The provider's in-stream error event, already framed, for providers that have one (`streamErrorAfter`). */
   streamErrorFrame?(): string;
+  /**
+   * Providers that load models on demand (Hugging Face), while the behaviour says the model is
+   * loading (`modelLoadingSeconds`): the provider's answer to a request for it, or `undefined`
+   * when the request asks to wait for the model (it is then answered as usual).
+   */
+  modelLoading?(
+    input: MockInput,
+    headers: IncomingHttpHeaders,
+    estimatedSeconds: number,
+  ): ProviderErrorReply | undefined;
 }
 
 /** The token of an `Authorization: Bearer <token>` header, if the header has that form. */

@@ -190,6 +190,11 @@ export class MockProviderServer {
 
     const input = definition.readInput(route, body);
     if (input instanceof ProviderErrorReply) return sendBody(req, res, input.status, input.body, behaviour);
+    const loading =
+      behaviour.modelLoadingSeconds === undefined
+        ? undefined
+        : definition.modelLoading?.(input, req.headers, behaviour.modelLoadingSeconds);
+    if (loading) return sendBody(req, res, loading.status, loading.body, behaviour);
     const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens));
     if (response.kind === 'json') return sendBody(req, res, 200, response.body, behaviour);
     const errorAt = behaviour.streamErrorAfter;
