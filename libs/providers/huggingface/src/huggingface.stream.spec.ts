@@ -60,6 +60,16 @@ describe('huggingface chat stream', () => {
     expect(plain.translate({ data })).toEqual({ events: [data], finishReason: 'stop' });
   });
 
+  it("passes a router provider's OpenAI-style error event on as one that ends the stream as failed", () => {
+    const step = translator('llm/v1/chat').translate({
+      data: '{"error":{"message":"Provider overloaded","type":"overloaded_error","code":529}}',
+    });
+    expect(step).toEqual({
+      events: ['{"error":{"message":"Provider overloaded","type":"overloaded_error"}}'],
+      error: 'Provider overloaded',
+    });
+  });
+
   it("turns TGI's error event into OpenAI's, which ends the stream as failed", () => {
     const step = translator('llm/v1/chat').translate({
       data: '{"error":"Request failed during generation: Server error: CUDA out of memory","error_type":"generation"}',

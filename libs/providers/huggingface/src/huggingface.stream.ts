@@ -35,14 +35,17 @@ function parseEvent(data: string): JsonRecord {
 }
 
 /**
- * TGI's error event (`{"error": "...", "error_type": "..."}`, sent when a generation fails after
- * the 200), as the client's OpenAI-style error event; `undefined` for any other event.
+ * An error event as the client's OpenAI-style error event: TGI's (`{"error": "...",
+ * "error_type": "..."}`, sent when a generation fails after the 200), or the OpenAI-style one a
+ * router provider sends (`{"error": {"message", "type"}}`); `undefined` for any other event.
  */
 function errorStep(event: JsonRecord): StreamStep | undefined {
-  if (typeof event.error !== 'string') return undefined;
-  const type =
-    typeof event.error_type === 'string' && event.error_type !== '' ? event.error_type : 'upstream_error';
-  return { events: [streamErrorEvent(event.error, type)], error: event.error };
+  const { error } = event;
+  const message = typeof error === 'string' ? error : isRecord(error) ? error.message : undefined;
+  if (typeof message !== 'string') return undefined;
+  const type = isRecord(error) ? error.type : event.error_type;
+  const kind = typeof type === 'string' && type !== '' ? type : 'upstream_error';
+  return { events: [streamErrorEvent(message, kind)], error: message };
 }
 
 // Cheap tests on the raw event, so that only the rare event that needs a change is parsed twice.
@@ -53,7 +56,7 @@ const FOREIGN_FINISH_REASON =
 const STOP_FINISH_REASON = /"finish_reason"\s*:\s*"stop"/;
 /** A chunk that carries a piece of a tool call. */
 const TOOL_CALL_DELTA = /"tool_calls"\s*:\s*\[\s*\{/;
-/** An event that opens with an `error` member: TGI's error event. */
+/** An event that opens with an `error` member: an error event. */
 const ERROR_EVENT = /^\s*\{\s*"error"\s*:/;
 
 /** A chunk whose choices carry TGI's finish reasons, with OpenAI's instead. */
