@@ -402,6 +402,25 @@ describe('ai-proxy config: entity checks', () => {
       ),
     ).toBe(true);
   });
+
+  it("accepts Kong's huggingface configs, which Kong checks for nothing more than the types of its two flags", () => {
+    const huggingface = (flags: Record<string, unknown>) => ({
+      route_type: 'llm/v1/chat',
+      auth: { header_name: 'Authorization', header_value: 'Bearer huggingface-key' },
+      model: {
+        name: 'mistralai/Mistral-7B-Instruct-v0.2',
+        provider: 'huggingface',
+        options: { ...tuning, huggingface: flags, upstream_url: 'http://127.0.0.1:9000/model-loading' },
+      },
+    });
+    expect(accepts(huggingface({ use_cache: false, wait_for_model: true }))).toBe(true);
+    expect(
+      accepts({ route_type: 'llm/v1/completions', model: { provider: 'huggingface', name: 'gpt2' } }),
+    ).toBe(true);
+    expect(errorsOf(huggingface({ use_cache: 'yes', wait: true }))).toEqual({
+      model: { options: { huggingface: { use_cache: 'expected a boolean', wait: 'unknown field' } } },
+    });
+  });
 });
 
 describe('ai-proxy config: fields', () => {

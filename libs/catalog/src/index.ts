@@ -3,6 +3,7 @@ import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
 import { bedrockProvider } from '@switchyard/provider-bedrock';
 import { cohereProvider } from '@switchyard/provider-cohere';
+import { huggingfaceProvider } from '@switchyard/provider-huggingface';
 import { openaiProvider } from '@switchyard/provider-openai';
 import {
   bindPlugin,
@@ -18,10 +19,14 @@ import {
  * only pick it up.
  */
 export const PROVIDERS: ProviderRegistry = new Map(
-  [openaiProvider, azureProvider, cohereProvider, anthropicProvider, bedrockProvider].map((driver) => [
-    driver.id,
-    driver,
-  ]),
+  [
+    openaiProvider,
+    azureProvider,
+    cohereProvider,
+    anthropicProvider,
+    bedrockProvider,
+    huggingfaceProvider,
+  ].map((driver) => [driver.id, driver]),
 );
 
 /** What every plugin is given: its only way to the providers. */

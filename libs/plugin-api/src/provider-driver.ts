@@ -246,6 +246,12 @@ export interface ProviderDriver {
   /** The upstream URL, used when `model.options.upstream_url` is not set. */
   upstreamUrl(request: ProviderRequest): URL;
   /**
+   * What the provider makes of a configured `model.options.upstream_url` (`configured`, parsed
+   * from the option, is the driver's to change and return): Kong's huggingface driver appends
+   * the chat path to it. Absent: the configured URL is the whole URL, as for every other provider.
+   */
+  configuredUpstreamUrl?(configured: URL, request: ProviderRequest): URL;
+  /**
    * The provider's own authenticator for a config (a signer, a token source), or `undefined`
    * for Kong's header/query/body placement of `config.auth`. Called once per plugin config.
    */

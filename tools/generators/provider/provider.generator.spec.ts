@@ -1,24 +1,60 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTree } from '@nx/devkit/testing';
 import { PROVIDER_IDS } from '@switchyard/plugin-api';
-import { REPO_ROOT } from '@switchyard/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KONG_PROVIDERS, providerGenerator } from './provider.generator.js';
 
-/** The workspace files the generator edits, as they are in this repo. */
-const EDITED = [
-  'tsconfig.base.json',
-  'libs/catalog/src/index.ts',
-  'libs/testing/src/mock-providers/mock-provider-server.ts',
-  'libs/testing/src/mock-providers/mock-provider.types.ts',
-];
+/**
+ * The files the generator edits, as they were with OpenAI and Azure alone: each test can
+ * then generate any provider, whichever this workspace has already (the workspace spec runs the
+ * generator on the real files).
+ */
+const OPENAI_AND_AZURE: Readonly<Record<string, string>> = {
+  'tsconfig.base.json': JSON.stringify({
+    compilerOptions: {
+      paths: {
+        '@switchyard/plugin-api': ['./libs/plugin-api/src/index.ts'],
+        '@switchyard/provider-azure': ['./libs/providers/azure/src/index.ts'],
+        '@switchyard/provider-openai': ['./libs/providers/openai/src/index.ts'],
+        '@switchyard/testing': ['./libs/testing/src/index.ts'],
+      },
+    },
+  }),
+  'libs/catalog/src/index.ts': [
+    "import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';",
+    "import { azureProvider } from '@switchyard/provider-azure';",
+    "import { openaiProvider } from '@switchyard/provider-openai';",
+    "import { bindPlugin, type ProviderRegistry } from '@switchyard/plugin-api';",
+    '',
+    'export const PROVIDERS: ProviderRegistry = new Map(',
+    '  [openaiProvider, azureProvider].map((driver) => [driver.id, driver]),',
+    ');',
+    '',
+  ].join('\n'),
+  'libs/testing/src/mock-providers/mock-provider-server.ts': [
+    "import type { MockProviderDefinition } from './mock-provider-definition.js';",
+    "import { azureMockProvider } from './azure.mock-provider.js';",
+    "import type { MockProviderId } from './mock-provider.types.js';",
+    "import { openAiMockProvider } from './openai.mock-provider.js';",
+    '',
+    'const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {',
+    '  openai: openAiMockProvider,',
+    '  azure: azureMockProvider,',
+    '};',
+    '',
+  ].join('\n'),
+  'libs/testing/src/mock-providers/mock-provider.types.ts': [
+    "import type { ProviderId } from '@switchyard/plugin-api';",
+    '',
+    "export type MockProviderId = Extract<ProviderId, 'openai' | 'azure'>;",
+    '',
+  ].join('\n'),
+};
 
-/** A virtual tree holding the files the generator edits, with `libs/providers/<id>` absent for `id`. */
+/** A virtual tree holding the files the generator edits, with OpenAI and Azure registered. */
 function workspaceTree(): Tree {
   const tree = createTree();
-  for (const path of EDITED) tree.write(path, readFileSync(join(REPO_ROOT, path), 'utf8'));
+  for (const [path, text] of Object.entries(OPENAI_AND_AZURE)) tree.write(path, text);
   return tree;
 }
 

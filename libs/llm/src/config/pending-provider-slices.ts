@@ -48,20 +48,4 @@ export const PENDING_PROVIDER_SLICES: readonly ProviderSchemaSlice[] = [
       },
     },
   },
-  {
-    id: 'huggingface',
-    optionFields: {
-      huggingface: {
-        type: 'record',
-        description: 'Hugging Face Inference API options.',
-        fields: {
-          use_cache: { type: 'boolean', description: 'Let the Inference API answer from its cache.' },
-          wait_for_model: {
-            type: 'boolean',
-            description: 'Wait for a model that is still loading instead of failing with 503.',
-          },
-        },
-      },
-    },
-  },
 ];

@@ -11,6 +11,8 @@ export interface MockRoute {
   readonly modelId?: string;
   /** The path names a stream operation (Bedrock's `converse-stream`), whatever the body says. */
   readonly stream?: boolean;
+  /** The model a path names (Hugging Face's `/models/{model}`). */
+  readonly model?: string;
 }
 
 /** The request as it arrived, for checks over its exact bytes (AWS's SigV4 signature). */
@@ -83,6 +85,16 @@ export interface MockProviderDefinition {
   errorBody(status: number): unknown;
   /** The provider's in-stream error event, already framed, for providers that have one (`streamErrorAfter`). */
   streamErrorFrame?(): MockStreamFrame;
+  /**
+   * Providers that load models on demand (Hugging Face), while the behaviour says the model is
+   * loading (`modelLoadingSeconds`): the provider's answer to a request for it, or `undefined`
+   * when the request asks to wait for the model (it is then answered as usual).
+   */
+  modelLoading?(
+    input: MockInput,
+    headers: IncomingHttpHeaders,
+    estimatedSeconds: number,
+  ): ProviderErrorReply | undefined;
 }
 
 /** The token of an `Authorization: Bearer <token>` header, if the header has that form. */

@@ -28,6 +28,7 @@ import {
   type RecordedRequest,
 } from './mock-provider.types.js';
 import { ReplyScript } from './mock-reply.js';
+import { huggingfaceMockProvider } from './huggingface.mock-provider.js';
 import { openAiMockProvider } from './openai.mock-provider.js';
 
 const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
@@ -36,6 +37,7 @@ const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
   cohere: cohereMockProvider,
   anthropic: anthropicMockProvider,
   bedrock: bedrockMockProvider,
+  huggingface: huggingfaceMockProvider,
 };
 
 /** A 200 body that has none of the fields any provider's clients read (for "bad upstream response" tests). */
@@ -206,6 +208,11 @@ export class MockProviderServer {
 
     const input = definition.readInput(route, body);
     if (input instanceof ProviderErrorReply) return sendError(req, res, input, behaviour);
+    const loading =
+      behaviour.modelLoadingSeconds === undefined
+        ? undefined
+        : definition.modelLoading?.(input, req.headers, behaviour.modelLoadingSeconds);
+    if (loading) return sendError(req, res, loading, behaviour);
     const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens));
     if (response.kind === 'json') return sendBody(req, res, 200, response.body, behaviour);
     const errorAt = behaviour.streamErrorAfter;

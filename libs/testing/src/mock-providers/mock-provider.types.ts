@@ -2,7 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderId } from '@switchyard/plugin-api';
 
 /** The providers that have a mock server speaking their real wire format. */
-export type MockProviderId = Extract<ProviderId, 'openai' | 'azure' | 'cohere' | 'anthropic' | 'bedrock'>;
+export type MockProviderId = Extract<
+  ProviderId,
+  'openai' | 'azure' | 'cohere' | 'anthropic' | 'bedrock' | 'huggingface'
+>;
 
 /** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
 export type MockOperation = 'chat' | 'completions';
@@ -89,6 +92,12 @@ export interface MockProviderBehaviour {
    * {@link MOCK_TOOL_ARGUMENT_PIECE_CHARS}-character pieces, as providers stream them.
    */
   readonly toolCalls?: readonly MockToolCallSpec[];
+  /**
+   * The requested model is still loading, for this many more seconds (Hugging Face): the provider's
+   * own 503 (`{"error":"Model <model> is currently loading","estimated_time":<seconds>}`), unless
+   * the request asks to wait for the model. Providers that load no models on demand ignore it.
+   */
+  readonly modelLoadingSeconds?: number;
 }
 
 /** A tool call the mock makes: the function's name and its arguments as a JSON document. */
