@@ -51,8 +51,11 @@ const chatOnly: EntityCheck = {
 const extractPatternCompiles: EntityCheck = {
   field_sources: ['transformation_extract_pattern'],
   custom: (config) => {
+    const pattern = config.transformation_extract_pattern;
+    // Kong runs a custom check with a null field too: no pattern, nothing to compile.
+    if (typeof pattern !== 'string') return undefined;
     try {
-      compileExtractPattern(config.transformation_extract_pattern as string);
+      compileExtractPattern(pattern);
       return undefined;
     } catch (error) {
       if (error instanceof RegexSyntaxError) return `transformation_extract_pattern: ${error.message}`;
