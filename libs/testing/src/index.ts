@@ -12,6 +12,7 @@ export * from './processes/app-process.js';
 export * from './gateway/standalone-gateway.js';
 export * from './databases/test-redis.js';
 export * from './http/echo-upstream.js';
+export * from './http/scripted-upstream.js';
 export * from './processes/spawn-app-process.js';
 export * from './faults/flaky-tcp-proxy.js';
 export * from './faults/redis-connection-killer.js';
