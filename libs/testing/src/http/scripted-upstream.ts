@@ -53,7 +53,7 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
         body: Buffer.concat(chunks).toString('utf8'),
       });
       const json = typeof reply.body === 'object';
-      const body = json ? JSON.stringify(reply.body) : (reply.body ?? '');
+      const body = typeof reply.body === 'object' ? JSON.stringify(reply.body) : (reply.body ?? '');
       res.writeHead(reply.status ?? 200, {
         ...(json && { 'content-type': 'application/json' }),
         ...reply.headers,
