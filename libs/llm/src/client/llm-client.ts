@@ -104,7 +104,7 @@ export function compileLlmClient(
   );
   const translation = target.driver?.routes[ROUTE_TYPE]?.openai;
   return {
-    complete: (ctx, messages) => {
+    complete: async (ctx, messages) => {
       const { driver } = target;
       if (!driver || !translation) throw target.noTransformer;
       return new LlmCall(ctx, target, driver, translation, options).run(messages);
