@@ -20,5 +20,8 @@ describe('the catalog of this build', () => {
       expect(runtimes.get(definition.name)?.priority).toBe(definition.priority);
     }
     expect(runtimes.get('ai-proxy')?.priority).toBe(770);
+    // Kong's: the request transformer before the prompt plugins and ai-proxy, the response one after it.
+    expect(runtimes.get('ai-request-transformer')?.priority).toBe(777);
+    expect(runtimes.get('ai-response-transformer')?.priority).toBe(768);
   });
 });

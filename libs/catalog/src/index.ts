@@ -1,4 +1,6 @@
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
+import { aiRequestTransformerPlugin } from '@switchyard/plugin-ai-request-transformer';
+import { aiResponseTransformerPlugin } from '@switchyard/plugin-ai-response-transformer';
 import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
 import { bedrockProvider } from '@switchyard/provider-bedrock';
@@ -33,7 +35,11 @@ export const PROVIDERS: ProviderRegistry = new Map(
 const ENVIRONMENT: PluginEnvironment = { providers: PROVIDERS };
 
 /** The plugins of this build, bound to its environment. */
-const PLUGINS: readonly GatewayPlugin[] = [aiProxyPlugin].map((plugin) => bindPlugin(plugin, ENVIRONMENT));
+const PLUGINS: readonly GatewayPlugin[] = [
+  bindPlugin(aiProxyPlugin, ENVIRONMENT),
+  bindPlugin(aiRequestTransformerPlugin, ENVIRONMENT),
+  bindPlugin(aiResponseTransformerPlugin, ENVIRONMENT),
+];
 
 /** The plugins' definitions (name, priority, schema): all the control plane needs. */
 export const PLUGIN_DEFINITIONS: readonly PluginDefinition[] = PLUGINS;
