@@ -197,6 +197,7 @@ class LlmCall {
       method: 'POST',
       headers,
       body: JSON.stringify(translated.body),
+      options: fields.options,
     };
     await authenticator.authenticate(outgoing, NO_CLIENT_CREDENTIALS);
     if (target.analyticsOn) this.analytics = requestAnalytics(target, driver, request, body, this.startedAt);
