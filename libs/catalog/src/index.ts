@@ -2,6 +2,8 @@ import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
 import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
 import { cohereProvider } from '@switchyard/provider-cohere';
+import { llama2Provider } from '@switchyard/provider-llama2';
+import { mistralProvider } from '@switchyard/provider-mistral';
 import { openaiProvider } from '@switchyard/provider-openai';
 import {
   bindPlugin,
@@ -17,7 +19,9 @@ import {
  * only pick it up.
  */
 export const PROVIDERS: ProviderRegistry = new Map(
-  [openaiProvider, azureProvider, cohereProvider, anthropicProvider].map((driver) => [driver.id, driver]),
+  [openaiProvider, azureProvider, cohereProvider, anthropicProvider, mistralProvider, llama2Provider].map(
+    (driver) => [driver.id, driver],
+  ),
 );
 
 /** What every plugin is given: its only way to the providers. */

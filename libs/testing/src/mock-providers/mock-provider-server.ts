@@ -24,6 +24,8 @@ import {
   type RecordedRequest,
 } from './mock-provider.types.js';
 import { ReplyScript } from './mock-reply.js';
+import { llama2MockProvider } from './llama2.mock-provider.js';
+import { mistralMockProvider } from './mistral.mock-provider.js';
 import { openAiMockProvider } from './openai.mock-provider.js';
 
 const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
@@ -31,6 +33,8 @@ const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
   azure: azureMockProvider,
   cohere: cohereMockProvider,
   anthropic: anthropicMockProvider,
+  mistral: mistralMockProvider,
+  llama2: llama2MockProvider,
 };
 
 /** A 200 body that has none of the fields any provider's clients read (for "bad upstream response" tests). */

@@ -2,7 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderId } from '@switchyard/plugin-api';
 
 /** The providers that have a mock server speaking their real wire format. */
-export type MockProviderId = Extract<ProviderId, 'openai' | 'azure' | 'cohere' | 'anthropic'>;
+export type MockProviderId = Extract<
+  ProviderId,
+  'openai' | 'azure' | 'cohere' | 'anthropic' | 'mistral' | 'llama2'
+>;
 
 /** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
 export type MockOperation = 'chat' | 'completions';
