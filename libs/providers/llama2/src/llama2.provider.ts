@@ -1,35 +1,69 @@
-import type { ProviderDriver } from '@switchyard/plugin-api';
-import { upstreamPath } from '@switchyard/provider-openai-compatible';
-import type { RoutePaths } from '@switchyard/provider-openai-compatible';
-import { translateLlama2ChatRequest } from './llama2.request-map.js';
-import { translateLlama2ChatResponse } from './llama2.response.js';
-import { createLlama2StreamTranslator } from './llama2.stream.js';
-
-/** Llama 2's API origin (Kong's `upstream_url_format`). */
-const LLAMA2_ORIGIN = 'http://localhost:11434';
-
-/** Llama 2's path per route type (Kong's `operation_map`). */
-const LLAMA2_PATHS: RoutePaths = {
-  'llm/v1/chat': '/api/chat',
-  'llm/v1/completions': '/api/generate',
-};
+import { requiredOptionCheck } from '@switchyard/plugin-api';
+import type { ProviderDriver, RouteTranslation } from '@switchyard/plugin-api';
+import { OLLAMA_PATHS, OLLAMA_TRANSLATIONS } from '@switchyard/provider-ollama-format';
+import {
+  OPENAI_TRANSLATION,
+  translationPerFormat,
+  upstreamPath,
+} from '@switchyard/provider-openai-compatible';
+import { translateLlama2RawChatRequest, translateLlama2RawCompletionRequest } from './llama2.request-map.js';
+import { translateLlama2RawResponse } from './llama2.response.js';
+import { createLlama2RawStreamTranslator } from './llama2.stream.js';
 
 /**
- * Llama 2 (`http://localhost:11434/api/chat`).
- * Self-hosted: Kong has no URL of its own for llama2 and requires `model.options.upstream_url` (and `llama2_format`); the origin and paths here are Ollama&#39;s defaults, only a fallback.
+ * Where a request would go without `upstream_url`, which Kong requires for llama2 (so only its
+ * query, none, is ever read): an Ollama server's default address.
+ */
+const OLLAMA_DEFAULT_ORIGIN = 'http://localhost:11434';
+
+/** The `raw` format: a Llama 2 prompt for a text-generation server (Hugging Face TGI's API). */
+const RAW_CHAT: RouteTranslation = {
+  request: translateLlama2RawChatRequest,
+  response: translateLlama2RawResponse,
+  stream: createLlama2RawStreamTranslator,
+};
+const RAW_COMPLETIONS: RouteTranslation = { ...RAW_CHAT, request: translateLlama2RawCompletionRequest };
+
+/**
+ * A self-hosted Llama 2 (or any model its server serves) at `model.options.upstream_url`, in
+ * the wire format `model.options.llama2_format` names, per request: `raw` (a text-generation
+ * server: the `<s>[INST] ...` prompt in `{inputs, parameters}`, SSE token streams), `ollama`
+ * (an Ollama server's `/api/chat` and `/api/generate`, NDJSON streams) or `openai` (an
+ * OpenAI-compatible server, as it is).
  */
 export const llama2Provider: ProviderDriver = {
   id: 'llama2',
   telemetryName: 'llama2',
-  traits: { streamFraming: 'ndjson', streamReportsUsage: false, dropsSetCookie: false },
+  // Ollama's streams report usage, raw ones only the completion count: the gateway's prompt
+  // estimate is computed only for an answer that reports no prompt count.
+  traits: { streamFraming: 'sse', streamReportsUsage: false, dropsSetCookie: false },
   routes: {
     'llm/v1/chat': {
-      openai: {
-        request: translateLlama2ChatRequest,
-        response: translateLlama2ChatResponse,
-        stream: createLlama2StreamTranslator,
-      },
+      openai: translationPerFormat('llama2_format', {
+        raw: RAW_CHAT,
+        ollama: OLLAMA_TRANSLATIONS['llm/v1/chat'],
+        openai: OPENAI_TRANSLATION,
+      }),
+    },
+    'llm/v1/completions': {
+      openai: translationPerFormat('llama2_format', {
+        raw: RAW_COMPLETIONS,
+        ollama: OLLAMA_TRANSLATIONS['llm/v1/completions'],
+        openai: OPENAI_TRANSLATION,
+      }),
     },
   },
-  upstreamUrl: (request) => new URL(upstreamPath(request, LLAMA2_PATHS), LLAMA2_ORIGIN),
+  optionFields: {
+    llama2_format: {
+      type: 'string',
+      one_of: ['raw', 'openai', 'ollama'],
+      description:
+        'Wire format of the self-hosted llama2 upstream at `upstream_url`: `raw` (a text-generation server such as Hugging Face TGI), `ollama` (an Ollama server) or `openai` (an OpenAI-compatible server). Required for the llama2 provider.',
+    },
+  },
+  configChecks: [
+    requiredOptionCheck('llama2', 'llama2_format'),
+    requiredOptionCheck('llama2', 'upstream_url', 'self-hosted providers/models'),
+  ],
+  upstreamUrl: (request) => new URL(upstreamPath(request, OLLAMA_PATHS), OLLAMA_DEFAULT_ORIGIN),
 };
