@@ -1,12 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MockReply } from './mock-reply.js';
-import type { MockOperation, MockProviderId } from './mock-provider.types.js';
+import type { MockOperation, MockServerId } from './mock-provider.types.js';
 
 /** Which operation a request reached, and the path parameters it carried. */
 export interface MockRoute {
   readonly operation: MockOperation;
   /** Azure's `{deployment}` path segment. */
   readonly deployment?: string;
+  /**
+   * Whether the route streams: as the body's `stream` asks (the default), `never` or `always`
+   * (a text-generation server's `/generate` and `/generate_stream`).
+   */
+  readonly streaming?: 'never' | 'always';
 }
 
 /** What the mock needs from a request body to build its reply. */
@@ -41,7 +46,7 @@ export class ProviderErrorReply {
  * route, checks its credential, reads its body and builds its reply bodies.
  */
 export interface MockProviderDefinition {
-  readonly id: MockProviderId;
+  readonly id: MockServerId;
   /** Maps a request to an operation on the provider's real paths, or to the provider's own 404. */
   route(method: string, url: URL): MockRoute | ProviderErrorReply;
   /** Checks the credential in the provider's own header; returns the provider's 401 when it is missing or wrong. */

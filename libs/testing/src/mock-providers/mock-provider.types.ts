@@ -7,6 +7,15 @@ export type MockProviderId = Extract<
   'openai' | 'azure' | 'cohere' | 'anthropic' | 'mistral' | 'llama2'
 >;
 
+/**
+ * A wire format several providers speak, mocked once: an Ollama server (`/api/chat`,
+ * `/api/generate`) answers mistral's and llama2's `ollama` format.
+ */
+export type MockWireFormatId = 'ollama';
+
+/** Every mock server: a provider's own, or a shared wire format's. */
+export type MockServerId = MockProviderId | MockWireFormatId;
+
 /** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
 export type MockOperation = 'chat' | 'completions';
 
