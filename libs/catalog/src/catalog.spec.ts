@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { PLUGIN_DEFINITIONS, PROVIDERS, createPluginRuntimes } from './index.js';
 
 describe('the catalog of this build', () => {
-  it('ships the OpenAI, Azure OpenAI, Anthropic and Cohere drivers under their own ids', () => {
-    expect([...PROVIDERS.keys()].sort()).toEqual(['anthropic', 'azure', 'cohere', 'openai']);
+  it('ships the OpenAI, Azure OpenAI, Anthropic, Cohere, Mistral and Llama 2 drivers under their own ids', () => {
+    expect([...PROVIDERS.keys()].sort()).toEqual([
+      'anthropic',
+      'azure',
+      'cohere',
+      'llama2',
+      'mistral',
+      'openai',
+    ]);
     for (const [id, driver] of PROVIDERS) expect(driver.id).toBe(id);
   });
 
