@@ -82,6 +82,20 @@ describe('the provider generator', () => {
     expect(caseConfig.config.model.provider).toBe('gemini');
   });
 
+  it("writes Kong's note on the provider into the driver's doc comment as it reads, not HTML-escaped", async () => {
+    // This repo has a llama2 lib: generate one into a tree that has not registered it.
+    const tsconfig = JSON.parse(read(tree, 'tsconfig.base.json'));
+    delete tsconfig.compilerOptions.paths['@switchyard/provider-llama2'];
+    tree.write('tsconfig.base.json', JSON.stringify(tsconfig));
+    const catalog = 'libs/catalog/src/index.ts';
+    tree.write(catalog, read(tree, catalog).replace(/^import \{ llama2Provider \} from .*\n/m, ''));
+
+    await providerGenerator(tree, { name: 'llama2', skipInstall: true });
+    const driver = read(tree, 'libs/providers/llama2/src/llama2.provider.ts');
+    expect(driver).toContain("the origin and paths here are Ollama's defaults");
+    expect(driver).not.toContain('&#39;');
+  });
+
   it('registers the driver, its path alias (sorted) and its mock provider', async () => {
     await providerGenerator(tree, { name: 'gemini', skipInstall: true });
 
