@@ -5,7 +5,7 @@ import {
   MOCK_PROVIDER_API_KEY,
   addAiProxyRoute,
   aiMetricsOf,
-  aiProxyLogOf,
+  aiProxyLogsOf,
   curlData,
   startMockProvider,
   startStandaloneGateway,
@@ -113,6 +113,7 @@ describe('Llama 2 (self-hosted) through the standalone gateway, driven by the of
     const routes: [string, string, string, string][] = [
       ['llama2-raw', 'llm/v1/chat', 'raw', `${tgi.url}/`],
       ['llama2-raw-complete', 'llm/v1/completions', 'raw', `${tgi.url}/`],
+      ['llama2-raw-metered', 'llm/v1/chat', 'raw', `${tgi.url}/`],
       ['llama2-ollama', 'llm/v1/chat', 'ollama', `${ollama.url}/api/chat`],
       ['llama2-ollama-complete', 'llm/v1/completions', 'ollama', `${ollama.url}/api/generate`],
       ['llama2-openai', 'llm/v1/chat', 'openai', `${openai.url}/v1/chat/completions`],
@@ -224,16 +225,18 @@ describe('Llama 2 (self-hosted) through the standalone gateway, driven by the of
     });
 
     it('logs the completion tokens the server reports and estimates the prompt (Kong: words × 1.8 in a stream)', async () => {
-      await streamed(clients['llama2-raw']!.chat.completions.stream({ model: MODEL, messages: QUESTION }));
-      const log = await aiProxyLogOf(gateway, '/llama2-raw/chat/completions');
+      await streamed(
+        clients['llama2-raw-metered']!.chat.completions.stream({ model: MODEL, messages: QUESTION }),
+      );
+      const [log] = await aiProxyLogsOf(gateway, '/llama2-raw-metered/chat/completions', 1);
       // details.generated_tokens counts the end token too.
       const prompt = Math.floor(PROMPT_WORDS * 1.8 + 0.5);
-      expect(log.usage).toMatchObject({
+      expect(log!.usage).toMatchObject({
         prompt_tokens: prompt,
         completion_tokens: REPLY_TOKENS + 1,
         cost: (prompt * 1 + (REPLY_TOKENS + 1) * 2) / 1e6,
       });
-      expect(log.meta).toMatchObject({ provider_name: 'llama2', request_model: MODEL });
+      expect(log!.meta).toMatchObject({ provider_name: 'llama2', request_model: MODEL });
     });
   });
 
@@ -334,8 +337,9 @@ describe('Llama 2 (self-hosted) through the standalone gateway, driven by the of
     await metered.chat.completions.create({ model: 'llama3.2', messages: QUESTION });
     await streamed(metered.chat.completions.stream({ model: 'llama3.2', messages: QUESTION }));
     const cost = (PROMPT_WORDS * 1 + REPLY_TOKENS * 2) / 1e6;
-    const log = await aiProxyLogOf(gateway, '/llama2-ollama-metered/chat/completions');
-    expect(log.usage).toMatchObject({ prompt_tokens: PROMPT_WORDS, completion_tokens: REPLY_TOKENS, cost });
+    const logs = await aiProxyLogsOf(gateway, '/llama2-ollama-metered/chat/completions', 2);
+    for (const log of logs)
+      expect(log.usage).toMatchObject({ prompt_tokens: PROMPT_WORDS, completion_tokens: REPLY_TOKENS, cost });
     const metrics = await aiMetricsOf(gateway, 'llama2', 'llama3.2', 2);
     expect(metrics).toMatchObject({
       prompt_tokens: 2 * PROMPT_WORDS,

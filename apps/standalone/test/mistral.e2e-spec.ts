@@ -5,7 +5,7 @@ import {
   MOCK_PROVIDER_API_KEY,
   addAiProxyRoute,
   aiMetricsOf,
-  aiProxyLogOf,
+  aiProxyLogsOf,
   curlData,
   startMockProvider,
   startStandaloneGateway,
@@ -309,18 +309,20 @@ describe('Mistral through the standalone gateway, driven by the official openai 
       );
       expect(completion.choices[0]!.message.content).toBe(DEFAULT_REPLY_TEXT);
       const cost = (PROMPT_TOKENS * 2 + REPLY_TOKENS * 6) / 1e6;
-      const log = await aiProxyLogOf(gateway, '/mistral-costed/chat/completions');
-      expect(log.meta).toMatchObject({
-        provider_name: 'mistral',
-        request_model: 'mistral-large-latest',
-        response_model: 'mistral-large-latest',
-      });
-      expect(log.usage).toMatchObject({
-        prompt_tokens: PROMPT_TOKENS,
-        completion_tokens: REPLY_TOKENS,
-        total_tokens: PROMPT_TOKENS + REPLY_TOKENS,
-        cost,
-      });
+      const logs = await aiProxyLogsOf(gateway, '/mistral-costed/chat/completions', 2);
+      for (const log of logs) {
+        expect(log.meta).toMatchObject({
+          provider_name: 'mistral',
+          request_model: 'mistral-large-latest',
+          response_model: 'mistral-large-latest',
+        });
+        expect(log.usage).toMatchObject({
+          prompt_tokens: PROMPT_TOKENS,
+          completion_tokens: REPLY_TOKENS,
+          total_tokens: PROMPT_TOKENS + REPLY_TOKENS,
+          cost,
+        });
+      }
       const metrics = await aiMetricsOf(gateway, 'mistral', 'mistral-large-latest', 2);
       expect(metrics).toMatchObject({
         prompt_tokens: 2 * PROMPT_TOKENS,
@@ -440,13 +442,15 @@ describe('Mistral through the standalone gateway, driven by the official openai 
       await client.chat.completions.create({ model: 'mistral-nemo', messages: QUESTION });
       await streamed(client.chat.completions.stream({ model: 'mistral-nemo', messages: QUESTION }));
       const cost = (PROMPT_TOKENS * 1 + REPLY_TOKENS * 3) / 1e6;
-      const log = await aiProxyLogOf(gateway, '/mistral-ollama-costed/chat/completions');
-      expect(log.meta).toMatchObject({ provider_name: 'mistral', response_model: 'mistral-nemo' });
-      expect(log.usage).toMatchObject({
-        prompt_tokens: PROMPT_TOKENS,
-        completion_tokens: REPLY_TOKENS,
-        cost,
-      });
+      const logs = await aiProxyLogsOf(gateway, '/mistral-ollama-costed/chat/completions', 2);
+      for (const log of logs) {
+        expect(log.meta).toMatchObject({ provider_name: 'mistral', response_model: 'mistral-nemo' });
+        expect(log.usage).toMatchObject({
+          prompt_tokens: PROMPT_TOKENS,
+          completion_tokens: REPLY_TOKENS,
+          cost,
+        });
+      }
       const metrics = await aiMetricsOf(gateway, 'mistral', 'mistral-nemo', 2);
       expect(metrics).toMatchObject({
         prompt_tokens: 2 * PROMPT_TOKENS,

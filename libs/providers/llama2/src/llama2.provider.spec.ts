@@ -211,6 +211,18 @@ describe('llama2 raw answers', () => {
     expect(translated.usage).toEqual({ completion_tokens: 3 });
   });
 
+  it('passes on a usage the server reports (Kong), with its total', () => {
+    const body = {
+      data: [{ generated_text: '[/INST] Two.' }],
+      usage: { prompt_tokens: 12, completion_tokens: 2 },
+    };
+    const translated = chat.response(body, request());
+    expect(translated.body).toMatchObject({
+      usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 },
+    });
+    expect(translated.usage).toEqual({ prompt_tokens: 12, completion_tokens: 2 });
+  });
+
   it("fails with Kong's messages for bodies that are no answer", () => {
     expect(() => chat.response({ error: 'x' }, request())).toThrow(
       new TranslationError('cannot parse response from llama2 endpoint'),

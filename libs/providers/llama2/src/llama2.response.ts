@@ -1,5 +1,5 @@
 import { TranslationError } from '@switchyard/plugin-api';
-import type { LlmResponse, ProviderRequest, TranslatedResponse } from '@switchyard/plugin-api';
+import type { LlmResponse, ProviderRequest, TokenUsage, TranslatedResponse } from '@switchyard/plugin-api';
 import { isRecord, nowInSeconds, readOpenAiUsage } from '@switchyard/provider-openai-compatible';
 import type { JsonRecord } from '@switchyard/provider-openai-compatible';
 import { rawAnswerId, rawFinishReason, rawUsage } from './llama2.fields.js';
@@ -36,7 +36,10 @@ export function translateLlama2RawResponse(body: unknown, request: ProviderReque
   const finishReason = rawFinishReason(answer.details);
   const given = isRecord(body) ? readOpenAiUsage(body.usage) : undefined;
   const envelope = { id: rawAnswerId(), created: nowInSeconds(), model: request.model.name };
-  const usage = given?.prompt_tokens !== undefined ? { usage: given as LlmResponse['usage'] } : {};
+  const counted = given?.prompt_tokens !== undefined && given.completion_tokens !== undefined;
+  const usage = counted
+    ? { usage: { ...given, total_tokens: given.prompt_tokens! + given.completion_tokens! } as TokenUsage }
+    : {};
   const completion: LlmResponse =
     request.routeType === 'llm/v1/chat'
       ? {

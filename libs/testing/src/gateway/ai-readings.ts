@@ -13,17 +13,26 @@ export interface AiProxyLogReading {
   };
 }
 
-/** The `ai.proxy` entry of the latest access log line of a request to `path`, once it is written. */
-export function aiProxyLogOf(gateway: StandaloneGateway, path: string): Promise<AiProxyLogReading> {
+/**
+ * The `ai.proxy` entries of the access log lines of the requests to `path`, oldest first, once
+ * `count` of them are written (each line is written just after its response).
+ */
+export function aiProxyLogsOf(
+  gateway: StandaloneGateway,
+  path: string,
+  count: number,
+): Promise<AiProxyLogReading[]> {
   return waitUntil(
-    `the ai.proxy log entry of ${path}`,
+    `${count} ai.proxy log entries of ${path}`,
     () => {
-      const line = gateway
+      const entries = gateway
         .accessLog()
         .filter((entry) => entry['path'] === path)
-        .at(-1);
-      const log = line?.['log'] as Record<string, unknown> | undefined;
-      return log?.['ai.proxy'] as AiProxyLogReading | undefined;
+        .map(
+          (entry) => (entry['log'] as Record<string, unknown> | undefined)?.['ai.proxy'] as AiProxyLogReading,
+        )
+        .filter((entry) => entry !== undefined);
+      return entries.length >= count ? entries : undefined;
     },
     { timeoutMs: 3_000 },
   );
