@@ -136,6 +136,38 @@ describe('ai-proxy config: entity checks', () => {
     });
   });
 
+  it('requires upstream_url for mistral on an Ollama server, with the self-hosted message', () => {
+    expect(
+      errorsOf({
+        route_type: 'llm/v1/chat',
+        model: { provider: 'mistral', options: { mistral_format: 'ollama' } },
+      }),
+    ).toEqual({ '@entity': ["must set 'model.options.upstream_url' for self-hosted providers/models"] });
+  });
+
+  it("requires upstream_url for mistral completions, which Mistral's API does not serve", () => {
+    expect(
+      errorsOf({
+        route_type: 'llm/v1/completions',
+        model: { provider: 'mistral', options: { mistral_format: 'openai' } },
+      }),
+    ).toEqual({
+      '@entity': [
+        "must set 'model.options.upstream_url' for mistral llm/v1/completions: Mistral's API serves chat only",
+      ],
+    });
+  });
+
+  it("accepts mistral chat on Mistral's own API without upstream_url", () => {
+    expect(
+      accepts({
+        route_type: 'llm/v1/chat',
+        auth: { header_name: 'Authorization', header_value: 'Bearer key' },
+        model: { provider: 'mistral', name: 'mistral-small-latest', options: { mistral_format: 'openai' } },
+      }),
+    ).toBe(true);
+  });
+
   it.each([
     ['llama2', { llama2_format: 'raw' }],
     ['mistral', { mistral_format: 'ollama' }],

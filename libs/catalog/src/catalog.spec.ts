@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { PLUGIN_DEFINITIONS, PROVIDERS, createPluginRuntimes } from './index.js';
 
 describe('the catalog of this build', () => {
-  it('ships the OpenAI, Azure OpenAI, Anthropic, Cohere, Bedrock and Hugging Face drivers under their own ids', () => {
+  it("ships the drivers of Kong's providers under their own ids", () => {
     expect([...PROVIDERS.keys()].sort()).toEqual([
       'anthropic',
       'azure',
       'bedrock',
       'cohere',
       'huggingface',
+      'llama2',
+      'mistral',
       'openai',
     ]);
     for (const [id, driver] of PROVIDERS) expect(driver.id).toBe(id);

@@ -6,6 +6,8 @@ import { azureProvider } from '@switchyard/provider-azure';
 import { bedrockProvider } from '@switchyard/provider-bedrock';
 import { cohereProvider } from '@switchyard/provider-cohere';
 import { huggingfaceProvider } from '@switchyard/provider-huggingface';
+import { llama2Provider } from '@switchyard/provider-llama2';
+import { mistralProvider } from '@switchyard/provider-mistral';
 import { openaiProvider } from '@switchyard/provider-openai';
 import {
   bindPlugin,
@@ -28,6 +30,8 @@ export const PROVIDERS: ProviderRegistry = new Map(
     anthropicProvider,
     bedrockProvider,
     huggingfaceProvider,
+    mistralProvider,
+    llama2Provider,
   ].map((driver) => [driver.id, driver]),
 );
 

@@ -147,6 +147,12 @@ export interface StreamStep extends Omit<AnswerSummary, 'finishReasons'> {
 export interface StreamTranslator {
   /** The media type of the client's stream (`text/event-stream; charset=utf-8`). */
   readonly contentType: string;
+  /**
+   * How the upstream frames the stream this translator reads, when the driver speaks several
+   * wire formats and an option picks one per request (mistral's `mistral_format`, llama2's
+   * `llama2_format`); the driver's `traits.streamFraming` when absent.
+   */
+  readonly framing?: StreamFraming;
   translate(frame: StreamFrame): StreamStep;
   /**
    * The upstream body ended. Formats without a closing event of their own (Gemini's JSON array)
@@ -215,7 +221,7 @@ export interface Authenticator {
 
 /** Facts about a provider's HTTP behaviour that the core acts on. */
 export interface ProviderTraits {
-  /** How the provider frames a streamed body. */
+  /** How the provider frames a streamed body (a stream translator may name its own: `StreamTranslator.framing`). */
   readonly streamFraming: StreamFraming;
   /** The provider reports token counts in streams by itself (Kong's `streaming_has_token_counts`). */
   readonly streamReportsUsage: boolean;

@@ -10,6 +10,7 @@ export * from './http/node-request.js';
 export * from './fuzz/seeded-random.js';
 export * from './processes/app-process.js';
 export * from './gateway/standalone-gateway.js';
+export * from './gateway/ai-readings.js';
 export * from './databases/test-redis.js';
 export * from './http/echo-upstream.js';
 export * from './http/scripted-upstream.js';

@@ -118,6 +118,20 @@ describe('the provider generator', () => {
     expect(caseConfig.config.model.provider).toBe('gemini');
   });
 
+  it("writes Kong's note on the provider into the driver's doc comment as it reads, not HTML-escaped", async () => {
+    // This repo has a llama2 lib: generate one into a tree that has not registered it.
+    const tsconfig = JSON.parse(read(tree, 'tsconfig.base.json'));
+    delete tsconfig.compilerOptions.paths['@switchyard/provider-llama2'];
+    tree.write('tsconfig.base.json', JSON.stringify(tsconfig));
+    const catalog = 'libs/catalog/src/index.ts';
+    tree.write(catalog, read(tree, catalog).replace(/^import \{ llama2Provider \} from .*\n/m, ''));
+
+    await providerGenerator(tree, { name: 'llama2', skipInstall: true });
+    const driver = read(tree, 'libs/providers/llama2/src/llama2.provider.ts');
+    expect(driver).toContain("the origin and paths here are Ollama's defaults");
+    expect(driver).not.toContain('&#39;');
+  });
+
   it('registers the driver, its path alias (sorted) and its mock provider', async () => {
     await providerGenerator(tree, { name: 'gemini', skipInstall: true });
 
@@ -136,7 +150,8 @@ describe('the provider generator', () => {
     expect(server).toContain("import { geminiMockProvider } from './gemini.mock-provider.js';");
     expect(server).toMatch(/const DEFINITIONS[^}]*\n {2}gemini: geminiMockProvider,\n\};/);
     expect(read(tree, 'libs/testing/src/mock-providers/mock-provider.types.ts')).toMatch(
-      /MockProviderId = Extract<ProviderId, [^>]*\| 'gemini'>;/,
+      // However Prettier wrapped the union before (it does once it outgrows a line).
+      /MockProviderId = Extract<\s*ProviderId,\s*[^>]*\| 'gemini'\s*>;/,
     );
   });
 

@@ -170,7 +170,9 @@ export class TranslatedExchange implements LlmExchange {
     this.analytics?.responded();
     if (head.status !== 200) return undefined;
     const { driver } = this;
-    const framing = driver.traits.streamFraming;
+    const translator = this.translation.stream(this.request);
+    // A driver whose wire format is an option reads each stream in its translator's framing.
+    const framing = translator.framing ?? driver.traits.streamFraming;
     const encoding = contentEncodingOf(head.headers);
     const mediaType = mediaTypeOf(head.headers);
     // An upstream that answers a stream request with one JSON document, or compressed although
@@ -182,7 +184,6 @@ export class TranslatedExchange implements LlmExchange {
         `the ${driver.id} upstream answered a stream request with '${mediaType}'; a ${framing} stream comes as '${usualStreamMediaType(framing)}'`,
       );
     }
-    const translator = this.translation.stream(this.request);
     const headers = head.headers;
     if (driver.traits.dropsSetCookie) delete headers['set-cookie'];
     delete headers['content-length'];

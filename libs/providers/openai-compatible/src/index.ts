@@ -7,3 +7,4 @@ export * from './json-shapes.js';
 export * from './chat-content.js';
 export * from './upstream-path.js';
 export * from './field-table.js';
+export * from './format-dispatch.js';

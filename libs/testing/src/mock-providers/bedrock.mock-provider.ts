@@ -217,7 +217,7 @@ function readConverseInput(route: MockRoute, body: unknown): MockInput | Provide
     model: route.modelId,
     inputs,
     maxTokens: asNumber(inference.maxTokens),
-    stream: route.stream === true,
+    stream: route.streaming === 'always',
     body: request,
   };
 }
@@ -431,7 +431,7 @@ export const bedrockMockProvider: MockProviderDefinition = {
     return {
       operation: 'chat',
       modelId: decodeURIComponent(match[1]!),
-      stream: match[2] === 'converse-stream',
+      streaming: match[2] === 'converse-stream' ? 'always' : 'never',
     };
   },
   authorize: (headers, _apiKey, request) => verifySigV4(headers, request),

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MockReply } from './mock-reply.js';
-import type { MockAwsCredentials, MockOperation, MockProviderId } from './mock-provider.types.js';
+import type { MockAwsCredentials, MockOperation, MockServerId } from './mock-provider.types.js';
 
 /** Which operation a request reached, and the path parameters it carried. */
 export interface MockRoute {
@@ -9,10 +9,14 @@ export interface MockRoute {
   readonly deployment?: string;
   /** Bedrock's `{modelId}` path segment, decoded. */
   readonly modelId?: string;
-  /** The path names a stream operation (Bedrock's `converse-stream`), whatever the body says. */
-  readonly stream?: boolean;
   /** The model a path names (Hugging Face's `/models/{model}`). */
   readonly model?: string;
+  /**
+   * Whether the route streams: as the body's `stream` asks (the default), `never` or `always`
+   * (a text-generation server's `/generate` and `/generate_stream`, Bedrock's `converse` and
+   * `converse-stream`), whatever the body says.
+   */
+  readonly streaming?: 'never' | 'always';
 }
 
 /** The request as it arrived, for checks over its exact bytes (AWS's SigV4 signature). */
@@ -62,7 +66,7 @@ export class ProviderErrorReply {
  * route, checks its credential, reads its body and builds its reply bodies.
  */
 export interface MockProviderDefinition {
-  readonly id: MockProviderId;
+  readonly id: MockServerId;
   /** Maps a request to an operation on the provider's real paths, or to the provider's own 404. */
   route(method: string, url: URL): MockRoute | ProviderErrorReply;
   /**

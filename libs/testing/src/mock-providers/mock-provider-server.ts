@@ -23,21 +23,27 @@ import {
   MOCK_PROVIDER_API_KEY,
   type MockAwsCredentials,
   type MockProviderBehaviour,
-  type MockProviderId,
+  type MockServerId,
   type MockProviderOptions,
   type RecordedRequest,
 } from './mock-provider.types.js';
 import { ReplyScript } from './mock-reply.js';
 import { huggingfaceMockProvider } from './huggingface.mock-provider.js';
+import { llama2MockProvider } from './llama2.mock-provider.js';
+import { mistralMockProvider } from './mistral.mock-provider.js';
+import { ollamaMockProvider } from './ollama.mock-provider.js';
 import { openAiMockProvider } from './openai.mock-provider.js';
 
-const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
+const DEFINITIONS: Readonly<Record<MockServerId, MockProviderDefinition>> = {
   openai: openAiMockProvider,
   azure: azureMockProvider,
   cohere: cohereMockProvider,
   anthropic: anthropicMockProvider,
   bedrock: bedrockMockProvider,
   huggingface: huggingfaceMockProvider,
+  mistral: mistralMockProvider,
+  llama2: llama2MockProvider,
+  ollama: ollamaMockProvider,
 };
 
 /** A 200 body that has none of the fields any provider's clients read (for "bad upstream response" tests). */
@@ -71,7 +77,7 @@ export class MockProviderServer {
   #url = '';
   #abandoned = 0;
 
-  private constructor(provider: MockProviderId, options: MockProviderOptions) {
+  private constructor(provider: MockServerId, options: MockProviderOptions) {
     this.#definition = DEFINITIONS[provider];
     this.#apiKey = options.apiKey ?? MOCK_PROVIDER_API_KEY;
     this.#awsCredentials = options.awsCredentials ?? MOCK_AWS_CREDENTIALS;
@@ -85,10 +91,7 @@ export class MockProviderServer {
   }
 
   /** Starts a mock of `provider` and resolves once it listens. */
-  static async start(
-    provider: MockProviderId,
-    options: MockProviderOptions = {},
-  ): Promise<MockProviderServer> {
+  static async start(provider: MockServerId, options: MockProviderOptions = {}): Promise<MockProviderServer> {
     const mock = new MockProviderServer(provider, options);
     await new Promise<void>((resolve, reject) => {
       mock.#server.once('error', reject);
@@ -105,7 +108,7 @@ export class MockProviderServer {
   }
 
   /** Which provider this server mocks. */
-  get provider(): MockProviderId {
+  get provider(): MockServerId {
     return this.#definition.id;
   }
 
@@ -224,7 +227,7 @@ export class MockProviderServer {
 
 /** Starts a mock of `provider` on 127.0.0.1 and an ephemeral port. */
 export function startMockProvider(
-  provider: MockProviderId,
+  provider: MockServerId,
   options?: MockProviderOptions,
 ): Promise<MockProviderServer> {
   return MockProviderServer.start(provider, options);

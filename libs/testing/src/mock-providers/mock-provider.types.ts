@@ -4,8 +4,17 @@ import type { ProviderId } from '@switchyard/plugin-api';
 /** The providers that have a mock server speaking their real wire format. */
 export type MockProviderId = Extract<
   ProviderId,
-  'openai' | 'azure' | 'cohere' | 'anthropic' | 'bedrock' | 'huggingface'
+  'openai' | 'azure' | 'cohere' | 'anthropic' | 'bedrock' | 'huggingface' | 'mistral' | 'llama2'
 >;
+
+/**
+ * A wire format several providers speak, mocked once: an Ollama server (`/api/chat`,
+ * `/api/generate`) answers mistral's and llama2's `ollama` format.
+ */
+export type MockWireFormatId = 'ollama';
+
+/** Every mock server: a provider's own, or a shared wire format's. */
+export type MockServerId = MockProviderId | MockWireFormatId;
 
 /** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
 export type MockOperation = 'chat' | 'completions';
