@@ -41,8 +41,7 @@ for (const file of globSync(`${RESULTS_DIR}/**/*.json`)) {
   // A suite that failed with no failed test in it (it failed to load, or a beforeAll hook failed
   // and its tests were skipped) counts as a failure: its tests never ran.
   failed += report.testResults.filter(
-    (suite) =>
-      suite.status === 'failed' && !suite.assertionResults.some((test) => test.status === 'failed'),
+    (suite) => suite.status === 'failed' && !suite.assertionResults.some((test) => test.status === 'failed'),
   ).length;
 }
 
