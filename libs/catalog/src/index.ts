@@ -1,8 +1,14 @@
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
+import { aiRequestTransformerPlugin } from '@switchyard/plugin-ai-request-transformer';
+import { aiResponseTransformerPlugin } from '@switchyard/plugin-ai-response-transformer';
 import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
+import { bedrockProvider } from '@switchyard/provider-bedrock';
 import { cohereProvider } from '@switchyard/provider-cohere';
 import { geminiProvider } from '@switchyard/provider-gemini';
+import { huggingfaceProvider } from '@switchyard/provider-huggingface';
+import { llama2Provider } from '@switchyard/provider-llama2';
+import { mistralProvider } from '@switchyard/provider-mistral';
 import { openaiProvider } from '@switchyard/provider-openai';
 import {
   bindPlugin,
@@ -18,17 +24,28 @@ import {
  * only pick it up.
  */
 export const PROVIDERS: ProviderRegistry = new Map(
-  [openaiProvider, azureProvider, cohereProvider, anthropicProvider, geminiProvider].map((driver) => [
-    driver.id,
-    driver,
-  ]),
+  [
+    openaiProvider,
+    azureProvider,
+    cohereProvider,
+    anthropicProvider,
+    bedrockProvider,
+    huggingfaceProvider,
+    mistralProvider,
+    llama2Provider,
+    geminiProvider,
+  ].map((driver) => [driver.id, driver]),
 );
 
 /** What every plugin is given: its only way to the providers. */
 const ENVIRONMENT: PluginEnvironment = { providers: PROVIDERS };
 
 /** The plugins of this build, bound to its environment. */
-const PLUGINS: readonly GatewayPlugin[] = [aiProxyPlugin].map((plugin) => bindPlugin(plugin, ENVIRONMENT));
+const PLUGINS: readonly GatewayPlugin[] = [
+  bindPlugin(aiProxyPlugin, ENVIRONMENT),
+  bindPlugin(aiRequestTransformerPlugin, ENVIRONMENT),
+  bindPlugin(aiResponseTransformerPlugin, ENVIRONMENT),
+];
 
 /** The plugins' definitions (name, priority, schema): all the control plane needs. */
 export const PLUGIN_DEFINITIONS: readonly PluginDefinition[] = PLUGINS;

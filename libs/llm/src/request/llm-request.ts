@@ -4,6 +4,12 @@ import { checkRequestBodyEncoding } from '../exchange/content-encoding.js';
 import { checkJsonDepth } from './json-depth.js';
 import { NO_VALID_PROMPTS } from './request-normalizer.js';
 
+/**
+ * Bodies a plugin put in place of the client's (`replaceRequestBody`), per request: what later
+ * plugins read instead of `ctx.request.body`. Keyed by the request, so dropped with it.
+ */
+const replacedBodies = new WeakMap<RequestContext, Buffer>();
+
 function parseJsonObject(raw: Buffer): Record<string, unknown> {
   checkJsonDepth(raw);
   let body: unknown;
@@ -18,13 +24,52 @@ function parseJsonObject(raw: Buffer): Record<string, unknown> {
 }
 
 /**
- * The request's `ctx.llm`: parsed from the client's body by the first AI plugin that asks, and
- * the same object for every later one, so that a prompt plugin's change reaches `ai-proxy`. A
- * body that is not a JSON object is Kong's 400 "request body doesn't contain valid prompts"; a
- * compressed one a 415, one nested deeper than `MAX_JSON_DEPTH` a 400.
+ * The request body as the plugins that run now see it: the one a plugin put in place of the
+ * client's (`replaceRequestBody`), else the client's, which must come uncompressed (415).
+ */
+export function currentRequestBody(ctx: RequestContext): Buffer {
+  const replaced = replacedBodies.get(ctx);
+  if (replaced) return replaced;
+  checkRequestBodyEncoding(ctx.request.headers);
+  return ctx.request.body;
+}
+
+/**
+ * Puts `body` in place of the request's body (Kong's `kong.service.request.set_raw_body`): it
+ * goes upstream, and the plugins that run later read it instead of the client's. `ctx.llm` is
+ * dropped, so that the next AI plugin parses the new body (`ai-request-transformer` runs before
+ * the prompt plugins and `ai-proxy`, which translate what it wrote).
+ */
+export function replaceRequestBody(ctx: RequestContext, body: Buffer): void {
+  replacedBodies.set(ctx, body);
+  ctx.llm = undefined;
+  ctx.upstream.body = body;
+  // The body is the gateway's own now: it has its own length and no encoding.
+  delete ctx.upstream.headers['content-length'];
+  delete ctx.upstream.headers['content-encoding'];
+}
+
+/**
+ * A 413 when the request body is larger than a plugin's `max_request_body_size` (`limit` bytes),
+ * naming the setting. (Kong hands the limit to `get_raw_body`, which enforces it only for bodies
+ * nginx spooled to disk, and then fails with a bad-body 400; every body over it gets the 413 here.)
+ */
+export function checkRequestBodySize(ctx: RequestContext, limit: number): void {
+  const size = (replacedBodies.get(ctx) ?? ctx.request.body).length;
+  if (size <= limit) return;
+  throw new GatewayError(
+    413,
+    `request body is larger than max_request_body_size (${limit} bytes); raise config.max_request_body_size or send a smaller request`,
+  );
+}
+
+/**
+ * The request's `ctx.llm`: parsed from the request body (`currentRequestBody`) by the first AI
+ * plugin that asks, and the same object for every later one, so that a prompt plugin's change
+ * reaches `ai-proxy`. A body that is not a JSON object is Kong's 400 "request body doesn't contain
+ * valid prompts"; a compressed one a 415, one nested deeper than `MAX_JSON_DEPTH` a 400.
  */
 export function llmRequestOf(ctx: RequestContext, format: ClientFormat = 'openai'): LlmRequestState {
   if (ctx.llm) return ctx.llm;
-  checkRequestBodyEncoding(ctx.request.headers);
-  return (ctx.llm = { format, body: parseJsonObject(ctx.request.body) });
+  return (ctx.llm = { format, body: parseJsonObject(currentRequestBody(ctx)) });
 }

@@ -20,6 +20,7 @@ function outgoing(): OutgoingLlmRequest {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',
+    options: {},
   };
 }
 

@@ -19,7 +19,10 @@ export const TTFT_BUCKETS_MS = [50, 100, 250, 500, 1000, 2000, 4000, 8000, 16000
 // `embeddings_model`, `workspace`); Switchyard has no semantic cache, vector db or embeddings,
 // so those are empty.
 const WORKSPACE = 'default';
-const AI_ANALYTICS = 'ai.proxy';
+/** `ai-proxy`'s analytics: the proxied answer, the one the client's time to first token belongs to. */
+const PROXY_ANALYTICS = 'ai.proxy';
+/** Every AI plugin logs its LLM calls under `ai.<namespace>` (Kong's `ai` table of the log). */
+const AI_ANALYTICS_PREFIX = 'ai.';
 
 interface AiHandles {
   readonly requests: CounterSeries;
@@ -107,7 +110,10 @@ export class GatewayMetrics implements MetricsSource {
   private readonly aiHandles = new Map<string, AiHandles>();
   private readonly routeHandles = new Map<string, RouteHandles>();
 
-  /** Counts one finished request: its HTTP series, and its AI series when it carries `ai.proxy` statistics. */
+  /**
+   * Counts one finished request: its HTTP series, and the AI series of each LLM call it logged
+   * statistics for (`ai.proxy`, and the calls plugins make themselves: `ai.ai-request-transformer`, ...).
+   */
   record(request: MeteredRequest): void {
     // Kong labels by name, falling back to the route's id; a service without a name is its id here.
     const serviceLabel = request.serviceName ?? request.serviceId ?? '';
@@ -127,20 +133,31 @@ export class GatewayMetrics implements MetricsSource {
     route.latency.observe(request.latency.total);
     if (request.latency.upstream !== null) route.upstreamLatency.observe(request.latency.upstream);
 
-    const analytics = request.log[AI_ANALYTICS] as MeteredAiAnalytics | undefined;
+    // Kong's exporter walks every plugin's entry of the log's `ai` table.
+    for (const namespace in request.log) {
+      if (!namespace.startsWith(AI_ANALYTICS_PREFIX)) continue;
+      const ai = this.recordLlmCall(request.log[namespace] as MeteredAiAnalytics | undefined);
+      if (ai && namespace === PROXY_ANALYTICS && request.streamed && request.latency.ttfb !== null)
+        ai.timeToFirstToken.observe(request.latency.ttfb);
+    }
+  }
+
+  /** One LLM call's AI series, when its entry carries statistics; returns its handles. */
+  private recordLlmCall(analytics: MeteredAiAnalytics | undefined): AiHandles | undefined {
     const meta = analytics?.meta;
-    if (!meta) return;
+    if (!meta) return undefined;
     // Kong labels by the model that answered; the requested one stands in when the answer named none.
     const ai = this.aiFor(meta.provider_name, meta.response_model || meta.request_model);
     ai.requests.inc();
     ai.providerLatency.observe(meta.llm_latency);
-    if (request.streamed && request.latency.ttfb !== null) ai.timeToFirstToken.observe(request.latency.ttfb);
     const usage = analytics.usage;
-    if (!usage) return;
-    ai.promptTokens.inc(usage.prompt_tokens);
-    ai.completionTokens.inc(usage.completion_tokens);
-    ai.totalTokens.inc(usage.total_tokens);
-    ai.cost.inc(usage.cost);
+    if (usage) {
+      ai.promptTokens.inc(usage.prompt_tokens);
+      ai.completionTokens.inc(usage.completion_tokens);
+      ai.totalTokens.inc(usage.total_tokens);
+      ai.cost.inc(usage.cost);
+    }
+    return ai;
   }
 
   /** Records a config swap: the version now served, and when (`Date.now()` milliseconds). */

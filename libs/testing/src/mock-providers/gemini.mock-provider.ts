@@ -61,7 +61,11 @@ const NO_API_KEY = googleError(
 );
 const INVALID_API_KEY = invalidArgument('API key not valid. Please pass a valid API key.');
 
-const OPERATIONS: Readonly<Record<string, boolean>> = { generateContent: false, streamGenerateContent: true };
+/** How each operation streams: `:streamGenerateContent` always, whatever the body says. */
+const OPERATIONS: Readonly<Record<string, MockRoute['streaming']>> = {
+  generateContent: 'never',
+  streamGenerateContent: 'always',
+};
 
 /** `/v1beta/models/{model}:{operation}` (the Gemini API, also `/v1`) and Vertex AI's publisher model path. */
 const GEMINI_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):([A-Za-z]+)$/;
@@ -72,13 +76,13 @@ function route(method: string, url: URL): MockRoute | ProviderErrorReply {
   const gemini = GEMINI_PATH.exec(url.pathname);
   const vertex = gemini ? undefined : VERTEX_PATH.exec(url.pathname);
   const match = gemini ?? vertex;
-  const stream = match ? OPERATIONS[match[2]] : undefined;
-  if (method !== 'POST' || !match || stream === undefined)
+  const streaming = match ? OPERATIONS[match[2]] : undefined;
+  if (method !== 'POST' || !match || streaming === undefined)
     return googleError(404, 'NOT_FOUND', `The requested URL ${url.pathname} was not found on this server.`);
   return {
     operation: 'chat',
     model: decodeURIComponent(match[1]),
-    stream,
+    streaming,
     sse: url.searchParams.get('alt') === 'sse',
     oauthOnly: vertex !== undefined,
   };
@@ -329,7 +333,7 @@ function readGeminiInput(route: MockRoute, body: unknown): MockInput | ProviderE
     model: route.model,
     inputs,
     maxTokens: asNumber(member(generation, 'maxOutputTokens')),
-    stream: route.stream === true,
+    stream: route.streaming === 'always',
     body: request,
   };
 }
@@ -361,8 +365,8 @@ function usageMetadata(reply: MockReply, candidates: number | undefined): JsonOb
 }
 
 /** The chunks (or the one body) of an answer: text pieces, then the function calls whole, the last with the finish reason. */
-function answerChunks(route: MockRoute, reply: MockReply, behaviour: MockProviderBehaviour): JsonObject[] {
-  const envelope = { modelVersion: route.model, responseId: responseId() };
+function answerChunks(input: MockInput, reply: MockReply, behaviour: MockProviderBehaviour): JsonObject[] {
+  const envelope = { modelVersion: input.model, responseId: responseId() };
   if (behaviour.safetyBlock === 'prompt') {
     return [
       {
@@ -379,12 +383,12 @@ function answerChunks(route: MockRoute, reply: MockReply, behaviour: MockProvide
   const calls = reply.toolCalls.map((call) => ({
     functionCall: { name: call.name, args: JSON.parse(call.arguments) as unknown },
   }));
-  const partsPerChunk: JsonObject[][] = route.stream
+  const partsPerChunk: JsonObject[][] = input.stream
     ? reply.pieces.map((text) => [{ text }])
     : [reply.text === '' && calls.length > 0 ? [] : [{ text: reply.text }]];
   if (calls.length > 0) partsPerChunk.push(calls);
   if (partsPerChunk.length === 0) partsPerChunk.push([{ text: '' }]);
-  const merged = route.stream ? partsPerChunk : [partsPerChunk.flat()];
+  const merged = input.stream ? partsPerChunk : [partsPerChunk.flat()];
   return merged.map((parts, index) => {
     const last = index === merged.length - 1;
     const candidate = {
@@ -424,12 +428,12 @@ const STREAM_ERROR = {
 
 function respond(
   route: MockRoute,
-  _input: MockInput,
+  input: MockInput,
   reply: MockReply,
   behaviour: MockProviderBehaviour,
 ): MockResponse {
-  const chunks = answerChunks(route, reply, behaviour);
-  if (!route.stream) return { kind: 'json', body: chunks[0] };
+  const chunks = answerChunks(input, reply, behaviour);
+  if (!input.stream) return { kind: 'json', body: chunks[0] };
   if (route.sse) return { kind: 'stream', contentType: 'text/event-stream', frames: chunks.map(sseFrame) };
   return { kind: 'stream', contentType: 'application/json; charset=UTF-8', frames: arrayFrames(chunks) };
 }

@@ -2,9 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { MockReply } from './mock-reply.js';
 import type {
   MockAccessTokens,
+  MockAwsCredentials,
   MockOperation,
   MockProviderBehaviour,
-  MockProviderId,
+  MockServerId,
 } from './mock-provider.types.js';
 
 /** Which operation a request reached, and the path parameters it carried. */
@@ -12,22 +13,38 @@ export interface MockRoute {
   readonly operation: MockOperation;
   /** Azure's `{deployment}` path segment. */
   readonly deployment?: string;
-  /** The model the path names (Gemini's `models/{model}:generateContent`). */
+  /** Bedrock's `{modelId}` path segment, decoded. */
+  readonly modelId?: string;
+  /** The model a path names (Hugging Face's `/models/{model}`, Gemini's `models/{model}:generateContent`). */
   readonly model?: string;
-  /** The path's operation streams its answer (Gemini's `:streamGenerateContent`), whatever the body says. */
-  readonly stream?: boolean;
-  /** The stream comes as SSE, as the query asked (Gemini's `alt=sse`), rather than the provider's usual framing. */
+  /**
+   * Whether the route streams: as the body's `stream` asks (the default), `never` or `always`
+   * (a text-generation server's `/generate` and `/generate_stream`, Bedrock's `converse` and
+   * `converse-stream`, Gemini's `:generateContent` and `:streamGenerateContent`), whatever the
+   * body says.
+   */
+  readonly streaming?: 'never' | 'always';
+  /** The stream comes as SSE, as the query asked (Gemini's `alt=sse`), rather than in the provider's usual framing. */
   readonly sse?: boolean;
   /** The path takes OAuth access tokens only (Vertex AI's), no API key. */
   readonly oauthOnly?: boolean;
 }
 
-/** What an `authorize` may look at besides the headers. */
+/**
+ * What an `authorize` may check besides the headers: the request as it arrived (its exact bytes
+ * for AWS's SigV4 signature, its query for Gemini's `key`), the route it reached, and the
+ * credentials the server accepts besides its API key.
+ */
 export interface MockAuthContext {
-  /** The request's URL (a key in the query string, as Gemini's `key`). */
+  readonly method: string;
+  /** The request target as sent (path still percent-encoded, query included) on the mock's origin. */
   readonly url: URL;
+  readonly rawBody: Buffer;
+  /** The route the request reached (Vertex AI's paths take no API key). */
   readonly route: MockRoute;
-  /** The OAuth access tokens the server was told to accept, if any. */
+  /** The AWS credentials the mock accepts signatures of (see `MockProviderOptions.awsCredentials`). */
+  readonly awsCredentials: MockAwsCredentials;
+  /** The OAuth access tokens the mock accepts (see `MockProviderOptions.accessTokens`), if any. */
   readonly accessTokens?: MockAccessTokens;
 }
 
@@ -39,21 +56,27 @@ export interface MockInput {
   readonly inputs: readonly string[];
   /** The request's output token limit, if any. */
   readonly maxTokens?: number;
+  /** Whether to answer with a stream: as the route's `streaming` says, else as the body asks. */
   readonly stream: boolean;
   /** The parsed request body, for provider-specific fields (`stream_options`, `chat_history`, ...). */
   readonly body: Readonly<Record<string, unknown>>;
 }
 
-/** A provider's successful reply: one JSON body, or the frames of a stream, already framed (SSE or NDJSON). */
+/** One stream frame, already framed: SSE, NDJSON or JSON-array text, or an AWS event-stream message's bytes. */
+export type MockStreamFrame = string | Uint8Array;
+
+/** A provider's successful reply: one JSON body, or the frames of a stream, already framed. */
 export type MockResponse =
   | { readonly kind: 'json'; readonly body: unknown }
-  | { readonly kind: 'stream'; readonly contentType: string; readonly frames: readonly string[] };
+  | { readonly kind: 'stream'; readonly contentType: string; readonly frames: readonly MockStreamFrame[] };
 
-/** A provider's error answer: a status with the provider's own error body. */
+/** A provider's error answer: a status with the provider's own error body (and headers, where it sends some). */
 export class ProviderErrorReply {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    /** Headers the provider's errors carry (Bedrock's `x-amzn-errortype`). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {}
 }
 
@@ -63,28 +86,50 @@ export class ProviderErrorReply {
  * route, checks its credential, reads its body and builds its reply bodies.
  */
 export interface MockProviderDefinition {
-  readonly id: MockProviderId;
+  readonly id: MockServerId;
   /** Maps a request to an operation on the provider's real paths, or to the provider's own 404. */
   route(method: string, url: URL): MockRoute | ProviderErrorReply;
-  /** Checks the credential in the provider's own header; returns the provider's 401 when it is missing or wrong. */
+  /**
+   * Checks the credential in the provider's own header or query parameter, an OAuth access token,
+   * or the request's signature; returns the provider's 401 or 403 when it is missing or wrong.
+   */
   authorize(
     headers: IncomingHttpHeaders,
     apiKey: string,
     context: MockAuthContext,
-  ): ProviderErrorReply | undefined;
+  ): ProviderErrorReply | undefined | Promise<ProviderErrorReply | undefined>;
   /** Reads the request body, or returns the provider's 400 when it is not a valid request. */
   readInput(route: MockRoute, body: unknown): MockInput | ProviderErrorReply;
-  /** Builds the reply body, or the stream frames, for one request (`behaviour` for provider-specific switches). */
+  /**
+   * Builds the reply body, or the stream frames, for one request (`behaviour` for the switches
+   * only some providers have, such as Gemini's `safetyBlock`).
+   */
   respond(
     route: MockRoute,
     input: MockInput,
     reply: MockReply,
     behaviour: MockProviderBehaviour,
   ): MockResponse;
-  /** The provider's error body for a bare status (used when a behaviour sets `status` without `body`). */
+  /**
+   * The provider's error body for a bare status (used when a behaviour sets `status` without
+   * `body`), or a whole `ProviderErrorReply` when the provider's errors carry headers too.
+   */
   errorBody(status: number): unknown;
-  /** The provider's in-stream error event, already framed, for providers that have one (`streamErrorAfter`). */
-  streamErrorFrame?(route: MockRoute): string;
+  /**
+   * The provider's in-stream error event, already framed in the route's stream framing, for
+   * providers that have one (`streamErrorAfter`).
+   */
+  streamErrorFrame?(route: MockRoute): MockStreamFrame;
+  /**
+   * Providers that load models on demand (Hugging Face), while the behaviour says the model is
+   * loading (`modelLoadingSeconds`): the provider's answer to a request for it, or `undefined`
+   * when the request asks to wait for the model (it is then answered as usual).
+   */
+  modelLoading?(
+    input: MockInput,
+    headers: IncomingHttpHeaders,
+    estimatedSeconds: number,
+  ): ProviderErrorReply | undefined;
 }
 
 /** The token of an `Authorization: Bearer <token>` header, if the header has that form. */
