@@ -322,6 +322,41 @@ describe('ai-proxy config: entity checks', () => {
     });
   });
 
+  it('rejects gemini without an auth record, as Kong does: allow_override is then unset, not false', () => {
+    expect(
+      errorsOf({ route_type: 'llm/v1/chat', model: { provider: 'gemini', name: 'gemini-2.0-flash' } }),
+    ).toEqual({
+      auth: { allow_override: 'value must be false' },
+      '@entity': ['bedrock and gemini only support auth.allow_override = false'],
+    });
+  });
+
+  it("accepts gemini's API key in a header or the key query parameter, and a service account for Vertex AI", () => {
+    const gemini = (auth: Record<string, unknown>, options: Record<string, unknown> = {}) => ({
+      route_type: 'llm/v1/chat',
+      auth,
+      model: { provider: 'gemini', name: 'gemini-2.0-flash', options },
+    });
+    expect(accepts(gemini({ header_name: 'x-goog-api-key', header_value: 'key' }))).toBe(true);
+    expect(accepts(gemini({ param_name: 'key', param_value: 'key', param_location: 'query' }))).toBe(true);
+    const vertex = {
+      gemini: {
+        api_endpoint: 'us-central1-aiplatform.googleapis.com',
+        project_id: 'p',
+        location_id: 'us-central1',
+      },
+    };
+    expect(accepts(gemini({ gcp_use_service_account: true }, vertex))).toBe(true);
+    expect(
+      accepts(
+        gemini({ gcp_use_service_account: true, gcp_service_account_json: '{vault://env/gcp-sa}' }, vertex),
+      ),
+    ).toBe(true);
+    expect(errorsOf(gemini({ gcp_use_service_account: 'yes' }))).toEqual({
+      auth: { gcp_use_service_account: 'expected a boolean' },
+    });
+  });
+
   it("requires bedrock's static IAM key whole: an access key id with its secret, or neither (Switchyard's check)", () => {
     const bedrock = (auth: Record<string, unknown>) => ({
       route_type: 'llm/v1/chat',

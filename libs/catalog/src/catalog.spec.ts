@@ -8,6 +8,7 @@ describe('the catalog of this build', () => {
       'azure',
       'bedrock',
       'cohere',
+      'gemini',
       'huggingface',
       'llama2',
       'mistral',

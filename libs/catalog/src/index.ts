@@ -5,6 +5,7 @@ import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
 import { bedrockProvider } from '@switchyard/provider-bedrock';
 import { cohereProvider } from '@switchyard/provider-cohere';
+import { geminiProvider } from '@switchyard/provider-gemini';
 import { huggingfaceProvider } from '@switchyard/provider-huggingface';
 import { llama2Provider } from '@switchyard/provider-llama2';
 import { mistralProvider } from '@switchyard/provider-mistral';
@@ -32,6 +33,7 @@ export const PROVIDERS: ProviderRegistry = new Map(
     huggingfaceProvider,
     mistralProvider,
     llama2Provider,
+    geminiProvider,
   ].map((driver) => [driver.id, driver]),
 );
 

@@ -119,13 +119,6 @@ describe('the provider generator', () => {
   });
 
   it("writes Kong's note on the provider into the driver's doc comment as it reads, not HTML-escaped", async () => {
-    // This repo has a llama2 lib: generate one into a tree that has not registered it.
-    const tsconfig = JSON.parse(read(tree, 'tsconfig.base.json'));
-    delete tsconfig.compilerOptions.paths['@switchyard/provider-llama2'];
-    tree.write('tsconfig.base.json', JSON.stringify(tsconfig));
-    const catalog = 'libs/catalog/src/index.ts';
-    tree.write(catalog, read(tree, catalog).replace(/^import \{ llama2Provider \} from .*\n/m, ''));
-
     await providerGenerator(tree, { name: 'llama2', skipInstall: true });
     const driver = read(tree, 'libs/providers/llama2/src/llama2.provider.ts');
     expect(driver).toContain("the origin and paths here are Ollama's defaults");
@@ -166,6 +159,16 @@ describe('the provider generator', () => {
   it('refuses a provider that has its lib, or any part of one, and writes nothing', async () => {
     tree.write('libs/providers/bedrock/package.json', '{}');
     tree.write('libs/testing/src/mock-providers/bedrock.mock-provider.ts', '');
+    const tsconfig = JSON.parse(read(tree, 'tsconfig.base.json'));
+    tsconfig.compilerOptions.paths['@switchyard/provider-bedrock'] = [
+      './libs/providers/bedrock/src/index.ts',
+    ];
+    tree.write('tsconfig.base.json', JSON.stringify(tsconfig));
+    const catalog = 'libs/catalog/src/index.ts';
+    tree.write(
+      catalog,
+      `import { bedrockProvider } from '@switchyard/provider-bedrock';\n${read(tree, catalog)}`,
+    );
     const before = tree.listChanges().length;
     await expect(providerGenerator(tree, { name: 'bedrock', skipInstall: true })).rejects.toThrow(
       'the bedrock provider exists already (libs/providers/bedrock; libs/testing/src/mock-providers/bedrock.mock-provider.ts; ' +

@@ -121,7 +121,6 @@ const MOCKS = 'libs/testing/src/mock-providers';
 const MOCK_SERVER = `${MOCKS}/mock-provider-server.ts`;
 const MOCK_TYPES = `${MOCKS}/mock-provider.types.ts`;
 const TSCONFIG = 'tsconfig.base.json';
-const PENDING_SLICES = 'libs/llm/src/config/pending-provider-slices.ts';
 
 /** The mock operation of each route type (`MockOperation`). */
 const MOCK_OPERATIONS: Readonly<Record<LlmRouteType, string>> = {
@@ -279,7 +278,7 @@ export function nextSteps(id: ProviderId, facts: KongProviderFacts): string {
     `Created ${packageName(id)} in libs/providers/${id}, registered in ${CATALOG}, ${TSCONFIG} and the mock server.`,
     'What remains, by hand:',
     `  1. Write the translations in ${lib}/${id}.request-map.ts, ${id}.response.ts and ${id}.stream.ts (they throw "not written yet"), with their specs.`,
-    `  2. Move ${id}'s entry of ${PENDING_SLICES} onto the driver (optionFields, configChecks), keeping Kong's messages.`,
+    `  2. Give the driver its slice of the options schema (optionFields, configChecks), with Kong's fields and messages.`,
     `  3. Write golden cases in ${lib}/__fixtures__/<route-type>/<case>/ (start from llm-v1-chat/plain-chat): the shared spec (libs/catalog) fails until every route type the driver serves has a complete case.`,
     `  4. Make ${MOCKS}/${id}.mock-provider.ts speak ${facts.title}'s wire format, with a spec driving it with ${facts.title}'s own SDK.`,
     `  5. README: ${facts.title} in the providers line, its Admin API example and its "Fields dropped" row.`,

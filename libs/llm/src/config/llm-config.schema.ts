@@ -6,7 +6,6 @@ import {
   type RecordField,
   type SchemaField,
 } from '@switchyard/plugin-api';
-import { PENDING_PROVIDER_SLICES } from './pending-provider-slices.js';
 import type { ProviderSchemaSlice } from './provider-schema-slice.js';
 
 const auth: RecordField = {
@@ -50,6 +49,7 @@ const auth: RecordField = {
     gcp_service_account_json: {
       type: 'string',
       referenceable: true,
+      encrypted: true,
       description:
         'The service account key, as JSON. When null and `gcp_use_service_account` is on, it is read from the `GCP_SERVICE_ACCOUNT` environment variable.',
     },
@@ -156,11 +156,10 @@ const sharedChecks: readonly EntityCheck[] = [
   { mutually_required: ['auth.param_name', 'auth.param_value', 'auth.param_location'] },
 ];
 
-/** The schema slice of every Kong provider: the registered driver's, else the pending one. */
+/** The schema slice of every registered driver, in Kong's order of providers. */
 function providerSlices(providers: ProviderRegistry): ProviderSchemaSlice[] {
-  const pending = new Map(PENDING_PROVIDER_SLICES.map((slice) => [slice.id, slice]));
   return PROVIDER_IDS.flatMap((id) => {
-    const slice = providers.get(id) ?? pending.get(id);
+    const slice = providers.get(id);
     return slice ? [slice] : [];
   });
 }
@@ -175,8 +174,7 @@ export interface LlmSchemaParts {
 
 /**
  * Kong's shared `llm` schema (`kong/llm/schemas/init.lua`), with `model.options` and the
- * provider checks composed from each provider's slice: the registered drivers', and the
- * pending ones of providers without a driver yet.
+ * provider checks composed from the registered drivers' slices.
  */
 export function llmSchemaParts(providers: ProviderRegistry): LlmSchemaParts {
   const slices = providerSlices(providers);

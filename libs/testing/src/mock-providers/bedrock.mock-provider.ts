@@ -8,11 +8,11 @@ import {
   asJsonObject,
   asNumber,
   ProviderErrorReply,
+  type MockAuthContext,
   type MockInput,
   type MockProviderDefinition,
   type MockResponse,
   type MockRoute,
-  type ReceivedMockRequest,
 } from './mock-provider-definition.js';
 import type { MockReply } from './mock-reply.js';
 
@@ -342,7 +342,7 @@ function denied(type: string, message: string): ProviderErrorReply {
  */
 async function verifySigV4(
   headers: IncomingHttpHeaders,
-  request: ReceivedMockRequest,
+  request: MockAuthContext,
 ): Promise<ProviderErrorReply | undefined> {
   const authorization = headerValue(headers, 'authorization');
   if (authorization === undefined)

@@ -21,6 +21,7 @@ import {
   DEFAULT_REPLY_TEXT,
   MOCK_AWS_CREDENTIALS,
   MOCK_PROVIDER_API_KEY,
+  type MockAccessTokens,
   type MockAwsCredentials,
   type MockProviderBehaviour,
   type MockServerId,
@@ -28,6 +29,7 @@ import {
   type RecordedRequest,
 } from './mock-provider.types.js';
 import { ReplyScript } from './mock-reply.js';
+import { geminiMockProvider } from './gemini.mock-provider.js';
 import { huggingfaceMockProvider } from './huggingface.mock-provider.js';
 import { llama2MockProvider } from './llama2.mock-provider.js';
 import { mistralMockProvider } from './mistral.mock-provider.js';
@@ -43,6 +45,7 @@ const DEFINITIONS: Readonly<Record<MockServerId, MockProviderDefinition>> = {
   huggingface: huggingfaceMockProvider,
   mistral: mistralMockProvider,
   llama2: llama2MockProvider,
+  gemini: geminiMockProvider,
   ollama: ollamaMockProvider,
 };
 
@@ -69,6 +72,7 @@ export class MockProviderServer {
   readonly #definition: MockProviderDefinition;
   readonly #apiKey: string;
   readonly #awsCredentials: MockAwsCredentials;
+  readonly #accessTokens: MockAccessTokens | undefined;
   readonly #record: boolean;
   readonly #initialBehaviour: MockProviderBehaviour;
   readonly #server: Server;
@@ -81,6 +85,7 @@ export class MockProviderServer {
     this.#definition = DEFINITIONS[provider];
     this.#apiKey = options.apiKey ?? MOCK_PROVIDER_API_KEY;
     this.#awsCredentials = options.awsCredentials ?? MOCK_AWS_CREDENTIALS;
+    this.#accessTokens = options.accessTokens;
     this.#record = options.record ?? true;
     this.#initialBehaviour = options.behaviour ?? {};
     this.behaviour = this.#initialBehaviour;
@@ -204,7 +209,9 @@ export class MockProviderServer {
       method,
       url,
       rawBody,
+      route,
       awsCredentials: this.#awsCredentials,
+      accessTokens: this.#accessTokens,
     });
     if (denied) return sendError(req, res, denied, behaviour);
     if (behaviour.badBody) return sendBody(req, res, 200, BAD_BODY, behaviour);
@@ -216,10 +223,10 @@ export class MockProviderServer {
         ? undefined
         : definition.modelLoading?.(input, req.headers, behaviour.modelLoadingSeconds);
     if (loading) return sendError(req, res, loading, behaviour);
-    const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens));
+    const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens), behaviour);
     if (response.kind === 'json') return sendBody(req, res, 200, response.body, behaviour);
     const errorAt = behaviour.streamErrorAfter;
-    const errorFrame = errorAt === undefined ? undefined : definition.streamErrorFrame?.();
+    const errorFrame = errorAt === undefined ? undefined : definition.streamErrorFrame?.(route);
     const frames = errorFrame ? [...response.frames.slice(0, errorAt), errorFrame] : response.frames;
     await writeStream(res, { ...response, frames }, behaviour);
   }

@@ -4,7 +4,7 @@ import type { ProviderId } from '@switchyard/plugin-api';
 /** The providers that have a mock server speaking their real wire format. */
 export type MockProviderId = Extract<
   ProviderId,
-  'openai' | 'azure' | 'cohere' | 'anthropic' | 'bedrock' | 'huggingface' | 'mistral' | 'llama2'
+  'openai' | 'azure' | 'cohere' | 'anthropic' | 'bedrock' | 'huggingface' | 'mistral' | 'llama2' | 'gemini'
 >;
 
 /**
@@ -102,6 +102,12 @@ export interface MockProviderBehaviour {
    */
   readonly toolCalls?: readonly MockToolCallSpec[];
   /**
+   * Block for safety, as Gemini does: `prompt` answers with no candidate and a
+   * `promptFeedback.blockReason`, `answer` with a candidate stopped by `SAFETY` and no content.
+   * Providers without such blocks ignore it.
+   */
+  readonly safetyBlock?: 'prompt' | 'answer';
+  /**
    * The requested model is still loading, for this many more seconds (Hugging Face): the provider's
    * own 503 (`{"error":"Model <model> is currently loading","estimated_time":<seconds>}`), unless
    * the request asks to wait for the model. Providers that load no models on demand ignore it.
@@ -118,6 +124,12 @@ export interface MockToolCallSpec {
 /** How many characters of a call's JSON arguments each streamed piece carries. */
 export const MOCK_TOOL_ARGUMENT_PIECE_CHARS = 8;
 
+/** OAuth access tokens a mock accepts (as `Authorization: Bearer`), issued by a mock token endpoint. */
+export interface MockAccessTokens {
+  /** Whether `token` was issued and has not expired. */
+  accepts(token: string): boolean;
+}
+
 /** An IAM user's (or a role session's) credentials, as AWS knows them. */
 export interface MockAwsCredentials {
   readonly accessKeyId: string;
@@ -132,6 +144,8 @@ export interface MockProviderOptions {
   readonly apiKey?: string;
   /** The credentials whose SigV4 signatures an AWS mock (Bedrock) accepts. Default {@link MOCK_AWS_CREDENTIALS}. */
   readonly awsCredentials?: MockAwsCredentials;
+  /** OAuth access tokens the mock accepts, for providers that take them (Vertex AI). None by default. */
+  readonly accessTokens?: MockAccessTokens;
   /** The behaviour the server starts with and returns to on `reset()`. */
   readonly behaviour?: MockProviderBehaviour;
   /** Record every request in `requests` (default true). Turn off for long benchmarks to keep memory flat. */
