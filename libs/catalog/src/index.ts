@@ -1,4 +1,5 @@
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
+import { keyAuthPlugin } from '@switchyard/plugin-key-auth';
 import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
 import { cohereProvider } from '@switchyard/provider-cohere';
@@ -8,6 +9,7 @@ import {
   type GatewayPlugin,
   type PluginDefinition,
   type PluginEnvironment,
+  type PluginSpec,
   type ProviderRegistry,
 } from '@switchyard/plugin-api';
 
@@ -23,8 +25,11 @@ export const PROVIDERS: ProviderRegistry = new Map(
 /** What every plugin is given: its only way to the providers. */
 const ENVIRONMENT: PluginEnvironment = { providers: PROVIDERS };
 
+// Each spec is checked against its own config type where it is declared; here only their shape matters.
+const DECLARED_PLUGINS: readonly PluginSpec<never>[] = [aiProxyPlugin, keyAuthPlugin];
+
 /** The plugins of this build, bound to its environment. */
-const PLUGINS: readonly GatewayPlugin[] = [aiProxyPlugin].map((plugin) => bindPlugin(plugin, ENVIRONMENT));
+const PLUGINS: readonly GatewayPlugin[] = DECLARED_PLUGINS.map((plugin) => bindPlugin(plugin, ENVIRONMENT));
 
 /** The plugins' definitions (name, priority, schema): all the control plane needs. */
 export const PLUGIN_DEFINITIONS: readonly PluginDefinition[] = PLUGINS;

@@ -363,7 +363,7 @@ describe('ProxyNode', () => {
     for (let sent = 0; sent < 3; sent += 1) expect((await fetch(`${proxyUrl}/metered`)).status).toBe(200);
 
     const metricsUrl = `http://127.0.0.1:${node.statusAddress.port}/metrics`;
-    const series = `kong_http_requests_total{service="${svc.name}",route="${metered.id}",code="200"}`;
+    const series = `kong_http_requests_total{service="${svc.name}",route="${metered.id}",code="200",consumer=""}`;
     await expect
       .poll(
         async () =>

@@ -10,6 +10,7 @@ import type {
 } from '@switchyard/plugin-api';
 import { dropClientCredentials, overridingClientHeader } from '../auth/client-credentials.js';
 import { checkJsonDepth } from '../request/json-depth.js';
+import { forwardedBody } from '../request/llm-request.js';
 import { modelHeaderFor } from '../request/model-header.js';
 import type { ModelFields } from '../request/template.resolver.js';
 import { RequestAnalytics, type AiProxyLogEntry } from '../telemetry/analytics.js';
@@ -46,7 +47,7 @@ function providerUrl(
     clientFormat: 'openai',
     model: { provider: driver.id, name: fields.name ?? '', options: fields.options },
     stream: false,
-    clientQuery: ctx.request.query,
+    clientQuery: ctx.upstream.query,
     wantsUsage: false,
     clientWantsUsage: false,
   });
@@ -70,9 +71,9 @@ export function startPreservedExchange(
   const needsBody = authenticator.bodyCredential !== undefined || settings.responseStreaming === 'deny';
   if (needsBody) {
     checkRequestBodyEncoding(ctx.request.headers);
-    checkJsonDepth(ctx.request.body);
+    checkJsonDepth(forwardedBody(ctx));
   }
-  const body = needsBody ? parseJsonObject(ctx.request.body) : undefined;
+  const body = needsBody ? parseJsonObject(forwardedBody(ctx)) : undefined;
   if (settings.responseStreaming === 'deny' && body?.stream === true) {
     throw new GatewayError(400, 'response streaming is not enabled for this LLM');
   }
@@ -82,7 +83,7 @@ export function startPreservedExchange(
   const url = preserveUpstreamUrl({
     options: fields.options,
     clientPath: ctx.request.path,
-    clientQuery: ctx.request.query,
+    clientQuery: ctx.upstream.query,
     providerUrl: () => providerUrl(driver, target, ctx, fields),
   });
   // A body that is not a JSON object has no place for the credential; the provider will say so.

@@ -16,6 +16,8 @@ export interface MeteredRequest {
     readonly upstream: number | null;
     readonly ttfb: number | null;
   };
+  /** The consumer an authentication plugin identified; the `consumer` label is its username, else its id. */
+  readonly consumer?: { readonly id: string; readonly username: string | null };
   /** The plugins' analytics; `log['ai.proxy']` holds Kong's AI analytics when `log_statistics` is on. */
   readonly log: Readonly<Record<string, unknown>>;
   /** Whether the answer was streamed to the client (server-sent events), so `ttfb` is the first token. */
