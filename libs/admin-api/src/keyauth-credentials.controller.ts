@@ -1,4 +1,16 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+} from '@nestjs/common';
 import type { KeyAuthCredentialView } from '@switchyard/config';
 import type { FastifyRequest } from 'fastify';
 import type { ListQuery } from './admin-entities.service.js';
@@ -13,10 +25,16 @@ function found(credential: KeyAuthCredentialView | undefined): KeyAuthCredential
 
 const pathOf = (request: FastifyRequest): string => request.url.split('?')[0]!;
 
+/** Kong also updates credentials in place; here a key is replaced by deleting it and creating another. */
+const NOT_CHANGEABLE = new AdminHttpError(
+  405,
+  'Method not allowed: a key-auth credential cannot be changed; delete it and create another',
+);
+
 /**
  * Kong's key-auth credential endpoints (`kong/plugins/key-auth/daos.lua`: `admin_api_name`
- * `key-auths`, nested as `key-auth` under a consumer): create, list, read and delete. A
- * credential is addressed by its id or its key.
+ * `key-auths`, nested as `key-auth` under a consumer): create, list, read and delete (not
+ * change: 405). A credential is addressed by its id or its key.
  */
 @Controller()
 export class KeyAuthCredentialsController {
@@ -36,6 +54,12 @@ export class KeyAuthCredentialsController {
   @HttpCode(204)
   remove(@Param('credential') key: string): Promise<void> {
     return this.credentials.remove(key);
+  }
+
+  @Patch(['key-auths/:credential', 'consumers/:consumer/key-auth/:credential'])
+  @Put(['key-auths/:credential', 'consumers/:consumer/key-auth/:credential'])
+  change(): never {
+    throw NOT_CHANGEABLE;
   }
 
   @Get('consumers/:consumer/key-auth')

@@ -40,8 +40,8 @@ const CONSTRAINED_COLUMNS: {
   }),
 };
 
-/** Unix seconds now, by this process's clock (the one that computed `expires_at`). */
-const nowSeconds = (): number => Date.now() / 1000;
+/** Whole Unix seconds now, by this process's clock (the one that computed `expires_at`). */
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** The condition that keeps an expiring table's rows that have not expired at `$<param>`. */
 function unexpired(entity: EntityName, param: number): string | undefined {
