@@ -19,4 +19,5 @@ export * from './cluster/wait-until.js';
 export * from './cluster/request-loop.js';
 export * from './cluster/switchyard-cluster.js';
 export * from './telemetry/otlp-sink.js';
+export * from './scenarios/key-auth-scenario.js';
 export * from './fuzz/seeded-random.js';
