@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessConfigBus } from '@switchyard/bus';
 import {
@@ -13,7 +15,7 @@ import {
   type Service,
 } from '@switchyard/config';
 import type { GatewayPlugin, RecordField } from '@switchyard/plugin-api';
-import { createLogger } from '@switchyard/telemetry';
+import { createLogger, startTracing, TracingSettings, type Tracing } from '@switchyard/telemetry';
 import { ProxyNode } from './proxy-node.js';
 import type { AccessLogEntry } from './proxy-request-handler.js';
 
@@ -67,6 +69,8 @@ describe("consumer-scoped plugins (Kong's precedence and two stages)", () => {
   let proxyUrl: string;
   let version = 0;
   const accessLog: AccessLogEntry[] = [];
+  const spans = new InMemorySpanExporter();
+  let tracing: Tracing;
 
   let service: Service;
   let route: Route;
@@ -141,7 +145,13 @@ describe("consumer-scoped plugins (Kong's precedence and two stages)", () => {
     route = routeOf('/chat');
     otherRoute = routeOf('/other');
     bus = new InProcessConfigBus<ConfigSnapshot>();
+    tracing = startTracing(new TracingSettings(), {
+      serviceName: 'switchyard-test',
+      serviceVersion: '0.0.0-test',
+      exporter: spans,
+    });
     node = new ProxyNode({
+      tracer: tracing.tracer('@switchyard/gateway'),
       bus,
       plugins: new Map([
         ['auth', authPlugin],
@@ -162,6 +172,7 @@ describe("consumer-scoped plugins (Kong's precedence and two stages)", () => {
   });
 
   afterAll(async () => {
+    await tracing.shutdown();
     await node.stop();
     await bus.close();
     await new Promise((resolve) => upstream.close(resolve));
@@ -220,6 +231,24 @@ describe("consumer-scoped plugins (Kong's precedence and two stages)", () => {
     await expect.poll(() => accessLog.length).toBe(2);
     expect(accessLog[1]!.consumer).toBeUndefined();
     expect(accessLog[1]!.log).toEqual({ tag: 'route' });
+  });
+
+  it("names the consumer on the request's server span (enduser.id), and no one on an unauthenticated one", async () => {
+    await publish([]);
+    spans.reset();
+    await tagsSeen('/chat', 'alice');
+    await tagsSeen('/chat');
+    await expect
+      .poll(async () => {
+        await tracing.flush();
+        return spans.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER).length;
+      })
+      .toBe(2);
+    const servers = spans.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER);
+    expect(servers.map((span) => span.attributes['enduser.id']).sort()).toEqual(['alice', undefined]);
+    expect(servers.find((span) => span.attributes['enduser.id'] === 'alice')!.attributes).toMatchObject({
+      'switchyard.consumer.id': alice.id,
+    });
   });
 
   it('resolves a consumer’s chain once per snapshot, not per request', async () => {
