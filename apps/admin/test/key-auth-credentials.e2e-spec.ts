@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hashCredentialKey, openConfigStore } from '@switchyard/config';
+import { startTracing, TracingSettings } from '@switchyard/telemetry';
 import { createTestDatabase, curlData, type TestDatabase } from '@switchyard/testing';
 import { startInProcessAdmin, type AdminUnderTest } from './in-process-admin.js';
 
@@ -181,3 +184,36 @@ describeCredentials(
     () => database.drop(),
   ),
 );
+
+describe('key-auth credentials in Admin API traces', () => {
+  const spans = new InMemorySpanExporter();
+  const tracing = startTracing(new TracingSettings(), {
+    serviceName: 'switchyard-admin-test',
+    serviceVersion: '0.0.0-test',
+    exporter: spans,
+  });
+  const admin = startInProcessAdmin(
+    () => openConfigStore({ dataDir: 'memory://' }),
+    async () => undefined,
+    { tracer: tracing.tracer('@switchyard/admin-api') },
+  );
+  afterAll(() => tracing.shutdown());
+
+  it('records no key that addresses a credential in the request span', async () => {
+    const { client } = admin();
+    await client.form('POST', '/consumers', curlData('username=traced'));
+    await client.json('POST', '/consumers/traced/key-auth', { key: 'traced-secret-key' });
+    spans.reset();
+    expect((await client.get('/key-auths/traced-secret-key')).status).toBe(200);
+    expect((await client.delete('/consumers/traced/key-auth/traced-secret-key')).status).toBe(204);
+    await tracing.flush();
+    const servers = spans.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER);
+    expect(servers.map((span) => span.attributes['url.path'])).toEqual([
+      '/key-auths/:credential',
+      '/consumers/traced/key-auth/:credential',
+    ]);
+    expect(JSON.stringify(servers.map((span) => [span.name, span.attributes]))).not.toContain(
+      'traced-secret-key',
+    );
+  });
+});
