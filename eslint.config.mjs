@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The arrows of docs/architecture.md, as Nx tag constraints.
- * `plugin-api` imports nothing; providers reach only the contract and their shared base;
+ * `plugin-api` imports nothing; providers reach only the contract and their shared bases;
  * plugins never see providers (they use the driver registry of the contract); the catalog is the
  * one place that puts plugins and providers together (with the core to check them against each
  * other), and apps compose from it.
@@ -14,7 +14,8 @@ const allowed = {
   'type:core': ['type:contract', 'type:core'],
   'type:feature': ['type:contract', 'type:core'],
   'type:plugin': ['type:contract', 'type:core'],
-  'type:provider-base': ['type:contract'],
+  // A base for a wire format several providers share (Ollama's) builds on the OpenAI base.
+  'type:provider-base': ['type:contract', 'type:provider-base'],
   'type:provider': ['type:contract', 'type:provider-base'],
   'type:testing': ['type:contract', 'type:core', 'type:testing'],
   'type:catalog': ['type:contract', 'type:core', 'type:plugin', 'type:provider'],

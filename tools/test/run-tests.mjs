@@ -38,9 +38,10 @@ for (const file of globSync(`${RESULTS_DIR}/**/*.json`)) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
-  // A suite that failed to load counts as a failure even though no test inside it ran.
+  // A suite that failed with no failed test in it (it failed to load, or a beforeAll hook failed
+  // and its tests were skipped) counts as a failure: its tests never ran.
   failed += report.testResults.filter(
-    (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
+    (suite) => suite.status === 'failed' && !suite.assertionResults.some((test) => test.status === 'failed'),
   ).length;
 }
 

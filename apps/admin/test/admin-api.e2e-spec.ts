@@ -360,6 +360,72 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
         );
       });
 
+      it("requires upstream_url for llama2, with Kong's self-hosted message", async () => {
+        const response = await expectNothingWritten(() =>
+          admin().client.form(
+            'POST',
+            '/plugins',
+            curlData(
+              'name=ai-proxy',
+              'config.route_type=llm/v1/chat',
+              'config.model.provider=llama2',
+              'config.model.name=llama-2-7b-chat-hf',
+              'config.model.options.llama2_format=raw',
+            ),
+          ),
+        );
+        expect(response.status).toBe(400);
+        expect(response.body.fields.config['@entity']).toEqual([
+          "must set 'model.options.upstream_url' for self-hosted providers/models",
+        ]);
+      });
+
+      it('names an unknown llama2_format and the formats there are', async () => {
+        const response = await expectNothingWritten(() =>
+          admin().client.form(
+            'POST',
+            '/plugins',
+            curlData(
+              'name=ai-proxy',
+              'config.route_type=llm/v1/chat',
+              'config.model.provider=llama2',
+              'config.model.options.llama2_format=gguf',
+              'config.model.options.upstream_url=http://tgi.internal:8080/',
+            ),
+          ),
+        );
+        expect(response.status).toBe(400);
+        expect(response.body.fields.config.model.options.llama2_format).toBe(
+          'expected one of: raw, openai, ollama',
+        );
+      });
+
+      it('requires mistral_format for mistral, and upstream_url for its ollama format', async () => {
+        const mistral = (...options: string[]) =>
+          expectNothingWritten(() =>
+            admin().client.form(
+              'POST',
+              '/plugins',
+              curlData(
+                'name=ai-proxy',
+                'config.route_type=llm/v1/chat',
+                'config.model.provider=mistral',
+                'config.model.name=mistral-small-latest',
+                ...options,
+              ),
+            ),
+          );
+        const noFormat = await mistral();
+        expect(noFormat.status).toBe(400);
+        expect(noFormat.body.fields.config['@entity']).toEqual([
+          "must set 'model.options.mistral_format' for mistral provider",
+        ]);
+        const ollama = await mistral('config.model.options.mistral_format=ollama');
+        expect(ollama.body.fields.config['@entity']).toEqual([
+          "must set 'model.options.upstream_url' for self-hosted providers/models",
+        ]);
+      });
+
       it('requires header_value with header_name', async () => {
         const response = await expectNothingWritten(() =>
           admin().client.form(

@@ -136,6 +136,38 @@ describe('ai-proxy config: entity checks', () => {
     });
   });
 
+  it('requires upstream_url for mistral on an Ollama server, with the self-hosted message', () => {
+    expect(
+      errorsOf({
+        route_type: 'llm/v1/chat',
+        model: { provider: 'mistral', options: { mistral_format: 'ollama' } },
+      }),
+    ).toEqual({ '@entity': ["must set 'model.options.upstream_url' for self-hosted providers/models"] });
+  });
+
+  it("requires upstream_url for mistral completions, which Mistral's API does not serve", () => {
+    expect(
+      errorsOf({
+        route_type: 'llm/v1/completions',
+        model: { provider: 'mistral', options: { mistral_format: 'openai' } },
+      }),
+    ).toEqual({
+      '@entity': [
+        "must set 'model.options.upstream_url' for mistral llm/v1/completions: Mistral's API serves chat only",
+      ],
+    });
+  });
+
+  it("accepts mistral chat on Mistral's own API without upstream_url", () => {
+    expect(
+      accepts({
+        route_type: 'llm/v1/chat',
+        auth: { header_name: 'Authorization', header_value: 'Bearer key' },
+        model: { provider: 'mistral', name: 'mistral-small-latest', options: { mistral_format: 'openai' } },
+      }),
+    ).toBe(true);
+  });
+
   it.each([
     ['llama2', { llama2_format: 'raw' }],
     ['mistral', { mistral_format: 'ollama' }],
@@ -290,6 +322,58 @@ describe('ai-proxy config: entity checks', () => {
     });
   });
 
+  it("requires bedrock's static IAM key whole: an access key id with its secret, or neither (Switchyard's check)", () => {
+    const bedrock = (auth: Record<string, unknown>) => ({
+      route_type: 'llm/v1/chat',
+      auth: { allow_override: false, ...auth },
+      model: { provider: 'bedrock', name: 'anthropic.claude-3-5-haiku-20241022-v1:0' },
+    });
+    const message =
+      "all or none of these fields must be set: 'auth.aws_access_key_id', 'auth.aws_secret_access_key'";
+    expect(errorsOf(bedrock({ aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE' }))).toEqual({
+      '@entity': [message],
+    });
+    expect(errorsOf(bedrock({ aws_secret_access_key: '{vault://env/aws-secret}' }))).toEqual({
+      '@entity': [message],
+    });
+    // Without a key pair, the gateway's environment gives the credentials.
+    expect(accepts(bedrock({}))).toBe(true);
+    expect(
+      accepts(
+        bedrock({
+          aws_access_key_id: '{vault://env/aws-key-id}',
+          aws_secret_access_key: '{vault://env/aws-secret}',
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      accepts({
+        route_type: 'llm/v1/chat',
+        auth: { header_name: 'Authorization', header_value: 'Bearer x', aws_access_key_id: 'AKIA' },
+        model: { provider: 'openai', name: 'gpt-4o' },
+      }),
+    ).toBe(true);
+  });
+
+  it('accepts the bedrock region option, as Kong does', () => {
+    expect(
+      accepts({
+        route_type: 'llm/v1/chat',
+        auth: { allow_override: false },
+        model: { provider: 'bedrock', name: 'm', options: { bedrock: { aws_region: 'eu-west-3' } } },
+      }),
+    ).toBe(true);
+    expect(
+      errorsOf({
+        route_type: 'llm/v1/chat',
+        auth: { allow_override: false },
+        model: { provider: 'bedrock', name: 'm', options: { bedrock: { aws_region: 3, region: 'x' } } },
+      }),
+    ).toEqual({
+      model: { options: { bedrock: { aws_region: 'expected a string', region: 'unknown field' } } },
+    });
+  });
+
   it('allows native llm_format only with the llm/v1/chat route_type', () => {
     expect(
       errorsOf({
@@ -349,6 +433,25 @@ describe('ai-proxy config: entity checks', () => {
         }),
       ),
     ).toBe(true);
+  });
+
+  it("accepts Kong's huggingface configs, which Kong checks for nothing more than the types of its two flags", () => {
+    const huggingface = (flags: Record<string, unknown>) => ({
+      route_type: 'llm/v1/chat',
+      auth: { header_name: 'Authorization', header_value: 'Bearer huggingface-key' },
+      model: {
+        name: 'mistralai/Mistral-7B-Instruct-v0.2',
+        provider: 'huggingface',
+        options: { ...tuning, huggingface: flags, upstream_url: 'http://127.0.0.1:9000/model-loading' },
+      },
+    });
+    expect(accepts(huggingface({ use_cache: false, wait_for_model: true }))).toBe(true);
+    expect(
+      accepts({ route_type: 'llm/v1/completions', model: { provider: 'huggingface', name: 'gpt2' } }),
+    ).toBe(true);
+    expect(errorsOf(huggingface({ use_cache: 'yes', wait: true }))).toEqual({
+      model: { options: { huggingface: { use_cache: 'expected a boolean', wait: 'unknown field' } } },
+    });
   });
 });
 

@@ -1,8 +1,14 @@
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
+import { aiRequestTransformerPlugin } from '@switchyard/plugin-ai-request-transformer';
+import { aiResponseTransformerPlugin } from '@switchyard/plugin-ai-response-transformer';
 import { keyAuthPlugin } from '@switchyard/plugin-key-auth';
 import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
+import { bedrockProvider } from '@switchyard/provider-bedrock';
 import { cohereProvider } from '@switchyard/provider-cohere';
+import { huggingfaceProvider } from '@switchyard/provider-huggingface';
+import { llama2Provider } from '@switchyard/provider-llama2';
+import { mistralProvider } from '@switchyard/provider-mistral';
 import { openaiProvider } from '@switchyard/provider-openai';
 import {
   bindPlugin,
@@ -19,14 +25,28 @@ import {
  * only pick it up.
  */
 export const PROVIDERS: ProviderRegistry = new Map(
-  [openaiProvider, azureProvider, cohereProvider, anthropicProvider].map((driver) => [driver.id, driver]),
+  [
+    openaiProvider,
+    azureProvider,
+    cohereProvider,
+    anthropicProvider,
+    bedrockProvider,
+    huggingfaceProvider,
+    mistralProvider,
+    llama2Provider,
+  ].map((driver) => [driver.id, driver]),
 );
 
 /** What every plugin is given: its only way to the providers. */
 const ENVIRONMENT: PluginEnvironment = { providers: PROVIDERS };
 
 // Each spec is checked against its own config type where it is declared; here only their shape matters.
-const DECLARED_PLUGINS: readonly PluginSpec<never>[] = [aiProxyPlugin, keyAuthPlugin];
+const DECLARED_PLUGINS: readonly PluginSpec<never>[] = [
+  aiProxyPlugin,
+  aiRequestTransformerPlugin,
+  aiResponseTransformerPlugin,
+  keyAuthPlugin,
+];
 
 /** The plugins of this build, bound to its environment. */
 const PLUGINS: readonly GatewayPlugin[] = DECLARED_PLUGINS.map((plugin) => bindPlugin(plugin, ENVIRONMENT));

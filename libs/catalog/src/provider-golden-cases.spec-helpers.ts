@@ -27,6 +27,12 @@ interface FixtureCase {
   };
   /** The status of `upstream-response.json` or the stream (default 200). */
   readonly upstreamStatus?: number;
+  /**
+   * The provider's response headers for the stream (default: the content type of the driver's
+   * stream framing): a driver whose wire format is an option (`mistral_format`) streams in the
+   * framing of the format the case configures.
+   */
+  readonly upstreamHeaders?: Readonly<Record<string, string>>;
 }
 
 /** `upstream-request.json`: what the provider must receive. `headers` lists those checked (lower case). */
@@ -224,7 +230,10 @@ export function describeProviderFixtures(
               const { ctx, exchange } = await start();
               const head = {
                 status,
-                headers: { 'content-type': STREAM_MEDIA_TYPES[driver.traits.streamFraming] },
+                headers: {
+                  'content-type': STREAM_MEDIA_TYPES[driver.traits.streamFraming],
+                  ...fixture.upstreamHeaders,
+                },
               };
               const transformer = exchange.stream(ctx, head);
               if (!transformer) throw new Error('the exchange gave no stream transformer');

@@ -233,6 +233,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         timings: { startedAt },
         log: {},
         upstreamTrace: requestTrace?.upstream,
+        callTracer: requestTrace?.calls,
         limits,
       };
       const context = ctx;

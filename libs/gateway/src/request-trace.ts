@@ -10,7 +10,15 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import type { ConsumerIdentity, UpstreamCallTrace, UpstreamRequest } from '@switchyard/plugin-api';
+import type {
+  CallOutcome,
+  CallTrace,
+  CallTracer,
+  ConsumerIdentity,
+  TracedCall,
+  UpstreamCallTrace,
+  UpstreamRequest,
+} from '@switchyard/plugin-api';
 import { upstreamErrorType } from './upstream-client.js';
 
 /** Span times are epoch milliseconds; request timings are `performance.now()` readings. */
@@ -55,15 +63,37 @@ export class ProxyTracer {
   }
 }
 
+/** The attributes of a client span for an HTTP call to `url` (its query left out: some providers take their key there). */
+function httpClientAttributes(method: string, url: URL): Attributes {
+  return {
+    'http.request.method': method,
+    'server.address': url.hostname,
+    'server.port': url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+    'url.full': `${url.origin}${url.pathname}`,
+  };
+}
+
+/** Marks a client span failed when the callee answered an error status, or the call failed. */
+function recordOutcome(span: Span, { status, errorType }: CallOutcome): void {
+  if (status !== undefined) span.setAttribute('http.response.status_code', status);
+  const failure = errorType ?? (status !== undefined && status >= 400 ? String(status) : undefined);
+  if (failure === undefined) return;
+  span.setAttribute('error.type', failure);
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
 /**
  * One request's spans: the server span, and the client span of its upstream call, whose name
  * and GenAI attributes the plugins give through `upstream` (see `UpstreamCallTrace`). The client
  * span's context replaces the client's `traceparent` on the upstream request. Both spans end
- * when the response does, at the times the request's timings recorded.
+ * when the response does, at the times the request's timings recorded. Calls the plugins make
+ * themselves get client spans of their own through `calls`, each ended by its plugin.
  */
 export class RequestTrace {
   /** Handed to the plugins as `ctx.upstreamTrace`; absent when the sampler dropped this trace. */
   readonly upstream: UpstreamCallTrace | undefined;
+  /** Handed to the plugins as `ctx.callTracer`; absent when the sampler dropped this trace. */
+  readonly calls: CallTracer | undefined;
   private client: Span | undefined;
   private upstreamStatus: number | undefined;
 
@@ -73,7 +103,9 @@ export class RequestTrace {
     private readonly server: Span,
     private readonly serverContext: Context,
   ) {
-    this.upstream = server.isRecording() ? { name: undefined, attributes: {} } : undefined;
+    const recording = server.isRecording();
+    this.upstream = recording ? { name: undefined, attributes: {} } : undefined;
+    this.calls = recording ? { start: (call) => this.startCall(call) } : undefined;
   }
 
   /** The trace id, for the access log. */
@@ -102,18 +134,14 @@ export class RequestTrace {
 
   /** The upstream call starts now: its client span begins, and its context goes upstream in the headers. */
   upstreamStarting(request: UpstreamRequest, startedAt: number): void {
-    const url = request.url;
     // The plugins' attributes are set once, when the span ends (the samplers read none of them).
-    const attributes: Attributes = {
-      'http.request.method': request.method,
-      'server.address': url.hostname,
-      'server.port': url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
-      // The query is left out: some providers take their key there.
-      'url.full': `${url.origin}${url.pathname}`,
-    };
     this.client = this.tracer.startSpan(
       this.upstream?.name ?? request.method,
-      { kind: SpanKind.CLIENT, startTime: epochMs(startedAt), attributes },
+      {
+        kind: SpanKind.CLIENT,
+        startTime: epochMs(startedAt),
+        attributes: httpClientAttributes(request.method, request.url),
+      },
       this.serverContext,
     );
     propagation.inject(trace.setSpan(this.serverContext, this.client), request.headers);
@@ -131,6 +159,29 @@ export class RequestTrace {
     this.client.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
   }
 
+  /** A call a plugin makes itself: a client span under the server span, from now until the plugin ends it. */
+  private startCall(call: TracedCall): CallTrace {
+    const span = this.tracer.startSpan(
+      call.name,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { ...httpClientAttributes(call.method, call.url), ...call.attributes },
+      },
+      this.serverContext,
+    );
+    const context = trace.setSpan(this.serverContext, span);
+    const attributes: CallTrace['attributes'] = {};
+    return {
+      attributes,
+      inject: (headers) => propagation.inject(context, headers),
+      end: (outcome) => {
+        span.setAttributes(attributes);
+        recordOutcome(span, outcome);
+        span.end();
+      },
+    };
+  }
+
   /**
    * The response is complete (or the client went away) at `endedAt` (`performance.now()`): both
    * spans end. `failure` (`RequestContext.failure`) marks the server span failed whatever its status.
@@ -140,14 +191,7 @@ export class RequestTrace {
     const client = this.client;
     if (client) {
       if (this.upstream) client.setAttributes(this.upstream.attributes);
-      const upstreamStatus = this.upstreamStatus;
-      if (upstreamStatus !== undefined) {
-        client.setAttribute('http.response.status_code', upstreamStatus);
-        if (upstreamStatus >= 400) {
-          client.setAttribute('error.type', String(upstreamStatus));
-          client.setStatus({ code: SpanStatusCode.ERROR });
-        }
-      }
+      if (this.upstreamStatus !== undefined) recordOutcome(client, { status: this.upstreamStatus });
       client.end(end);
     }
     const server = this.server;

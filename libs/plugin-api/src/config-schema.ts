@@ -27,6 +27,8 @@ export interface StringField extends FieldBase {
   readonly one_of?: readonly string[];
   /** The value must be a URL with a scheme and host (Kong's `typedefs.url`). */
   readonly url?: boolean;
+  /** The value must be a host name or an IP address, without scheme, port or path (Kong's `typedefs.host`). */
+  readonly host?: boolean;
   readonly len_min?: number;
 }
 

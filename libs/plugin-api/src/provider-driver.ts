@@ -150,6 +150,12 @@ export interface StreamStep extends Omit<AnswerSummary, 'finishReasons'> {
 export interface StreamTranslator {
   /** The media type of the client's stream (`text/event-stream; charset=utf-8`). */
   readonly contentType: string;
+  /**
+   * How the upstream frames the stream this translator reads, when the driver speaks several
+   * wire formats and an option picks one per request (mistral's `mistral_format`, llama2's
+   * `llama2_format`); the driver's `traits.streamFraming` when absent.
+   */
+  readonly framing?: StreamFraming;
   translate(frame: StreamFrame): StreamStep;
   /**
    * The upstream body ended. Formats without a closing event of their own (Gemini's JSON array)
@@ -191,6 +197,11 @@ export interface OutgoingLlmRequest {
   readonly headers: Record<string, string>;
   /** The body exactly as it will be sent. */
   readonly body: string | Buffer;
+  /**
+   * The model options this request was resolved with (`$(...)` templates applied): what a
+   * signer reads the request's region from (`bedrock.aws_region`).
+   */
+  readonly options: ModelOptions;
 }
 
 /** The client's request, as an authenticator may consult it (Kong's `allow_override`). */
@@ -213,7 +224,7 @@ export interface Authenticator {
 
 /** Facts about a provider's HTTP behaviour that the core acts on. */
 export interface ProviderTraits {
-  /** How the provider frames a streamed body. */
+  /** How the provider frames a streamed body (a stream translator may name its own: `StreamTranslator.framing`). */
   readonly streamFraming: StreamFraming;
   /** The provider reports token counts in streams by itself (Kong's `streaming_has_token_counts`). */
   readonly streamReportsUsage: boolean;
@@ -243,6 +254,12 @@ export interface ProviderDriver {
   readonly configChecks?: readonly EntityCheck[];
   /** The upstream URL, used when `model.options.upstream_url` is not set. */
   upstreamUrl(request: ProviderRequest): URL;
+  /**
+   * What the provider makes of a configured `model.options.upstream_url` (`configured`, parsed
+   * from the option, is the driver's to change and return): Kong's huggingface driver appends
+   * the chat path to it. Absent: the configured URL is the whole URL, as for every other provider.
+   */
+  configuredUpstreamUrl?(configured: URL, request: ProviderRequest): URL;
   /**
    * The provider's own authenticator for a config (a signer, a token source), or `undefined`
    * for Kong's header/query/body placement of `config.auth`. Called once per plugin config.

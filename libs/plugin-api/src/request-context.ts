@@ -88,6 +88,50 @@ export interface UpstreamCallTrace {
 }
 
 /**
+ * A call a plugin makes itself during a request (an LLM sub-request of a transformer plugin),
+ * traced as a client span of its own under the request's server span. Created per call by
+ * `CallTracer.start`; the span ends with `end`, at the time it is called.
+ */
+export interface CallTrace {
+  /** Attributes set on the span when it ends (the answer's: response model, token usage, ...). */
+  readonly attributes: Record<string, TraceAttributeValue>;
+  /** Adds this call's trace context (W3C `traceparent`) to the headers the call sends. */
+  inject(headers: Record<string, string>): void;
+  /**
+   * The call is over: `status` is the HTTP status the callee answered with, when it answered;
+   * `errorType` says how the call failed (`timeout`, `ECONNREFUSED`, ...), when it did.
+   */
+  end(outcome: CallOutcome): void;
+}
+
+/** How a traced call ended (see `CallTrace.end`). */
+export interface CallOutcome {
+  readonly status?: number;
+  readonly errorType?: string;
+}
+
+/** What a traced call is, known when it starts. */
+export interface TracedCall {
+  /** The span's name (`chat gpt-4o`). */
+  readonly name: string;
+  readonly method: string;
+  /** Where the call goes; the span records it without its query (some callees take keys there). */
+  readonly url: URL;
+  /** The request's attributes (GenAI conventions: operation, provider, model, parameters). */
+  readonly attributes: Readonly<Record<string, TraceAttributeValue>>;
+}
+
+/**
+ * Opens client spans for the calls plugins make themselves, under the request's server span,
+ * without plugins seeing OpenTelemetry. Present on a request only when it is traced: a plugin
+ * that finds it absent skips the work.
+ */
+export interface CallTracer {
+  /** Starts the span of one call, now. */
+  start(call: TracedCall): CallTrace;
+}
+
+/**
  * The LLM request of an AI route, parsed once from the client's body (`libs/llm` parses it for
  * the first plugin that asks). Plugins that run before `ai-proxy` read and change it (prompt
  * decorators, guards, templates); `ai-proxy` translates what is there when its turn comes.
@@ -173,4 +217,6 @@ export interface RequestContext {
   readonly log: Record<string, unknown>;
   /** The upstream call's trace annotations, when this request is traced (see `UpstreamCallTrace`). */
   readonly upstreamTrace?: UpstreamCallTrace;
+  /** Traces the calls plugins make themselves, when this request is traced (see `CallTracer`). */
+  readonly callTracer?: CallTracer;
 }

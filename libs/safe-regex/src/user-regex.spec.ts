@@ -58,6 +58,21 @@ describe('compileUserRegex', () => {
     });
   });
 
+  describe('lines', () => {
+    const text = 'Sure! Here it is:\n{"a": 1}\nAnything else?';
+
+    it('anchors ^ and $ at the input ends unless multiline', () => {
+      expect(compileUserRegex('^\\{.*\\}$').test(text)).toBe(false);
+      expect(compileUserRegex('^Anything else\\?$').test(text)).toBe(false);
+    });
+
+    it("anchors ^ and $ at line breaks too when multiline, as PCRE's m flag does", () => {
+      expect(compileUserRegex('^\\{.*\\}$', { multiline: true }).exec(text)?.captures[0]).toBe('{"a": 1}');
+      expect(compileUserRegex('Here$', { multiline: true }).test(text)).toBe(false);
+      expect(compileUserRegex('Here it is:$', { multiline: true }).test(text)).toBe(true);
+    });
+  });
+
   describe('anchoring', () => {
     it('finds the leftmost match anywhere when unanchored', () => {
       const found = compileUserRegex('v[0-9]+').exec('api-v12-beta');

@@ -11,6 +11,11 @@ export interface UserRegexOptions {
    * leftmost match anywhere in the input.
    */
   readonly anchoredAtStart?: boolean;
+  /**
+   * `^` and `$` also match at line breaks, as with PCRE's `m` flag (Kong's `ngx.re.match(..., "m")`).
+   * Default `false`: they match only at the input's ends.
+   */
+  readonly multiline?: boolean;
 }
 
 /** One match, created per call. Offsets are in UTF-16 code units, as JavaScript strings count. */
@@ -51,16 +56,22 @@ const NO_NAMED_CAPTURES: Readonly<Record<string, string | undefined>> = Object.f
  * @throws RegexSyntaxError naming what is wrong, for a pattern RE2 cannot compile
  */
 export function compileUserRegex(source: string, options: UserRegexOptions = {}): UserRegex {
+  const caseInsensitive = options.caseInsensitive === true;
+  const multiline = options.multiline === true;
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(source, options.caseInsensitive === true ? RE2JS.CASE_INSENSITIVE : 0);
+    compiled = RE2JS.compile(
+      source,
+      (caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0) | (multiline ? RE2JS.MULTILINE : 0),
+    );
   } catch (error) {
     if (error instanceof RE2JSSyntaxException) throw new RegexSyntaxError(source, describeSyntaxError(error));
     if (error instanceof RE2JSException) throw new RegexSyntaxError(source, error.message);
     throw error;
   }
   const anchoredAtStart = options.anchoredAtStart === true;
-  return options.caseInsensitive !== true && LITERAL_PATTERN.test(source)
+  // A final `$` is the input's end only when not multiline: then string comparison can stand in.
+  return !caseInsensitive && !multiline && LITERAL_PATTERN.test(source)
     ? new LiteralUserRegex(source, anchoredAtStart)
     : new Re2UserRegex(source, compiled, anchoredAtStart);
 }

@@ -1,24 +1,60 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTree } from '@nx/devkit/testing';
 import { PROVIDER_IDS } from '@switchyard/plugin-api';
-import { REPO_ROOT } from '@switchyard/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KONG_PROVIDERS, providerGenerator } from './provider.generator.js';
 
-/** The workspace files the generator edits, as they are in this repo. */
-const EDITED = [
-  'tsconfig.base.json',
-  'libs/catalog/src/index.ts',
-  'libs/testing/src/mock-providers/mock-provider-server.ts',
-  'libs/testing/src/mock-providers/mock-provider.types.ts',
-];
+/**
+ * The files the generator edits, as they were with OpenAI and Azure alone: each test can
+ * then generate any provider, whichever this workspace has already (the workspace spec runs the
+ * generator on the real files).
+ */
+const OPENAI_AND_AZURE: Readonly<Record<string, string>> = {
+  'tsconfig.base.json': JSON.stringify({
+    compilerOptions: {
+      paths: {
+        '@switchyard/plugin-api': ['./libs/plugin-api/src/index.ts'],
+        '@switchyard/provider-azure': ['./libs/providers/azure/src/index.ts'],
+        '@switchyard/provider-openai': ['./libs/providers/openai/src/index.ts'],
+        '@switchyard/testing': ['./libs/testing/src/index.ts'],
+      },
+    },
+  }),
+  'libs/catalog/src/index.ts': [
+    "import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';",
+    "import { azureProvider } from '@switchyard/provider-azure';",
+    "import { openaiProvider } from '@switchyard/provider-openai';",
+    "import { bindPlugin, type ProviderRegistry } from '@switchyard/plugin-api';",
+    '',
+    'export const PROVIDERS: ProviderRegistry = new Map(',
+    '  [openaiProvider, azureProvider].map((driver) => [driver.id, driver]),',
+    ');',
+    '',
+  ].join('\n'),
+  'libs/testing/src/mock-providers/mock-provider-server.ts': [
+    "import type { MockProviderDefinition } from './mock-provider-definition.js';",
+    "import { azureMockProvider } from './azure.mock-provider.js';",
+    "import type { MockProviderId } from './mock-provider.types.js';",
+    "import { openAiMockProvider } from './openai.mock-provider.js';",
+    '',
+    'const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {',
+    '  openai: openAiMockProvider,',
+    '  azure: azureMockProvider,',
+    '};',
+    '',
+  ].join('\n'),
+  'libs/testing/src/mock-providers/mock-provider.types.ts': [
+    "import type { ProviderId } from '@switchyard/plugin-api';",
+    '',
+    "export type MockProviderId = Extract<ProviderId, 'openai' | 'azure'>;",
+    '',
+  ].join('\n'),
+};
 
-/** A virtual tree holding the files the generator edits, with `libs/providers/<id>` absent for `id`. */
+/** A virtual tree holding the files the generator edits, with OpenAI and Azure registered. */
 function workspaceTree(): Tree {
   const tree = createTree();
-  for (const path of EDITED) tree.write(path, readFileSync(join(REPO_ROOT, path), 'utf8'));
+  for (const [path, text] of Object.entries(OPENAI_AND_AZURE)) tree.write(path, text);
   return tree;
 }
 
@@ -82,6 +118,20 @@ describe('the provider generator', () => {
     expect(caseConfig.config.model.provider).toBe('gemini');
   });
 
+  it("writes Kong's note on the provider into the driver's doc comment as it reads, not HTML-escaped", async () => {
+    // This repo has a llama2 lib: generate one into a tree that has not registered it.
+    const tsconfig = JSON.parse(read(tree, 'tsconfig.base.json'));
+    delete tsconfig.compilerOptions.paths['@switchyard/provider-llama2'];
+    tree.write('tsconfig.base.json', JSON.stringify(tsconfig));
+    const catalog = 'libs/catalog/src/index.ts';
+    tree.write(catalog, read(tree, catalog).replace(/^import \{ llama2Provider \} from .*\n/m, ''));
+
+    await providerGenerator(tree, { name: 'llama2', skipInstall: true });
+    const driver = read(tree, 'libs/providers/llama2/src/llama2.provider.ts');
+    expect(driver).toContain("the origin and paths here are Ollama's defaults");
+    expect(driver).not.toContain('&#39;');
+  });
+
   it('registers the driver, its path alias (sorted) and its mock provider', async () => {
     await providerGenerator(tree, { name: 'gemini', skipInstall: true });
 
@@ -100,7 +150,8 @@ describe('the provider generator', () => {
     expect(server).toContain("import { geminiMockProvider } from './gemini.mock-provider.js';");
     expect(server).toMatch(/const DEFINITIONS[^}]*\n {2}gemini: geminiMockProvider,\n\};/);
     expect(read(tree, 'libs/testing/src/mock-providers/mock-provider.types.ts')).toMatch(
-      /MockProviderId = Extract<ProviderId, [^>]*\| 'gemini'>;/,
+      // However Prettier wrapped the union before (it does once it outgrows a line).
+      /MockProviderId = Extract<\s*ProviderId,\s*[^>]*\| 'gemini'\s*>;/,
     );
   });
 
@@ -117,7 +168,8 @@ describe('the provider generator', () => {
     tree.write('libs/testing/src/mock-providers/bedrock.mock-provider.ts', '');
     const before = tree.listChanges().length;
     await expect(providerGenerator(tree, { name: 'bedrock', skipInstall: true })).rejects.toThrow(
-      'the bedrock provider exists already (libs/providers/bedrock; libs/testing/src/mock-providers/bedrock.mock-provider.ts): nothing was generated.',
+      'the bedrock provider exists already (libs/providers/bedrock; libs/testing/src/mock-providers/bedrock.mock-provider.ts; ' +
+        'the @switchyard/provider-bedrock alias in tsconfig.base.json; its import in libs/catalog/src/index.ts): nothing was generated.',
     );
     expect(tree.listChanges()).toHaveLength(before);
   });

@@ -12,6 +12,7 @@ const schema: RecordField = {
     ratio: { type: 'number', between: [0.0, 5.0], description: 'Ratio.' },
     enabled: { type: 'boolean', default: true, description: 'Enabled.' },
     endpoint: { type: 'string', url: true, description: 'Endpoint.' },
+    proxy_host: { type: 'string', host: true, description: 'Proxy host.' },
     secret: { type: 'string', referenceable: true, one_of: ['a'], description: 'Secret.' },
     tags: {
       type: 'array',
@@ -67,6 +68,7 @@ describe('validatePluginConfig defaults', () => {
         ratio: null,
         enabled: true,
         endpoint: null,
+        proxy_host: null,
         secret: null,
         tags: ['x'],
         limits: null,
@@ -185,6 +187,15 @@ describe('validatePluginConfig field errors', () => {
     expect(errorsOf({ ...valid, endpoint: 'localhost:8080' })).toEqual({ endpoint: 'missing host in url' });
     expect(errorsOf({ ...valid, endpoint: '//nowhere/v1' })).toEqual({ endpoint: 'missing scheme in url' });
     expect(validatePluginConfig(schema, { ...valid, endpoint: 'http://user@nowhere:8080/v1' }).ok).toBe(true);
+  });
+
+  it("checks hosts as Kong's typedefs.host does: a name or an IP address, nothing more", () => {
+    for (const host of ['proxy.internal', '10.0.0.1', '[::1]', 'squid'])
+      expect(validatePluginConfig(schema, { ...valid, proxy_host: host }).ok, host).toBe(true);
+    for (const host of ['http://proxy', 'proxy:3128', 'proxy/path', 'a b'])
+      expect(errorsOf({ ...valid, proxy_host: host }), host).toEqual({
+        proxy_host: `invalid value: ${host}`,
+      });
   });
 
   it('lets a vault reference through the validators of a referenceable string', () => {

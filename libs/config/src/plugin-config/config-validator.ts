@@ -3,6 +3,7 @@ import { fillRecordDefaults } from './config-defaults.js';
 import { runEntityChecks } from './entity-checks.js';
 import { KONG_SCHEMA_MESSAGES as MESSAGES } from './kong-schema.messages.js';
 import { isPlainObject, setOwn } from './plain-object.js';
+import { checkHost } from '../entities/service.schema.js';
 import { isVaultReference, parseVaultReference, VaultReferenceError } from '../vault/vault-reference.js';
 
 /**
@@ -95,7 +96,7 @@ function validateField(field: FieldRule, value: unknown): ConfigFieldError | und
   return runValidators(field, value as string | number | boolean);
 }
 
-/** Kong's validators, in its order: eq, one_of, gt, between, len_min, then the URL check. */
+/** Kong's validators, in its order: eq, one_of, gt, between, len_min, then the URL or host check. */
 function runValidators(field: FieldRule, value: string | number | boolean): string | undefined {
   if (field.eq !== undefined && value !== field.eq) return MESSAGES.eq(field.eq);
   if (field.one_of !== undefined && !field.one_of.includes(value as string)) {
@@ -114,6 +115,7 @@ function runValidators(field: FieldRule, value: string | number | boolean): stri
     const lenMin = field.len_min ?? 1;
     if (Buffer.byteLength(text, 'utf8') < lenMin) return MESSAGES.lenMin(lenMin);
     if (field.url === true) return urlError(text);
+    if (field.host === true) return checkHost(text);
   }
   return undefined;
 }

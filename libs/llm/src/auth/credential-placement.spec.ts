@@ -11,6 +11,7 @@ function outgoing(clientUrl = '/chat', clientHeaders: Record<string, string> = {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',
+    options: {},
   };
   return { request, client: ctx.request };
 }

@@ -1,4 +1,3 @@
-import { requiredOptionCheck } from '@switchyard/plugin-api';
 import type { ProviderSchemaSlice } from './provider-schema-slice.js';
 
 /**
@@ -8,31 +7,6 @@ import type { ProviderSchemaSlice } from './provider-schema-slice.js';
  * slice always wins), and this list goes away with the last one.
  */
 export const PENDING_PROVIDER_SLICES: readonly ProviderSchemaSlice[] = [
-  {
-    id: 'mistral',
-    optionFields: {
-      mistral_format: {
-        type: 'string',
-        one_of: ['openai', 'ollama'],
-        description: 'Wire format of the mistral upstream. Required for the mistral provider.',
-      },
-    },
-    configChecks: [requiredOptionCheck('mistral', 'mistral_format')],
-  },
-  {
-    id: 'llama2',
-    optionFields: {
-      llama2_format: {
-        type: 'string',
-        one_of: ['raw', 'openai', 'ollama'],
-        description: 'Wire format of a self-hosted llama2 upstream. Required for the llama2 provider.',
-      },
-    },
-    configChecks: [
-      requiredOptionCheck('llama2', 'llama2_format'),
-      requiredOptionCheck('llama2', 'upstream_url', 'self-hosted providers/models'),
-    ],
-  },
   {
     id: 'gemini',
     optionFields: {
@@ -45,37 +19,6 @@ export const PENDING_PROVIDER_SLICES: readonly ProviderSchemaSlice[] = [
           location_id: { type: 'string', description: 'GCP location (region) of the model.' },
         },
         entity_checks: [{ mutually_required: ['api_endpoint', 'project_id', 'location_id'] }],
-      },
-    },
-  },
-  {
-    id: 'bedrock',
-    optionFields: {
-      bedrock: {
-        type: 'record',
-        description: 'Amazon Bedrock options.',
-        fields: {
-          aws_region: {
-            type: 'string',
-            description: 'AWS region of the Bedrock runtime; overrides `AWS_REGION` / `AWS_DEFAULT_REGION`.',
-          },
-        },
-      },
-    },
-  },
-  {
-    id: 'huggingface',
-    optionFields: {
-      huggingface: {
-        type: 'record',
-        description: 'Hugging Face Inference API options.',
-        fields: {
-          use_cache: { type: 'boolean', description: 'Let the Inference API answer from its cache.' },
-          wait_for_model: {
-            type: 'boolean',
-            description: 'Wait for a model that is still loading instead of failing with 503.',
-          },
-        },
       },
     },
   },

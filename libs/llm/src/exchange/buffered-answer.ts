@@ -10,7 +10,8 @@ import type {
 import type { RequestAnalytics } from '../telemetry/analytics.js';
 import { recordLlmAnswer } from '../telemetry/llm-call-trace.js';
 import { contentEncodingOf } from './content-encoding.js';
-import { gunzipWithin, gzipBody, InflateLimitError } from './gzip-codec.js';
+import { decodedBody, parseAnswer } from './answer-body.js';
+import { gzipBody, InflateLimitError } from './gzip-codec.js';
 
 /** What rewriting one buffered answer needs to know. */
 export interface BufferedAnswerContext {
@@ -29,19 +30,6 @@ export interface BufferedAnswerContext {
 }
 
 const JSON_TYPE = 'application/json';
-
-/**
- * The body as the upstream sent it, decoded, at most `limit` bytes; throws `InflateLimitError`
- * past it, and an error naming the encoding for one the gateway cannot decode.
- */
-async function decodedBody(response: BufferedResponse, limit: number): Promise<Buffer> {
-  const encoding = contentEncodingOf(response.headers);
-  if (encoding.kind === 'identity') return response.body;
-  if (encoding.kind === 'gzip') return gunzipWithin(response.body, limit);
-  throw new Error(
-    `the upstream answered with content-encoding '${encoding.name}', which the gateway cannot decode`,
-  );
-}
 
 /** Sets the body, gzipped when the client accepts it (`gzipped` is the same body already compressed). */
 async function setBody(
@@ -117,13 +105,4 @@ export async function rewriteBufferedAnswer(
   }
   context.analytics?.answered(translated, () => text.toString('utf8'));
   if (context.trace) recordLlmAnswer(context.trace, translated);
-}
-
-function parseAnswer(raw: Buffer, request: ProviderRequest): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    // Kong's openai driver's words for a body that is not JSON.
-    throw new Error(`failed to decode ${request.routeType} response`);
-  }
 }

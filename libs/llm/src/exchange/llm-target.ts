@@ -56,9 +56,27 @@ export interface LlmTarget {
  * authenticator (the driver's own, else Kong's credential placement).
  */
 export function compileLlmTarget(settings: LlmTargetSettings, providers: ProviderRegistry): LlmTarget {
+  const target = compileTarget(settings, providers);
+  const routeType = settings.config.route_type;
+  return {
+    start(ctx) {
+      const startedAt = performance.now();
+      const fields = target.template.resolve(ctx);
+      return routeType === 'preserve'
+        ? startPreservedExchange(ctx, target, fields, startedAt)
+        : startTranslatedExchange(ctx, target, routeType, fields, startedAt);
+    },
+  };
+}
+
+/**
+ * What one `llm` config compiles to, once: its driver, templates and authenticator (the
+ * driver's own, else Kong's credential placement). Shared by targets and LLM clients.
+ */
+export function compileTarget(settings: LlmTargetSettings, providers: ProviderRegistry): CompiledTarget {
   const { config } = settings;
   const driver = providers.get(config.model.provider);
-  const target: CompiledTarget = {
+  return {
     settings,
     driver,
     noTransformer: new GatewayError(
@@ -68,15 +86,5 @@ export function compileLlmTarget(settings: LlmTargetSettings, providers: Provide
     template: compileModelTemplate(config.model),
     authenticator: driver?.createAuthenticator?.(config.auth ?? {}) ?? createCredentialPlacement(config.auth),
     analyticsOn: config.logging.log_statistics || config.logging.log_payloads,
-  };
-  const routeType = config.route_type;
-  return {
-    start(ctx) {
-      const startedAt = performance.now();
-      const fields = target.template.resolve(ctx);
-      return routeType === 'preserve'
-        ? startPreservedExchange(ctx, target, fields, startedAt)
-        : startTranslatedExchange(ctx, target, routeType, fields, startedAt);
-    },
   };
 }

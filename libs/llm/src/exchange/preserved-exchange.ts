@@ -10,12 +10,12 @@ import type {
 } from '@switchyard/plugin-api';
 import { dropClientCredentials, overridingClientHeader } from '../auth/client-credentials.js';
 import { checkJsonDepth } from '../request/json-depth.js';
-import { forwardedBody } from '../request/llm-request.js';
+import { currentRequestBody } from '../request/llm-request.js';
 import { modelHeaderFor } from '../request/model-header.js';
 import type { ModelFields } from '../request/template.resolver.js';
 import { RequestAnalytics, type AiProxyLogEntry } from '../telemetry/analytics.js';
 import { describePreservedRequest } from '../telemetry/llm-call-trace.js';
-import { checkRequestBodyEncoding, contentEncodingOf } from './content-encoding.js';
+import { contentEncodingOf } from './content-encoding.js';
 import type { LlmExchange } from './llm-exchange.js';
 import { afterAuthentication, type MaybePromise } from './authenticated.js';
 import type { CompiledTarget } from './llm-target.js';
@@ -69,11 +69,10 @@ export function startPreservedExchange(
   const { settings, driver, authenticator } = target;
   const { config } = settings;
   const needsBody = authenticator.bodyCredential !== undefined || settings.responseStreaming === 'deny';
-  if (needsBody) {
-    checkRequestBodyEncoding(ctx.request.headers);
-    checkJsonDepth(forwardedBody(ctx));
-  }
-  const body = needsBody ? parseJsonObject(forwardedBody(ctx)) : undefined;
+  // The body a plugin put in place of the client's, if one did: it is what goes upstream.
+  const raw = needsBody ? currentRequestBody(ctx) : undefined;
+  if (raw) checkJsonDepth(raw);
+  const body = raw ? parseJsonObject(raw) : undefined;
   if (settings.responseStreaming === 'deny' && body?.stream === true) {
     throw new GatewayError(400, 'response streaming is not enabled for this LLM');
   }
@@ -97,6 +96,7 @@ export function startPreservedExchange(
     method: upstream.method,
     headers: upstream.headers,
     body: upstream.body,
+    options: fields.options,
   };
   if (ctx.upstreamTrace && driver) describePreservedRequest(ctx.upstreamTrace, driver.telemetryName);
   const analytics = target.analyticsOn

@@ -1,7 +1,6 @@
-import { GatewayError, TranslationError } from '@switchyard/plugin-api';
+import { GatewayError } from '@switchyard/plugin-api';
 import type {
   BufferedResponse,
-  ClientBody,
   LlmRouteType,
   OutgoingLlmRequest,
   ProviderDriver,
@@ -11,7 +10,6 @@ import type {
   RouteTranslation,
   StreamStep,
   StreamTransformer,
-  TranslatedRequest,
   UpstreamCallTrace,
 } from '@switchyard/plugin-api';
 import { dropClientCredentials, overridingClientHeader } from '../auth/client-credentials.js';
@@ -33,32 +31,15 @@ import {
   createStreamTranslation,
   type StreamFailure,
 } from '../stream/stream-translation.js';
-import { RequestAnalytics, type AiProxyLogEntry } from '../telemetry/analytics.js';
+import type { AiProxyLogEntry, RequestAnalytics } from '../telemetry/analytics.js';
 import { createStreamedAnswerRecorder, describeLlmRequest } from '../telemetry/llm-call-trace.js';
-import { estimatePromptTokens } from '../telemetry/token-estimates.js';
 import { rewriteBufferedAnswer } from './buffered-answer.js';
 import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
 import type { LlmExchange } from './llm-exchange.js';
 import { afterAuthentication, type MaybePromise } from './authenticated.js';
 import type { CompiledTarget } from './llm-target.js';
+import { requestAnalytics, translateRequest } from './request-translation.js';
 import { llmUpstreamUrl } from './upstream-url.js';
-
-function translate(
-  driver: ProviderDriver,
-  translation: RouteTranslation,
-  body: ClientBody,
-  request: ProviderRequest,
-): TranslatedRequest {
-  try {
-    return translation.request(body, request);
-  } catch (error) {
-    if (!(error instanceof TranslationError)) throw error;
-    throw new GatewayError(
-      400,
-      `error transforming to ${driver.id}://${request.routeType}: ${error.message}`,
-    );
-  }
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -101,7 +82,7 @@ export function startTranslatedExchange(
   };
   const body = withTuningOptions(client, fields.options);
   if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, driver.telemetryName, request, body);
-  const translated = translate(driver, translation, body, request);
+  const translated = translateRequest(driver, translation, body, request);
   const { authenticator } = target;
   if (authenticator.bodyCredential && isRecord(translated.body))
     authenticator.bodyCredential(translated.body, client);
@@ -126,6 +107,7 @@ export function startTranslatedExchange(
     method: 'POST',
     headers,
     body: JSON.stringify(translated.body),
+    options: fields.options,
   };
   const analytics = target.analyticsOn
     ? requestAnalytics(target, driver, request, body, startedAt)
@@ -148,31 +130,6 @@ export function startTranslatedExchange(
       analytics,
       ctx.upstreamTrace,
     );
-  });
-}
-
-/** The analytics of one translated request, when its config logs any. */
-function requestAnalytics(
-  target: CompiledTarget,
-  driver: ProviderDriver,
-  request: ProviderRequest,
-  body: ClientBody,
-  startedAt: number,
-): RequestAnalytics {
-  const { config, pluginId } = target.settings;
-  const { options, name } = request.model;
-  const factor = request.stream ? 1.8 : 1;
-  return new RequestAnalytics({
-    pluginId,
-    provider: driver.id,
-    logStatistics: config.logging.log_statistics,
-    logPayloads: config.logging.log_payloads,
-    requestModel: name,
-    options,
-    providerMeta: driver.analyticsMeta?.(options),
-    // Kong's estimate for providers that may leave the prompt count out (more words per token in a stream).
-    promptEstimate: driver.traits.streamReportsUsage ? undefined : () => estimatePromptTokens(body, factor),
-    startedAt,
   });
 }
 
@@ -213,7 +170,9 @@ export class TranslatedExchange implements LlmExchange {
     this.analytics?.responded();
     if (head.status !== 200) return undefined;
     const { driver } = this;
-    const framing = driver.traits.streamFraming;
+    const translator = this.translation.stream(this.request);
+    // A driver whose wire format is an option reads each stream in its translator's framing.
+    const framing = translator.framing ?? driver.traits.streamFraming;
     const encoding = contentEncodingOf(head.headers);
     const mediaType = mediaTypeOf(head.headers);
     // An upstream that answers a stream request with one JSON document, or compressed although
@@ -225,7 +184,6 @@ export class TranslatedExchange implements LlmExchange {
         `the ${driver.id} upstream answered a stream request with '${mediaType}'; a ${framing} stream comes as '${usualStreamMediaType(framing)}'`,
       );
     }
-    const translator = this.translation.stream(this.request);
     const headers = head.headers;
     if (driver.traits.dropsSetCookie) delete headers['set-cookie'];
     delete headers['content-length'];

@@ -1,4 +1,4 @@
-import type { ProviderRequest } from '@switchyard/plugin-api';
+import type { ProviderDriver, ProviderRequest } from '@switchyard/plugin-api';
 import { describe, expect, it } from 'vitest';
 import { fakeOpenAiDriver, makeProviderRequest } from '@switchyard/testing';
 import { llmUpstreamUrl, preserveUpstreamUrl } from './upstream-url.js';
@@ -23,6 +23,18 @@ describe('llmUpstreamUrl', () => {
       providerRequest({ upstream_url: 'http://mock:9000/llm/v1/chat/good' }),
     );
     expect(url.href).toBe('http://mock:9000/llm/v1/chat/good');
+  });
+
+  it('lets the driver complete a configured upstream_url, and keeps the query it sets', () => {
+    const driver: ProviderDriver = {
+      ...fakeOpenAiDriver('azure'),
+      configuredUpstreamUrl: (configured, request) => {
+        configured.pathname += `/${request.model.name}`;
+        return configured;
+      },
+    };
+    const url = llmUpstreamUrl(driver, providerRequest({ upstream_url: 'http://mock:9000/models?x=1' }));
+    expect(url.href).toBe('http://mock:9000/models/gpt-4o?x=1&api-version=2023-05-15');
   });
 
   it("keeps the provider's own query parameters (Azure's api-version) with an upstream_url", () => {

@@ -13,13 +13,15 @@ function withClientQuery(url: URL, clientQuery: URLSearchParams): URL {
 
 /**
  * The upstream URL of a translated request: the driver's, or `model.options.upstream_url` in its
- * place (scheme, host, port and path, as Kong) keeping the query parameters the provider sets
- * itself: Kong's azure driver adds `api-version` (the client's, else the configured one) to any URL.
+ * place (scheme, host, port and path, as Kong; completed by the driver's `configuredUpstreamUrl`
+ * when it has one) keeping the query parameters the provider sets itself: Kong's azure driver
+ * adds `api-version` (the client's, else the configured one) to any URL.
  */
 export function llmUpstreamUrl(driver: ProviderDriver, request: ProviderRequest): URL {
   const { upstream_url } = request.model.options;
   if (!upstream_url) return withClientQuery(driver.upstreamUrl(request), request.clientQuery);
-  const url = new URL(upstream_url);
+  const configured = new URL(upstream_url);
+  const url = driver.configuredUpstreamUrl?.(configured, request) ?? configured;
   // Whether a driver puts parameters in its query does not change from request to request:
   // learn it once, and skip building its URL for drivers that put none (openai, cohere).
   if (driversWithoutQuery.has(driver)) return withClientQuery(url, request.clientQuery);

@@ -18,22 +18,53 @@ function parseJsonObject(raw: Buffer): Record<string, unknown> {
 }
 
 /**
- * The body a route's plugins forward so far, as bytes: the client's, unless a plugin before the
- * AI plugins rewrote it (key-auth removing the key it hides). The LLM core reads this one.
+ * The request body as the plugins that run now see it: the one the route's plugins forward so
+ * far (`ctx.upstream.body`), which is the client's unless an earlier plugin rewrote it (key-auth
+ * removing the key it hides, `replaceRequestBody`). The client's own bytes must come
+ * uncompressed (415); a rewritten body is the gateway's own and never is.
  */
-export function forwardedBody(ctx: RequestContext): Buffer {
+export function currentRequestBody(ctx: RequestContext): Buffer {
   const body = ctx.upstream.body;
+  if (body === ctx.request.body) checkRequestBodyEncoding(ctx.request.headers);
   return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
 
 /**
- * The request's `ctx.llm`: parsed from the forwarded body by the first AI plugin that asks, and
- * the same object for every later one, so that a prompt plugin's change reaches `ai-proxy`. A
- * body that is not a JSON object is Kong's 400 "request body doesn't contain valid prompts"; a
- * compressed one a 415, one nested deeper than `MAX_JSON_DEPTH` a 400.
+ * Puts `body` in place of the request's body (Kong's `kong.service.request.set_raw_body`): it
+ * goes upstream, and the plugins that run later read it instead of the client's. `ctx.llm` is
+ * dropped, so that the next AI plugin parses the new body (`ai-request-transformer` runs before
+ * the prompt plugins and `ai-proxy`, which translate what it wrote).
+ */
+export function replaceRequestBody(ctx: RequestContext, body: Buffer): void {
+  ctx.llm = undefined;
+  ctx.upstream.body = body;
+  // The body is the gateway's own now: it has its own length and no encoding.
+  delete ctx.upstream.headers['content-length'];
+  delete ctx.upstream.headers['content-encoding'];
+}
+
+/**
+ * A 413 when the request body as the plugins that run now see it (`ctx.upstream.body`) is larger
+ * than a plugin's `max_request_body_size` (`limit` bytes), naming the setting. (Kong hands the
+ * limit to `get_raw_body`, which enforces it only for bodies nginx spooled to disk, and then fails
+ * with a bad-body 400; every body over it gets the 413 here.)
+ */
+export function checkRequestBodySize(ctx: RequestContext, limit: number): void {
+  const size = Buffer.byteLength(ctx.upstream.body);
+  if (size <= limit) return;
+  throw new GatewayError(
+    413,
+    `request body is larger than max_request_body_size (${limit} bytes); raise config.max_request_body_size or send a smaller request`,
+  );
+}
+
+/**
+ * The request's `ctx.llm`: parsed from the request body (`currentRequestBody`) by the first AI
+ * plugin that asks, and the same object for every later one, so that a prompt plugin's change
+ * reaches `ai-proxy`. A body that is not a JSON object is Kong's 400 "request body doesn't contain
+ * valid prompts"; a compressed one a 415, one nested deeper than `MAX_JSON_DEPTH` a 400.
  */
 export function llmRequestOf(ctx: RequestContext, format: ClientFormat = 'openai'): LlmRequestState {
   if (ctx.llm) return ctx.llm;
-  checkRequestBodyEncoding(ctx.request.headers);
-  return (ctx.llm = { format, body: parseJsonObject(forwardedBody(ctx)) });
+  return (ctx.llm = { format, body: parseJsonObject(currentRequestBody(ctx)) });
 }

@@ -74,7 +74,7 @@ export function describePreservedRequest(trace: UpstreamCallTrace, telemetryName
   trace.attributes['gen_ai.provider.name'] = telemetryName;
 }
 
-function setUsage(trace: UpstreamCallTrace, usage: unknown): void {
+function setUsage(trace: Pick<UpstreamCallTrace, 'attributes'>, usage: unknown): void {
   if (typeof usage !== 'object' || usage === null) return;
   const counts = usage as Record<string, unknown>;
   setIfNumber(trace.attributes, 'gen_ai.usage.input_tokens', counts.prompt_tokens);
@@ -82,7 +82,7 @@ function setUsage(trace: UpstreamCallTrace, usage: unknown): void {
 }
 
 /** Records what a whole (translated) answer says: its id, model, finish reasons and token usage. */
-export function recordLlmAnswer(trace: UpstreamCallTrace, answer: AnswerSummary): void {
+export function recordLlmAnswer(trace: Pick<UpstreamCallTrace, 'attributes'>, answer: AnswerSummary): void {
   const attributes = trace.attributes;
   setIfText(attributes, 'gen_ai.response.id', answer.id);
   setIfText(attributes, 'gen_ai.response.model', answer.model);

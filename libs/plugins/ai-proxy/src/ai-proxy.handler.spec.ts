@@ -534,6 +534,38 @@ describe('ai-proxy handler: streamed answers', () => {
     );
   });
 
+  it("reads the stream in the framing its translator names, over the driver's (a wire format chosen per request)", async () => {
+    const ndjson = fakeNdjsonDriver();
+    const chatTranslation = ndjson.routes['llm/v1/chat']!.openai!;
+    // Like mistral with `mistral_format=ollama`: the driver's streams are SSE, this request's NDJSON.
+    const perRequestFraming: ProviderDriver = {
+      ...ndjson,
+      traits: { ...ndjson.traits, streamFraming: 'sse' },
+      routes: {
+        'llm/v1/chat': {
+          openai: {
+            ...chatTranslation,
+            stream: (request) => ({ ...chatTranslation.stream(request), framing: 'ndjson' }),
+          },
+        },
+      },
+    };
+    const ctx = requestContext({ body: { ...chat, stream: true } });
+    const handler = handlerFor(
+      aiProxyConfig({ model: { provider: 'cohere', name: 'command' } }),
+      registryOf(perRequestFraming),
+    );
+    await handler.access(ctx);
+    const transformer = handler.streamStart(ctx, head(200, { 'content-type': 'application/x-ndjson' }));
+    expect(
+      runStream(transformer!, ['{"event_type":"text-generation","text":"2"}\n{"event_type":"stream-end"}\n']),
+    ).toBe(
+      'data: {"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"2"}}]}\n\n' +
+        'data: {"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":""}}]}\n\n' +
+        'data: [DONE]\n\n',
+    );
+  });
+
   it("asks for an uncompressed stream, and answers Kong's error event to a compressed one", async () => {
     const ctx = requestContext({ body: { ...chat, stream: true }, headers: { 'accept-encoding': 'gzip' } });
     const { transformer } = await streamed(ctx, aiProxyConfig(), head(200, { 'content-encoding': 'gzip' }));

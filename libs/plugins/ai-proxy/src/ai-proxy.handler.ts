@@ -1,16 +1,7 @@
 import { GatewayError } from '@switchyard/plugin-api';
 import type { PluginHandler, PluginScope, ProviderRegistry, RequestContext } from '@switchyard/plugin-api';
-import { compileLlmTarget, LOG_NAMESPACE, type LlmExchange } from '@switchyard/llm';
+import { checkRequestBodySize, compileLlmTarget, LOG_NAMESPACE, type LlmExchange } from '@switchyard/llm';
 import type { AiProxyConfig } from './ai-proxy.config.js';
-
-function bodyTooLarge(limit: number): GatewayError {
-  // Kong hands this limit to `get_body`, which only enforces it once nginx has spooled the body
-  // to disk, and then answers with its bad-JSON 400; every body over the limit gets a 413 here.
-  return new GatewayError(
-    413,
-    `request body is larger than max_request_body_size (${limit} bytes); raise config.max_request_body_size or send a smaller request`,
-  );
-}
 
 /**
  * The phases of one `ai-proxy` plugin entity: the LLM core's target, compiled once per config
@@ -32,7 +23,6 @@ export function createAiProxyHandler(
     },
     providers,
   );
-  const tooLarge = bodyTooLarge(config.max_request_body_size);
   const nativeFormat =
     config.llm_format === 'openai'
       ? undefined
@@ -44,7 +34,7 @@ export function createAiProxyHandler(
 
   return {
     access(ctx) {
-      if (ctx.request.body.length > config.max_request_body_size) throw tooLarge;
+      checkRequestBodySize(ctx, config.max_request_body_size);
       if (nativeFormat) throw nativeFormat;
       const started = target.start(ctx);
       // Most authenticators finish at once: no promise then on the request path.

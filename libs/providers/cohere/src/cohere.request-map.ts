@@ -6,31 +6,13 @@ import type {
   ToolDefinition,
   TranslatedRequest,
 } from '@switchyard/plugin-api';
-import { isRecord } from '@switchyard/provider-openai-compatible';
+import { isRecord, mapFields, sendAs, sentAsGiven } from '@switchyard/provider-openai-compatible';
+import type { FieldMapping, FieldTable } from '@switchyard/provider-openai-compatible';
 import { cohereConversation } from './cohere.conversation.js';
 import { cohereTools } from './cohere.tool-definitions.js';
 
-/** How one client field reaches Cohere: the members it adds to the upstream body. */
-type FieldMapping = (
-  value: unknown,
-  request: ProviderRequest,
-) => Readonly<Record<string, unknown>> | undefined;
-
-/**
- * A Cohere endpoint's allow-list of client fields. Cohere answers 422 to a field it does not
- * know, so a client field absent from the table is not sent (`stream_options`, `user`,
- * `logprobs`, ...). Entries apply in order: on a clash the later one wins.
- */
-type FieldTable = Readonly<Record<string, FieldMapping>>;
-
-const sendAs =
-  (name: string): FieldMapping =>
-  (value) => ({ [name]: value });
-
-/** Cohere's own fields, sent as the client gave them (clients that know their route leads to Cohere). */
-function cohereOwn(names: readonly string[]): FieldTable {
-  return Object.fromEntries(names.map((name) => [name, sendAs(name)]));
-}
+// Cohere answers 422 to a field it does not know: each endpoint's table is an allow-list, and a
+// client field absent from it (`stream_options`, `user`, `logprobs`, ...) is not sent.
 
 /** OpenAI's `stop` (a string or a list) as Cohere's `stop_sequences` (a list). */
 const stopSequences: FieldMapping = (value) => ({
@@ -85,7 +67,7 @@ const TUNING_FIELDS: FieldTable = {
  * has neither), `logprobs`, `top_logprobs`, `logit_bias`, `user`, `stream_options`, ...
  */
 const CHAT_FIELDS: FieldTable = {
-  ...cohereOwn([
+  ...sentAsGiven([
     'preamble',
     'conversation_id',
     'prompt_truncation',
@@ -116,7 +98,7 @@ const CHAT_FIELDS: FieldTable = {
  * `echo`, `best_of`, `suffix`, `logit_bias`, `user`, `stream_options`, ...
  */
 const GENERATE_FIELDS: FieldTable = {
-  ...cohereOwn([
+  ...sentAsGiven([
     'truncate',
     'preset',
     'end_sequences',
@@ -130,16 +112,6 @@ const GENERATE_FIELDS: FieldTable = {
   ...TUNING_FIELDS,
   n: numGenerations,
 };
-
-/** The upstream members the table makes of the client's fields (a `null` field counts as absent). */
-function mapFields(client: ClientBody, table: FieldTable, request: ProviderRequest): Record<string, unknown> {
-  const upstream: Record<string, unknown> = {};
-  for (const [field, mapping] of Object.entries(table)) {
-    const value = client[field];
-    if (value !== undefined && value !== null) Object.assign(upstream, mapping(value, request));
-  }
-  return upstream;
-}
 
 /**
  * `/v1/chat`: the client's fields through the chat table, the conversation from `messages`,

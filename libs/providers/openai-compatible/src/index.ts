@@ -6,3 +6,5 @@ export * from './stream-chunks.js';
 export * from './json-shapes.js';
 export * from './chat-content.js';
 export * from './upstream-path.js';
+export * from './field-table.js';
+export * from './format-dispatch.js';

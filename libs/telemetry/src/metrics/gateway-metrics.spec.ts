@@ -60,6 +60,64 @@ describe('GatewayMetrics', () => {
     ]);
   });
 
+  it("counts the LLM calls of every AI plugin's analytics entry (ai.*) under the request's consumer, as Kong's exporter walks `ai`", async () => {
+    const metrics = new GatewayMetrics();
+    const proxyLabels = `${AI_LABELS},consumer="alice"`;
+    const transformerLabels = proxyLabels.replace('openai', 'anthropic').replace('gpt-4o', 'claude-3-haiku');
+    const proxied = aiRequest({ consumer: { id: 'id-alice', username: 'alice' } });
+    metrics.record({
+      ...proxied,
+      log: {
+        ...proxied.log,
+        'ai.ai-request-transformer': {
+          meta: {
+            plugin_id: 'plugin-2',
+            provider_name: 'anthropic',
+            request_model: 'claude-3-haiku',
+            response_model: 'claude-3-haiku',
+            llm_latency: 200,
+          },
+          usage: { prompt_tokens: 40, completion_tokens: 25, total_tokens: 65, time_per_token: 8, cost: 0.5 },
+        },
+        // Another plugin's namespace, not AI analytics: not counted.
+        'acl.decision': {
+          meta: { provider_name: 'x', request_model: 'y', response_model: 'y', llm_latency: 1 },
+        },
+      },
+    });
+
+    expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([
+      `kong_ai_llm_requests_total{${proxyLabels}} 1`,
+      `kong_ai_llm_requests_total{${transformerLabels}} 1`,
+    ]);
+    expect(await samples(metrics, 'kong_ai_llm_tokens_total')).toEqual([
+      `kong_ai_llm_tokens_total{${proxyLabels},token_type="prompt_tokens"} 25`,
+      `kong_ai_llm_tokens_total{${proxyLabels},token_type="completion_tokens"} 12`,
+      `kong_ai_llm_tokens_total{${proxyLabels},token_type="total_tokens"} 37`,
+      `kong_ai_llm_tokens_total{${transformerLabels},token_type="prompt_tokens"} 40`,
+      `kong_ai_llm_tokens_total{${transformerLabels},token_type="completion_tokens"} 25`,
+      `kong_ai_llm_tokens_total{${transformerLabels},token_type="total_tokens"} 65`,
+    ]);
+    expect(await samples(metrics, 'kong_ai_llm_cost_total')).toEqual([
+      `kong_ai_llm_cost_total{${proxyLabels}} 0.00037`,
+      `kong_ai_llm_cost_total{${transformerLabels}} 0.5`,
+    ]);
+  });
+
+  it('observes time to first token for the proxied answer only, not for the calls plugins make', async () => {
+    const metrics = new GatewayMetrics();
+    const proxied = aiRequest({ streamed: true });
+    const transformer = proxied.log['ai.proxy'] as Record<string, unknown>;
+    metrics.record({ ...proxied, log: { ...proxied.log, 'ai.ai-response-transformer': transformer } });
+
+    expect(await samples(metrics, 'switchyard_ai_time_to_first_token_ms_count')).toEqual([
+      `switchyard_ai_time_to_first_token_ms_count{${AI_LABELS}} 1`,
+    ]);
+    expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([
+      `kong_ai_llm_requests_total{${AI_COUNTER_LABELS}} 2`,
+    ]);
+  });
+
   it('labels by the requested model when the answer named none', async () => {
     const metrics = new GatewayMetrics();
     metrics.record(aiRequest({}, ''));

@@ -20,7 +20,10 @@ export const TTFT_BUCKETS_MS = [50, 100, 250, 500, 1000, 2000, 4000, 8000, 16000
 // `embeddings_model`, `workspace`); Switchyard has no semantic cache, vector db or embeddings,
 // so those are empty.
 const WORKSPACE = 'default';
-const AI_ANALYTICS = 'ai.proxy';
+/** `ai-proxy`'s analytics: the proxied answer, the one the client's time to first token belongs to. */
+const PROXY_ANALYTICS = 'ai.proxy';
+/** Every AI plugin logs its LLM calls under `ai.<namespace>` (Kong's `ai` table of the log). */
+const AI_ANALYTICS_PREFIX = 'ai.';
 
 /** Kong's AI labels of one provider and model. */
 function aiLabels(provider: string, model: string): Record<string, string> {
@@ -146,7 +149,10 @@ export class GatewayMetrics implements MetricsSource {
   private readonly aiConsumerHandles = new Map<string, AiConsumerHandles>();
   private readonly routeHandles = new Map<string, RouteHandles>();
 
-  /** Counts one finished request: its HTTP series, and its AI series when it carries `ai.proxy` statistics. */
+  /**
+   * Counts one finished request: its HTTP series, and the AI series of each LLM call it logged
+   * statistics for (`ai.proxy`, and the calls plugins make themselves: `ai.ai-request-transformer`, ...).
+   */
   record(request: MeteredRequest): void {
     // Kong labels by name, falling back to the route's id; a service without a name is its id here.
     const serviceLabel = request.serviceName ?? request.serviceId ?? '';
@@ -171,23 +177,39 @@ export class GatewayMetrics implements MetricsSource {
     route.latency.observe(request.latency.total);
     if (request.latency.upstream !== null) route.upstreamLatency.observe(request.latency.upstream);
 
-    const analytics = request.log[AI_ANALYTICS] as MeteredAiAnalytics | undefined;
+    // Kong's exporter walks every plugin's entry of the log's `ai` table.
+    for (const namespace in request.log) {
+      if (!namespace.startsWith(AI_ANALYTICS_PREFIX)) continue;
+      const timings = this.recordLlmCall(request.log[namespace] as MeteredAiAnalytics | undefined, consumer);
+      if (timings && namespace === PROXY_ANALYTICS && request.streamed && request.latency.ttfb !== null)
+        timings.timeToFirstToken.observe(request.latency.ttfb);
+    }
+  }
+
+  /**
+   * One LLM call's AI series under the request's `consumer` label, when its entry carries
+   * statistics; returns the histograms of its provider and model.
+   */
+  private recordLlmCall(
+    analytics: MeteredAiAnalytics | undefined,
+    consumer: string,
+  ): AiModelHandles | undefined {
     const meta = analytics?.meta;
-    if (!meta) return;
+    if (!meta) return undefined;
     // Kong labels by the model that answered; the requested one stands in when the answer named none.
     const model = meta.response_model || meta.request_model;
     const timings = this.aiModelFor(meta.provider_name, model);
     timings.providerLatency.observe(meta.llm_latency);
-    if (request.streamed && request.latency.ttfb !== null)
-      timings.timeToFirstToken.observe(request.latency.ttfb);
     const ai = this.aiConsumerFor(meta.provider_name, model, consumer);
     ai.requests.inc();
     const usage = analytics.usage;
-    if (!usage) return;
-    ai.promptTokens.inc(usage.prompt_tokens);
-    ai.completionTokens.inc(usage.completion_tokens);
-    ai.totalTokens.inc(usage.total_tokens);
-    ai.cost.inc(usage.cost);
+    if (usage) {
+      ai.promptTokens.inc(usage.prompt_tokens);
+      ai.completionTokens.inc(usage.completion_tokens);
+      ai.totalTokens.inc(usage.total_tokens);
+      ai.cost.inc(usage.cost);
+    }
+    return timings;
   }
 
   /** Records a config swap: the version now served, and when (`Date.now()` milliseconds). */

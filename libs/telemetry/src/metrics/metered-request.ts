@@ -18,7 +18,10 @@ export interface MeteredRequest {
   };
   /** The consumer an authentication plugin identified; the `consumer` label is its username, else its id. */
   readonly consumer?: { readonly id: string; readonly username: string | null };
-  /** The plugins' analytics; `log['ai.proxy']` holds Kong's AI analytics when `log_statistics` is on. */
+  /**
+   * The plugins' analytics; each `ai.*` entry (`ai.proxy`, `ai.ai-request-transformer`, ...) holds
+   * Kong's AI analytics of one LLM call when its plugin logs statistics.
+   */
   readonly log: Readonly<Record<string, unknown>>;
   /** Whether the answer was streamed to the client (server-sent events), so `ttfb` is the first token. */
   readonly streamed?: boolean;
@@ -29,7 +32,7 @@ export interface MeteredRequest {
   readonly failure?: string;
 }
 
-/** The part of the `ai.proxy` log entry the metrics read (Kong's `serialize-analytics.lua` shape). */
+/** The part of an `ai.*` log entry the metrics read (Kong's `serialize-analytics.lua` shape). */
 export interface MeteredAiAnalytics {
   readonly meta?: {
     readonly provider_name: string;

@@ -1,12 +1,32 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MockReply } from './mock-reply.js';
-import type { MockOperation, MockProviderId } from './mock-provider.types.js';
+import type { MockAwsCredentials, MockOperation, MockServerId } from './mock-provider.types.js';
 
 /** Which operation a request reached, and the path parameters it carried. */
 export interface MockRoute {
   readonly operation: MockOperation;
   /** Azure's `{deployment}` path segment. */
   readonly deployment?: string;
+  /** Bedrock's `{modelId}` path segment, decoded. */
+  readonly modelId?: string;
+  /** The model a path names (Hugging Face's `/models/{model}`). */
+  readonly model?: string;
+  /**
+   * Whether the route streams: as the body's `stream` asks (the default), `never` or `always`
+   * (a text-generation server's `/generate` and `/generate_stream`, Bedrock's `converse` and
+   * `converse-stream`), whatever the body says.
+   */
+  readonly streaming?: 'never' | 'always';
+}
+
+/** The request as it arrived, for checks over its exact bytes (AWS's SigV4 signature). */
+export interface ReceivedMockRequest {
+  readonly method: string;
+  /** The request target as sent (path still percent-encoded) on the mock's origin. */
+  readonly url: URL;
+  readonly rawBody: Buffer;
+  /** The AWS credentials the mock accepts signatures of (see `MockProviderOptions.awsCredentials`). */
+  readonly awsCredentials: MockAwsCredentials;
 }
 
 /** What the mock needs from a request body to build its reply. */
@@ -22,16 +42,21 @@ export interface MockInput {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
-/** A provider's successful reply: one JSON body, or the frames of a stream, already framed (SSE or NDJSON). */
+/** One stream frame, already framed: SSE or NDJSON text, or an AWS event-stream message's bytes. */
+export type MockStreamFrame = string | Uint8Array;
+
+/** A provider's successful reply: one JSON body, or the frames of a stream, already framed. */
 export type MockResponse =
   | { readonly kind: 'json'; readonly body: unknown }
-  | { readonly kind: 'stream'; readonly contentType: string; readonly frames: readonly string[] };
+  | { readonly kind: 'stream'; readonly contentType: string; readonly frames: readonly MockStreamFrame[] };
 
-/** A provider's error answer: a status with the provider's own error body. */
+/** A provider's error answer: a status with the provider's own error body (and headers, where it sends some). */
 export class ProviderErrorReply {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    /** Headers the provider's errors carry (Bedrock's `x-amzn-errortype`). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {}
 }
 
@@ -41,19 +66,39 @@ export class ProviderErrorReply {
  * route, checks its credential, reads its body and builds its reply bodies.
  */
 export interface MockProviderDefinition {
-  readonly id: MockProviderId;
+  readonly id: MockServerId;
   /** Maps a request to an operation on the provider's real paths, or to the provider's own 404. */
   route(method: string, url: URL): MockRoute | ProviderErrorReply;
-  /** Checks the credential in the provider's own header; returns the provider's 401 when it is missing or wrong. */
-  authorize(headers: IncomingHttpHeaders, apiKey: string): ProviderErrorReply | undefined;
+  /**
+   * Checks the credential in the provider's own header (or the request's signature); returns the
+   * provider's 401 or 403 when it is missing or wrong.
+   */
+  authorize(
+    headers: IncomingHttpHeaders,
+    apiKey: string,
+    request: ReceivedMockRequest,
+  ): ProviderErrorReply | undefined | Promise<ProviderErrorReply | undefined>;
   /** Reads the request body, or returns the provider's 400 when it is not a valid request. */
   readInput(route: MockRoute, body: unknown): MockInput | ProviderErrorReply;
   /** Builds the reply body, or the stream frames, for one request. */
   respond(route: MockRoute, input: MockInput, reply: MockReply): MockResponse;
-  /** The provider's error body for a bare status (used when a behaviour sets `status` without `body`). */
+  /**
+   * The provider's error body for a bare status (used when a behaviour sets `status` without
+   * `body`), or a whole `ProviderErrorReply` when the provider's errors carry headers too.
+   */
   errorBody(status: number): unknown;
   /** The provider's in-stream error event, already framed, for providers that have one (`streamErrorAfter`). */
-  streamErrorFrame?(): string;
+  streamErrorFrame?(): MockStreamFrame;
+  /**
+   * Providers that load models on demand (Hugging Face), while the behaviour says the model is
+   * loading (`modelLoadingSeconds`): the provider's answer to a request for it, or `undefined`
+   * when the request asks to wait for the model (it is then answered as usual).
+   */
+  modelLoading?(
+    input: MockInput,
+    headers: IncomingHttpHeaders,
+    estimatedSeconds: number,
+  ): ProviderErrorReply | undefined;
 }
 
 /** The token of an `Authorization: Bearer <token>` header, if the header has that form. */

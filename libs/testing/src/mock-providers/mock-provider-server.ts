@@ -9,28 +9,41 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { anthropicMockProvider } from './anthropic.mock-provider.js';
 import { azureMockProvider } from './azure.mock-provider.js';
+import { bedrockMockProvider } from './bedrock.mock-provider.js';
 import { cohereMockProvider } from './cohere.mock-provider.js';
 import {
   ProviderErrorReply,
   type MockProviderDefinition,
   type MockResponse,
+  type MockStreamFrame,
 } from './mock-provider-definition.js';
 import {
   DEFAULT_REPLY_TEXT,
+  MOCK_AWS_CREDENTIALS,
   MOCK_PROVIDER_API_KEY,
+  type MockAwsCredentials,
   type MockProviderBehaviour,
-  type MockProviderId,
+  type MockServerId,
   type MockProviderOptions,
   type RecordedRequest,
 } from './mock-provider.types.js';
 import { ReplyScript } from './mock-reply.js';
+import { huggingfaceMockProvider } from './huggingface.mock-provider.js';
+import { llama2MockProvider } from './llama2.mock-provider.js';
+import { mistralMockProvider } from './mistral.mock-provider.js';
+import { ollamaMockProvider } from './ollama.mock-provider.js';
 import { openAiMockProvider } from './openai.mock-provider.js';
 
-const DEFINITIONS: Readonly<Record<MockProviderId, MockProviderDefinition>> = {
+const DEFINITIONS: Readonly<Record<MockServerId, MockProviderDefinition>> = {
   openai: openAiMockProvider,
   azure: azureMockProvider,
   cohere: cohereMockProvider,
   anthropic: anthropicMockProvider,
+  bedrock: bedrockMockProvider,
+  huggingface: huggingfaceMockProvider,
+  mistral: mistralMockProvider,
+  llama2: llama2MockProvider,
+  ollama: ollamaMockProvider,
 };
 
 /** A 200 body that has none of the fields any provider's clients read (for "bad upstream response" tests). */
@@ -55,6 +68,7 @@ export class MockProviderServer {
 
   readonly #definition: MockProviderDefinition;
   readonly #apiKey: string;
+  readonly #awsCredentials: MockAwsCredentials;
   readonly #record: boolean;
   readonly #initialBehaviour: MockProviderBehaviour;
   readonly #server: Server;
@@ -63,9 +77,10 @@ export class MockProviderServer {
   #url = '';
   #abandoned = 0;
 
-  private constructor(provider: MockProviderId, options: MockProviderOptions) {
+  private constructor(provider: MockServerId, options: MockProviderOptions) {
     this.#definition = DEFINITIONS[provider];
     this.#apiKey = options.apiKey ?? MOCK_PROVIDER_API_KEY;
+    this.#awsCredentials = options.awsCredentials ?? MOCK_AWS_CREDENTIALS;
     this.#record = options.record ?? true;
     this.#initialBehaviour = options.behaviour ?? {};
     this.behaviour = this.#initialBehaviour;
@@ -76,10 +91,7 @@ export class MockProviderServer {
   }
 
   /** Starts a mock of `provider` and resolves once it listens. */
-  static async start(
-    provider: MockProviderId,
-    options: MockProviderOptions = {},
-  ): Promise<MockProviderServer> {
+  static async start(provider: MockServerId, options: MockProviderOptions = {}): Promise<MockProviderServer> {
     const mock = new MockProviderServer(provider, options);
     await new Promise<void>((resolve, reject) => {
       mock.#server.once('error', reject);
@@ -96,7 +108,7 @@ export class MockProviderServer {
   }
 
   /** Which provider this server mocks. */
-  get provider(): MockProviderId {
+  get provider(): MockServerId {
     return this.#definition.id;
   }
 
@@ -155,10 +167,14 @@ export class MockProviderServer {
     });
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => void this.#answer(req, res, parseBody(chunks)));
+    req.on('end', () => {
+      const rawBody = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      void this.#answer(req, res, rawBody);
+    });
   }
 
-  async #answer(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  async #answer(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> {
+    const body = parseBody(rawBody);
     // One snapshot per request: a behaviour change applies from the next request on.
     const behaviour = this.#behaviour;
     const script = this.#script;
@@ -175,19 +191,31 @@ export class MockProviderServer {
       return sendGzipBomb(res, behaviour.status ?? 200, behaviour.gzipBombBytes);
 
     const definition = this.#definition;
-    const route = definition.route(method, new URL(path, this.#url));
-    if (route instanceof ProviderErrorReply) return sendBody(req, res, route.status, route.body, behaviour);
+    const url = new URL(path, this.#url);
+    const route = definition.route(method, url);
+    if (route instanceof ProviderErrorReply) return sendError(req, res, route, behaviour);
     if (behaviour.status !== undefined) {
       const overrideBody =
         behaviour.body === undefined ? definition.errorBody(behaviour.status) : behaviour.body;
+      if (overrideBody instanceof ProviderErrorReply) return sendError(req, res, overrideBody, behaviour);
       return sendBody(req, res, behaviour.status, overrideBody, behaviour, behaviour.contentType);
     }
-    const denied = definition.authorize(req.headers, this.#apiKey);
-    if (denied) return sendBody(req, res, denied.status, denied.body, behaviour);
+    const denied = await definition.authorize(req.headers, this.#apiKey, {
+      method,
+      url,
+      rawBody,
+      awsCredentials: this.#awsCredentials,
+    });
+    if (denied) return sendError(req, res, denied, behaviour);
     if (behaviour.badBody) return sendBody(req, res, 200, BAD_BODY, behaviour);
 
     const input = definition.readInput(route, body);
-    if (input instanceof ProviderErrorReply) return sendBody(req, res, input.status, input.body, behaviour);
+    if (input instanceof ProviderErrorReply) return sendError(req, res, input, behaviour);
+    const loading =
+      behaviour.modelLoadingSeconds === undefined
+        ? undefined
+        : definition.modelLoading?.(input, req.headers, behaviour.modelLoadingSeconds);
+    if (loading) return sendError(req, res, loading, behaviour);
     const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens));
     if (response.kind === 'json') return sendBody(req, res, 200, response.body, behaviour);
     const errorAt = behaviour.streamErrorAfter;
@@ -199,15 +227,15 @@ export class MockProviderServer {
 
 /** Starts a mock of `provider` on 127.0.0.1 and an ephemeral port. */
 export function startMockProvider(
-  provider: MockProviderId,
+  provider: MockServerId,
   options?: MockProviderOptions,
 ): Promise<MockProviderServer> {
   return MockProviderServer.start(provider, options);
 }
 
-function parseBody(chunks: readonly Buffer[]): unknown {
-  if (chunks.length === 0) return '';
-  const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
+function parseBody(raw: Buffer): unknown {
+  if (raw.length === 0) return '';
+  const text = raw.toString('utf8');
   try {
     return JSON.parse(text);
   } catch {
@@ -228,6 +256,16 @@ function pause(ms: number, res: ServerResponse): Promise<void> {
   });
 }
 
+/** A provider's error answer, with the headers its errors carry. */
+function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reply: ProviderErrorReply,
+  behaviour: MockProviderBehaviour,
+): Promise<void> | void {
+  return sendBody(req, res, reply.status, reply.body, behaviour, undefined, reply.headers);
+}
+
 function sendBody(
   req: IncomingMessage,
   res: ServerResponse,
@@ -235,9 +273,11 @@ function sendBody(
   body: unknown,
   behaviour: MockProviderBehaviour,
   contentType?: string,
+  extraHeaders: Readonly<Record<string, string>> = {},
 ): Promise<void> | void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const headers: OutgoingHttpHeaders = {
+    ...extraHeaders,
     'content-type':
       contentType ??
       (typeof body !== 'string' ? JSON_TYPE : body.trimStart().startsWith('<') ? HTML_TYPE : TEXT_TYPE),
@@ -308,6 +348,12 @@ function sendGzipBomb(res: ServerResponse, status: number, inflatedBytes: number
     .end(body);
 }
 
+/** Stream frames as one body: text frames joined as text, binary ones (AWS event stream) as bytes. */
+function joinFrames(frames: readonly MockStreamFrame[]): string | Buffer {
+  if (frames.every((frame) => typeof frame === 'string')) return frames.join('');
+  return Buffer.concat(frames.map((frame) => (typeof frame === 'string' ? Buffer.from(frame) : frame)));
+}
+
 async function writeStream(
   res: ServerResponse,
   response: Extract<MockResponse, { kind: 'stream' }>,
@@ -317,13 +363,13 @@ async function writeStream(
   const failing = behaviour.failMidStreamAfter !== undefined;
   const cutAt = failing ? behaviour.failMidStreamAfter : behaviour.endStreamAfter;
   const frames = cutAt === undefined ? response.frames : response.frames.slice(0, cutAt);
-  if (behaviour.dripIntervalMs) return drip(res, Buffer.from(frames.join('')), behaviour.dripIntervalMs);
+  if (behaviour.dripIntervalMs) return drip(res, Buffer.from(joinFrames(frames)), behaviour.dripIntervalMs);
   // Destroying only once the written frames are flushed makes the cut land exactly after them.
-  const finish = (data: string) => (failing ? res.write(data, () => res.destroy()) : res.end(data));
+  const finish = (data: MockStreamFrame) => (failing ? res.write(data, () => res.destroy()) : res.end(data));
 
   const interval = behaviour.eventIntervalMs ?? 0;
   if (interval <= 0) {
-    finish(frames.join(''));
+    finish(joinFrames(frames));
     return;
   }
   for (let i = 0; i < frames.length - 1; i++) {

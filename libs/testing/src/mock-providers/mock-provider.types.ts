@@ -2,7 +2,19 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderId } from '@switchyard/plugin-api';
 
 /** The providers that have a mock server speaking their real wire format. */
-export type MockProviderId = Extract<ProviderId, 'openai' | 'azure' | 'cohere' | 'anthropic'>;
+export type MockProviderId = Extract<
+  ProviderId,
+  'openai' | 'azure' | 'cohere' | 'anthropic' | 'bedrock' | 'huggingface' | 'mistral' | 'llama2'
+>;
+
+/**
+ * A wire format several providers speak, mocked once: an Ollama server (`/api/chat`,
+ * `/api/generate`) answers mistral's and llama2's `ollama` format.
+ */
+export type MockWireFormatId = 'ollama';
+
+/** Every mock server: a provider's own, or a shared wire format's. */
+export type MockServerId = MockProviderId | MockWireFormatId;
 
 /** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
 export type MockOperation = 'chat' | 'completions';
@@ -51,7 +63,8 @@ export interface MockProviderBehaviour {
   readonly failMidStreamAfter?: number;
   /**
    * End a stream with the provider's own in-stream error event after this many stream events
-   * (Anthropic's `event: error` with an `overloaded_error`), as a provider does when it fails
+   * (Anthropic's `event: error` with an `overloaded_error`, Bedrock's `throttlingException`
+   * message), as a provider does when it fails
    * after answering 200. Providers without such an event ignore it.
    */
   readonly streamErrorAfter?: number;
@@ -88,6 +101,12 @@ export interface MockProviderBehaviour {
    * {@link MOCK_TOOL_ARGUMENT_PIECE_CHARS}-character pieces, as providers stream them.
    */
   readonly toolCalls?: readonly MockToolCallSpec[];
+  /**
+   * The requested model is still loading, for this many more seconds (Hugging Face): the provider's
+   * own 503 (`{"error":"Model <model> is currently loading","estimated_time":<seconds>}`), unless
+   * the request asks to wait for the model. Providers that load no models on demand ignore it.
+   */
+  readonly modelLoadingSeconds?: number;
 }
 
 /** A tool call the mock makes: the function's name and its arguments as a JSON document. */
@@ -99,10 +118,20 @@ export interface MockToolCallSpec {
 /** How many characters of a call's JSON arguments each streamed piece carries. */
 export const MOCK_TOOL_ARGUMENT_PIECE_CHARS = 8;
 
+/** An IAM user's (or a role session's) credentials, as AWS knows them. */
+export interface MockAwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** A role session's token: then every request must carry it (`x-amz-security-token`). */
+  readonly sessionToken?: string;
+}
+
 /** Options fixed for the lifetime of one mock server. */
 export interface MockProviderOptions {
   /** The credential the mock expects (in the provider's own header). Default {@link MOCK_PROVIDER_API_KEY}. */
   readonly apiKey?: string;
+  /** The credentials whose SigV4 signatures an AWS mock (Bedrock) accepts. Default {@link MOCK_AWS_CREDENTIALS}. */
+  readonly awsCredentials?: MockAwsCredentials;
   /** The behaviour the server starts with and returns to on `reset()`. */
   readonly behaviour?: MockProviderBehaviour;
   /** Record every request in `requests` (default true). Turn off for long benchmarks to keep memory flat. */
@@ -111,6 +140,12 @@ export interface MockProviderOptions {
 
 /** The credential every mock expects unless `apiKey` is given. */
 export const MOCK_PROVIDER_API_KEY = 'sk-mock-provider-key';
+
+/** The AWS credentials an AWS mock accepts unless `awsCredentials` is given (AWS's documented example key). */
+export const MOCK_AWS_CREDENTIALS: MockAwsCredentials = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
 
 /** The reply text used when the behaviour does not set one. */
 export const DEFAULT_REPLY_TEXT = 'The answer to 1 + 1 is 2.';

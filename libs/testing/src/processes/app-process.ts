@@ -39,7 +39,8 @@ export async function startAppProcess(
   entry: string,
   env: Readonly<Record<string, string>>,
   readyUrl: string,
-  timeoutMs = 20_000,
+  // Generous: a loaded CI machine has been seen taking 20 s to boot a gateway on the embedded store.
+  timeoutMs = 45_000,
 ): Promise<AppProcess> {
   const app = spawnAppProcess(entry, env);
   const { child, output } = app;

@@ -1,0 +1,1 @@
+export { bedrockProvider } from './bedrock.provider.js';

@@ -1,0 +1,1 @@
+export { huggingfaceProvider } from './huggingface.provider.js';

@@ -1,0 +1,1 @@
+export { llama2Provider } from './llama2.provider.js';

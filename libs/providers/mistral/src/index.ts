@@ -1,0 +1,1 @@
+export { mistralProvider } from './mistral.provider.js';

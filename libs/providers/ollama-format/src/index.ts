@@ -1,0 +1,1 @@
+export { OLLAMA_PATHS, OLLAMA_TRANSLATIONS } from './ollama.translations.js';

@@ -1,0 +1,33 @@
+import { TranslationError } from '@switchyard/plugin-api';
+import type { ModelOptions, ProviderRequest, RouteTranslation } from '@switchyard/plugin-api';
+
+/** The members of `model.options` that hold a string: where a driver reads its wire format. */
+export type StringOption = {
+  [K in keyof ModelOptions]-?: NonNullable<ModelOptions[K]> extends string ? K : never;
+}[keyof ModelOptions];
+
+/**
+ * One route type's translation for a driver whose upstream wire format is a model option
+ * (mistral's `mistral_format`, llama2's `llama2_format`): the request, the answer and the stream
+ * of each request are translated by the entry of `translations` that the request's option names,
+ * as Kong's drivers pick `transformers_to["<route_type>/<format>"]`. Adding a format is one entry.
+ * The schema's `one_of` admits only the formats a driver knows; any other value is a
+ * `TranslationError` naming the option.
+ */
+export function translationPerFormat<Format extends string>(
+  option: StringOption,
+  translations: Readonly<Record<Format, RouteTranslation>>,
+): RouteTranslation {
+  const formats = Object.keys(translations);
+  const chosen = (request: ProviderRequest): RouteTranslation => {
+    const format = request.model.options[option];
+    if (typeof format !== 'string' || !Object.hasOwn(translations, format))
+      throw new TranslationError(`${option} '${String(format)}' is not one of ${formats.join(', ')}`);
+    return translations[format as Format];
+  };
+  return {
+    request: (body, request) => chosen(request).request(body, request),
+    response: (body, request) => chosen(request).response(body, request),
+    stream: (request) => chosen(request).stream(request),
+  };
+}
