@@ -90,7 +90,7 @@ describe('Prometheus metrics of a proxy with two workers (Postgres + Redis)', ()
     }
 
     // Each worker records a request just after its response: wait for the last ones to land.
-    const requestsSeries = `kong_ai_llm_requests_total{${AI_LABELS}}`;
+    const requestsSeries = `kong_ai_llm_requests_total{${AI_LABELS},consumer=""}`;
     const text = await waitUntil(
       `${REQUESTS} AI requests on /metrics`,
       async () => {
@@ -101,16 +101,18 @@ describe('Prometheus metrics of a proxy with two workers (Postgres + Redis)', ()
     );
 
     const tokens = (type: string) =>
-      sample(text, `kong_ai_llm_tokens_total{${AI_LABELS},token_type="${type}"}`);
+      sample(text, `kong_ai_llm_tokens_total{${AI_LABELS},consumer="",token_type="${type}"}`);
     expect(tokens('prompt_tokens')).toBe(REQUESTS * PROMPT_TOKENS);
     expect(tokens('completion_tokens')).toBe(REQUESTS * COMPLETION_TOKENS);
     expect(tokens('total_tokens')).toBe(REQUESTS * (PROMPT_TOKENS + COMPLETION_TOKENS));
-    expect(sample(text, `kong_ai_llm_cost_total{${AI_LABELS}}`)).toBeCloseTo(
+    expect(sample(text, `kong_ai_llm_cost_total{${AI_LABELS},consumer=""}`)).toBeCloseTo(
       (REQUESTS * (PROMPT_TOKENS * INPUT_COST + COMPLETION_TOKENS * OUTPUT_COST)) / 1e6,
       12,
     );
     expect(sample(text, `kong_ai_llm_provider_latency_ms_count{${AI_LABELS}}`)).toBe(REQUESTS);
-    expect(sample(text, 'kong_http_requests_total{service="ai",route="chat",code="200"}')).toBe(REQUESTS);
+    expect(sample(text, 'kong_http_requests_total{service="ai",route="chat",code="200",consumer=""}')).toBe(
+      REQUESTS,
+    );
     expect(sample(text, 'switchyard_config_version')).toBe(published.version);
   });
 });

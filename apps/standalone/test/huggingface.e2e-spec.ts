@@ -349,8 +349,9 @@ describe('Hugging Face through the standalone gateway, driven by the official op
         .filter((row) => !row.includes('_latency_ms') && !row.includes('time_to_first'));
     }
 
+    /** The AI counters' labels: Kong's, and the consumer (none on these routes). */
     const labels = (model: string) =>
-      `ai_provider="huggingface",ai_model="${model}",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="default"`;
+      `ai_provider="huggingface",ai_model="${model}",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="default",consumer=""`;
 
     it("counts a whole text generation's exact completion tokens and Kong's prompt estimate, with their cost", async () => {
       const model = 'HuggingFaceH4/zephyr-7b-beta';

@@ -5,6 +5,8 @@ import { ADMIN_API_OPTIONS, type AdminApiOptions } from './admin-api.options.js'
 import { AdminExceptionFilter } from './admin-exception.filter.js';
 import { ClusteringController } from './clustering.controller.js';
 import { EntitiesController } from './entities.controller.js';
+import { KeyAuthCredentialsController } from './keyauth-credentials.controller.js';
+import { KeyAuthCredentialsService } from './keyauth-credentials.service.js';
 import { NodeInfoController } from './node-info.controller.js';
 
 /** The Kong-compatible Admin API as a Nest module; the hosting app supplies store and plugins. */
@@ -14,11 +16,17 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       // Static routes (`/status`) must be registered before the parametric entity routes.
-      controllers: [NodeInfoController, ClusteringController, EntitiesController],
+      controllers: [
+        NodeInfoController,
+        ClusteringController,
+        KeyAuthCredentialsController,
+        EntitiesController,
+      ],
       providers: [
         { provide: ADMIN_API_OPTIONS, useValue: options },
         { provide: APP_FILTER, useClass: AdminExceptionFilter },
         AdminEntitiesService,
+        KeyAuthCredentialsService,
       ],
     };
   }

@@ -9,7 +9,6 @@ import {
   invalidSize,
   mergeRecords,
   schemaViolation,
-  typeEntityForm,
   typeFormValues,
   validatePluginConfig,
   type AnyEntity,
@@ -23,7 +22,7 @@ import {
 import type { PluginDefinition } from '@switchyard/plugin-api';
 import { ADMIN_API_OPTIONS, type AdminApiOptions } from './admin-api.options.js';
 import { AdminHttpError } from './admin-http.error.js';
-import type { DecodedBody } from './request-body.js';
+import { entityInput, type DecodedBody } from './request-body.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -157,8 +156,8 @@ export class AdminEntitiesService {
       : this.store.findByField(collection, ENTITY_DEFINITIONS[collection].endpointKey, key);
   }
 
-  /** The parent of a nested path; 404 naming it when it does not exist. */
-  private async require(collection: EntityName, key: string): Promise<AnyEntity> {
+  /** The entity an endpoint names (by id or unique name); 404 naming it when it does not exist. */
+  async require(collection: EntityName, key: string): Promise<AnyEntity> {
     const entity = await this.lookup(collection, key);
     if (!entity) {
       const field = UUID.test(key) ? 'id' : ENTITY_DEFINITIONS[collection].endpointKey;
@@ -179,12 +178,7 @@ export class AdminEntitiesService {
     existing?: AnyEntity,
   ): Promise<PreparedInput> {
     const definition = ENTITY_DEFINITIONS[collection];
-    let input: Record<string, unknown>;
-    if (body.kind === 'none') input = {};
-    else if (body.kind === 'form') input = typeEntityForm(definition, body.value);
-    else if (body.value !== null && typeof body.value === 'object' && !Array.isArray(body.value)) {
-      input = { ...(body.value as Record<string, unknown>) };
-    } else throw schemaViolation({ '@entity': ['expected a JSON object as the request body'] });
+    const input = entityInput(definition, body);
 
     if (parent) {
       const owner = await this.require(parent.collection, parent.key);

@@ -16,6 +16,8 @@ function isAdminResource(path: string): boolean {
   const isCollection = (name: string | undefined) => (ENTITY_NAMES as readonly string[]).includes(name ?? '');
   if (segments.length === 0 || (segments.length === 1 && segments[0] === 'status')) return true;
   if (segments[0] === 'clustering') return segments.length === 2 && segments[1] === 'data-planes';
+  if (segments[0] === 'key-auths') return segments.length <= 2;
+  if (segments[0] === 'consumers' && segments[2] === 'key-auth') return segments.length <= 4;
   if (segments.length <= 2) return isCollection(segments[0]);
   return segments.length === 3 && (NESTED_COLLECTIONS[segments[0]!]?.includes(segments[2] as never) ?? false);
 }

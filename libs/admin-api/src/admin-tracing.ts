@@ -31,6 +31,16 @@ function routeOf(request: FastifyRequest): string | undefined {
 type TracedRequest = FastifyRequest & { [REQUEST_SPAN]?: { span: Span; context: Context } };
 
 /**
+ * The request's path for `url.path`, without a key-auth key it may address a credential by
+ * (`/key-auths/{key}`): the last segment is then `:credential`. A span never holds a secret.
+ */
+function tracedPath(request: FastifyRequest): string {
+  const path = request.url.split('?', 1)[0]!;
+  const credential = (request.params as Record<string, string | undefined> | undefined)?.['credential'];
+  return credential === undefined ? path : `${path.slice(0, path.lastIndexOf('/') + 1)}:credential`;
+}
+
+/**
  * Traces every Admin API request: a server span continuing the caller's W3C `traceparent`, named
  * `{method} {route}` (`POST /services/:parentKey/routes`). The handler runs inside the span's
  * context, so the store's write span, and through the version it writes, config-sync's publish
@@ -45,7 +55,7 @@ export function traceAdminRequests(fastify: FastifyInstance, tracer: Tracer): vo
         kind: SpanKind.SERVER,
         attributes: {
           'http.request.method': request.method,
-          'url.path': request.url.split('?', 1)[0]!,
+          'url.path': tracedPath(request),
           'url.scheme': request.protocol,
           'client.address': request.ip,
         },

@@ -5,6 +5,8 @@ import {
   nestFormFields,
   schemaViolation,
   tooManyFormFields,
+  typeEntityForm,
+  type EntityDefinition,
 } from '@switchyard/config';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AdminHttpError } from './admin-http.error.js';
@@ -36,6 +38,19 @@ export function bodyOf(request: { body?: unknown }): DecodedBody {
   const problem = findInputProblem(body.value);
   if (problem) throw schemaViolation(inputProblemFields(problem));
   return body;
+}
+
+/**
+ * The body as an entity's input object: a form's values typed by the entity's schema, a JSON
+ * object as it is, nothing as `{}`; any other JSON is Kong's schema violation (400).
+ */
+export function entityInput(definition: EntityDefinition, body: DecodedBody): Record<string, unknown> {
+  if (body.kind === 'none') return {};
+  if (body.kind === 'form') return typeEntityForm(definition, body.value);
+  if (body.value !== null && typeof body.value === 'object' && !Array.isArray(body.value)) {
+    return { ...(body.value as Record<string, unknown>) };
+  }
+  throw schemaViolation({ '@entity': ['expected a JSON object as the request body'] });
 }
 
 /**

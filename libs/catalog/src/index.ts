@@ -1,6 +1,7 @@
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
 import { aiRequestTransformerPlugin } from '@switchyard/plugin-ai-request-transformer';
 import { aiResponseTransformerPlugin } from '@switchyard/plugin-ai-response-transformer';
+import { keyAuthPlugin } from '@switchyard/plugin-key-auth';
 import { anthropicProvider } from '@switchyard/provider-anthropic';
 import { azureProvider } from '@switchyard/provider-azure';
 import { bedrockProvider } from '@switchyard/provider-bedrock';
@@ -15,6 +16,7 @@ import {
   type GatewayPlugin,
   type PluginDefinition,
   type PluginEnvironment,
+  type PluginSpec,
   type ProviderRegistry,
 } from '@switchyard/plugin-api';
 
@@ -40,12 +42,16 @@ export const PROVIDERS: ProviderRegistry = new Map(
 /** What every plugin is given: its only way to the providers. */
 const ENVIRONMENT: PluginEnvironment = { providers: PROVIDERS };
 
-/** The plugins of this build, bound to its environment. */
-const PLUGINS: readonly GatewayPlugin[] = [
-  bindPlugin(aiProxyPlugin, ENVIRONMENT),
-  bindPlugin(aiRequestTransformerPlugin, ENVIRONMENT),
-  bindPlugin(aiResponseTransformerPlugin, ENVIRONMENT),
+// Each spec is checked against its own config type where it is declared; here only their shape matters.
+const DECLARED_PLUGINS: readonly PluginSpec<never>[] = [
+  aiProxyPlugin,
+  aiRequestTransformerPlugin,
+  aiResponseTransformerPlugin,
+  keyAuthPlugin,
 ];
+
+/** The plugins of this build, bound to its environment. */
+const PLUGINS: readonly GatewayPlugin[] = DECLARED_PLUGINS.map((plugin) => bindPlugin(plugin, ENVIRONMENT));
 
 /** The plugins' definitions (name, priority, schema): all the control plane needs. */
 export const PLUGIN_DEFINITIONS: readonly PluginDefinition[] = PLUGINS;

@@ -112,7 +112,7 @@ describe('ActiveConfig vault references', () => {
     ).toBe('swapped');
 
     expect(seen).toEqual([{ auth: { header_value: SECRET } }]);
-    const [handler] = active.current!.chainFor(broken.id);
+    const [handler] = active.current!.chainFor(broken.id).handlers;
     let refusal: unknown;
     try {
       await handler!.access!({} as RequestContext);

@@ -84,6 +84,8 @@ function taggingPlugin(
       access(ctx) {
         if (ctx.request.headers['x-refuse'])
           throw new GatewayError(418, `refused by ${String(config['tag'])}`);
+        const dropped = ctx.request.headers['x-drop-query'];
+        if (typeof dropped === 'string') ctx.upstream.query.delete(dropped);
         ctx.upstream.headers['x-auth'] = `${ctx.upstream.headers['x-auth'] ?? ''}${String(config['tag'])}`;
         ctx.responseMode = mode;
       },
@@ -249,6 +251,24 @@ describe('ProxyNode', () => {
     await expect.poll(() => accessLog.at(-1)?.log).toEqual({ test: { tag: 'route' } });
   });
 
+  it('sends the query as a plugin left it (key-auth hiding a key), and an untouched one as the client sent it', async () => {
+    const svc = service();
+    const rt = route(svc.id, ['/query'], { strip_path: false });
+    await publish({
+      services: [svc],
+      routes: [rt],
+      plugins: [plugin({ route: { id: rt.id }, config: { tag: 'q' } })],
+    });
+    const changed = await fetch(`${proxyUrl}/query?apikey=secret&a=1%202`, {
+      headers: { 'x-drop-query': 'apikey' },
+    });
+    expect(((await changed.json()) as { wrapped: { path: string } }).wrapped.path).toBe('/query?a=1+2');
+    const untouched = await fetch(`${proxyUrl}/query?apikey=secret&a=1%202`);
+    expect(((await untouched.json()) as { wrapped: { path: string } }).wrapped.path).toBe(
+      '/query?apikey=secret&a=1%202',
+    );
+  });
+
   it('answers a GatewayError from a plugin with its status and message', async () => {
     const svc = service();
     const rt = route(svc.id, ['/refusing']);
@@ -363,7 +383,7 @@ describe('ProxyNode', () => {
     for (let sent = 0; sent < 3; sent += 1) expect((await fetch(`${proxyUrl}/metered`)).status).toBe(200);
 
     const metricsUrl = `http://127.0.0.1:${node.statusAddress.port}/metrics`;
-    const series = `kong_http_requests_total{service="${svc.name}",route="${metered.id}",code="200"}`;
+    const series = `kong_http_requests_total{service="${svc.name}",route="${metered.id}",code="200",consumer=""}`;
     await expect
       .poll(
         async () =>

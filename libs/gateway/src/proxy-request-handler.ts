@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   GatewayError,
   type ClientRequest,
+  type ConsumerIdentity,
   type PluginHandler,
   type ProxyLimits,
   type RequestContext,
@@ -10,7 +11,7 @@ import {
 import type { Service } from '@switchyard/config';
 import { forwardableRequestHeaders, readBody, sendJson } from './http-messages.js';
 import type { ActiveConfig } from './active-config.js';
-import type { CompiledConfig } from './compiled-config.js';
+import type { CompiledConfig, PluginChain } from './compiled-config.js';
 import type { ProxyTracer, RequestTrace } from './request-trace.js';
 import { sendBuffered, sendPassthrough, sendStreamed } from './upstream-answer.js';
 import {
@@ -39,6 +40,13 @@ export interface AccessLogEntry {
   };
   /** The plugins' analytics (`ai.proxy`, ...). */
   readonly log: Readonly<Record<string, unknown>>;
+  /**
+   * The consumer an authentication plugin identified (Kong's log serializer's `consumer`, next
+   * to the `ai.proxy` analytics); absent on unauthenticated requests.
+   */
+  readonly consumer?: ConsumerIdentity;
+  /** The credential that identified it (Kong's `authenticated_entity`); absent for an anonymous consumer. */
+  readonly authenticated_entity?: { readonly id: string };
   /** Whether the client went away before the response was complete. */
   readonly aborted: boolean;
   /** Whether the answer was streamed (server-sent events), so `latency.ttfb` is its first token. */
@@ -79,6 +87,7 @@ const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connect: 60_000, read: 60_000, writ
  */
 class ServiceUpstreamRequest implements UpstreamRequest {
   private target: URL | null | undefined;
+  private pendingQuery: URLSearchParams | undefined;
 
   constructor(
     private readonly service: Service | null,
@@ -93,9 +102,17 @@ class ServiceUpstreamRequest implements UpstreamRequest {
   /** Null when the route has no service and no plugin set a URL. */
   get url(): URL {
     if (this.target === undefined) {
-      this.target = this.service ? serviceUrl(this.service, this.upstreamPath, this.rawQuery) : null;
+      // A query a plugin touched is serialized again; an untouched one goes as the client sent it.
+      const query = this.pendingQuery ? this.pendingQuery.toString() : this.rawQuery;
+      this.target = this.service ? serviceUrl(this.service, this.upstreamPath, query) : null;
     }
     return this.target as URL;
+  }
+
+  /** The client's query until the URL exists; the URL's own parameters after. */
+  get query(): URLSearchParams {
+    if (this.target) return this.target.searchParams;
+    return (this.pendingQuery ??= new URLSearchParams(this.rawQuery));
   }
 
   set url(value: URL) {
@@ -183,13 +200,14 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
   ): Promise<void> {
     const abort = new AbortController();
     const { route, service } = match;
-    const chain = config.chainFor(route.id);
+    // The consumer's chain replaces it once an authentication plugin identified them.
+    let chain: PluginChain = config.chainFor(route.id);
     let ctx: RequestContext | undefined;
     let response: UpstreamResponse | undefined;
     // One listener for both: a client gone early aborts the upstream call; any end logs.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
-      if (ctx) finish(ctx, chain, res, req, requestTrace);
+      if (ctx) finish(ctx, chain.handlers, res, req, requestTrace);
       else requestTrace?.finish(res.statusCode, performance.now(), !res.writableFinished);
     });
     try {
@@ -200,6 +218,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         route: { id: route.id, name: route.name },
         service: service && { id: service.id, name: service.name },
         uriCaptures: match.uriCaptures,
+        consumers: config.consumers,
         upstream: new ServiceUpstreamRequest(
           service,
           match.upstreamPath,
@@ -218,10 +237,15 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         limits,
       };
       const context = ctx;
-      for (const handler of chain) {
+      let consumerId: string | undefined;
+      for (let index = 0; index < chain.handlers.length; index++) {
         // A phase that finished at once costs no microtask.
-        const pending = handler.access?.(context);
+        const pending = chain.handlers[index]!.access?.(context);
         if (pending) await pending;
+        if (context.consumer !== undefined && context.consumer.id !== consumerId) {
+          consumerId = context.consumer.id;
+          chain = chain.afterAuthentication(consumerId, index);
+        }
       }
       if (!context.upstream.url) return sendJson(req, res, 503, NO_SERVICE);
 
@@ -239,9 +263,9 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
       // The service's read_timeout also bounds a whole answer's body, and the pause between two
       // stream events (not just two reads: a drip of bytes cannot hold the client).
       if (context.responseMode === 'buffered')
-        await sendBuffered(context, chain, response, res, timeouts.read);
+        await sendBuffered(context, chain.handlers, response, res, timeouts.read);
       else if (context.responseMode === 'stream')
-        await sendStreamed(context, chain, response, res, timeouts.read, upstreamBroke);
+        await sendStreamed(context, chain.handlers, response, res, timeouts.read, upstreamBroke);
       else await sendPassthrough(context, response, res, upstreamBroke);
     } catch (error) {
       // An answer refused before its body was read (a plugin's 502) leaves nothing half-read upstream.
@@ -291,6 +315,8 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
       const { startedAt, upstreamStart, upstreamHead, firstByte, end } = ctx.timings;
       const status = ctx.status ?? res.statusCode;
       const aborted = !res.writableFinished;
+      const { consumer, credential } = ctx;
+      if (consumer) requestTrace?.identified(consumer);
       requestTrace?.finish(status, end!, aborted, ctx.failure);
       accessLog?.({
         method: req.method ?? 'GET',
@@ -309,6 +335,8 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
           ttfb: firstByte !== undefined ? round(firstByte - startedAt) : null,
         },
         log: ctx.log,
+        ...(consumer && { consumer }),
+        ...(credential && { authenticated_entity: { id: credential.id } }),
         aborted,
         streamed: ctx.responseMode === 'stream',
         ...(ctx.failure !== undefined && { failure: ctx.failure }),

@@ -7,6 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { parseListenAddress } from '@switchyard/config';
+import { GatewayMetrics } from '@switchyard/telemetry';
 import { ProxyNode, type ProxyNodeOptions } from './proxy-node.js';
 import type { ProxySettings } from './proxy.settings.js';
 
@@ -49,6 +50,7 @@ export class ProxyModule {
       reconcileIntervalMs: settings.RECONCILE_INTERVAL_MS,
       heartbeatIntervalMs: settings.HEARTBEAT_INTERVAL_MS,
       accessLog: settings.ACCESS_LOG ? (entry) => parts.logger.record('access', entry) : undefined,
+      metrics: new GatewayMetrics({ maxConsumerLabels: settings.METRICS_MAX_CONSUMERS }),
     });
   }
 

@@ -52,6 +52,12 @@ export class ProxySettings extends CommonSettings {
   /** Milliseconds between two heartbeats of a proxy worker. */
   @IsInt() @Min(100) HEARTBEAT_INTERVAL_MS = 10000;
 
+  /**
+   * Distinct consumers a proxy process labels its request and AI counters with (the `consumer`
+   * label: username, else id); consumers past them are counted as `other`.
+   */
+  @IsInt() @Min(0) @Max(10_000) METRICS_MAX_CONSUMERS = 100;
+
   /** One JSON access log line per request (with the `ai.proxy` analytics when the plugin logs statistics). */
   @IsBoolean() ACCESS_LOG = true;
 }

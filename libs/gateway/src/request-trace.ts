@@ -14,6 +14,7 @@ import type {
   CallOutcome,
   CallTrace,
   CallTracer,
+  ConsumerIdentity,
   TracedCall,
   UpstreamCallTrace,
   UpstreamRequest,
@@ -120,6 +121,15 @@ export class RequestTrace {
       this.server.setAttribute('switchyard.service.id', service.id);
       if (service.name) this.server.setAttribute('switchyard.service.name', service.name);
     }
+  }
+
+  /**
+   * The consumer an authentication plugin identified: OpenTelemetry's `enduser.id` (the
+   * username, else the id, as the metrics label them) and the consumer's id.
+   */
+  identified(consumer: ConsumerIdentity): void {
+    this.server.setAttribute('enduser.id', consumer.username ?? consumer.id);
+    this.server.setAttribute('switchyard.consumer.id', consumer.id);
   }
 
   /** The upstream call starts now: its client span begins, and its context goes upstream in the headers. */

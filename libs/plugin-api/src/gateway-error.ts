@@ -16,8 +16,19 @@ export class GatewayError extends Error {
   }
 
   /** The JSON body the client receives. */
-  toBody(): { error: { message: string } } {
+  toBody(): Readonly<Record<string, unknown>> {
     return { error: { message: this.message } };
+  }
+}
+
+/**
+ * A `GatewayError` answered with the body of Kong's `kong.response.error`, `{"message": "..."}`,
+ * as Kong's core and its non-AI plugins answer (key-auth's 401s), rather than the AI plugins'
+ * `{"error": {"message": "..."}}`.
+ */
+export class GatewayMessageError extends GatewayError {
+  override toBody(): Readonly<Record<string, unknown>> {
+    return { message: this.message };
   }
 }
 

@@ -5,4 +5,5 @@ export * from './gateway-error.js';
 export * from './provider-driver.js';
 export * from './plugin.js';
 export * from './request-context.js';
+export * from './consumers.js';
 export * from './version.js';

@@ -22,6 +22,12 @@ export interface PluginDefinition {
   readonly priority: number;
   /** The schema of `config`: a record whose fields are the plugin's options. */
   readonly schema: RecordField;
+  /**
+   * Kong's `typedefs.no_consumer`: the plugin cannot be scoped to a consumer (an authentication
+   * plugin runs before any consumer is known). The Admin API refuses a `consumer` with
+   * "value must be null".
+   */
+  readonly noConsumer?: boolean;
 }
 
 /** Where a plugin entity is attached; ids are `null` when not scoped to that entity. */
@@ -29,6 +35,8 @@ export interface PluginScope {
   readonly pluginId: string;
   readonly routeId: string | null;
   readonly serviceId: string | null;
+  /** Set for a plugin scoped to a consumer: it runs only for that consumer's requests. */
+  readonly consumerId?: string | null;
 }
 
 /**
@@ -48,6 +56,8 @@ export interface PluginSpec<Config> {
   /** Kong's plugin name, kebab-case (`ai-proxy`). */
   readonly name: string;
   readonly priority: number;
+  /** See `PluginDefinition.noConsumer`. */
+  readonly noConsumer?: boolean;
   /** The `config` schema; a function of the environment when it depends on the providers. */
   readonly schema: RecordField | ((env: PluginEnvironment) => RecordField);
   /** Turns one plugin entity's config into its phases; runs once per config snapshot. */
@@ -78,6 +88,7 @@ export function bindPlugin<Config>(spec: PluginSpec<Config>, env: PluginEnvironm
     name: spec.name,
     priority: spec.priority,
     schema,
+    ...(spec.noConsumer && { noConsumer: true }),
     // The proxy only hands over configs that `schema` validated and filled: `Config`'s shape.
     createHandler: (config, scope) => spec.createHandler(config as Config, scope, env),
   };

@@ -68,7 +68,10 @@ export interface ProviderRequest {
   readonly model: ResolvedModel;
   /** The client asked for a stream, or `response_streaming` is `always`. */
   readonly stream: boolean;
-  /** The client's query string (Azure's `api-version` is taken from it first). */
+  /**
+   * The client's query string as the route's plugins forward it (`ctx.upstream.query`: without
+   * a key key-auth hides); Azure's `api-version` is taken from it first.
+   */
   readonly clientQuery: URLSearchParams;
   /** The gateway records token counts (`log_statistics`): ask the provider for stream usage when it must be asked. */
   readonly wantsUsage: boolean;

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ConsumerDirectory, ConsumerIdentity, CredentialIdentity } from './consumers.js';
 import type { ClientFormat } from './ids.js';
 
 /** The request the client sent, as the proxy received it. */
@@ -16,9 +17,20 @@ export interface ClientRequest {
 /** The request the proxy will send upstream; access handlers rewrite it. */
 export interface UpstreamRequest {
   url: URL;
+  /**
+   * The query string sent upstream: the client's, parsed when first read. A plugin that removes
+   * or adds a parameter (key-auth's `hide_credentials`) does it here; the service's URL and the
+   * LLM core's provider URL are built with it. Once `url` is built or set, this is `url`'s own
+   * `searchParams`.
+   */
+  readonly query: URLSearchParams;
   method: string;
   /** Header names are lower case; hop-by-hop headers are never forwarded. */
   headers: Record<string, string>;
+  /**
+   * The body sent upstream: the client's bytes, unless a plugin rewrote it (key-auth removing a
+   * key it hides, an AI plugin's translation). The LLM core parses this, not the client's bytes.
+   */
   body: Buffer | string;
   /**
    * Who is called, for error messages and telemetry (`openai`, or the service's name). The proxy
@@ -164,6 +176,24 @@ export interface RequestContext {
   readonly service: { readonly id: string; readonly name: string | null } | null;
   readonly uriCaptures: Readonly<Record<string, string>>;
   upstream: UpstreamRequest;
+  /**
+   * The consumers and credentials of the config this request is served on (absent in contexts
+   * no config stands behind, such as an LLM call a plugin makes of its own).
+   */
+  readonly consumers?: ConsumerDirectory;
+  /**
+   * Who is calling, once an authentication plugin identified them (Kong's
+   * `kong.client.authenticate`); absent until then, or on routes without one. From the plugin
+   * after the one that set it, the chain is the consumer's: plugins scoped to this consumer
+   * replace the route's (see the README's precedence rule). The access log, the metrics and the
+   * trace record it.
+   */
+  consumer?: ConsumerIdentity;
+  /**
+   * The credential that identified `consumer`; absent when the consumer is the `anonymous`
+   * one an authentication plugin fell back to.
+   */
+  credential?: CredentialIdentity;
   /** The LLM request, once an AI plugin parsed the body (see `LlmRequestState`). */
   llm?: LlmRequestState;
   responseMode: ResponseMode;

@@ -1,4 +1,5 @@
 import { CONSUMER_DEFAULTS, ConsumerSchema, checkConsumer } from './consumer.schema.js';
+import { KeyAuthCredentialSchema } from './keyauth-credential.schema.js';
 import { PLUGIN_DEFAULTS, PluginSchema } from './plugin.schema.js';
 import { ROUTE_DEFAULTS, RouteSchema, checkRoute } from './route.schema.js';
 import { SERVICE_DEFAULTS, ServiceSchema, expandServiceUrl } from './service.schema.js';
@@ -17,13 +18,18 @@ export interface EntityDefinition<N extends EntityName = EntityName> {
   /** Values for absent fields on create (Kong fills every field). */
   readonly defaults: Readonly<Record<string, unknown>>;
   /** The unique field that endpoints accept in place of the id. */
-  readonly endpointKey: 'name' | 'username' | 'instance_name';
+  readonly endpointKey: 'name' | 'username' | 'instance_name' | 'key';
   /** Unique fields besides `id`, in the order they are reported. */
   readonly uniqueFields: readonly string[];
   /** Fields that reference another collection. */
   readonly foreignKeys: Readonly<Record<string, EntityName>>;
   /** Fields that are records merged (not replaced) by PATCH. */
   readonly mergedRecords: readonly string[];
+  /**
+   * Kong's `ttl = true`: rows may expire (an `expires_at` column, Unix seconds). The store reads
+   * only rows that have not, and deletes expired ones before it inserts another.
+   */
+  readonly expires?: boolean;
   /** Input rewriting before validation (shorthand fields such as a service's `url`). */
   expand?(input: Record<string, unknown>): ShorthandExpansion;
   /** Checks across fields, after each field is valid. */
@@ -73,5 +79,16 @@ export const ENTITY_DEFINITIONS: { readonly [N in EntityName]: EntityDefinition<
     uniqueFields: ['instance_name'],
     foreignKeys: { route: 'routes', service: 'services', consumer: 'consumers' },
     mergedRecords: ['config'],
+  },
+  keyauth_credentials: {
+    name: 'keyauth_credentials',
+    // The input schema: what is stored differs (`key_hash`, `expires_at`; see `buildKeyAuthCredential`).
+    schema: KeyAuthCredentialSchema,
+    defaults: { tags: null },
+    endpointKey: 'key',
+    uniqueFields: ['key_hash'],
+    foreignKeys: { consumer: 'consumers' },
+    mergedRecords: [],
+    expires: true,
   },
 };

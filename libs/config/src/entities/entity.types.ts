@@ -1,8 +1,14 @@
 import type { RouteEndpoint } from './kong-field.validators.js';
 
-/** The entity collections of the Admin API, as Kong names them. */
+/** The entity collections of the Admin API's generic endpoints (`/services`, ...), as Kong names them. */
 export const ENTITY_NAMES = ['services', 'routes', 'consumers', 'plugins'] as const;
-export type EntityName = (typeof ENTITY_NAMES)[number];
+
+/**
+ * Every stored collection: the Admin API's entities, and the consumers' key-auth credentials
+ * (Kong's `keyauth_credentials`, served at `/consumers/{consumer}/key-auth` and `/key-auths`).
+ */
+export const STORED_ENTITY_NAMES = [...ENTITY_NAMES, 'keyauth_credentials'] as const;
+export type EntityName = (typeof STORED_ENTITY_NAMES)[number];
 
 /** A reference to another entity, as stored and returned (`{ "id": "..." }`). */
 export interface ForeignKey {
@@ -71,11 +77,29 @@ export interface Plugin extends EntityBase {
   enabled: boolean;
 }
 
+/**
+ * A key-auth credential as stored and propagated to the proxies (Kong's `keyauth_credentials`):
+ * never the key itself, only its hash. The Admin API shows it with `key` (on creation only) and
+ * `ttl` in place of `key_hash` and `expires_at` (`presentKeyAuthCredential`).
+ */
+export interface KeyAuthCredential {
+  id: string;
+  /** Unix seconds. */
+  created_at: number;
+  consumer: ForeignKey;
+  /** SHA-256 of the key's UTF-8 bytes, lower-case hex (`hashCredentialKey`). */
+  key_hash: string;
+  /** Unix seconds from which the key no longer authenticates (Kong's `ttl`); null: never. */
+  expires_at: number | null;
+  tags: string[] | null;
+}
+
 export interface EntityTypes {
   services: Service;
   routes: Route;
   consumers: Consumer;
   plugins: Plugin;
+  keyauth_credentials: KeyAuthCredential;
 }
 
 export type AnyEntity = EntityTypes[EntityName];

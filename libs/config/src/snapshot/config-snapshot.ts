@@ -26,8 +26,15 @@ export function canonicalJson(value: unknown): string {
 /** The snapshot of a config read: its entities plus the SHA-256 (hex, first 32) of their canonical JSON. */
 export function buildSnapshot(content: ConfigContent): ConfigSnapshot {
   // Only the entities are hashed (and kept): not the version, nor any hash the input carries.
-  const { version, services, routes, consumers, plugins } = content;
-  const entities = { services, routes, consumers, plugins };
+  const { version, services, routes, consumers, plugins, keyauth_credentials } = content;
+  // No credentials is no field at all: the same content, the same hash, however it was built.
+  const entities = {
+    services,
+    routes,
+    consumers,
+    plugins,
+    ...(keyauth_credentials !== undefined && keyauth_credentials.length > 0 && { keyauth_credentials }),
+  };
   const hash = createHash('sha256').update(canonicalJson(entities)).digest('hex').slice(0, 32);
   return { version, hash, ...entities };
 }
@@ -76,15 +83,19 @@ export function findContentProblems(
   for (const list of ['services', 'routes', 'consumers', 'plugins'] as const) {
     if (!Array.isArray(snapshot[list])) fail('snapshot', null, `'${list}' is not a list`);
   }
+  const credentials = snapshot.keyauth_credentials;
+  if (credentials !== undefined && !Array.isArray(credentials))
+    fail('snapshot', null, "'keyauth_credentials' is not a list");
   if (!Number.isSafeInteger(snapshot.version)) fail('snapshot', null, 'version is not an integer');
   if (problems.length > 0) return problems;
   if (buildSnapshot(snapshot).hash !== snapshot.hash)
     fail('snapshot', null, 'hash does not match the content');
 
   for (const plugin of snapshot.plugins) {
-    const { name, config } = pluginServingErrors(plugin, plugins);
+    const { name, consumer, config } = pluginServingErrors(plugin, plugins);
     if (typeof name === 'string') fail('plugins', plugin.id, name);
     else if (config !== undefined) fail('plugins', plugin.id, `invalid config: ${JSON.stringify(config)}`);
+    else if (typeof consumer === 'string') fail('plugins', plugin.id, `consumer: ${consumer}`);
   }
   return problems;
 }

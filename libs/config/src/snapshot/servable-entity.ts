@@ -57,10 +57,16 @@ function routeServingErrors(route: Route): FieldErrors {
   return errors;
 }
 
-/** The plugin must be one this gateway runs, and its `config` must pass that plugin's schema. */
+/**
+ * The plugin must be one this gateway runs, scoped as it allows (Kong's `no_consumer`: "value
+ * must be null"), and its `config` must pass that plugin's schema.
+ */
 export function pluginServingErrors(plugin: Plugin, plugins: readonly PluginDefinition[]): FieldErrors {
   const definition = plugins.find((candidate) => candidate.name === plugin.name);
   if (!definition) return { name: `plugin '${plugin.name}' is not available on this gateway` };
+  const errors: FieldErrors = {};
+  if (definition.noConsumer && plugin.consumer) errors['consumer'] = 'value must be null';
   const result = validatePluginConfig(definition.schema, plugin.config);
-  return result.ok ? {} : { config: result.errors };
+  if (!result.ok) errors['config'] = result.errors;
+  return errors;
 }

@@ -30,6 +30,12 @@ export interface ConfigContent {
   readonly routes: EntityTypes['routes'][];
   readonly consumers: EntityTypes['consumers'][];
   readonly plugins: EntityTypes['plugins'][];
+  /**
+   * Key hashes, never keys. Expired credentials are included (a proxy checks `expires_at` on
+   * each lookup), so that a version's content does not depend on when it was read. Absent means
+   * none, and a snapshot without any hashes as one built before credentials existed.
+   */
+  readonly keyauth_credentials?: EntityTypes['keyauth_credentials'][];
 }
 
 /** Who `ConfigStore.onVersion` tells of new versions. */
@@ -44,7 +50,8 @@ export interface VersionSubscriber {
 }
 
 /**
- * The durable config. Every committed write bumps one monotonic config version in the same
+ * The durable config. Rows of an expiring collection (`EntityDefinition.expires`) are invisible
+ * to `findById`, `findByField` and `list` once expired. Every committed write bumps one monotonic config version in the same
  * transaction and announces it (`onVersion`), so that a reader can never miss a write: what it
  * sees at version V includes every write up to V. Unique and foreign-key rules are enforced
  * here and surface as Kong's errors (`KongDbError`): 409 for a taken unique value, 400 for a
@@ -52,7 +59,7 @@ export interface VersionSubscriber {
  */
 export interface ConfigStore {
   findById<N extends EntityName>(entity: N, id: string): Promise<EntityTypes[N] | undefined>;
-  /** Looks an entity up by a unique field (`name`, `username`, `instance_name`). */
+  /** Looks an entity up by a unique field (`name`, `username`, `instance_name`, `key_hash`). */
   findByField<N extends EntityName>(
     entity: N,
     field: string,

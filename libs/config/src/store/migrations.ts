@@ -62,6 +62,21 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
     name: '003_config_version_log',
     sql: `CREATE TABLE config_version_log (version bigint PRIMARY KEY, committed_at timestamptz NOT NULL);`,
   },
+  {
+    // Kong's keyauth_credentials, holding the key's SHA-256 and never the key itself.
+    name: '004_keyauth_credentials',
+    sql: `
+      CREATE TABLE keyauth_credentials (
+        id uuid PRIMARY KEY,
+        consumer_id uuid NOT NULL REFERENCES consumers (id) ON DELETE CASCADE,
+        key_hash text NOT NULL UNIQUE,
+        -- Unix seconds from which the key no longer authenticates (Kong's ttl); null: never.
+        expires_at bigint,
+        entity jsonb NOT NULL
+      );
+      CREATE INDEX keyauth_credentials_consumer_id_idx ON keyauth_credentials (consumer_id);
+    `,
+  },
 ];
 
 /** Applies the migrations not yet applied, under an advisory lock so that processes starting together take turns. */

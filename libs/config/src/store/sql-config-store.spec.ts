@@ -6,7 +6,8 @@ import { buildEntity } from '../entities/entity-builder.js';
 import { KongDbError } from '../errors/kong-db-error.js';
 import { openConfigStore } from './open-config-store.js';
 import { VERSION_LOG_LENGTH } from './sql-config-store.js';
-import type { Plugin, Route, Service } from '../entities/entity.types.js';
+import { buildKeyAuthCredential } from '../entities/keyauth-credential.schema.js';
+import type { Consumer, Plugin, Route, Service } from '../entities/entity.types.js';
 import type { SqlConfigStore } from './sql-config-store.js';
 
 const service = (input: Record<string, unknown>) =>
@@ -158,6 +159,95 @@ function describeStore(
         400,
         /'garbage' is not a valid offset/,
       );
+    });
+
+    describe('key-auth credentials', () => {
+      let owner: Consumer;
+      beforeAll(async () => {
+        owner = (await store.insert(
+          'consumers',
+          buildEntity(
+            ENTITY_DEFINITIONS.consumers,
+            { username: `owner-${randomUUID()}` },
+            { kind: 'create' },
+          ),
+        )) as Consumer;
+      });
+      const now = () => Math.floor(Date.now() / 1000);
+      const credential = (key: string, input: { ttl?: number; at?: number } = {}) =>
+        buildKeyAuthCredential({ consumer: { id: owner.id }, key, ttl: input.ttl }, input.at ?? now())
+          .credential;
+
+      it('stores the hash of the key, finds it by hash, and lists it under its consumer', async () => {
+        const key = `k-${randomUUID()}`;
+        const stored = await store.insert('keyauth_credentials', credential(key));
+        const row = await store.findByField('keyauth_credentials', 'key_hash', stored.key_hash);
+        expect(row).toEqual(stored);
+        expect(JSON.stringify(row)).not.toContain(key);
+        const page = await store.list('keyauth_credentials', {
+          size: 100,
+          parent: { field: 'consumer', id: owner.id },
+        });
+        expect(page.data.map((entry) => entry.id)).toContain(stored.id);
+      });
+
+      it("refuses a key another credential holds with Kong's 409 on the hash", async () => {
+        const key = `k-${randomUUID()}`;
+        await store.insert('keyauth_credentials', credential(key));
+        const error = await expectKongError(
+          store.insert('keyauth_credentials', credential(key)),
+          409,
+          /UNIQUE violation detected on '\{key_hash="[0-9a-f]{64}"\}'/,
+        );
+        expect(Object.keys(error.fields ?? {})).toEqual(['key_hash']);
+      });
+
+      it('hides an expired credential from every read but the config, and frees its key on the next insert', async () => {
+        const key = `k-${randomUUID()}`;
+        const expired = await store.insert(
+          'keyauth_credentials',
+          credential(key, { ttl: 10, at: now() - 60 }),
+        );
+        expect(await store.findById('keyauth_credentials', expired.id)).toBeUndefined();
+        expect(await store.findByField('keyauth_credentials', 'key_hash', expired.key_hash)).toBeUndefined();
+        const page = await store.list('keyauth_credentials', { size: 1000 });
+        expect(page.data.map((entry) => entry.id)).not.toContain(expired.id);
+        expect((await store.readConfig()).keyauth_credentials?.map((entry) => entry.id)).toContain(
+          expired.id,
+        );
+
+        const renewed = await store.insert('keyauth_credentials', credential(key, { ttl: 3600 }));
+        expect(await store.findByField('keyauth_credentials', 'key_hash', renewed.key_hash)).toEqual(renewed);
+        expect((await store.readConfig()).keyauth_credentials?.map((entry) => entry.id)).not.toContain(
+          expired.id,
+        );
+      });
+
+      it("refuses a credential of a consumer that does not exist, and deletes a consumer's with it", async () => {
+        const ghost = randomUUID();
+        await expectKongError(
+          store.insert('keyauth_credentials', {
+            ...credential(`k-${randomUUID()}`),
+            consumer: { id: ghost },
+          }),
+          400,
+          /does not reference an existing 'consumers' entity/,
+        );
+        const leaving = (await store.insert(
+          'consumers',
+          buildEntity(
+            ENTITY_DEFINITIONS.consumers,
+            { username: `leaving-${randomUUID()}` },
+            { kind: 'create' },
+          ),
+        )) as Consumer;
+        const theirs = await store.insert('keyauth_credentials', {
+          ...credential(`k-${randomUUID()}`),
+          consumer: { id: leaving.id },
+        });
+        await store.delete('consumers', leaving.id);
+        expect(await store.findById('keyauth_credentials', theirs.id)).toBeUndefined();
+      });
     });
 
     it('reads the whole config at one version', async () => {

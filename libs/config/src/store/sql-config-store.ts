@@ -33,7 +33,20 @@ const CONSTRAINED_COLUMNS: {
     consumer_id: plugin.consumer?.id ?? null,
     cache_key: pluginScope(plugin).join(':'),
   }),
+  keyauth_credentials: (credential) => ({
+    consumer_id: credential.consumer.id,
+    key_hash: credential.key_hash,
+    expires_at: credential.expires_at,
+  }),
 };
+
+/** Whole Unix seconds now, by this process's clock (the one that computed `expires_at`). */
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** The condition that keeps an expiring table's rows that have not expired at `$<param>`. */
+function unexpired(entity: EntityName, param: number): string | undefined {
+  return ENTITY_DEFINITIONS[entity].expires ? `(expires_at IS NULL OR expires_at > $${param})` : undefined;
+}
 
 /** Kong's plugin uniqueness: one plugin of a name per route, service and consumer combination. */
 function pluginScope(plugin: Plugin): string[] {
@@ -71,11 +84,7 @@ export class SqlConfigStore implements ConfigStore {
   }
 
   async findById<N extends EntityName>(entity: N, id: string): Promise<EntityTypes[N] | undefined> {
-    const rows = await this.sql.query<{ entity: EntityTypes[N] }>(
-      `SELECT entity FROM ${entity} WHERE id = $1`,
-      [id],
-    );
-    return rows[0]?.entity;
+    return this.findWhere(entity, 'id', id);
   }
 
   async findByField<N extends EntityName>(
@@ -85,9 +94,19 @@ export class SqlConfigStore implements ConfigStore {
   ): Promise<EntityTypes[N] | undefined> {
     if (!ENTITY_DEFINITIONS[entity].uniqueFields.includes(field))
       throw new Error(`${entity}.${field} is not unique`);
+    return this.findWhere(entity, field, value);
+  }
+
+  /** The row whose `column` is `value`, unless it expired. */
+  private async findWhere<N extends EntityName>(
+    entity: N,
+    column: string,
+    value: string,
+  ): Promise<EntityTypes[N] | undefined> {
+    const live = unexpired(entity, 2);
     const rows = await this.sql.query<{ entity: EntityTypes[N] }>(
-      `SELECT entity FROM ${entity} WHERE ${field} = $1`,
-      [value],
+      `SELECT entity FROM ${entity} WHERE ${column} = $1${live ? ` AND ${live}` : ''}`,
+      live ? [value, nowSeconds()] : [value],
     );
     return rows[0]?.entity;
   }
@@ -111,6 +130,11 @@ export class SqlConfigStore implements ConfigStore {
       params.push(page.parent.id);
       conditions.push(`${page.parent.field}_id = $${params.length}`);
     }
+    const live = unexpired(entity, params.length + 1);
+    if (live) {
+      params.push(nowSeconds());
+      conditions.push(live);
+    }
     params.push(page.size + 1);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = await this.sql.query<{ id: string; entity: EntityTypes[N] }>(
@@ -126,12 +150,16 @@ export class SqlConfigStore implements ConfigStore {
     const columns = { id: value.id, ...CONSTRAINED_COLUMNS[entity](value), entity: JSON.stringify(value) };
     const names = Object.keys(columns);
     const placeholders = names.map((_, index) => `$${index + 1}`);
-    await this.write(entity, value, 'INSERT', (tx) =>
-      tx.query(
+    await this.write(entity, value, 'INSERT', async (tx) => {
+      // Expired rows are gone for readers already: deleting them frees their unique values (Kong
+      // purges them on a timer instead).
+      if (ENTITY_DEFINITIONS[entity].expires)
+        await tx.query(`DELETE FROM ${entity} WHERE expires_at <= $1`, [nowSeconds()]);
+      await tx.query(
         `INSERT INTO ${entity} (${names.join(', ')}) VALUES (${placeholders.join(', ')})`,
         Object.values(columns),
-      ),
-    );
+      );
+    });
     return value;
   }
 
@@ -162,7 +190,7 @@ export class SqlConfigStore implements ConfigStore {
 
   readConfig(): Promise<ConfigContent> {
     return this.sql.transaction(async (tx) => {
-      // One snapshot of the database for all five reads: the version matches the entities.
+      // One snapshot of the database for all the reads: the version matches the entities.
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       const [version] = await tx.query<{ version: string; traceparent: string | null }>(
         'SELECT version, traceparent FROM config_version',
@@ -178,6 +206,9 @@ export class SqlConfigStore implements ConfigStore {
         routes: await all('routes'),
         consumers: await all('consumers'),
         plugins: await all('plugins'),
+        // Expired ones too: what a version holds must not depend on when it is read (proxies
+        // check `expires_at` on every lookup).
+        keyauth_credentials: await all('keyauth_credentials'),
       };
     });
   }

@@ -47,7 +47,7 @@ function providerUrl(
     clientFormat: 'openai',
     model: { provider: driver.id, name: fields.name ?? '', options: fields.options },
     stream: false,
-    clientQuery: ctx.request.query,
+    clientQuery: ctx.upstream.query,
     wantsUsage: false,
     clientWantsUsage: false,
   });
@@ -82,7 +82,7 @@ export function startPreservedExchange(
   const url = preserveUpstreamUrl({
     options: fields.options,
     clientPath: ctx.request.path,
-    clientQuery: ctx.request.query,
+    clientQuery: ctx.upstream.query,
     providerUrl: () => providerUrl(driver, target, ctx, fields),
   });
   // A body that is not a JSON object has no place for the credential; the provider will say so.

@@ -76,7 +76,7 @@ export function startTranslatedExchange(
     clientFormat: llm.format,
     model: { provider: driver.id, name, options: fields.options },
     stream,
-    clientQuery: ctx.request.query,
+    clientQuery: ctx.upstream.query,
     wantsUsage: settings.config.logging.log_statistics,
     clientWantsUsage: clientWantsStreamUsage(client),
   };

@@ -16,6 +16,20 @@ function failure(run: () => unknown): [number, string] {
 const CLIENT = { messages: [{ role: 'user', content: 'hi' }] };
 const REWRITTEN = { messages: [{ role: 'user', content: 'bonjour' }] };
 
+describe('currentRequestBody', () => {
+  it('is the body the plugins before forward: one key-auth rewrote as a string, read and measured as sent', () => {
+    const ctx = buildRequestContext({ body: { ...CLIENT, apikey: 'secret-key' } });
+    // key-auth's hide_credentials: the key's member gone from what goes upstream.
+    ctx.upstream.body = JSON.stringify({ ...CLIENT, note: 'é' });
+
+    expect(JSON.parse(currentRequestBody(ctx).toString())).toEqual({ ...CLIENT, note: 'é' });
+    expect(llmRequestOf(ctx).body).toEqual({ ...CLIENT, note: 'é' });
+    const bytes = Buffer.byteLength(JSON.stringify({ ...CLIENT, note: 'é' }));
+    expect(failure(() => checkRequestBodySize(ctx, bytes - 1))[0]).toBe(413);
+    expect(() => checkRequestBodySize(ctx, bytes)).not.toThrow();
+  });
+});
+
 describe('replaceRequestBody', () => {
   it('sends the new body upstream, with its own length and no encoding', () => {
     const ctx = buildRequestContext({ body: CLIENT, headers: { 'content-length': '42' } });

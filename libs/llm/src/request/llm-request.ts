@@ -4,12 +4,6 @@ import { checkRequestBodyEncoding } from '../exchange/content-encoding.js';
 import { checkJsonDepth } from './json-depth.js';
 import { NO_VALID_PROMPTS } from './request-normalizer.js';
 
-/**
- * Bodies a plugin put in place of the client's (`replaceRequestBody`), per request: what later
- * plugins read instead of `ctx.request.body`. Keyed by the request, so dropped with it.
- */
-const replacedBodies = new WeakMap<RequestContext, Buffer>();
-
 function parseJsonObject(raw: Buffer): Record<string, unknown> {
   checkJsonDepth(raw);
   let body: unknown;
@@ -24,14 +18,15 @@ function parseJsonObject(raw: Buffer): Record<string, unknown> {
 }
 
 /**
- * The request body as the plugins that run now see it: the one a plugin put in place of the
- * client's (`replaceRequestBody`), else the client's, which must come uncompressed (415).
+ * The request body as the plugins that run now see it: the one the route's plugins forward so
+ * far (`ctx.upstream.body`), which is the client's unless an earlier plugin rewrote it (key-auth
+ * removing the key it hides, `replaceRequestBody`). The client's own bytes must come
+ * uncompressed (415); a rewritten body is the gateway's own and never is.
  */
 export function currentRequestBody(ctx: RequestContext): Buffer {
-  const replaced = replacedBodies.get(ctx);
-  if (replaced) return replaced;
-  checkRequestBodyEncoding(ctx.request.headers);
-  return ctx.request.body;
+  const body = ctx.upstream.body;
+  if (body === ctx.request.body) checkRequestBodyEncoding(ctx.request.headers);
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
 
 /**
@@ -41,7 +36,6 @@ export function currentRequestBody(ctx: RequestContext): Buffer {
  * the prompt plugins and `ai-proxy`, which translate what it wrote).
  */
 export function replaceRequestBody(ctx: RequestContext, body: Buffer): void {
-  replacedBodies.set(ctx, body);
   ctx.llm = undefined;
   ctx.upstream.body = body;
   // The body is the gateway's own now: it has its own length and no encoding.
@@ -50,12 +44,13 @@ export function replaceRequestBody(ctx: RequestContext, body: Buffer): void {
 }
 
 /**
- * A 413 when the request body is larger than a plugin's `max_request_body_size` (`limit` bytes),
- * naming the setting. (Kong hands the limit to `get_raw_body`, which enforces it only for bodies
- * nginx spooled to disk, and then fails with a bad-body 400; every body over it gets the 413 here.)
+ * A 413 when the request body as the plugins that run now see it (`ctx.upstream.body`) is larger
+ * than a plugin's `max_request_body_size` (`limit` bytes), naming the setting. (Kong hands the
+ * limit to `get_raw_body`, which enforces it only for bodies nginx spooled to disk, and then fails
+ * with a bad-body 400; every body over it gets the 413 here.)
  */
 export function checkRequestBodySize(ctx: RequestContext, limit: number): void {
-  const size = (replacedBodies.get(ctx) ?? ctx.request.body).length;
+  const size = Buffer.byteLength(ctx.upstream.body);
   if (size <= limit) return;
   throw new GatewayError(
     413,

@@ -326,6 +326,27 @@ describe("ai-proxy handler: the client's own credentials", () => {
   });
 });
 
+describe('ai-proxy handler: the request as earlier plugins left it', () => {
+  // key-auth's hide_credentials removes the key from the upstream query and body before ai-proxy runs.
+  it('forwards the upstream query, not the client’s, translated or preserved', async () => {
+    for (const config of [aiProxyConfig(), aiProxyConfig({ route_type: 'preserve' })]) {
+      const ctx = requestContext({ url: '/openai/chat?apikey=gateway-key&x=1', body: chat });
+      ctx.upstream.query.delete('apikey');
+      await handlerFor(config, providers).access(ctx);
+      expect(ctx.upstream.url.searchParams.has('apikey')).toBe(false);
+      expect(ctx.upstream.url.searchParams.get('x')).toBe('1');
+    }
+  });
+
+  it('translates the upstream body, not the client’s bytes', async () => {
+    const ctx = requestContext({ body: { ...chat, apikey: 'gateway-key' } });
+    ctx.upstream.body = JSON.stringify(chat);
+    await handlerFor(aiProxyConfig(), providers).access(ctx);
+    expect(upstreamJson(ctx)).not.toHaveProperty('apikey');
+    expect(upstreamJson(ctx)).toMatchObject({ model: 'gpt-4o', messages: chat.messages });
+  });
+});
+
 describe('ai-proxy handler: buffered answers', () => {
   async function answered(
     response: BufferedResponse,

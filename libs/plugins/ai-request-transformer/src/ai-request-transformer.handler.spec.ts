@@ -85,6 +85,21 @@ describe('ai-request-transformer access', () => {
     });
   });
 
+  it('sends the body the plugins before it forward: a key key-auth hid never reaches the model', async () => {
+    const ctx = buildRequestContext({ body: { ...CLIENT, apikey: 'consumer-key' } });
+    // key-auth (1250) with hide_credentials, before this plugin (777).
+    ctx.upstream.body = JSON.stringify(CLIENT);
+    await handlerFor().access!(ctx);
+
+    expect(llm.lastRequest()!.body).toMatchObject({
+      messages: [
+        { role: 'system', content: PROMPT },
+        { role: 'user', content: JSON.stringify(CLIENT) },
+      ],
+    });
+    expect(llmRequestOf(ctx).body).toEqual(REWRITTEN);
+  });
+
   it('sends any body, JSON or not, as the user message', async () => {
     const ctx = buildRequestContext({
       body: '<persons><person age="31"/></persons>',

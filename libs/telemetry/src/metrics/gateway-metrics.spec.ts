@@ -4,6 +4,8 @@ import type { MeteredRequest } from './metered-request.js';
 
 const AI_LABELS =
   'ai_provider="openai",ai_model="gpt-4o",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="default"';
+/** The AI counters' labels: Kong's, plus the consumer (none here). */
+const AI_COUNTER_LABELS = `${AI_LABELS},consumer=""`;
 
 function aiRequest(overrides: Partial<MeteredRequest> = {}, responseModel = 'gpt-4o'): MeteredRequest {
   return {
@@ -46,22 +48,23 @@ describe('GatewayMetrics', () => {
     metrics.record(aiRequest());
 
     expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([
-      `kong_ai_llm_requests_total{${AI_LABELS}} 2`,
+      `kong_ai_llm_requests_total{${AI_COUNTER_LABELS}} 2`,
     ]);
     expect(await samples(metrics, 'kong_ai_llm_tokens_total')).toEqual([
-      `kong_ai_llm_tokens_total{${AI_LABELS},token_type="prompt_tokens"} 50`,
-      `kong_ai_llm_tokens_total{${AI_LABELS},token_type="completion_tokens"} 24`,
-      `kong_ai_llm_tokens_total{${AI_LABELS},token_type="total_tokens"} 74`,
+      `kong_ai_llm_tokens_total{${AI_COUNTER_LABELS},token_type="prompt_tokens"} 50`,
+      `kong_ai_llm_tokens_total{${AI_COUNTER_LABELS},token_type="completion_tokens"} 24`,
+      `kong_ai_llm_tokens_total{${AI_COUNTER_LABELS},token_type="total_tokens"} 74`,
     ]);
     expect(await samples(metrics, 'kong_ai_llm_cost_total')).toEqual([
-      `kong_ai_llm_cost_total{${AI_LABELS}} 0.00074`,
+      `kong_ai_llm_cost_total{${AI_COUNTER_LABELS}} 0.00074`,
     ]);
   });
 
-  it("counts the LLM calls of every AI plugin's analytics entry (ai.*), as Kong's exporter walks `ai`", async () => {
+  it("counts the LLM calls of every AI plugin's analytics entry (ai.*) under the request's consumer, as Kong's exporter walks `ai`", async () => {
     const metrics = new GatewayMetrics();
-    const transformerLabels = AI_LABELS.replace('openai', 'anthropic').replace('gpt-4o', 'claude-3-haiku');
-    const proxied = aiRequest();
+    const proxyLabels = `${AI_LABELS},consumer="alice"`;
+    const transformerLabels = proxyLabels.replace('openai', 'anthropic').replace('gpt-4o', 'claude-3-haiku');
+    const proxied = aiRequest({ consumer: { id: 'id-alice', username: 'alice' } });
     metrics.record({
       ...proxied,
       log: {
@@ -84,19 +87,19 @@ describe('GatewayMetrics', () => {
     });
 
     expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([
-      `kong_ai_llm_requests_total{${AI_LABELS}} 1`,
+      `kong_ai_llm_requests_total{${proxyLabels}} 1`,
       `kong_ai_llm_requests_total{${transformerLabels}} 1`,
     ]);
     expect(await samples(metrics, 'kong_ai_llm_tokens_total')).toEqual([
-      `kong_ai_llm_tokens_total{${AI_LABELS},token_type="prompt_tokens"} 25`,
-      `kong_ai_llm_tokens_total{${AI_LABELS},token_type="completion_tokens"} 12`,
-      `kong_ai_llm_tokens_total{${AI_LABELS},token_type="total_tokens"} 37`,
+      `kong_ai_llm_tokens_total{${proxyLabels},token_type="prompt_tokens"} 25`,
+      `kong_ai_llm_tokens_total{${proxyLabels},token_type="completion_tokens"} 12`,
+      `kong_ai_llm_tokens_total{${proxyLabels},token_type="total_tokens"} 37`,
       `kong_ai_llm_tokens_total{${transformerLabels},token_type="prompt_tokens"} 40`,
       `kong_ai_llm_tokens_total{${transformerLabels},token_type="completion_tokens"} 25`,
       `kong_ai_llm_tokens_total{${transformerLabels},token_type="total_tokens"} 65`,
     ]);
     expect(await samples(metrics, 'kong_ai_llm_cost_total')).toEqual([
-      `kong_ai_llm_cost_total{${AI_LABELS}} 0.00037`,
+      `kong_ai_llm_cost_total{${proxyLabels}} 0.00037`,
       `kong_ai_llm_cost_total{${transformerLabels}} 0.5`,
     ]);
   });
@@ -111,7 +114,7 @@ describe('GatewayMetrics', () => {
       `switchyard_ai_time_to_first_token_ms_count{${AI_LABELS}} 1`,
     ]);
     expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([
-      `kong_ai_llm_requests_total{${AI_LABELS}} 2`,
+      `kong_ai_llm_requests_total{${AI_COUNTER_LABELS}} 2`,
     ]);
   });
 
@@ -120,7 +123,7 @@ describe('GatewayMetrics', () => {
     metrics.record(aiRequest({}, ''));
 
     expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([
-      `kong_ai_llm_requests_total{${AI_LABELS.replace('gpt-4o', 'gpt-4')}} 1`,
+      `kong_ai_llm_requests_total{${AI_COUNTER_LABELS.replace('gpt-4o', 'gpt-4')}} 1`,
     ]);
   });
 
@@ -167,8 +170,8 @@ describe('GatewayMetrics', () => {
     metrics.record({ ...request, routeId: 'r-id', serviceId: 's-id', routeName: 'chat', serviceName: 'llm' });
     metrics.record({ ...request, routeId: 'r-id', serviceId: 's-id', routeName: null, serviceName: null });
     expect(await samples(metrics, 'kong_http_requests_total')).toEqual([
-      'kong_http_requests_total{service="llm",route="chat",code="200"} 1',
-      'kong_http_requests_total{service="s-id",route="r-id",code="200"} 1',
+      'kong_http_requests_total{service="llm",route="chat",code="200",consumer=""} 1',
+      'kong_http_requests_total{service="s-id",route="r-id",code="200",consumer=""} 1',
     ]);
   });
 
@@ -187,9 +190,9 @@ describe('GatewayMetrics', () => {
     metrics.record({ ...plain, serviceId: null });
 
     expect(await samples(metrics, 'kong_http_requests_total')).toEqual([
-      'kong_http_requests_total{service="s",route="r",code="200"} 2',
-      'kong_http_requests_total{service="s",route="r",code="502"} 1',
-      'kong_http_requests_total{service="",route="r",code="200"} 1',
+      'kong_http_requests_total{service="s",route="r",code="200",consumer=""} 2',
+      'kong_http_requests_total{service="s",route="r",code="502",consumer=""} 1',
+      'kong_http_requests_total{service="",route="r",code="200",consumer=""} 1',
     ]);
     expect(await samples(metrics, 'kong_request_latency_ms_count')).toEqual([
       'kong_request_latency_ms_count{service="s",route="r"} 3',
@@ -225,7 +228,40 @@ describe('GatewayMetrics', () => {
       'switchyard_http_response_failures_total{service="s",route="r",reason="stream_idle_timeout"} 1',
     ]);
     expect(await samples(metrics, 'kong_http_requests_total')).toEqual([
-      'kong_http_requests_total{service="s",route="r",code="200"} 4',
+      'kong_http_requests_total{service="s",route="r",code="200",consumer=""} 4',
+    ]);
+  });
+
+  it("labels request and AI counters with the consumer's username (else its id), and counts consumers past the limit as other", async () => {
+    const metrics = new GatewayMetrics({ maxConsumerLabels: 2 });
+    const consumers = [
+      { id: 'id-alice', username: 'alice' },
+      { id: 'id-nameless', username: null },
+      { id: 'id-carol', username: 'carol' },
+      { id: 'id-dave', username: 'dave' },
+    ];
+    for (const consumer of consumers) metrics.record(aiRequest({ routeId: 'r', serviceId: 's', consumer }));
+    metrics.record(aiRequest({ routeId: 'r', serviceId: 's', consumer: consumers[0] }));
+    metrics.record(aiRequest({ routeId: 'r', serviceId: 's' }));
+
+    expect(await samples(metrics, 'kong_http_requests_total')).toEqual([
+      'kong_http_requests_total{service="s",route="r",code="200",consumer="alice"} 2',
+      'kong_http_requests_total{service="s",route="r",code="200",consumer="id-nameless"} 1',
+      'kong_http_requests_total{service="s",route="r",code="200",consumer="other"} 2',
+      'kong_http_requests_total{service="s",route="r",code="200",consumer=""} 1',
+    ]);
+    expect(await samples(metrics, 'kong_ai_llm_requests_total')).toEqual([
+      `kong_ai_llm_requests_total{${AI_LABELS},consumer="alice"} 2`,
+      `kong_ai_llm_requests_total{${AI_LABELS},consumer="id-nameless"} 1`,
+      `kong_ai_llm_requests_total{${AI_LABELS},consumer="other"} 2`,
+      `kong_ai_llm_requests_total{${AI_LABELS},consumer=""} 1`,
+    ]);
+    expect(await samples(metrics, 'kong_ai_llm_tokens_total')).toContain(
+      `kong_ai_llm_tokens_total{${AI_LABELS},consumer="other",token_type="total_tokens"} 74`,
+    );
+    // The histograms stay per model: a consumer label would multiply their buckets.
+    expect(await samples(metrics, 'kong_ai_llm_provider_latency_ms_count')).toEqual([
+      `kong_ai_llm_provider_latency_ms_count{${AI_LABELS}} 6`,
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { Gauge, Registry } from 'prom-client';
 import { BoundCounter, BoundHistogram, type CounterSeries, type HistogramSeries } from './bound-metrics.js';
+import { BoundedLabelValues } from './bounded-label-values.js';
 import type { MetricsSource } from './metrics-source.js';
 import type { MeteredAiAnalytics, MeteredRequest } from './metered-request.js';
 
@@ -24,34 +25,71 @@ const PROXY_ANALYTICS = 'ai.proxy';
 /** Every AI plugin logs its LLM calls under `ai.<namespace>` (Kong's `ai` table of the log). */
 const AI_ANALYTICS_PREFIX = 'ai.';
 
-interface AiHandles {
+/** Kong's AI labels of one provider and model. */
+function aiLabels(provider: string, model: string): Record<string, string> {
+  return {
+    ai_provider: provider,
+    ai_model: model,
+    cache_status: '',
+    vector_db: '',
+    embeddings_provider: '',
+    embeddings_model: '',
+    workspace: WORKSPACE,
+  };
+}
+
+/** The histograms of one AI label set (no consumer label: buckets multiply series). */
+interface AiModelHandles {
+  readonly providerLatency: HistogramSeries;
+  readonly timeToFirstToken: HistogramSeries;
+}
+
+/** The counters of one AI label set and consumer. */
+interface AiConsumerHandles {
   readonly requests: CounterSeries;
   readonly cost: CounterSeries;
-  readonly providerLatency: HistogramSeries;
   readonly promptTokens: CounterSeries;
   readonly completionTokens: CounterSeries;
   readonly totalTokens: CounterSeries;
-  readonly timeToFirstToken: HistogramSeries;
 }
 
 interface RouteHandles {
   readonly latency: HistogramSeries;
   readonly upstreamLatency: HistogramSeries;
-  /** By status code, created on first use. */
-  readonly requests: Map<number, CounterSeries>;
+  /** By status code and consumer label, created on first use. */
+  readonly requests: Map<string, CounterSeries>;
   /** By failure reason, created on first use. */
   readonly failures: Map<string, CounterSeries>;
 }
+
+/** How a node's metrics are labelled. */
+export interface GatewayMetricsOptions {
+  /**
+   * Distinct `consumer` label values this process keeps (`METRICS_MAX_CONSUMERS`); consumers
+   * past them are counted as `other`. Default 100.
+   */
+  readonly maxConsumerLabels?: number;
+}
+
+/** `METRICS_MAX_CONSUMERS`'s default. */
+export const DEFAULT_MAX_CONSUMER_LABELS = 100;
 
 /**
  * A proxy node's Prometheus metrics, in its own `Registry` (one per process; a cluster primary
  * aggregates its workers' registries). Kong's names where Kong has the metric (`kong_` prefix),
  * `switchyard_` otherwise. `record` runs once per finished request: each label set's series is
  * bound on its first request and then updated in place (plain additions; prom-client reads the
- * series only when scraped).
+ * series only when scraped). The request and AI counters carry a `consumer` label (Kong's
+ * `per_consumer`): the consumer's username, else its id, empty without one, bounded by
+ * `maxConsumerLabels` (`BoundedLabelValues`).
  */
 export class GatewayMetrics implements MetricsSource {
   readonly registry = new Registry();
+  private readonly consumerLabels: BoundedLabelValues;
+
+  constructor(options: GatewayMetricsOptions = {}) {
+    this.consumerLabels = new BoundedLabelValues(options.maxConsumerLabels ?? DEFAULT_MAX_CONSUMER_LABELS);
+  }
 
   private readonly aiRequests = new BoundCounter('kong_ai_llm_requests_total', 'AI requests', this.registry);
   private readonly aiCost = new BoundCounter('kong_ai_llm_cost_total', 'AI requests cost', this.registry);
@@ -107,7 +145,8 @@ export class GatewayMetrics implements MetricsSource {
     registers: [this.registry],
   });
 
-  private readonly aiHandles = new Map<string, AiHandles>();
+  private readonly aiModelHandles = new Map<string, AiModelHandles>();
+  private readonly aiConsumerHandles = new Map<string, AiConsumerHandles>();
   private readonly routeHandles = new Map<string, RouteHandles>();
 
   /**
@@ -118,15 +157,20 @@ export class GatewayMetrics implements MetricsSource {
     // Kong labels by name, falling back to the route's id; a service without a name is its id here.
     const serviceLabel = request.serviceName ?? request.serviceId ?? '';
     const routeLabel = request.routeName ?? request.routeId ?? '';
+    const consumer = request.consumer
+      ? this.consumerLabels.labelOf(request.consumer.username ?? request.consumer.id)
+      : '';
     const route = this.routeFor(serviceLabel, routeLabel);
-    let requests = route.requests.get(request.status);
+    const requestsKey = `${request.status}\n${consumer}`;
+    let requests = route.requests.get(requestsKey);
     if (!requests) {
       requests = this.httpRequests.bind({
         service: serviceLabel,
         route: routeLabel,
         code: String(request.status),
+        consumer,
       });
-      route.requests.set(request.status, requests);
+      route.requests.set(requestsKey, requests);
     }
     requests.inc();
     if (request.failure !== undefined) this.failureOf(route, serviceLabel, routeLabel, request.failure).inc();
@@ -136,20 +180,28 @@ export class GatewayMetrics implements MetricsSource {
     // Kong's exporter walks every plugin's entry of the log's `ai` table.
     for (const namespace in request.log) {
       if (!namespace.startsWith(AI_ANALYTICS_PREFIX)) continue;
-      const ai = this.recordLlmCall(request.log[namespace] as MeteredAiAnalytics | undefined);
-      if (ai && namespace === PROXY_ANALYTICS && request.streamed && request.latency.ttfb !== null)
-        ai.timeToFirstToken.observe(request.latency.ttfb);
+      const timings = this.recordLlmCall(request.log[namespace] as MeteredAiAnalytics | undefined, consumer);
+      if (timings && namespace === PROXY_ANALYTICS && request.streamed && request.latency.ttfb !== null)
+        timings.timeToFirstToken.observe(request.latency.ttfb);
     }
   }
 
-  /** One LLM call's AI series, when its entry carries statistics; returns its handles. */
-  private recordLlmCall(analytics: MeteredAiAnalytics | undefined): AiHandles | undefined {
+  /**
+   * One LLM call's AI series under the request's `consumer` label, when its entry carries
+   * statistics; returns the histograms of its provider and model.
+   */
+  private recordLlmCall(
+    analytics: MeteredAiAnalytics | undefined,
+    consumer: string,
+  ): AiModelHandles | undefined {
     const meta = analytics?.meta;
     if (!meta) return undefined;
     // Kong labels by the model that answered; the requested one stands in when the answer named none.
-    const ai = this.aiFor(meta.provider_name, meta.response_model || meta.request_model);
+    const model = meta.response_model || meta.request_model;
+    const timings = this.aiModelFor(meta.provider_name, model);
+    timings.providerLatency.observe(meta.llm_latency);
+    const ai = this.aiConsumerFor(meta.provider_name, model, consumer);
     ai.requests.inc();
-    ai.providerLatency.observe(meta.llm_latency);
     const usage = analytics.usage;
     if (usage) {
       ai.promptTokens.inc(usage.prompt_tokens);
@@ -157,7 +209,7 @@ export class GatewayMetrics implements MetricsSource {
       ai.totalTokens.inc(usage.total_tokens);
       ai.cost.inc(usage.cost);
     }
-    return ai;
+    return timings;
   }
 
   /** Records a config swap: the version now served, and when (`Date.now()` milliseconds). */
@@ -176,29 +228,33 @@ export class GatewayMetrics implements MetricsSource {
     return this.registry.metrics();
   }
 
-  private aiFor(provider: string, model: string): AiHandles {
+  private aiModelFor(provider: string, model: string): AiModelHandles {
     const key = `${provider}\n${model}`;
-    let handles = this.aiHandles.get(key);
+    let handles = this.aiModelHandles.get(key);
     if (!handles) {
-      const labels = {
-        ai_provider: provider,
-        ai_model: model,
-        cache_status: '',
-        vector_db: '',
-        embeddings_provider: '',
-        embeddings_model: '',
-        workspace: WORKSPACE,
+      const labels = aiLabels(provider, model);
+      handles = {
+        providerLatency: this.aiProviderLatency.bind(labels),
+        timeToFirstToken: this.aiTimeToFirstToken.bind(labels),
       };
+      this.aiModelHandles.set(key, handles);
+    }
+    return handles;
+  }
+
+  private aiConsumerFor(provider: string, model: string, consumer: string): AiConsumerHandles {
+    const key = `${provider}\n${model}\n${consumer}`;
+    let handles = this.aiConsumerHandles.get(key);
+    if (!handles) {
+      const labels = { ...aiLabels(provider, model), consumer };
       handles = {
         requests: this.aiRequests.bind(labels),
         cost: this.aiCost.bind(labels),
-        providerLatency: this.aiProviderLatency.bind(labels),
         promptTokens: this.aiTokens.bind({ ...labels, token_type: 'prompt_tokens' }),
         completionTokens: this.aiTokens.bind({ ...labels, token_type: 'completion_tokens' }),
         totalTokens: this.aiTokens.bind({ ...labels, token_type: 'total_tokens' }),
-        timeToFirstToken: this.aiTimeToFirstToken.bind(labels),
       };
-      this.aiHandles.set(key, handles);
+      this.aiConsumerHandles.set(key, handles);
     }
     return handles;
   }

@@ -1,3 +1,4 @@
+export * from './bounded-label-values.js';
 export * from './cluster-metrics.js';
 export * from './gateway-metrics.js';
 export * from './metered-request.js';

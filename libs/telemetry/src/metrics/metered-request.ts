@@ -16,6 +16,8 @@ export interface MeteredRequest {
     readonly upstream: number | null;
     readonly ttfb: number | null;
   };
+  /** The consumer an authentication plugin identified; the `consumer` label is its username, else its id. */
+  readonly consumer?: { readonly id: string; readonly username: string | null };
   /**
    * The plugins' analytics; each `ai.*` entry (`ai.proxy`, `ai.ai-request-transformer`, ...) holds
    * Kong's AI analytics of one LLM call when its plugin logs statistics.

@@ -54,8 +54,9 @@ export interface AiMetricsReading {
 }
 
 /**
- * The AI counters of a standalone gateway's `/metrics` for `provider` and `model`, once they
- * count `requests` requests (each is recorded just after its response).
+ * The AI counters of a standalone gateway's `/metrics` for `provider` and `model`, of requests
+ * no consumer made (`consumer=""`), once they count `requests` requests (each is recorded just
+ * after its response).
  */
 export function aiMetricsOf(
   gateway: StandaloneGateway,
@@ -63,7 +64,7 @@ export function aiMetricsOf(
   model: string,
   requests: number,
 ): Promise<AiMetricsReading> {
-  const labels = `ai_provider="${provider}",ai_model="${model}",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="default"`;
+  const labels = `ai_provider="${provider}",ai_model="${model}",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="default",consumer=""`;
   return waitUntil(
     `${requests} ${provider}/${model} requests on /metrics`,
     async () => {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { RequestContext } from '@switchyard/plugin-api';
+import type { ConsumerDirectory, RequestContext } from '@switchyard/plugin-api';
 
 /** The request a test context stands for; everything is optional. */
 export interface RequestContextOptions {
@@ -12,7 +12,11 @@ export interface RequestContextOptions {
   readonly uriCaptures?: Record<string, string>;
   /** `ctx.limits.maxResponseBodyBytes`; default 1 MiB. */
   readonly maxResponseBodyBytes?: number;
+  /** `ctx.consumers`: the snapshot's consumers and credentials; default none. */
+  readonly consumers?: ConsumerDirectory;
 }
+
+const NO_CONSUMERS: ConsumerDirectory = { find: () => undefined, findKeyAuth: () => undefined };
 
 /**
  * A request context as the gateway builds it before the plugins' `access`: a JSON request to a
@@ -31,12 +35,23 @@ export function buildRequestContext(options: RequestContextOptions = {}): Reques
     if (value !== undefined) forwarded[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return {
-    request: { method: options.method ?? 'POST', path: url.pathname, query: url.searchParams, headers, body },
+    request: {
+      method: options.method ?? 'POST',
+      path: url.pathname,
+      query: new URLSearchParams(url.searchParams),
+      headers,
+      body,
+    },
     route: { id: 'route-1', name: null },
     service: { id: 'service-1', name: 'llm' },
     uriCaptures: options.uriCaptures ?? {},
+    consumers: options.consumers ?? NO_CONSUMERS,
     upstream: {
       url: new URL(`http://service.test${url.pathname}${url.search}`),
+      // As the gateway's: the URL's own parameters once it exists.
+      get query() {
+        return this.url.searchParams;
+      },
       method: options.method ?? 'POST',
       headers: forwarded,
       body,
