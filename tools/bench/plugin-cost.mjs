@@ -22,10 +22,10 @@ const LOAD_SECONDS = 2;
 const ROUNDS = 3;
 const CONNECTIONS = 32;
 const KEY = 'bench-plugin-cost-key';
-const CHAT = { model: 'gpt-4', messages: [{ role: 'user', content: 'What is 1+1?' }] };
+const CHAT = { messages: [{ role: 'user', content: 'What is 1+1?' }] };
 
-/** The ai-proxy of every route: OpenAI, statistics logged, to `upstreamUrl`. */
-const aiProxy = (upstreamUrl) => [
+/** The ai-proxy of every route but one: OpenAI, statistics logged, to `upstreamUrl`. */
+const openAiProxy = (upstreamUrl) => [
   'name=ai-proxy',
   'config.route_type=llm/v1/chat',
   'config.auth.header_name=Authorization',
@@ -33,6 +33,19 @@ const aiProxy = (upstreamUrl) => [
   'config.model.provider=openai',
   'config.model.name=gpt-4',
   `config.model.options.upstream_url=${upstreamUrl}/v1/chat/completions`,
+  'config.logging.log_statistics=true',
+];
+
+/** The same with Anthropic: the request and the answer translated. */
+const anthropicProxy = (upstreamUrl) => [
+  'name=ai-proxy',
+  'config.route_type=llm/v1/chat',
+  'config.auth.header_name=x-api-key',
+  `config.auth.header_value=${MOCK_PROVIDER_API_KEY}`,
+  'config.model.provider=anthropic',
+  'config.model.name=claude-sonnet-4-5',
+  'config.model.options.anthropic_version=2023-06-01',
+  `config.model.options.upstream_url=${upstreamUrl}/v1/messages`,
   'config.logging.log_statistics=true',
 ];
 
@@ -48,12 +61,13 @@ const transformerLlm = (llmUrl) => [
 ];
 
 /**
- * The routes: each a name and the plugins besides ai-proxy (form fields, as `curl --data`), the
- * headers its requests carry.
+ * The routes: each a name, its ai-proxy unless OpenAI's, the plugins besides ai-proxy (form
+ * fields, as `curl --data`) and the headers its requests carry.
  */
-function routes({ llmUrl }) {
+function routes({ llmUrl, anthropicUrl }) {
   return [
     { name: 'ai-proxy', plugins: [] },
+    { name: 'ai-proxy-anthropic', aiProxy: anthropicProxy(anthropicUrl), plugins: [] },
     { name: 'key-auth', plugins: [['name=key-auth']], headers: { apikey: KEY } },
     {
       name: 'ai-request-transformer',
@@ -79,7 +93,7 @@ async function configure(gateway, upstreamUrl, list) {
   await post(admin, '/consumers/bench/key-auth', [`key=${KEY}`]);
   for (const route of list) {
     await post(admin, '/services/cost/routes', [`name=${route.name}`, `paths[]=/cost/${route.name}`]);
-    for (const plugin of [aiProxy(upstreamUrl), ...route.plugins])
+    for (const plugin of [route.aiProxy ?? openAiProxy(upstreamUrl), ...route.plugins])
       await post(admin, `/routes/${route.name}/plugins`, plugin);
   }
   for (const route of list) await waitUntilServed(gateway.proxyUrl, `/cost/${route.name}`);
@@ -110,36 +124,46 @@ async function measureRoute(gateway, pid, route) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** Each route's median CPU per request, its range over the rounds and its cost over plain ai-proxy. */
+async function measureRoutes(gateway, list) {
+  const pid = gateway.process.child.pid;
+  for (const route of list) await load(gateway, route, WARMUP_SECONDS);
+  const rounds = list.map(() => []);
+  for (let round = 0; round < ROUNDS; round += 1)
+    for (const [index, route] of list.entries()) rounds[index].push(await measureRoute(gateway, pid, route));
+  const us = rounds.map((runs) => runs.map((run) => run.usPerRequest));
+  const base = median(us[0]);
+  return list.map((route, index) => ({
+    route: route.name,
+    usPerRequest: Math.round(median(us[index])),
+    range: `${Math.round(Math.min(...us[index]))}-${Math.round(Math.max(...us[index]))}`,
+    addedUs: Math.round(median(us[index]) - base),
+    requestsPerSecond: median(rounds[index].map((run) => run.requestsPerSecond)),
+  }));
+}
+
 /** Runs the measurement, prints the table and writes tmp/bench/plugin-cost.json; resolves with the rows. */
 export async function measurePluginCost() {
-  const chatRequest = JSON.stringify(CHAT);
-  return withStarted(startService('mock-upstream.mjs', { behaviour: {} }), (upstream) =>
-    withStarted(startService('mock-upstream.mjs', { behaviour: { replyText: chatRequest } }), (llm) =>
-      withStarted(
-        startStandaloneGateway({ ACCESS_LOG: 'true', LOG_DESTINATION: 'tmp/bench/plugin-cost.log' }),
-        async (gateway) => {
-          const list = routes({ llmUrl: llm.url });
-          await configure(gateway, upstream.url, list);
-          const pid = gateway.process.child.pid;
-          for (const route of list) await load(gateway, route, WARMUP_SECONDS);
-          const rounds = list.map(() => []);
-          for (let round = 0; round < ROUNDS; round += 1)
-            for (const [index, route] of list.entries())
-              rounds[index].push(await measureRoute(gateway, pid, route));
-          const us = rounds.map((runs) => runs.map((run) => run.usPerRequest));
-          const base = median(us[0]);
-          const rows = list.map((route, index) => ({
-            route: route.name,
-            usPerRequest: Math.round(median(us[index])),
-            range: `${Math.round(Math.min(...us[index]))}-${Math.round(Math.max(...us[index]))}`,
-            addedUs: Math.round(median(us[index]) - base),
-            requestsPerSecond: median(rounds[index].map((run) => run.requestsPerSecond)),
-          }));
-          console.table(rows);
-          writeFileSync('tmp/bench/plugin-cost.json', `${JSON.stringify(rows, null, 2)}\n`);
-          return rows;
-        },
-      ),
-    ),
-  );
+  const mocks = [
+    { behaviour: {} },
+    { behaviour: { replyText: JSON.stringify(CHAT) } },
+    { behaviour: {}, provider: 'anthropic' },
+  ].map((input) => startService('mock-upstream.mjs', input));
+  try {
+    const [upstream, llm, anthropic] = await Promise.all(mocks);
+    const logFile = 'tmp/bench/plugin-cost.log';
+    return await withStarted(
+      startStandaloneGateway({ ACCESS_LOG: 'true', LOG_DESTINATION: logFile }),
+      async (gateway) => {
+        const list = routes({ llmUrl: llm.url, anthropicUrl: anthropic.url });
+        await configure(gateway, upstream.url, list);
+        const rows = await measureRoutes(gateway, list);
+        console.table(rows);
+        writeFileSync('tmp/bench/plugin-cost.json', `${JSON.stringify(rows, null, 2)}\n`);
+        return rows;
+      },
+    );
+  } finally {
+    await Promise.allSettled(mocks.map(async (started) => (await started).stop()));
+  }
 }
