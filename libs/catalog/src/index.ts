@@ -1,3 +1,4 @@
+import { aiPromptGuardPlugin } from '@switchyard/plugin-ai-prompt-guard';
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
 import { aiRequestTransformerPlugin } from '@switchyard/plugin-ai-request-transformer';
 import { aiResponseTransformerPlugin } from '@switchyard/plugin-ai-response-transformer';
@@ -48,6 +49,7 @@ const DECLARED_PLUGINS: readonly PluginSpec<never>[] = [
   aiRequestTransformerPlugin,
   aiResponseTransformerPlugin,
   keyAuthPlugin,
+  aiPromptGuardPlugin,
 ];
 
 /** The plugins of this build, bound to its environment. */
