@@ -1,3 +1,4 @@
+import { aiPromptDecoratorPlugin } from '@switchyard/plugin-ai-prompt-decorator';
 import { aiPromptGuardPlugin } from '@switchyard/plugin-ai-prompt-guard';
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
 import { aiRequestTransformerPlugin } from '@switchyard/plugin-ai-request-transformer';
@@ -49,6 +50,7 @@ const DECLARED_PLUGINS: readonly PluginSpec<never>[] = [
   aiRequestTransformerPlugin,
   aiResponseTransformerPlugin,
   keyAuthPlugin,
+  aiPromptDecoratorPlugin,
   aiPromptGuardPlugin,
 ];
 
