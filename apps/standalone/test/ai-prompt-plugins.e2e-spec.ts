@@ -280,4 +280,31 @@ describe('ai-prompt-template, ai-prompt-decorator and ai-prompt-guard before ai-
     expect(openai.requests).toHaveLength(1);
     expect((await fetch(`${gateway.proxyUrl}/r/aaa`)).status).toBe(200);
   });
+
+  it('refuses through the Admin API a guard pattern RE2 cannot run, naming it, and a decorator without messages', async () => {
+    const guard = await gateway.admin.json('POST', '/routes/hostile-guard/plugins', {
+      name: 'ai-prompt-guard',
+      config: { deny_patterns: ['(\\w+)\\s\\1'] },
+    });
+    expect(guard.status).toBe(400);
+    expect((guard.body as { fields: unknown }).fields).toEqual({
+      config: {
+        '@entity': [
+          "deny_patterns: invalid regex '(\\w+)\\s\\1': backreference `\\1` is not supported (user regexes run on RE2, which matches in linear time and has no lookaround, backreferences, atomic groups or possessive quantifiers)",
+        ],
+      },
+    });
+    const decorator = await gateway.admin.json('POST', '/routes/hostile-guard/plugins', {
+      name: 'ai-prompt-decorator',
+      config: { prompts: { prepend: [] } },
+    });
+    expect(decorator.status).toBe(400);
+    expect((decorator.body as { fields: unknown }).fields).toEqual({
+      config: {
+        '@entity': [
+          "at least one of these fields must be non-empty: 'config.prompts.prepend', 'config.prompts.append'",
+        ],
+      },
+    });
+  });
 });
