@@ -307,4 +307,20 @@ describe('ai-prompt-template, ai-prompt-decorator and ai-prompt-guard before ai-
       },
     });
   });
+
+  it("takes the README's form-encoded decorator: indexed records of a list", async () => {
+    await addRoute('form-decorated', ['/form-decorated'], 'llm', []);
+    const created = await gateway.admin.form('POST', '/routes/form-decorated/plugins', [
+      ['name', 'ai-prompt-decorator'],
+      ['config.prompts.prepend[1].role', 'system'],
+      ['config.prompts.prepend[1].content', TEACHER],
+      ['config.prompts.append[1].role', 'user'],
+      ['config.prompts.append[1].content', BRIEF],
+    ]);
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.config.prompts).toEqual({
+      prepend: [{ role: 'system', content: TEACHER }],
+      append: [{ role: 'user', content: BRIEF }],
+    });
+  });
 });
