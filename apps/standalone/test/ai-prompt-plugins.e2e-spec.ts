@@ -3,6 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_REPLY_TEXT,
   MOCK_PROVIDER_API_KEY,
+  addRouteWithPlugins,
+  pluginLogOf,
   startMockProvider,
   startScriptedUpstream,
   startStandaloneGateway,
@@ -47,14 +49,18 @@ describe('ai-prompt-template, ai-prompt-decorator and ai-prompt-guard before ai-
   let anthropic: MockProviderServer;
   let backend: ScriptedUpstream;
 
-  const openAiProxy = {
+  const openAiProxy = () => ({
     name: 'ai-proxy',
     config: {
       route_type: 'llm/v1/chat',
       auth: { header_name: 'Authorization', header_value: `Bearer ${MOCK_PROVIDER_API_KEY}` },
-      model: { provider: 'openai', name: 'gpt-4o-mini', options: { upstream_url: '' } },
+      model: {
+        provider: 'openai',
+        name: 'gpt-4o-mini',
+        options: { upstream_url: `${openai.url}/v1/chat/completions` },
+      },
     },
-  };
+  });
   const anthropicProxy = () => ({
     name: 'ai-proxy',
     config: {
@@ -72,20 +78,6 @@ describe('ai-prompt-template, ai-prompt-decorator and ai-prompt-guard before ai-
     },
   });
 
-  async function addRoute(
-    name: string,
-    paths: readonly string[],
-    service: string,
-    plugins: readonly { name: string; config: Record<string, unknown> }[],
-  ): Promise<void> {
-    const route = await gateway.admin.json('POST', `/services/${service}/routes`, { name, paths });
-    expect(route.status, route.text).toBe(201);
-    for (const plugin of plugins) {
-      const created = await gateway.admin.json('POST', `/routes/${name}/plugins`, plugin);
-      expect(created.status, created.text).toBe(201);
-    }
-  }
-
   beforeAll(async () => {
     [openai, anthropic, backend] = await Promise.all([
       startMockProvider('openai'),
@@ -98,30 +90,38 @@ describe('ai-prompt-template, ai-prompt-decorator and ai-prompt-guard before ai-
       ['backend', backend.url],
     ])
       expect((await gateway.admin.json('POST', '/services', { name, url })).status).toBe(201);
-    const toOpenAi = {
-      ...openAiProxy,
-      config: {
-        ...openAiProxy.config,
-        model: {
-          ...openAiProxy.config.model,
-          options: { upstream_url: `${openai.url}/v1/chat/completions` },
+    await addRouteWithPlugins(
+      gateway,
+      'llm',
+      'prompt-openai',
+      ['/prompt-openai'],
+      [...PROMPT_PLUGINS, openAiProxy()],
+    );
+    await addRouteWithPlugins(
+      gateway,
+      'llm',
+      'prompt-anthropic',
+      ['/prompt-anthropic'],
+      [...PROMPT_PLUGINS, anthropicProxy()],
+    );
+    await addRouteWithPlugins(
+      gateway,
+      'llm',
+      'hostile-guard',
+      ['/hostile-guard'],
+      [
+        {
+          name: 'ai-prompt-guard',
+          config: {
+            deny_patterns: ['(a+)+$'],
+            allow_patterns: ['(a|aa)+b'],
+            allow_all_conversation_history: true,
+          },
         },
-      },
-    };
-    await addRoute('prompt-openai', ['/prompt-openai'], 'llm', [...PROMPT_PLUGINS, toOpenAi]);
-    await addRoute('prompt-anthropic', ['/prompt-anthropic'], 'llm', [...PROMPT_PLUGINS, anthropicProxy()]);
-    await addRoute('hostile-guard', ['/hostile-guard'], 'llm', [
-      {
-        name: 'ai-prompt-guard',
-        config: {
-          deny_patterns: ['(a+)+$'],
-          allow_patterns: ['(a|aa)+b'],
-          allow_all_conversation_history: true,
-        },
-      },
-      toOpenAi,
-    ]);
-    await addRoute('hostile-path', ['~/r/(a+)+$'], 'backend', []);
+        openAiProxy(),
+      ],
+    );
+    await addRouteWithPlugins(gateway, 'backend', 'hostile-path', ['~/r/(a+)+$'], []);
     await waitUntilServed(gateway.proxyUrl, '/r/aaa');
   }, 60_000);
 
@@ -156,24 +156,6 @@ describe('ai-prompt-template, ai-prompt-decorator and ai-prompt-guard before ai-
     return { status: response.status, body: (await response.json()) as unknown };
   }
 
-  /** The plugins' log of the last POST to `path` that logged `namespace`, once written. */
-  async function accessLine(path: string, namespace: string): Promise<Record<string, unknown>> {
-    const logOf = (entry: Record<string, unknown>) => entry['log'] as Record<string, unknown>;
-    let line: Record<string, unknown> | undefined;
-    await expect
-      .poll(
-        () =>
-          (line = gateway
-            .accessLog()
-            .findLast(
-              (entry) => entry['path'] === path && entry['method'] === 'POST' && logOf(entry)[namespace],
-            )),
-        { timeout: 3_000 },
-      )
-      .toBeDefined();
-    return logOf(line!);
-  }
-
   const RENDERED = 'Explain "tail calls" to a C programmer.';
 
   it('renders the template, decorates it, checks it and sends it to OpenAI as exactly these messages', async () => {
@@ -195,7 +177,7 @@ describe('ai-prompt-template, ai-prompt-decorator and ai-prompt-guard before ai-
         { role: 'user', content: BRIEF },
       ],
     });
-    const log = await accessLine('/prompt-openai/chat/completions', 'ai.payload');
+    const log = await pluginLogOf(gateway, '/prompt-openai/chat/completions', 'ai.payload');
     expect(JSON.parse((log['ai.payload'] as { original_request: string }).original_request)).toMatchObject({
       messages: '{template://explain}',
       properties: { topic: '"tail calls"' },
@@ -235,7 +217,7 @@ describe('ai-prompt-template, ai-prompt-decorator and ai-prompt-guard before ai-
     expect(openai.requests).toHaveLength(0);
     expect(anthropic.requests).toHaveLength(0);
 
-    const log = await accessLine('/prompt-anthropic/chat/completions', 'ai.ai-prompt-guard');
+    const log = await pluginLogOf(gateway, '/prompt-anthropic/chat/completions', 'ai.ai-prompt-guard');
     // After decoration the rendered message is the second one (index 1).
     expect(log['ai.ai-prompt-guard']).toEqual({
       blocked: 'prompt pattern is blocked',
@@ -309,7 +291,7 @@ describe('ai-prompt-template, ai-prompt-decorator and ai-prompt-guard before ai-
   });
 
   it("takes the README's form-encoded decorator: indexed records of a list", async () => {
-    await addRoute('form-decorated', ['/form-decorated'], 'llm', []);
+    await addRouteWithPlugins(gateway, 'llm', 'form-decorated', ['/form-decorated'], []);
     const created = await gateway.admin.form('POST', '/routes/form-decorated/plugins', [
       ['name', 'ai-prompt-decorator'],
       ['config.prompts.prepend[1].role', 'system'],

@@ -78,7 +78,9 @@ function validateField(field: FieldRule, value: unknown): ConfigFieldError | und
       if (!Array.isArray(value)) return MESSAGES.array;
       return (
         validateElements(field.elements, value) ??
-        (field.len_max !== undefined && value.length > field.len_max ? MESSAGES.lenMax(field.len_max) : undefined)
+        (field.len_max !== undefined && value.length > field.len_max
+          ? MESSAGES.lenMax(field.len_max)
+          : undefined)
       );
     case 'map':
       return isPlainObject(value) ? validateMapValues(field.values, value) : MESSAGES.map;

@@ -1,7 +1,5 @@
-import { GatewayError } from '@switchyard/plugin-api';
-import type { PluginHandler, RequestContext } from '@switchyard/plugin-api';
 import { llmRequestOf } from '@switchyard/llm';
-import { buildRequestContext } from '@switchyard/testing';
+import { accessFailure, buildRequestContext } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import type { AiPromptDecoratorConfig } from './ai-prompt-decorator.config.js';
 import { createAiPromptDecoratorHandler } from './ai-prompt-decorator.handler.js';
@@ -13,27 +11,17 @@ const REMINDER = { role: 'user', content: 'Answer in one sentence.' } as const;
 const decorator = (prompts: AiPromptDecoratorConfig['prompts'], max_request_body_size = 8192) =>
   createAiPromptDecoratorHandler({ prompts, max_request_body_size });
 
-function accessError(handler: PluginHandler, ctx: RequestContext): [number, string] | undefined {
-  try {
-    void handler.access!(ctx);
-  } catch (error) {
-    if (error instanceof GatewayError) return [error.status, error.message];
-    throw error;
-  }
-  return undefined;
-}
-
 describe('ai-prompt-decorator access', () => {
   const both = decorator({ prepend: [SYSTEM, SECOND], append: [REMINDER] });
 
-  it("puts prepend before and append after the client's messages, in order, and keeps the rest of the request", () => {
+  it("puts prepend before and append after the client's messages, in order, and keeps the rest of the request", async () => {
     const client = {
       model: 'gpt-4o',
       temperature: 0.2,
       messages: [{ role: 'user', content: 'Hi', name: 'ann' }],
     };
     const ctx = buildRequestContext({ body: client });
-    expect(accessError(both, ctx)).toBeUndefined();
+    expect(await accessFailure(both, ctx)).toBeUndefined();
 
     const decorated = { ...client, messages: [SYSTEM, SECOND, ...client.messages, REMINDER] };
     // What ai-proxy translates, and what a service without ai-proxy receives.
@@ -42,7 +30,7 @@ describe('ai-prompt-decorator access', () => {
     expect(ctx.upstream.headers['content-type']).toBe('application/json');
   });
 
-  it('adds only what is configured: prepend alone, append alone', () => {
+  it('adds only what is configured: prepend alone, append alone', async () => {
     const client = { messages: [{ role: 'user', content: 'Hi' }] };
     const prependOnly = buildRequestContext({ body: client });
     decorator({ prepend: [SYSTEM], append: null }).access!(prependOnly);
@@ -52,7 +40,7 @@ describe('ai-prompt-decorator access', () => {
     expect(llmRequestOf(appendOnly).body['messages']).toEqual([client.messages[0], REMINDER]);
   });
 
-  it('decorates the request as the plugins before it left it (a rendered template), each request anew', () => {
+  it('decorates the request as the plugins before it left it (a rendered template), each request anew', async () => {
     const ctx = buildRequestContext({ body: { messages: [{ role: 'user', content: 'raw' }] } });
     llmRequestOf(ctx).body = { messages: [{ role: 'user', content: 'rendered' }] };
     both.access!(ctx);
@@ -68,22 +56,27 @@ describe('ai-prompt-decorator access', () => {
     expect(llmRequestOf(next).body['messages']).toHaveLength(4);
   });
 
-  it("answers Kong's 400 for a request without chat messages: a completions prompt, an empty chat", () => {
+  it("answers Kong's 400 for a request without chat messages: a completions prompt, an empty chat", async () => {
     for (const body of [{ prompt: 'Hi' }, { messages: [] }, { messages: 'Hi' }])
-      expect(accessError(both, buildRequestContext({ body })), JSON.stringify(body)).toEqual([
+      expect(await accessFailure(both, buildRequestContext({ body })), JSON.stringify(body)).toEqual([
         400,
         'this LLM route only supports llm/chat type requests',
       ]);
   });
 
-  it("answers Kong's 400 for a body that is not JSON, and 413 for one over max_request_body_size", () => {
-    expect(accessError(both, buildRequestContext({ body: 'Hi' }))).toEqual([
+  it("answers Kong's 400 for a body that is not JSON, and 413 for one over max_request_body_size", async () => {
+    expect(await accessFailure(both, buildRequestContext({ body: 'Hi' }))).toEqual([
       400,
       'this LLM route only supports application/json requests',
     ]);
     const small = decorator({ prepend: [SYSTEM], append: null }, 10);
     expect(
-      accessError(small, buildRequestContext({ body: { messages: [{ role: 'user', content: 'Hi' }] } }))?.[0],
+      (
+        await accessFailure(
+          small,
+          buildRequestContext({ body: { messages: [{ role: 'user', content: 'Hi' }] } }),
+        )
+      )?.[0],
     ).toBe(413);
   });
 });

@@ -1,7 +1,5 @@
-import { GatewayError } from '@switchyard/plugin-api';
-import type { PluginHandler, RequestContext } from '@switchyard/plugin-api';
 import { llmRequestOf } from '@switchyard/llm';
-import { buildRequestContext } from '@switchyard/testing';
+import { accessFailure, buildRequestContext } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import type { AiPromptGuardConfig } from './ai-prompt-guard.config.js';
 import { AI_PROMPT_GUARD_LOG, createAiPromptGuardHandler } from './ai-prompt-guard.handler.js';
@@ -15,17 +13,6 @@ const config = (overrides: Partial<AiPromptGuardConfig>): AiPromptGuardConfig =>
   ...overrides,
 });
 
-/** Runs `access`: `undefined` when the request goes on, else the status and message the client gets. */
-function accessOutcome(handler: PluginHandler, ctx: RequestContext): [number, string] | undefined {
-  try {
-    void handler.access!(ctx);
-  } catch (error) {
-    if (error instanceof GatewayError) return [error.status, error.message];
-    throw error;
-  }
-  return undefined;
-}
-
 const chat = (...messages: [role: string, content: unknown][]) => ({
   messages: messages.map(([role, content]) => ({ role, content })),
 });
@@ -35,7 +22,7 @@ const BLOCKED: [number, string] = [400, 'bad request'];
 describe('ai-prompt-guard access', () => {
   const denyCard = createAiPromptGuardHandler(config({ deny_patterns: ['\\d{4}-\\d{4}-\\d{4}-\\d{4}'] }));
 
-  it("refuses with Kong's 400 'bad request' a prompt a deny pattern matches, and logs which message matched, not the prompt", () => {
+  it("refuses with Kong's 400 'bad request' a prompt a deny pattern matches, and logs which message matched, not the prompt", async () => {
     const ctx = buildRequestContext({
       body: chat(
         ['system', 'You help.'],
@@ -44,7 +31,7 @@ describe('ai-prompt-guard access', () => {
         ['user', 'Please'],
       ),
     });
-    expect(accessOutcome(denyCard, ctx)).toEqual(BLOCKED);
+    expect(await accessFailure(denyCard, ctx)).toEqual(BLOCKED);
     expect(ctx.log[AI_PROMPT_GUARD_LOG]).toEqual({
       blocked: 'prompt pattern is blocked',
       pattern: '\\d{4}-\\d{4}-\\d{4}-\\d{4}',
@@ -53,99 +40,101 @@ describe('ai-prompt-guard access', () => {
     expect(JSON.stringify(ctx.log)).not.toContain('1234-5678');
   });
 
-  it('lets through a prompt no deny pattern matches, unchanged and without a log entry', () => {
+  it('lets through a prompt no deny pattern matches, unchanged and without a log entry', async () => {
     const body = chat(['user', 'What is a credit card?']);
     const ctx = buildRequestContext({ body });
-    expect(accessOutcome(denyCard, ctx)).toBeUndefined();
+    expect(await accessFailure(denyCard, ctx)).toBeUndefined();
     expect(llmRequestOf(ctx).body).toEqual(body);
     expect(ctx.log).toEqual({});
   });
 
-  it("checks every user message by default (Kong's allow_all_conversation_history = false), but not other roles", () => {
+  it("checks every user message by default (Kong's allow_all_conversation_history = false), but not other roles", async () => {
     const history = chat(['user', 'card 1234-5678-9012-3456'], ['assistant', 'ok'], ['user', 'thanks']);
-    expect(accessOutcome(denyCard, buildRequestContext({ body: history }))).toEqual(BLOCKED);
+    expect(await accessFailure(denyCard, buildRequestContext({ body: history }))).toEqual(BLOCKED);
     const inSystem = chat(['system', 'card 1234-5678-9012-3456'], ['user', 'hello']);
-    expect(accessOutcome(denyCard, buildRequestContext({ body: inSystem }))).toBeUndefined();
+    expect(await accessFailure(denyCard, buildRequestContext({ body: inSystem }))).toBeUndefined();
   });
 
-  it('checks only the latest user message with allow_all_conversation_history = true', () => {
+  it('checks only the latest user message with allow_all_conversation_history = true', async () => {
     const latestOnly = createAiPromptGuardHandler(
       config({ deny_patterns: ['1234'], allow_all_conversation_history: true }),
     );
     const history = chat(['user', 'card 1234'], ['assistant', 'ok'], ['user', 'thanks']);
-    expect(accessOutcome(latestOnly, buildRequestContext({ body: history }))).toBeUndefined();
+    expect(await accessFailure(latestOnly, buildRequestContext({ body: history }))).toBeUndefined();
     const latest = chat(['user', 'hello'], ['user', 'card 1234'], ['assistant', 'ok']);
-    expect(accessOutcome(latestOnly, buildRequestContext({ body: latest }))).toEqual(BLOCKED);
+    expect(await accessFailure(latestOnly, buildRequestContext({ body: latest }))).toEqual(BLOCKED);
   });
 
-  it('checks the messages of every role with match_all_roles', () => {
+  it('checks the messages of every role with match_all_roles', async () => {
     const allRoles = createAiPromptGuardHandler(config({ deny_patterns: ['secret'], match_all_roles: true }));
     const ctx = buildRequestContext({ body: chat(['system', 'the secret is 42'], ['user', 'hello']) });
-    expect(accessOutcome(allRoles, ctx)).toEqual(BLOCKED);
+    expect(await accessFailure(allRoles, ctx)).toEqual(BLOCKED);
     expect(ctx.log[AI_PROMPT_GUARD_LOG]).toMatchObject({ matched: { message: 0, role: 'system' } });
   });
 
-  it('requires a match of one allow pattern when some are set, deny patterns first', () => {
+  it('requires a match of one allow pattern when some are set, deny patterns first', async () => {
     const guard = createAiPromptGuardHandler(
       config({ allow_patterns: ['(?i)\\bcats?\\b', 'dogs'], deny_patterns: ['tigers'] }),
     );
     expect(
-      accessOutcome(guard, buildRequestContext({ body: chat(['user', 'Tell me about Cats']) })),
+      await accessFailure(guard, buildRequestContext({ body: chat(['user', 'Tell me about Cats']) })),
     ).toBeUndefined();
     const off = buildRequestContext({ body: chat(['user', 'Tell me about birds']) });
-    expect(accessOutcome(guard, off)).toEqual(BLOCKED);
+    expect(await accessFailure(guard, off)).toEqual(BLOCKED);
     expect(off.log[AI_PROMPT_GUARD_LOG]).toEqual({ blocked: "prompt doesn't match any allowed pattern" });
     const denied = buildRequestContext({ body: chat(['user', 'cats and tigers']) });
-    expect(accessOutcome(guard, denied)).toEqual(BLOCKED);
+    expect(await accessFailure(guard, denied)).toEqual(BLOCKED);
     expect(denied.log[AI_PROMPT_GUARD_LOG]).toMatchObject({
       blocked: 'prompt pattern is blocked',
       pattern: 'tigers',
     });
   });
 
-  it('matches across messages as Kong does: the latest first, each followed by a space', () => {
+  it('matches across messages as Kong does: the latest first, each followed by a space', async () => {
     const guard = createAiPromptGuardHandler(config({ deny_patterns: ['^second first $'] }));
     const ctx = buildRequestContext({ body: chat(['user', 'first'], ['user', 'second']) });
-    expect(accessOutcome(guard, ctx)).toEqual(BLOCKED);
+    expect(await accessFailure(guard, ctx)).toEqual(BLOCKED);
     expect(ctx.log[AI_PROMPT_GUARD_LOG]).toMatchObject({ matched: { message: 1, role: 'user' } });
   });
 
-  it('checks the prompt of a completions request', () => {
+  it('checks the prompt of a completions request', async () => {
     const ctx = buildRequestContext({ body: { prompt: 'card 1111-2222-3333-4444' } });
-    expect(accessOutcome(denyCard, ctx)).toEqual(BLOCKED);
+    expect(await accessFailure(denyCard, ctx)).toEqual(BLOCKED);
     expect(ctx.log[AI_PROMPT_GUARD_LOG]).toMatchObject({ matched: { field: 'prompt' } });
   });
 
-  it("refuses with the same 'bad request' a body it cannot read: no prompt, a role that is no string, multimodal content", () => {
+  it("refuses with the same 'bad request' a body it cannot read: no prompt, a role that is no string, multimodal content", async () => {
     for (const body of [
       { input: 'x' },
       { messages: [{ content: 'hi' }] },
       chat(['user', [{ type: 'text', text: 'hi' }]]),
     ]) {
       const ctx = buildRequestContext({ body });
-      expect(accessOutcome(denyCard, ctx), JSON.stringify(body)).toEqual(BLOCKED);
+      expect(await accessFailure(denyCard, ctx), JSON.stringify(body)).toEqual(BLOCKED);
       expect(ctx.log[AI_PROMPT_GUARD_LOG]).toEqual({
         blocked: 'ai-prompt-guard only supports llm/v1/chat or llm/v1/completions prompts',
       });
     }
   });
 
-  it("answers Kong's 400 for a body that is not JSON, and 413 for one over max_request_body_size", () => {
-    expect(accessOutcome(denyCard, buildRequestContext({ body: 'hello' }))).toEqual([
+  it("answers Kong's 400 for a body that is not JSON, and 413 for one over max_request_body_size", async () => {
+    expect(await accessFailure(denyCard, buildRequestContext({ body: 'hello' }))).toEqual([
       400,
       'this LLM route only supports application/json requests',
     ]);
     const small = createAiPromptGuardHandler(config({ deny_patterns: ['x'], max_request_body_size: 10 }));
-    expect(accessOutcome(small, buildRequestContext({ body: chat(['user', 'hello there']) }))?.[0]).toBe(413);
+    expect(
+      (await accessFailure(small, buildRequestContext({ body: chat(['user', 'hello there']) })))?.[0],
+    ).toBe(413);
   });
 
-  it('checks the request as the plugins before it left it (a decorated chat)', () => {
+  it('checks the request as the plugins before it left it (a decorated chat)', async () => {
     const ctx = buildRequestContext({ body: chat(['user', 'hello']) });
     llmRequestOf(ctx).body = chat(['user', 'card 1234-5678-9012-3456'], ['user', 'hello']);
-    expect(accessOutcome(denyCard, ctx)).toEqual(BLOCKED);
+    expect(await accessFailure(denyCard, ctx)).toEqual(BLOCKED);
   });
 
-  it('answers at once on patterns that backtrack catastrophically elsewhere: (a+)+$ against 5,000 a and a !', () => {
+  it('answers at once on patterns that backtrack catastrophically elsewhere: (a+)+$ against 5,000 a and a !', async () => {
     const guard = createAiPromptGuardHandler(
       config({
         deny_patterns: ['(a+)+$'],
@@ -156,10 +145,10 @@ describe('ai-prompt-guard access', () => {
     const hostile = buildRequestContext({ body: chat(['user', `${'a'.repeat(5000)}!`]) });
     const started = performance.now();
     // The deny pattern finds no match (the text ends with '!'), nor does the allow pattern (no b).
-    expect(accessOutcome(guard, hostile)).toEqual(BLOCKED);
+    expect(await accessFailure(guard, hostile)).toEqual(BLOCKED);
     expect(hostile.log[AI_PROMPT_GUARD_LOG]).toEqual({ blocked: "prompt doesn't match any allowed pattern" });
     const denied = buildRequestContext({ body: chat(['user', 'a'.repeat(5000)]) });
-    expect(accessOutcome(guard, denied)).toEqual(BLOCKED);
+    expect(await accessFailure(guard, denied)).toEqual(BLOCKED);
     expect(denied.log[AI_PROMPT_GUARD_LOG]).toMatchObject({ pattern: '(a+)+$' });
     expect(performance.now() - started).toBeLessThan(250);
   });
