@@ -1,7 +1,6 @@
 import { GatewayError } from '@switchyard/plugin-api';
 import type { PluginHandler } from '@switchyard/plugin-api';
 import { checkRequestBodySize, promptRequestOf } from '@switchyard/llm';
-import type { UserRegex } from '@switchyard/safe-regex';
 import type { AiPromptGuardConfig } from './ai-prompt-guard.config.js';
 import { compileGuardPattern } from './guard-patterns.js';
 import { BAD_PROMPT_FORMAT, collectPrompts, sourceAt, type PromptSource } from './prompt-collector.js';
@@ -45,8 +44,7 @@ export function createAiPromptGuardHandler(config: AiPromptGuardConfig): PluginH
       const matched = sourceAt(prompts, match.start);
       return { blocked: 'prompt pattern is blocked', pattern: pattern.source, ...(matched && { matched }) };
     }
-    if (allow.length === 0 || allow.some((pattern: UserRegex) => pattern.test(prompts.text)))
-      return undefined;
+    if (allow.length === 0 || allow.some((pattern) => pattern.test(prompts.text))) return undefined;
     return { blocked: "prompt doesn't match any allowed pattern" };
   }
 
