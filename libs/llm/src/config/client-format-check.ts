@@ -10,17 +10,17 @@ import { servesClientFormat } from '../exchange/client-route.js';
 
 const LLM_ROUTE_TYPES = ROUTE_TYPES.filter((type): type is LlmRouteType => type !== 'preserve');
 
-/** What one format is served with, in words: `'anthropic' with route_type 'llm/v1/chat' and every model.provider`. */
+/** Where one format is served, in words: `'anthropic' on llm/v1/chat for every provider`. */
 function describeFormat(providers: ProviderRegistry, format: ClientFormat): string | undefined {
   const all = [...providers.keys()];
   const parts: string[] = [];
   for (const routeType of LLM_ROUTE_TYPES) {
     const served = all.filter((provider) => servesClientFormat(providers, provider, routeType, format));
     if (served.length === 0) continue;
-    const who = served.length === all.length ? 'every model.provider' : `model.provider ${served.join(', ')}`;
-    parts.push(`route_type '${routeType}' with ${who}`);
+    const who = served.length === all.length ? 'every provider' : served.join(', ');
+    parts.push(`on ${routeType} for ${who}`);
   }
-  return parts.length === 0 ? undefined : `'${format}' with ${parts.join(', or ')}`;
+  return parts.length === 0 ? undefined : `'${format}' ${parts.join(' and ')}`;
 }
 
 /**
@@ -31,8 +31,8 @@ export function clientFormatSupport(providers: ProviderRegistry): string {
   const described = CLIENT_FORMATS.map((format) => describeFormat(providers, format));
   const served = described.filter((text): text is string => text !== undefined);
   const unserved = CLIENT_FORMATS.filter((_, index) => described[index] === undefined);
-  const tail = unserved.length === 0 ? '' : `; ${unserved.map((f) => `'${f}'`).join(', ')} not yet`;
-  return `llm_format works as ${served.join('; ')}${tail}`;
+  const tail = unserved.length === 0 ? '' : `; not served yet: ${unserved.map((f) => `'${f}'`).join(', ')}`;
+  return `served: ${served.join('; ')}${tail}`;
 }
 
 /**
@@ -50,7 +50,7 @@ export function clientFormatCheck(providers: ProviderRegistry): EntityCheck {
       const provider = (config['model'] as { provider: ProviderId }).provider;
       if (format === 'openai' || routeType === 'preserve') return undefined;
       if (servesClientFormat(providers, provider, routeType as LlmRouteType, format)) return undefined;
-      return `llm_format '${format}' cannot be served by ${provider}://${routeType}: ${support}`;
+      return `llm_format '${format}' cannot be served by ${provider}://${routeType}; ${support}`;
     },
   };
 }
