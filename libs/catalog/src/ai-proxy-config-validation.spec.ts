@@ -4,6 +4,7 @@ import {
   validatePluginConfig,
   type ConfigFieldErrors,
 } from '@switchyard/config';
+import { PROVIDER_IDS } from '@switchyard/plugin-api';
 import { describe, expect, it } from 'vitest';
 import { PLUGIN_DEFINITIONS } from './index.js';
 
@@ -450,17 +451,7 @@ describe('ai-proxy config: entity checks', () => {
     },
   );
 
-  it.each([
-    'openai',
-    'azure',
-    'anthropic',
-    'cohere',
-    'mistral',
-    'llama2',
-    'gemini',
-    'bedrock',
-    'huggingface',
-  ])('accepts llm_format anthropic on a chat route for provider %s', (provider) => {
+  it.each(PROVIDER_IDS)('accepts llm_format anthropic on a chat route for provider %s', (provider) => {
     expect(
       accepts({
         route_type: 'llm/v1/chat',
