@@ -358,6 +358,13 @@ describe('Anthropic-format clients (@anthropic-ai/sdk) through the standalone ga
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: target.model, max_tokens: 16, messages: QUESTION }),
       });
+      const large = await fetch(`${gateway.proxyUrl}${target.path}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ max_tokens: 16, messages: [{ role: 'user', content: 'x'.repeat(9000) }] }),
+      });
+      expect(large.status).toBe(413);
+      expect(await large.json()).toMatchObject({ type: 'error', error: { type: 'request_too_large' } });
       expect(models.status).toBe(404);
       expect(await models.json()).toEqual({
         type: 'error',

@@ -9,6 +9,7 @@ import type {
 } from '@switchyard/plugin-api';
 import { createCredentialPlacement } from '../auth/credential-placement.js';
 import type { LlmConfig } from '../config/llm-config.js';
+import { checkRequestBodySize } from '../request/llm-request.js';
 import { compileModelTemplate, type ModelTemplate } from '../request/template.resolver.js';
 import type { MaybePromise } from './authenticated.js';
 import type { LlmExchange } from './llm-exchange.js';
@@ -28,6 +29,8 @@ export interface LlmTargetSettings {
   readonly modelNameHeader: boolean;
   /** The API shape clients of this route speak. */
   readonly clientFormat: ClientFormat;
+  /** Kong's `max_request_body_size`: a larger request body is a 413 before it is parsed. */
+  readonly maxRequestBodySize?: number;
 }
 
 /** What one target's config allows to compute once: shared by all its exchanges. */
@@ -53,7 +56,8 @@ export interface LlmTarget {
    * Points `ctx.upstream` at the model with the request in `ctx.llm` (parsed now if no plugin did)
    * translated and authenticated, sets `ctx.responseMode`, and returns the exchange that handles
    * the answer: at once when the authenticator is synchronous, as a promise when it is not.
-   * Throws `GatewayError` for a request the target cannot serve.
+   * Throws `GatewayError` for a request the target cannot serve (a 413 past
+   * `maxRequestBodySize`), in the client API's error shape for a native `clientFormat`.
    */
   start(ctx: RequestContext): MaybePromise<LlmExchange>;
 }
@@ -65,8 +69,10 @@ export interface LlmTarget {
 export function compileLlmTarget(settings: LlmTargetSettings, providers: ProviderRegistry): LlmTarget {
   const target = compileTarget(settings, providers);
   const routeType = settings.config.route_type;
+  const { maxRequestBodySize } = settings;
   const start = (ctx: RequestContext): MaybePromise<LlmExchange> => {
     const startedAt = performance.now();
+    if (maxRequestBodySize !== undefined) checkRequestBodySize(ctx, maxRequestBodySize);
     const fields = target.template.resolve(ctx);
     return routeType === 'preserve'
       ? startPreservedExchange(ctx, target, fields, startedAt)

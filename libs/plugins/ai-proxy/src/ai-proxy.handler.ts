@@ -1,5 +1,5 @@
 import type { PluginHandler, PluginScope, ProviderRegistry, RequestContext } from '@switchyard/plugin-api';
-import { checkRequestBodySize, compileLlmTarget, LOG_NAMESPACE, type LlmExchange } from '@switchyard/llm';
+import { compileLlmTarget, LOG_NAMESPACE, type LlmExchange } from '@switchyard/llm';
 import type { AiProxyConfig } from './ai-proxy.config.js';
 
 /**
@@ -19,6 +19,7 @@ export function createAiProxyHandler(
       responseStreaming: config.response_streaming,
       modelNameHeader: config.model_name_header,
       clientFormat: config.llm_format,
+      maxRequestBodySize: config.max_request_body_size,
     },
     providers,
   );
@@ -26,7 +27,6 @@ export function createAiProxyHandler(
 
   return {
     access(ctx) {
-      checkRequestBodySize(ctx, config.max_request_body_size);
       const started = target.start(ctx);
       // Most authenticators finish at once: no promise then on the request path.
       if (!(started instanceof Promise)) return void exchanges.set(ctx, started);
