@@ -412,8 +412,11 @@ describe('Anthropic-format clients (@anthropic-ai/sdk) through the standalone ga
   });
 
   it('ends a stream that fails midway with Anthropic error events, for the pass-through and the pivot', async () => {
-    for (const target of TARGETS.filter((t) => t.provider !== 'openai')) {
-      mocks[target.provider].setBehaviour({ streamErrorAfter: 2 });
+    // Anthropic's and Bedrock's own in-stream errors; OpenAI's connection broken off mid-stream.
+    mocks.anthropic.setBehaviour({ streamErrorAfter: 2 });
+    mocks.bedrock.setBehaviour({ streamErrorAfter: 2 });
+    mocks.openai.setBehaviour({ failMidStreamAfter: 2 });
+    for (const target of TARGETS) {
       const stream = clientFor(target, 'midway').messages.stream({
         model: target.model,
         max_tokens: 16,
@@ -421,6 +424,20 @@ describe('Anthropic-format clients (@anthropic-ai/sdk) through the standalone ga
       });
       const failure = await stream.finalMessage().catch((error: unknown) => error);
       expect(failure, target.provider).toBeInstanceOf(Anthropic.APIError);
+      expect(failure, target.provider).toMatchObject({
+        error: { type: 'error', error: { type: expect.any(String) } },
+      });
+
+      const raw = await fetch(`${gateway.proxyUrl}${target.path}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ max_tokens: 16, messages: QUESTION, stream: true }),
+      });
+      const events = (await raw.text()).trim().split('\n\n');
+      expect(events[0], target.provider).toMatch(/^event: message_start\n/);
+      expect(events.at(-1), target.provider).toMatch(
+        /^event: error\ndata: \{"type":"error","error":\{"type":"\w+","message":".+"\}\}$/,
+      );
     }
   });
 });

@@ -62,7 +62,7 @@ function errorTypeOf(events: readonly ClientStreamEvent[]): string | undefined {
 
 /**
  * Wraps a target's OpenAI stream translator so that an Anthropic client gets Anthropic's named
- * events, written as the OpenAI chunks come: `message_start` before the first content,
+ * events, written as the OpenAI chunks come: `message_start` with the provider's first event,
  * `content_block_start` / `content_block_delta` (`text_delta`, `input_json_delta`) /
  * `content_block_stop` per text run and per tool call, and at the provider's last frame
  * `message_delta` (its `stop_reason`, the whole usage) and `message_stop`. A failure is
@@ -162,6 +162,8 @@ export function createAnthropicStreamAdapter(
     if (step.error !== undefined)
       return { ...step, events: [anthropicStreamErrorEvent(step.error, errorTypeOf(step.events))] };
     const out: ClientStreamEvent[] = [];
+    // The message starts with the provider's first event, as Anthropic's own streams do.
+    if (step.events.length > 0) start(out);
     for (const event of step.events) {
       const delta = deltaOf(event);
       if (!delta) continue;
