@@ -50,12 +50,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * `access` for a chat or completions route (Kong's `normalize-request`, in its order): the body
- * in `ctx.llm` is checked, the model reconciled, tuning options merged, the body translated by
- * the driver's table entry for (route type, client format), and the final request
- * authenticated; `ctx.upstream` then points at the provider. The client's own credentials
- * never reach it (but the configured header that `allow_override` lets through), and it is
- * asked for gzip only when the client accepts it, so that an error answer passed through as it
- * came is one the client can read.
+ * in `ctx.llm` is checked (Kong's checks for an OpenAI body; a native client's at its own path,
+ * by its client API), the model reconciled, tuning options merged, the body translated by the
+ * driver's table entry for (route type, client format) or, for a native format the driver has
+ * no entry for, through the pivot (the client API's `toOpenAi`, then the driver's `openai`
+ * entry), and the final request authenticated; `ctx.upstream` then points at the provider. The
+ * client's own credentials never reach it (but the configured header that `allow_override`
+ * lets through), and it is asked for gzip only when the client accepts it, so that an error
+ * answer passed through as it came is one the client can read.
  */
 export function startTranslatedExchange(
   ctx: RequestContext,
