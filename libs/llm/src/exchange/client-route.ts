@@ -2,6 +2,7 @@ import { GatewayError, TranslationError } from '@switchyard/plugin-api';
 import type {
   ClientApi,
   ClientBody,
+  ClientPivot,
   ClientFormat,
   LlmRouteType,
   ProviderDriver,
@@ -16,7 +17,7 @@ export interface ClientRoute {
    * Set for the pivot: the client's body goes through this API's `toOpenAi` first, the driver
    * translates an OpenAI request, and `translation` turns its answers back into the client's.
    */
-  readonly pivot?: ClientApi;
+  readonly pivot?: ClientPivot;
 }
 
 /**
@@ -41,7 +42,7 @@ export function clientApiFor(providers: ProviderRegistry, format: ClientFormat):
  * streams go back through the client API. The request side is the OpenAI entry's own (the core
  * hands it the body `toOpenAi` made). Pure, as every translation.
  */
-function pivotTranslation(api: ClientApi, openAi: RouteTranslation): RouteTranslation {
+function pivotTranslation(api: ClientPivot, openAi: RouteTranslation): RouteTranslation {
   return {
     request: (body, request) => openAi.request(body, request),
     response: (body, request) => api.fromOpenAiResponse(openAi.response(body, request), request),
@@ -52,7 +53,7 @@ function pivotTranslation(api: ClientApi, openAi: RouteTranslation): RouteTransl
 /**
  * How `driver` serves `format` on `routeType`: its own table entry for the format when it has one
  * (same provider: a pass-through), else the pivot through its `openai` entry when the format's
- * client API serves the route type; `undefined` when neither (Kong's "no transformer").
+ * client API has one and serves the route type; `undefined` when neither (Kong's "no transformer").
  */
 export function clientRouteFor(
   driver: ProviderDriver,
@@ -62,8 +63,9 @@ export function clientRouteFor(
 ): ClientRoute | undefined {
   const direct = driver.routes[routeType]?.[format];
   if (direct) return { translation: direct };
-  const openAi = api?.routeTypes.includes(routeType) ? driver.routes[routeType]?.openai : undefined;
-  return api && openAi ? { translation: pivotTranslation(api, openAi), pivot: api } : undefined;
+  const pivot = api?.routeTypes.includes(routeType) ? api.pivot : undefined;
+  const openAi = pivot && driver.routes[routeType]?.openai;
+  return pivot && openAi ? { translation: pivotTranslation(pivot, openAi), pivot } : undefined;
 }
 
 /** Whether a config with this provider, route type and client format can be served (the Admin API's check). */
@@ -81,9 +83,14 @@ export function servesClientFormat(
 }
 
 /** The client's native body as OpenAI's; what no provider can take is a 400 naming the format. */
-export function pivotBody(api: ClientApi, body: ClientBody, routeType: LlmRouteType): ClientBody {
+export function pivotBody(
+  api: ClientApi,
+  pivot: ClientPivot,
+  body: ClientBody,
+  routeType: LlmRouteType,
+): ClientBody {
   try {
-    return api.toOpenAi(body, routeType);
+    return pivot.toOpenAi(body, routeType);
   } catch (error) {
     if (!(error instanceof TranslationError)) throw error;
     throw new GatewayError(400, `error transforming from ${api.format}://${routeType}: ${error.message}`);

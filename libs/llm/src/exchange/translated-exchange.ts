@@ -33,6 +33,7 @@ import {
   type StreamFailure,
 } from '../stream/stream-translation.js';
 import type { AiProxyLogEntry, RequestAnalytics } from '../telemetry/analytics.js';
+import { createStreamRelay } from '../stream/stream-relay.js';
 import { createStreamedAnswerRecorder, describeLlmRequest } from '../telemetry/llm-call-trace.js';
 import { rewriteBufferedAnswer } from './buffered-answer.js';
 import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
@@ -70,7 +71,7 @@ export function startTranslatedExchange(
   const llm = llmRequestOf(ctx, settings.clientFormat);
   const client = llm.body;
   if (clientApi && !clientApi.matches(ctx.request.path)) throw target.wrongPath;
-  const asked = clientApi ? clientApi.read(client) : client;
+  const asked = clientApi ? clientApi.read(client, ctx.request.path) : client;
   if (!clientApi) checkPrompts(client);
   const name = resolveModelName(fields.name, asked);
   if (!clientApi) checkRouteFormat(client, routeType);
@@ -90,7 +91,11 @@ export function startTranslatedExchange(
     wantsUsage: pivot !== undefined || settings.config.logging.log_statistics,
     clientWantsUsage: pivot !== undefined || clientWantsStreamUsage(client),
   };
-  const body = withTuningOptions(pivot ? pivotBody(pivot, client, routeType) : client, fields.options);
+  // OpenAI's names for the tuning options are merged into OpenAI bodies; a native pass-through
+  // places them under the API's own names (its translation reads `request.model.options`).
+  let body = client;
+  if (clientApi && pivot) body = withTuningOptions(pivotBody(clientApi, pivot, client, routeType), fields.options);
+  else if (!clientApi) body = withTuningOptions(client, fields.options);
   if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, driver.telemetryName, request, body);
   const translation = route.translation;
   const translated = translateRequest(driver, translation, body, request);
@@ -211,12 +216,25 @@ export class TranslatedExchange implements LlmExchange {
     if (this.modelHeader !== undefined) headers['x-kong-llm-model'] = this.modelHeader;
 
     const onFailure = (reason: StreamFailure) => (ctx.failure = reason);
+    const { relay } = translator;
     const errorEvent = shape && ((message: string) => sseEvent(shape.api.streamErrorEvent(message)));
-    if (notStreamed || encoding.kind !== 'identity') return createRejectedStream(onFailure, errorEvent);
+    if (notStreamed || encoding.kind !== 'identity')
+      return createRejectedStream(onFailure, relay ? (message) => relay.errorFrame(message) : errorEvent);
+    const onStep = this.stepObserver(ctx.timings.upstreamStart ?? performance.now());
+    // A native pass-through relays the provider's bytes, read on the side; others are translated.
+    if (relay) {
+      return createStreamRelay({
+        parser: createFrameParser(framing),
+        translator,
+        relay,
+        onStep,
+        onFailure,
+      });
+    }
     return createStreamTranslation({
       parser: createFrameParser(framing),
       translator,
-      onStep: this.stepObserver(ctx.timings.upstreamStart ?? performance.now()),
+      onStep,
       onFailure,
       errorEvent,
     });
