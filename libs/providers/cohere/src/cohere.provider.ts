@@ -4,6 +4,8 @@ import type { RoutePaths } from '@switchyard/provider-openai-compatible';
 import { translateCohereChatRequest, translateCohereGenerateRequest } from './cohere.request-map.js';
 import { translateCohereChatResponse, translateCohereGenerateResponse } from './cohere.response.js';
 import { createCohereStreamTranslator } from './cohere.stream.js';
+import { cohereClientApi } from './cohere.client-api.js';
+import { cohereChatPassThrough } from './cohere.passthrough.js';
 
 const COHERE_ORIGIN = 'https://api.cohere.com:443';
 
@@ -27,6 +29,7 @@ export const cohereProvider: ProviderDriver = {
         response: translateCohereChatResponse,
         stream: createCohereStreamTranslator,
       },
+      cohere: cohereChatPassThrough,
     },
     'llm/v1/completions': {
       openai: {
@@ -36,5 +39,7 @@ export const cohereProvider: ProviderDriver = {
       },
     },
   },
+  clientApi: cohereClientApi,
+  nativeFormat: 'cohere',
   upstreamUrl: (request) => new URL(upstreamPath(request, COHERE_PATHS), COHERE_ORIGIN),
 };

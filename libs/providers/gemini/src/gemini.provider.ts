@@ -3,7 +3,9 @@ import { createServiceAccountAuthenticator } from './gemini.authenticator.js';
 import { translateGeminiChatRequest } from './gemini.request-map.js';
 import { translateGeminiChatResponse } from './gemini.response.js';
 import { createGeminiStreamTranslator } from './gemini.stream.js';
-import { geminiUpstreamUrl } from './gemini.urls.js';
+import { geminiConfiguredUpstreamUrl, geminiUpstreamUrl } from './gemini.urls.js';
+import { geminiClientApi } from './gemini.client-api.js';
+import { geminiPassThrough } from './gemini.passthrough.js';
 
 /** google-auth-library's default: a token is replaced 5 minutes before it expires. */
 export const DEFAULT_TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -42,8 +44,11 @@ export function createGeminiProvider(options: GeminiProviderOptions = {}): Provi
           response: translateGeminiChatResponse,
           stream: createGeminiStreamTranslator,
         },
+        gemini: geminiPassThrough,
       },
     },
+    clientApi: geminiClientApi,
+    nativeFormat: 'gemini',
     optionFields: {
       gemini: {
         type: 'record',
@@ -61,6 +66,7 @@ export function createGeminiProvider(options: GeminiProviderOptions = {}): Provi
       },
     },
     upstreamUrl: geminiUpstreamUrl,
+    configuredUpstreamUrl: geminiConfiguredUpstreamUrl,
     createAuthenticator: (auth) => createServiceAccountAuthenticator(auth, { refreshMarginMs, environment }),
   };
 }
