@@ -94,7 +94,8 @@ export function startTranslatedExchange(
   // OpenAI's names for the tuning options are merged into OpenAI bodies; a native pass-through
   // places them under the API's own names (its translation reads `request.model.options`).
   let body = client;
-  if (clientApi && pivot) body = withTuningOptions(pivotBody(clientApi, pivot, client, routeType), fields.options);
+  if (clientApi && pivot)
+    body = withTuningOptions(pivotBody(clientApi, pivot, client, routeType), fields.options);
   else if (!clientApi) body = withTuningOptions(client, fields.options);
   if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, driver.telemetryName, request, body);
   const translation = route.translation;

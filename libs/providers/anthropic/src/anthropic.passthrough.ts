@@ -12,7 +12,12 @@ import { translateAnthropicChatResponse } from './anthropic.response.js';
 import { createAnthropicStreamTranslator } from './anthropic.stream.js';
 
 /** The tuning options under the Messages API's names: OpenAI's own. */
-const MESSAGES_TUNING = { max_tokens: 'max_tokens', temperature: 'temperature', top_p: 'top_p', top_k: 'top_k' };
+const MESSAGES_TUNING = {
+  max_tokens: 'max_tokens',
+  temperature: 'temperature',
+  top_p: 'top_p',
+  top_k: 'top_k',
+};
 
 /**
  * An Anthropic Messages request for Anthropic: the client's body with the resolved model, the

@@ -3,7 +3,8 @@ import type { ClientApi, ClientBody } from '@switchyard/plugin-api';
 
 /**
  * `/{version}/models/{model}:generateContent` and `:streamGenerateContent` under the route (the
- * path `@google/genai` calls under its `httpOptions.baseUrl`, `v1beta` by default).
+ * path `@google/genai` calls under its `httpOptions.baseUrl`: `v1` by default, `v1beta` or
+ * `v1alpha` when its `apiVersion` says so).
  */
 const OPERATION_PATH = /\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
@@ -56,7 +57,7 @@ function read(body: ClientBody, path: string): { model: unknown; stream: boolean
 export const geminiClientApi: ClientApi = {
   format: 'gemini',
   routeTypes: ['llm/v1/chat'],
-  paths: ['/v1beta/models/{model}:generateContent', '/v1beta/models/{model}:streamGenerateContent'],
+  paths: ['/{v1,v1beta}/models/{model}:generateContent', '/{v1,v1beta}/models/{model}:streamGenerateContent'],
   matches: (path) => OPERATION_PATH.test(path),
   read,
   errorBody: geminiErrorBody,

@@ -39,7 +39,9 @@ export interface NativePassThrough {
   /** A reader of the native stream (the provider's OpenAI stream translator), created per response. */
   readonly reader: (request: ProviderRequest) => StreamTranslator;
   /** How the relayed stream fails in its own framing, and which framing it comes in, per request. */
-  readonly relay: (request: ProviderRequest) => StreamRelay & Pick<StreamTranslator, 'framing' | 'contentType'>;
+  readonly relay: (
+    request: ProviderRequest,
+  ) => StreamRelay & Pick<StreamTranslator, 'framing' | 'contentType'>;
 }
 
 /**
