@@ -110,6 +110,29 @@ describe('native clients (Gemini, Bedrock, Cohere SDKs) served by their own prov
       url: 'http://localhost:32000',
     });
     expect(service.status, service.text).toBe(201);
+    // `preserve` routes: the SDKs' own paths go to the provider as they are.
+    const preserved: [Provider, string, string[]][] = [
+      ['gemini', '/v1beta/models', [`config.model.options.upstream_url=${mocks.gemini.url}`]],
+      ['bedrock', '/model', ROUTES.bedrock.plugin(mocks.bedrock)],
+      ['cohere', '/v1/chat', [`config.model.options.upstream_url=${mocks.cohere.url}`]],
+    ];
+    for (const [provider, path, options] of preserved) {
+      const auth = ROUTES[provider].plugin(mocks[provider]).filter((pair) => pair.startsWith('config.auth.'));
+      await addAiProxyRoute(gateway.admin, {
+        service: 'llm',
+        name: `preserve-${provider}`,
+        paths: [path],
+        plugin: [
+          'config.route_type=preserve',
+          `config.model.provider=${provider}`,
+          `config.model.name=${ROUTES[provider].model}`,
+          `config.model.options.input_cost=${INPUT_COST}`,
+          `config.model.options.output_cost=${OUTPUT_COST}`,
+          'config.logging.log_statistics=true',
+          ...new Set([...auth, ...options]),
+        ],
+      });
+    }
     for (const route of Object.values(ROUTES)) {
       await addAiProxyRoute(gateway.admin, {
         service: 'llm',
@@ -129,6 +152,7 @@ describe('native clients (Gemini, Bedrock, Cohere SDKs) served by their own prov
         ],
       });
     }
+    // The last route written: the snapshot that serves it serves them all.
     await waitUntilServed(gateway.proxyUrl, ROUTES.cohere.path);
   }, 60_000);
 
@@ -156,7 +180,7 @@ describe('native clients (Gemini, Bedrock, Cohere SDKs) served by their own prov
   }
 
   /** Usage, cost, analytics, /metrics and the span of one answer of the default reply, counted exactly once. */
-  async function expectCounted(route: NativeRoute, path: string, stream: boolean) {
+  async function expectCounted(route: NativeRoute, path: string, stream: boolean | 'no span') {
     served[route.provider] += 1;
     const [analytics] = await aiProxyLogsOf(gateway, path, 1);
     expect(analytics!.meta).toMatchObject({ provider_name: route.provider, request_model: route.model });
@@ -172,6 +196,7 @@ describe('native clients (Gemini, Bedrock, Cohere SDKs) served by their own prov
       completion_tokens: REPLY_TOKENS * served[route.provider],
     });
     expect(metrics.cost).toBeCloseTo(COST * served[route.provider], 12);
+    if (stream === 'no span') return;
     const span = await upstreamSpanOf(route, stream);
     expect(span.attributes).toMatchObject({
       'gen_ai.operation.name': 'chat',
@@ -368,6 +393,70 @@ describe('native clients (Gemini, Bedrock, Cohere SDKs) served by their own prov
       expect(text).toBe(DEFAULT_REPLY_TEXT);
       expect(finish).toBe('COMPLETE');
       await expectCounted(route, `${route.path}/stream/v1/chat`, true);
+    });
+  });
+
+  describe("preserve routes read usage from each provider's native answer and stream", () => {
+    it('counts a Gemini stream (SSE) and a whole answer exactly', async () => {
+      const gemini = new GoogleGenAI({
+        apiKey: 'client-key',
+        httpOptions: { baseUrl: gateway.proxyUrl, apiVersion: 'v1beta' },
+      });
+      const model = ROUTES.gemini.model;
+      const chunks = await gemini.models.generateContentStream({
+        model,
+        contents: QUESTION,
+        config: { systemInstruction: SYSTEM },
+      });
+      let text = '';
+      for await (const chunk of chunks) text += chunk.text ?? '';
+      expect(text).toBe(DEFAULT_REPLY_TEXT);
+      await expectCounted(ROUTES.gemini, `/v1beta/models/${model}:streamGenerateContent`, 'no span');
+      const whole = await gemini.models.generateContent({
+        model,
+        contents: QUESTION,
+        config: { systemInstruction: SYSTEM },
+      });
+      expect(whole.text).toBe(DEFAULT_REPLY_TEXT);
+      await expectCounted(ROUTES.gemini, `/v1beta/models/${model}:generateContent`, 'no span');
+    });
+
+    it('counts a Bedrock event stream exactly', async () => {
+      const bedrock = new BedrockRuntimeClient({
+        region: 'us-east-1',
+        endpoint: gateway.proxyUrl,
+        credentials: { accessKeyId: 'AKIACLIENTONLY', secretAccessKey: 'client-secret' },
+        maxAttempts: 1,
+        requestHandler: new NodeHttpHandler(),
+      });
+      const answer = await bedrock.send(
+        new ConverseStreamCommand({
+          modelId: ROUTES.bedrock.model,
+          system: [{ text: SYSTEM }],
+          messages: [{ role: 'user', content: [{ text: QUESTION }] }],
+        }),
+      );
+      let text = '';
+      for await (const event of answer.stream!) text += event.contentBlockDelta?.delta?.text ?? '';
+      expect(text).toBe(DEFAULT_REPLY_TEXT);
+      await expectCounted(
+        ROUTES.bedrock,
+        `/model/${encodeURIComponent(ROUTES.bedrock.model)}/converse-stream`,
+        'no span',
+      );
+    });
+
+    it('counts a Cohere NDJSON stream exactly', async () => {
+      const cohere = new CohereClient({ token: 'client-key', environment: gateway.proxyUrl });
+      let text = '';
+      for await (const event of await cohere.chatStream({
+        model: ROUTES.cohere.model,
+        message: QUESTION,
+        preamble: SYSTEM,
+      }))
+        if (event.eventType === 'text-generation') text += event.text;
+      expect(text).toBe(DEFAULT_REPLY_TEXT);
+      await expectCounted(ROUTES.cohere, '/v1/chat', 'no span');
     });
   });
 

@@ -1,0 +1,114 @@
+import type {
+  AnswerSummary,
+  LlmRouteType,
+  ProviderDriver,
+  ProviderRequest,
+  RouteTranslation,
+  StreamFraming,
+  StreamStep,
+} from '@switchyard/plugin-api';
+import { createFrameParser } from '../stream/create-frame-parser.js';
+import { framingOfAnswer } from '../stream/stream-media-types.js';
+
+/** The route types whose native entries may read a preserved answer, the likeliest first. */
+const READING_ROUTE_TYPES: readonly LlmRouteType[] = ['llm/v1/chat', 'llm/v1/completions'];
+
+/** The driver's entries for its own API (`nativeFormat`), which read its native answers. */
+function nativeEntries(driver: ProviderDriver): RouteTranslation[] {
+  const format = driver.nativeFormat ?? 'openai';
+  return READING_ROUTE_TYPES.map((routeType) => driver.routes[routeType]?.[format]).filter(
+    (entry): entry is RouteTranslation => entry !== undefined,
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Usage and model of an answer in OpenAI's shape (embeddings, anything no native entry reads). */
+function openAiShapedSummary(answer: unknown): AnswerSummary {
+  if (!isRecord(answer)) return {};
+  const usage = isRecord(answer.usage) ? answer.usage : undefined;
+  return {
+    usage: {
+      ...(typeof usage?.prompt_tokens === 'number' && { prompt_tokens: usage.prompt_tokens }),
+      ...(typeof usage?.completion_tokens === 'number' && { completion_tokens: usage.completion_tokens }),
+    },
+    ...(typeof answer.model === 'string' && { model: answer.model }),
+  };
+}
+
+/** What the gateway learns of a preserved answer: one summary, or a stream's steps. */
+export type PreservedReading =
+  | { readonly kind: 'whole'; readonly summary: AnswerSummary }
+  | { readonly kind: 'stream'; readonly steps: readonly StreamStep[] };
+
+/**
+ * Reads an answer a `preserve` route passed through untouched (whole, or the stream as it went
+ * by), for usage and analytics, with the driver's own entries for its native API: the summary
+ * its native entries read of a whole answer (the first that finds usage; OpenAI's `usage` shape
+ * otherwise, for embeddings and the like), or the steps its native stream reader reads of each
+ * frame, cut in the framing the media type names. What cannot be read counts nothing.
+ */
+export function readPreservedAnswer(
+  driver: ProviderDriver | undefined,
+  request: ProviderRequest,
+  mediaType: string,
+  body: Buffer,
+): PreservedReading | undefined {
+  const entries = driver ? nativeEntries(driver) : [];
+  const framing = framingOfAnswer(mediaType, body);
+  if (framing) {
+    const entry = entries[0];
+    return entry
+      ? { kind: 'stream', steps: readStream(entry, { ...request, stream: true }, framing, body) }
+      : undefined;
+  }
+  let answer: unknown;
+  try {
+    answer = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    try {
+      const summary = entry.response(answer, request);
+      if (summary.usage?.prompt_tokens !== undefined || summary.usage?.completion_tokens !== undefined)
+        return { kind: 'whole', summary };
+    } catch {
+      // Not an answer of this route type: the next entry, or OpenAI's shape.
+    }
+  }
+  return { kind: 'whole', summary: openAiShapedSummary(answer) };
+}
+
+/**
+ * A recorded stream's frames (cut in the framing its media type names), each read by a new
+ * native stream reader; unreadable frames are skipped.
+ */
+function readStream(
+  entry: RouteTranslation,
+  request: ProviderRequest,
+  framing: StreamFraming,
+  body: Buffer,
+): StreamStep[] {
+  const reader = entry.stream(request);
+  const parser = createFrameParser(framing);
+  const steps: StreamStep[] = [];
+  let frames;
+  try {
+    frames = [...parser.push(body), ...parser.end()];
+  } catch {
+    return steps;
+  }
+  for (const frame of frames) {
+    try {
+      steps.push(reader.translate(frame));
+    } catch {
+      // A frame the reader does not know (a comment, another API's event): it counts nothing.
+    }
+  }
+  const closing = reader.end?.();
+  if (closing) steps.push(closing);
+  return steps;
+}
