@@ -108,11 +108,14 @@ function pieces(bytes: Buffer, size: number): Buffer[] {
   return out;
 }
 
-/** Feeds chunks through a transformer as the gateway does, then `end()`; the client's bytes as text. */
+/**
+ * Feeds chunks through a transformer as the gateway does, then `end()`; the client's bytes as
+ * text, decoded once (a relayed binary stream's pieces are no text on their own).
+ */
 function runStream(transformer: StreamTransformer, chunks: readonly Buffer[]): string {
-  let out = '';
-  for (const chunk of chunks) out += transformer.transform(chunk).toString();
-  return out + transformer.end().toString();
+  const out = chunks.map((chunk) => Buffer.from(transformer.transform(chunk)));
+  out.push(Buffer.from(transformer.end()));
+  return Buffer.concat(out).toString();
 }
 
 /**
