@@ -290,8 +290,9 @@ export interface ProviderDriver {
   readonly clientApi?: ClientApi;
   /**
    * The client format of the provider's own API (`gemini`, `bedrock`, ...; `openai` when absent):
-   * its entries (`routes[routeType][nativeFormat]`) read the native answers and streams that
-   * `preserve` routes pass through untouched, for usage and analytics.
+   * its entries (`routes[routeType][nativeFormat]`, else the route type's `openai` entry, whose
+   * translations read native answers too) read the answers and streams that `preserve` routes
+   * pass through untouched, for usage and analytics.
    */
   readonly nativeFormat?: ClientFormat;
 }

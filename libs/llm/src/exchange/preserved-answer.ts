@@ -13,12 +13,16 @@ import { framingOfAnswer } from '../stream/stream-media-types.js';
 /** The route types whose native entries may read a preserved answer, the likeliest first. */
 const READING_ROUTE_TYPES: readonly LlmRouteType[] = ['llm/v1/chat', 'llm/v1/completions'];
 
-/** The driver's entries for its own API (`nativeFormat`), which read its native answers. */
+/**
+ * The driver's entries that read its native answers: per route type, its own API's
+ * (`nativeFormat`), else its OpenAI entry (whose response and stream translations read them too).
+ */
 function nativeEntries(driver: ProviderDriver): RouteTranslation[] {
   const format = driver.nativeFormat ?? 'openai';
-  return READING_ROUTE_TYPES.map((routeType) => driver.routes[routeType]?.[format]).filter(
-    (entry): entry is RouteTranslation => entry !== undefined,
-  );
+  return READING_ROUTE_TYPES.map((routeType) => {
+    const entries = driver.routes[routeType];
+    return entries?.[format] ?? entries?.openai;
+  }).filter((entry): entry is RouteTranslation => entry !== undefined);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -45,10 +49,11 @@ export type PreservedReading =
 
 /**
  * Reads an answer a `preserve` route passed through untouched (whole, or the stream as it went
- * by), for usage and analytics, with the driver's own entries for its native API: the summary
- * its native entries read of a whole answer (the first that finds usage; OpenAI's `usage` shape
- * otherwise, for embeddings and the like), or the steps its native stream reader reads of each
- * frame, cut in the framing the media type names. What cannot be read counts nothing.
+ * by), for usage and analytics, with the driver's own entries for its native API (chat first,
+ * then completions; the first that counts tokens): the summary an entry reads of a whole answer
+ * (OpenAI's `usage` shape when none does, for embeddings and the like), or the steps its stream
+ * reader reads of each frame, cut in the framing the media type names. What cannot be read
+ * counts nothing.
  */
 export function readPreservedAnswer(
   driver: ProviderDriver | undefined,
@@ -59,10 +64,10 @@ export function readPreservedAnswer(
   const entries = driver ? nativeEntries(driver) : [];
   const framing = framingOfAnswer(mediaType, body);
   if (framing) {
-    const entry = entries[0];
-    return entry
-      ? { kind: 'stream', steps: readStream(entry, { ...request, stream: true }, framing, body) }
-      : undefined;
+    const streamed = { ...request, stream: true };
+    const readings = entries.map((entry) => readStream(entry, streamed, framing, body));
+    const steps = readings.find((candidate) => candidate.some((step) => counts(step.usage))) ?? readings[0];
+    return steps && { kind: 'stream', steps };
   }
   let answer: unknown;
   try {
@@ -70,16 +75,24 @@ export function readPreservedAnswer(
   } catch {
     return undefined;
   }
-  for (const entry of entries) {
+  const summaries = entries.flatMap((entry) => {
     try {
-      const summary = entry.response(answer, request);
-      if (summary.usage?.prompt_tokens !== undefined || summary.usage?.completion_tokens !== undefined)
-        return { kind: 'whole', summary };
+      return [entry.response(answer, request)];
     } catch {
       // Not an answer of this route type: the next entry, or OpenAI's shape.
+      return [];
     }
-  }
-  return { kind: 'whole', summary: openAiShapedSummary(answer) };
+  });
+  const summary = summaries.find((candidate) => counts(candidate.usage)) ?? openAiShapedSummary(answer);
+  return { kind: 'whole', summary };
+}
+
+/**
+ * Whether a reading counted tokens: an entry for another route type (a chat reader given a
+ * completions answer) reads none, or zeros.
+ */
+function counts(usage: AnswerSummary['usage']): boolean {
+  return (usage?.prompt_tokens ?? 0) + (usage?.completion_tokens ?? 0) > 0;
 }
 
 /**
