@@ -12,17 +12,14 @@ import {
   DEFAULT_REPLY_TEXT,
   MOCK_AWS_CREDENTIALS,
   MOCK_PROVIDER_API_KEY,
-  OtlpSink,
   addAiProxyRoute,
   aiMetricsOf,
   aiProxyLogsOf,
-  startMockProvider,
-  startStandaloneGateway,
   waitUntilServed,
   type MockProviderServer,
-  type ReceivedSpan,
   type StandaloneGateway,
 } from '@switchyard/testing';
+import { startTracedGateway, upstreamSpanWith, type TracedGateway } from './client-format.e2e-helpers.js';
 
 const SYSTEM = 'You are a mathematician.';
 const QUESTION = 'What is 1 + 1?';
@@ -86,30 +83,15 @@ const ROUTES: Readonly<Record<Provider, NativeRoute>> = {
 };
 
 describe('native clients (Gemini, Bedrock, Cohere SDKs) served by their own provider through the standalone gateway', () => {
+  let traced: TracedGateway<Provider>;
   let gateway: StandaloneGateway;
-  let sink: OtlpSink;
-  const mocks = {} as Record<Provider, MockProviderServer>;
+  let mocks: TracedGateway<Provider>['mocks'];
   /** Requests counted so far per provider, for the exact /metrics readings. */
   const served: Record<Provider, number> = { gemini: 0, bedrock: 0, cohere: 0 };
 
   beforeAll(async () => {
-    [mocks.gemini, mocks.bedrock, mocks.cohere, sink] = await Promise.all([
-      startMockProvider('gemini'),
-      startMockProvider('bedrock'),
-      startMockProvider('cohere'),
-      OtlpSink.start(),
-    ]);
-    gateway = await startStandaloneGateway({
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: mocks.bedrock.url,
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-    });
-    const service = await gateway.admin.json('POST', '/services', {
-      name: 'llm',
-      url: 'http://localhost:32000',
-    });
-    expect(service.status, service.text).toBe(201);
+    traced = await startTracedGateway(['gemini', 'bedrock', 'cohere'] as const);
+    ({ gateway, mocks } = traced);
     // `preserve` routes: the SDKs' own paths go to the provider as they are.
     const preserved: [Provider, string, string[]][] = [
       ['gemini', '/v1beta/models', [`config.model.options.upstream_url=${mocks.gemini.url}`]],
@@ -160,24 +142,7 @@ describe('native clients (Gemini, Bedrock, Cohere SDKs) served by their own prov
     for (const mock of Object.values(mocks)) mock.reset();
   });
 
-  afterAll(async () => {
-    await gateway?.stop();
-    await Promise.all([...Object.values(mocks).map((mock) => mock?.close()), sink?.close()]);
-  });
-
-  async function upstreamSpanOf(route: NativeRoute, stream: boolean): Promise<ReceivedSpan> {
-    let span: ReceivedSpan | undefined;
-    const find = () =>
-      (span = sink.spans.findLast(
-        (candidate) =>
-          candidate.kind === 3 &&
-          candidate.attributes['gen_ai.provider.name'] === route.telemetryName &&
-          candidate.attributes['gen_ai.request.model'] === route.model &&
-          (candidate.attributes['gen_ai.request.stream'] ?? false) === stream,
-      ));
-    await expect.poll(find, { timeout: 5000 }).toBeDefined();
-    return span!;
-  }
+  afterAll(() => traced?.stop());
 
   /** Usage, cost, analytics, /metrics and the span of one answer of the default reply, counted exactly once. */
   async function expectCounted(route: NativeRoute, path: string, stream: boolean | 'no span') {
@@ -197,7 +162,11 @@ describe('native clients (Gemini, Bedrock, Cohere SDKs) served by their own prov
     });
     expect(metrics.cost).toBeCloseTo(COST * served[route.provider], 12);
     if (stream === 'no span') return;
-    const span = await upstreamSpanOf(route, stream);
+    const span = await upstreamSpanWith(traced.sink, {
+      'gen_ai.provider.name': route.telemetryName,
+      'gen_ai.request.model': route.model,
+      'gen_ai.request.stream': stream,
+    });
     expect(span.attributes).toMatchObject({
       'gen_ai.operation.name': 'chat',
       'gen_ai.usage.input_tokens': PROMPT_TOKENS,
