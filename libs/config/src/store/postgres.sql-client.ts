@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { isConnectionFailure } from './postgres-connection-failure.js';
+import { POSTGRES_DIALECT } from './postgres.dialect.js';
 import { PostgresNotificationListener } from './postgres-notification-listener.js';
 import { StoreUnavailableError } from './store-unavailable.error.js';
 import type { NotificationSubscriber, SqlClient, SqlExecutor } from './sql-client.js';
@@ -46,6 +47,7 @@ export interface PostgresSqlClientOptions {
  * never committed: the connection is destroyed and the server rolls it back.
  */
 export class PostgresSqlClient implements SqlClient {
+  readonly dialect = POSTGRES_DIALECT;
   private readonly pool: pg.Pool;
   private readonly connection: pg.ClientConfig;
   /** `host:port`, for messages: the URL without its credentials. */

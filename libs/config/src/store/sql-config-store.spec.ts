@@ -258,7 +258,7 @@ function describeStore(
   });
 }
 
-describeStore('PGlite', async () => {
+describeStore('SQLite', async () => {
   const store = await openConfigStore({ dataDir: 'memory://' });
   return { store, cleanup: async () => undefined };
 });
