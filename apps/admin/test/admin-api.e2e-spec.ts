@@ -517,7 +517,7 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
 }
 
 describeAdminApi(
-  'PGlite',
+  'SQLite',
   startInProcessAdmin(() => openConfigStore({ dataDir: 'memory://' })),
 );
 
