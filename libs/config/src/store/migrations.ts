@@ -10,6 +10,14 @@ export interface Migration {
 /** A change whose SQL PostgreSQL and SQLite both accept. */
 const either = (sql: string): Migration['sql'] => ({ postgresql: sql, sqlite: sql });
 
+/** The indexes of 001's foreign-key columns, the same on both engines. */
+const ENTITY_INDEXES = `
+  CREATE INDEX routes_service_id_idx ON routes (service_id);
+  CREATE INDEX plugins_route_id_idx ON plugins (route_id);
+  CREATE INDEX plugins_service_id_idx ON plugins (service_id);
+  CREATE INDEX plugins_consumer_id_idx ON plugins (consumer_id);
+`;
+
 /**
  * The config schema, as one ordered list of migrations for both engines. Each entity is stored
  * whole as `jsonb` (the Admin API's shape; SQLite keeps its JSON text, which its client parses),
@@ -42,7 +50,6 @@ export const MIGRATIONS: readonly Migration[] = [
           service_id uuid REFERENCES services (id) ON DELETE RESTRICT,
           entity jsonb NOT NULL
         );
-        CREATE INDEX routes_service_id_idx ON routes (service_id);
 
         CREATE TABLE consumers (
           id uuid PRIMARY KEY,
@@ -62,10 +69,7 @@ export const MIGRATIONS: readonly Migration[] = [
           cache_key text NOT NULL UNIQUE,
           entity jsonb NOT NULL
         );
-        CREATE INDEX plugins_route_id_idx ON plugins (route_id);
-        CREATE INDEX plugins_service_id_idx ON plugins (service_id);
-        CREATE INDEX plugins_consumer_id_idx ON plugins (consumer_id);
-      `,
+      ${ENTITY_INDEXES}`,
       sqlite: `
         CREATE TABLE config_version (
           singleton integer PRIMARY KEY DEFAULT 1 CHECK (singleton = 1),
@@ -85,7 +89,6 @@ export const MIGRATIONS: readonly Migration[] = [
           service_id text REFERENCES services (id) DEFERRABLE INITIALLY DEFERRED,
           entity jsonb NOT NULL
         );
-        CREATE INDEX routes_service_id_idx ON routes (service_id);
 
         CREATE TABLE consumers (
           id text NOT NULL PRIMARY KEY,
@@ -105,10 +108,7 @@ export const MIGRATIONS: readonly Migration[] = [
           cache_key text NOT NULL UNIQUE,
           entity jsonb NOT NULL
         );
-        CREATE INDEX plugins_route_id_idx ON plugins (route_id);
-        CREATE INDEX plugins_service_id_idx ON plugins (service_id);
-        CREATE INDEX plugins_consumer_id_idx ON plugins (consumer_id);
-      `,
+      ${ENTITY_INDEXES}`,
     },
   },
   {
