@@ -22,5 +22,4 @@ export * from './cluster/request-loop.js';
 export * from './cluster/switchyard-cluster.js';
 export * from './telemetry/otlp-sink.js';
 export * from './scenarios/key-auth-scenario.js';
-export * from './fuzz/seeded-random.js';
 export * from './tls/self-signed-localhost.js';
