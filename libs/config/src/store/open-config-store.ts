@@ -1,7 +1,7 @@
 import { embeddedStorePath } from './embedded-store.js';
-import { PostgresSqlClient, type PostgresSqlClientOptions } from './postgres.sql-client.js';
 import { SqlConfigStore } from './sql-config-store.js';
 import { SqliteSqlClient } from './sqlite.sql-client.js';
+import type { PostgresSqlClientOptions } from './postgres.sql-client.js';
 
 /** Where the config lives: PostgreSQL when a URL is given, else the embedded SQLite store in `dataDir`. */
 export interface StoreLocation {
@@ -18,8 +18,12 @@ export interface StoreLocation {
  * a `dataDir` that holds an earlier PGlite database, with `PgliteDataDirError`; the apps then exit.
  */
 export async function openConfigStore(location: StoreLocation): Promise<SqlConfigStore> {
+  // `pg` is loaded only for PostgreSQL: the standalone gateway on its embedded store never needs it.
   const client = location.databaseUrl
-    ? new PostgresSqlClient({ ...location.postgres, connectionString: location.databaseUrl })
+    ? new (await import('./postgres.sql-client.js')).PostgresSqlClient({
+        ...location.postgres,
+        connectionString: location.databaseUrl,
+      })
     : SqliteSqlClient.open(embeddedStorePath(location.dataDir));
   try {
     return await SqlConfigStore.open(client);
