@@ -6,7 +6,10 @@ export {
   checkRequestBodySize,
   currentRequestBody,
   llmRequestOf,
+  ONLY_JSON_REQUESTS,
+  promptRequestOf,
   replaceRequestBody,
+  rewriteLlmRequest,
 } from './request/llm-request.js';
 export { compileLlmTarget, type LlmTarget, type LlmTargetSettings } from './exchange/llm-target.js';
 export type { LlmExchange } from './exchange/llm-exchange.js';

@@ -4,16 +4,19 @@ import { checkRequestBodyEncoding } from '../exchange/content-encoding.js';
 import { checkJsonDepth } from './json-depth.js';
 import { NO_VALID_PROMPTS } from './request-normalizer.js';
 
-function parseJsonObject(raw: Buffer): Record<string, unknown> {
+/** Kong's 400 when a prompt plugin (template, decorator, guard) gets a body that is not a JSON object. */
+export const ONLY_JSON_REQUESTS = 'this LLM route only supports application/json requests';
+
+/** `raw` as a JSON object; anything else is a 400 with `message`. */
+function parseJsonObject(raw: Buffer, message: string): Record<string, unknown> {
   checkJsonDepth(raw);
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new GatewayError(400, NO_VALID_PROMPTS);
+    throw new GatewayError(400, message);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new GatewayError(400, NO_VALID_PROMPTS);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError(400, message);
   return body as Record<string, unknown>;
 }
 
@@ -66,5 +69,27 @@ export function checkRequestBodySize(ctx: RequestContext, limit: number): void {
  */
 export function llmRequestOf(ctx: RequestContext, format: ClientFormat = 'openai'): LlmRequestState {
   if (ctx.llm) return ctx.llm;
-  return (ctx.llm = { format, body: parseJsonObject(currentRequestBody(ctx)) });
+  return (ctx.llm = { format, body: parseJsonObject(currentRequestBody(ctx), NO_VALID_PROMPTS) });
+}
+
+/**
+ * `ctx.llm` as the prompt plugins read it (`llmRequestOf`), with their message for a body that
+ * is not a JSON object: Kong's 400 "this LLM route only supports application/json requests".
+ */
+export function promptRequestOf(ctx: RequestContext): LlmRequestState {
+  if (ctx.llm) return ctx.llm;
+  return (ctx.llm = { format: 'openai', body: parseJsonObject(currentRequestBody(ctx), ONLY_JSON_REQUESTS) });
+}
+
+/**
+ * Makes `body` the request (Kong's `kong.service.request.set_body(body, "application/json")`):
+ * it goes upstream as JSON (to a service without `ai-proxy` too), and becomes `ctx.llm` in the
+ * same client format, so that the plugins that run later (`ai-proxy`) read it without parsing it
+ * again. The prompt plugins rewrite the request through it.
+ */
+export function rewriteLlmRequest(ctx: RequestContext, body: Record<string, unknown>): void {
+  const format = ctx.llm?.format ?? 'openai';
+  replaceRequestBody(ctx, Buffer.from(JSON.stringify(body)));
+  ctx.upstream.headers['content-type'] = 'application/json';
+  ctx.llm = { format, body };
 }
