@@ -73,7 +73,10 @@ export class SqliteSqlClient implements SqlClient {
     });
   }
 
-  /** `BEGIN IMMEDIATE` (the write lock at once: no deadlock between processes upgrading locks). */
+  /**
+   * `BEGIN IMMEDIATE` (the write lock at once: no deadlock between processes upgrading locks).
+   * `work` must use `tx`: the client's own `query` waits until the transaction has ended.
+   */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.inTurn(async () => {
       this.db.exec('BEGIN IMMEDIATE');
