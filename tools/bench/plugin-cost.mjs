@@ -7,7 +7,7 @@
 //   npm run bench -- --plugin-cost   (about 1.5 minutes)
 // A transformer's figure includes its own model call (to a second mock, whose answer is a chat
 // request body, so that ai-proxy can translate the transformed request).
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import {
   MOCK_PROVIDER_API_KEY,
   curlData,
@@ -22,6 +22,7 @@ const LOAD_SECONDS = 2;
 const ROUNDS = 3;
 const CONNECTIONS = 32;
 const KEY = 'bench-plugin-cost-key';
+const LOG_FILE = 'tmp/bench/plugin-cost.log';
 const CHAT = { messages: [{ role: 'user', content: 'What is 1+1?' }] };
 
 /** The ai-proxy of every route but one: OpenAI, statistics logged, to `upstreamUrl`. */
@@ -151,9 +152,8 @@ export async function measurePluginCost() {
   ].map((input) => startService('mock-upstream.mjs', input));
   try {
     const [upstream, llm, anthropic] = await Promise.all(mocks);
-    const logFile = 'tmp/bench/plugin-cost.log';
     return await withStarted(
-      startStandaloneGateway({ ACCESS_LOG: 'true', LOG_DESTINATION: logFile }),
+      startStandaloneGateway({ ACCESS_LOG: 'true', LOG_DESTINATION: LOG_FILE }),
       async (gateway) => {
         const list = routes({ llmUrl: llm.url, anthropicUrl: anthropic.url });
         await configure(gateway, upstream.url, list);
@@ -165,5 +165,7 @@ export async function measurePluginCost() {
     );
   } finally {
     await Promise.allSettled(mocks.map(async (started) => (await started).stop()));
+    // Its lines are only load (about 600 bytes a request); the figures are in the JSON.
+    rmSync(LOG_FILE, { force: true });
   }
 }
