@@ -63,13 +63,46 @@ const transformerLlm = (llmUrl) => [
 
 /**
  * The routes: each a name, its ai-proxy unless OpenAI's, the plugins besides ai-proxy (form
- * fields, as `curl --data`) and the headers its requests carry.
+ * fields, as `curl --data`), the headers its requests carry and their body unless `CHAT`.
  */
 function routes({ llmUrl, anthropicUrl }) {
   return [
     { name: 'ai-proxy', plugins: [] },
     { name: 'ai-proxy-anthropic', aiProxy: anthropicProxy(anthropicUrl), plugins: [] },
     { name: 'key-auth', plugins: [['name=key-auth']], headers: { apikey: KEY } },
+    {
+      name: 'ai-prompt-template',
+      plugins: [
+        [
+          'name=ai-prompt-template',
+          'config.templates[1].name=ask',
+          'config.templates[1].template={"messages": [{"role": "user", "content": "What is {{a}}+{{b}}?"}]}',
+        ],
+      ],
+      body: { messages: '{template://ask}', properties: { a: '1', b: '1' } },
+    },
+    {
+      name: 'ai-prompt-decorator',
+      plugins: [
+        [
+          'name=ai-prompt-decorator',
+          'config.prompts.prepend[1].role=system',
+          'config.prompts.prepend[1].content=You are a mathematician.',
+          'config.prompts.append[1].role=user',
+          'config.prompts.append[1].content=Answer in one sentence.',
+        ],
+      ],
+    },
+    {
+      name: 'ai-prompt-guard',
+      plugins: [
+        [
+          'name=ai-prompt-guard',
+          'config.deny_patterns[]=(?i)\\bpasswords?\\b',
+          'config.deny_patterns[]=\\d{4}-\\d{4}-\\d{4}-\\d{4}',
+        ],
+      ],
+    },
     {
       name: 'ai-request-transformer',
       plugins: [['name=ai-request-transformer', ...transformerLlm(llmUrl)]],
@@ -105,7 +138,7 @@ async function load(gateway, route, seconds) {
   const run = await runTask('load.mjs', {
     url: `${gateway.proxyUrl}/cost/${route.name}`,
     headers: route.headers ?? {},
-    body: CHAT,
+    body: route.body ?? CHAT,
     connections: CONNECTIONS,
     seconds,
   });
