@@ -7,6 +7,7 @@ import type {
   ProviderRequest,
   RequestContext,
   ResponseHead,
+  BufferedRouteTranslation,
   RouteTranslation,
   StreamStep,
   StreamTransformer,
@@ -15,14 +16,7 @@ import type {
 import { dropClientCredentials, overridingClientHeader } from '../auth/client-credentials.js';
 import { llmRequestOf } from '../request/llm-request.js';
 import { modelHeaderFor } from '../request/model-header.js';
-import { resolveModelName } from '../request/model-resolver.js';
-import {
-  checkPrompts,
-  checkRouteFormat,
-  clientWantsStreamUsage,
-  decideStreaming,
-  withTuningOptions,
-} from '../request/request-normalizer.js';
+import { clientWantsStreamUsage, normalizeLlmRequest } from '../request/request-normalizer.js';
 import type { ModelFields } from '../request/template.resolver.js';
 import { createFrameParser } from '../stream/create-frame-parser.js';
 import { isStreamMediaType, usualStreamMediaType } from '../stream/stream-media-types.js';
@@ -64,10 +58,13 @@ export function startTranslatedExchange(
   const { settings, driver } = target;
   const llm = llmRequestOf(ctx, settings.clientFormat);
   const client = llm.body;
-  checkPrompts(client);
-  const name = resolveModelName(fields.name, client);
-  checkRouteFormat(client, routeType);
-  const stream = decideStreaming(client, settings.responseStreaming);
+  const { name, stream, body, encodingFormat } = normalizeLlmRequest(
+    client,
+    routeType,
+    fields.name,
+    fields.options,
+    settings.responseStreaming,
+  );
   const translation = driver?.routes[routeType]?.[llm.format];
   if (!driver || !translation) throw target.noTransformer;
 
@@ -79,8 +76,8 @@ export function startTranslatedExchange(
     clientQuery: ctx.upstream.query,
     wantsUsage: settings.config.logging.log_statistics,
     clientWantsUsage: clientWantsStreamUsage(client),
+    ...(encodingFormat && { encodingFormat }),
   };
-  const body = withTuningOptions(client, fields.options);
   if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, driver.telemetryName, request, body);
   const translated = translateRequest(driver, translation, body, request);
   const { authenticator } = target;
@@ -133,11 +130,12 @@ export function startTranslatedExchange(
   });
 }
 
-/** A request translated for the provider (`llm/v1/chat`, `llm/v1/completions`), and its answer translated back. */
+/** A request translated for the provider (chat, completions, embeddings), and its answer translated back. */
 export class TranslatedExchange implements LlmExchange {
   constructor(
     private readonly driver: ProviderDriver,
-    private readonly translation: RouteTranslation,
+    /** Embeddings' translations have no stream translator: their requests are never streamed. */
+    private readonly translation: RouteTranslation | BufferedRouteTranslation,
     private readonly request: ProviderRequest,
     private readonly clientAcceptsGzip: boolean,
     /** The `X-Kong-LLM-Model` value, when the header is sent. */
@@ -168,7 +166,7 @@ export class TranslatedExchange implements LlmExchange {
    */
   stream(ctx: RequestContext, head: ResponseHead): StreamTransformer | undefined {
     this.analytics?.responded();
-    if (head.status !== 200) return undefined;
+    if (head.status !== 200 || !('stream' in this.translation)) return undefined;
     const { driver } = this;
     const translator = this.translation.stream(this.request);
     // A driver whose wire format is an option reads each stream in its translator's framing.

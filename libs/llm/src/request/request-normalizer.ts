@@ -1,5 +1,13 @@
 import { GatewayError } from '@switchyard/plugin-api';
-import type { ClientBody, LlmRouteType, ModelOptions } from '@switchyard/plugin-api';
+import type {
+  ClientBody,
+  CompletionRouteType,
+  EmbeddingEncoding,
+  LlmRouteType,
+  ModelOptions,
+} from '@switchyard/plugin-api';
+import { checkEmbeddingsRequest } from './embeddings-request.js';
+import { resolveModelName } from './model-resolver.js';
 
 /** Kong's answer to a body that is no LLM request. */
 export const NO_VALID_PROMPTS = "request body doesn't contain valid prompts";
@@ -22,10 +30,10 @@ export function checkPrompts(body: ClientBody): void {
 }
 
 /** Kong's `llm.is_compatible`: a chat body on a chat route, a prompt body on a completions route. */
-export function checkRouteFormat(body: ClientBody, routeType: LlmRouteType): void {
+export function checkRouteFormat(body: ClientBody, routeType: CompletionRouteType): void {
   const chat = hasMessages(body);
   if (chat && hasPrompt(body)) throw new GatewayError(400, 'request matches multiple LLM request formats');
-  const format: LlmRouteType = chat ? 'llm/v1/chat' : 'llm/v1/completions';
+  const format: CompletionRouteType = chat ? 'llm/v1/chat' : 'llm/v1/completions';
   if (format !== routeType) {
     throw new GatewayError(
       400,
@@ -67,4 +75,40 @@ export function clientWantsStreamUsage(body: ClientBody): boolean {
     options !== null &&
     (options as { include_usage?: unknown }).include_usage === true
   );
+}
+
+/** A client request once checked against its route type: what the translation is given. */
+export interface NormalizedLlmRequest {
+  /** The model that serves it (see `resolveModelName`). */
+  readonly name: string;
+  readonly stream: boolean;
+  /** The body to translate: the client's, with the configured tuning options for chat and completions. */
+  readonly body: ClientBody;
+  /** Embeddings only: the vector encoding the client wants. */
+  readonly encodingFormat?: EmbeddingEncoding;
+}
+
+/**
+ * Kong's `normalize-request`, in its order, for a translated route type. Chat and completions:
+ * the prompt check, the model, the route format, the streaming decision, the tuning options
+ * merged. Embeddings: the body's shape (`checkEmbeddingsRequest`) and the model; never streamed,
+ * and the tuning options (`max_tokens`, `temperature`...) mean nothing to an embedding model, so
+ * none is merged.
+ */
+export function normalizeLlmRequest(
+  client: ClientBody,
+  routeType: LlmRouteType,
+  configuredModel: string | undefined,
+  options: ModelOptions,
+  streaming: 'allow' | 'deny' | 'always',
+): NormalizedLlmRequest {
+  if (routeType === 'llm/v1/embeddings') {
+    const encodingFormat = checkEmbeddingsRequest(client);
+    return { name: resolveModelName(configuredModel, client), stream: false, body: client, encodingFormat };
+  }
+  checkPrompts(client);
+  const name = resolveModelName(configuredModel, client);
+  checkRouteFormat(client, routeType);
+  const stream = decideStreaming(client, streaming);
+  return { name, stream, body: withTuningOptions(client, options) };
 }

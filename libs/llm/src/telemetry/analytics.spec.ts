@@ -10,6 +10,7 @@ function subject(overrides: Partial<AnalyticsSubject> = {}): AnalyticsSubject {
     logPayloads: false,
     requestModel: 'gpt-3.5-turbo',
     options: { input_cost: 10, output_cost: 10 },
+    generates: true,
     promptEstimate: undefined,
     startedAt: 1000,
     ...overrides,

@@ -17,7 +17,7 @@ export type MockWireFormatId = 'ollama';
 export type MockServerId = MockProviderId | MockWireFormatId;
 
 /** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
-export type MockOperation = 'chat' | 'completions';
+export type MockOperation = 'chat' | 'completions' | 'embeddings';
 
 /** One request as the mock received it, before any reply logic ran. */
 export interface RecordedRequest {
