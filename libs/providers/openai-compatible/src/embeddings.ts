@@ -101,15 +101,28 @@ export function openAiEmbeddingsAnswer(
   };
 }
 
+/** The answer's float vectors as base64, for an upstream that was asked for floats (Mistral's). */
+function withBase64Vectors(data: readonly unknown[], request: ProviderRequest): unknown[] {
+  return data.map((item) =>
+    isRecord(item) && isVector(item.embedding)
+      ? { ...item, embedding: encodeEmbedding(item.embedding, request) }
+      : item,
+  );
+}
+
 /**
  * An OpenAI-format embeddings answer (OpenAI's, Azure's, Mistral's), passed through as is (the
- * same object: its bytes go to the client unchanged) when it has `data`; Kong's message otherwise.
+ * same object: its bytes go to the client unchanged) when it has `data`, unless the client wants
+ * base64 of vectors that came as floats; Kong's message when it has no `data`.
  */
 export function translateOpenAiEmbeddingsResponse(body: unknown, request: ProviderRequest): TranslatedResponse {
   if (!isRecord(body) || !Array.isArray(body.data))
     throw new TranslationError(`'data' not in ${request.routeType} response`);
+  const floatsForBase64 =
+    request.encodingFormat === 'base64' &&
+    body.data.some((item) => isRecord(item) && isVector(item.embedding));
   return {
-    body,
+    body: floatsForBase64 ? { ...body, data: withBase64Vectors(body.data, request) } : body,
     usage: readOpenAiUsage(body.usage),
     ...(typeof body.model === 'string' && body.model !== '' && { model: body.model }),
     ...(typeof body.id === 'string' && body.id !== '' && { id: body.id }),
