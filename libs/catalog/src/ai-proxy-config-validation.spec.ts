@@ -519,7 +519,7 @@ describe('ai-proxy config: fields', () => {
 
   it('lists the providers and route types Kong accepts', () => {
     expect(errorsOf({ route_type: 'llm/v2/chat', model: { provider: 'acme' } })).toEqual({
-      route_type: 'expected one of: llm/v1/chat, llm/v1/completions, preserve',
+      route_type: 'expected one of: llm/v1/chat, llm/v1/completions, llm/v1/embeddings, preserve',
       model: {
         provider:
           'expected one of: openai, azure, anthropic, cohere, mistral, llama2, gemini, bedrock, huggingface',

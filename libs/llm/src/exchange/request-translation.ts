@@ -55,9 +55,7 @@ export function requestAnalytics(
     // Kong's estimate for providers that may leave the prompt count out (more words per token in
     // a stream); several embedding APIs (Gemini's, Hugging Face's) never give one.
     promptEstimate:
-      driver.traits.streamReportsUsage && !embeddings
-        ? undefined
-        : () => estimatePromptTokens(body, factor),
+      driver.traits.streamReportsUsage && !embeddings ? undefined : () => estimatePromptTokens(body, factor),
     startedAt,
   });
 }

@@ -79,7 +79,11 @@ function readGeminiEmbeddings(body: Record<string, unknown>): TranslatedVectors 
 
 function translateGeminiEmbeddingsResponse(body: unknown, request: ProviderRequest): TranslatedResponse {
   const vertex = vertexLocation(request.model.options) !== undefined;
-  const read = isRecord(body) ? (vertex ? readVertexPredictions(body) : readGeminiEmbeddings(body)) : undefined;
+  const read = isRecord(body)
+    ? vertex
+      ? readVertexPredictions(body)
+      : readGeminiEmbeddings(body)
+    : undefined;
   if (!read)
     throw new TranslationError(
       `'${vertex ? 'predictions' : 'embeddings'}' not in gemini://llm/v1/embeddings response`,

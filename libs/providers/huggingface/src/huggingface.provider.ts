@@ -47,7 +47,8 @@ function modelPath(name: string): string {
  */
 function defaultPath(request: ProviderRequest): string {
   const model = modelPath(request.model.name);
-  if (request.routeType === 'llm/v1/embeddings') return `${FEATURE_EXTRACTION_PATH}${model.slice('/models'.length)}`;
+  if (request.routeType === 'llm/v1/embeddings')
+    return `${FEATURE_EXTRACTION_PATH}${model.slice('/models'.length)}`;
   return request.routeType === 'llm/v1/chat' ? `${model}${CHAT_PATH}` : model;
 }
 

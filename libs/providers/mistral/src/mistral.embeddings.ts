@@ -1,4 +1,9 @@
-import type { BufferedRouteTranslation, ClientBody, ProviderRequest, TranslatedRequest } from '@switchyard/plugin-api';
+import type {
+  BufferedRouteTranslation,
+  ClientBody,
+  ProviderRequest,
+  TranslatedRequest,
+} from '@switchyard/plugin-api';
 import {
   embeddingTexts,
   requestedDimensions,

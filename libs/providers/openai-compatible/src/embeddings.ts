@@ -115,7 +115,10 @@ function withBase64Vectors(data: readonly unknown[], request: ProviderRequest): 
  * same object: its bytes go to the client unchanged) when it has `data`, unless the client wants
  * base64 of vectors that came as floats; Kong's message when it has no `data`.
  */
-export function translateOpenAiEmbeddingsResponse(body: unknown, request: ProviderRequest): TranslatedResponse {
+export function translateOpenAiEmbeddingsResponse(
+  body: unknown,
+  request: ProviderRequest,
+): TranslatedResponse {
   if (!isRecord(body) || !Array.isArray(body.data))
     throw new TranslationError(`'data' not in ${request.routeType} response`);
   const floatsForBase64 =
@@ -134,7 +137,10 @@ export function translateOpenAiEmbeddingsResponse(body: unknown, request: Provid
  * resolved model, and without `stream` (the core refuses `stream: true`; OpenAI refuses the
  * field altogether).
  */
-export function translateOpenAiEmbeddingsRequest(body: ClientBody, request: ProviderRequest): TranslatedRequest {
+export function translateOpenAiEmbeddingsRequest(
+  body: ClientBody,
+  request: ProviderRequest,
+): TranslatedRequest {
   const { stream: _neverStreamed, ...kept } = body;
   return { body: { ...kept, model: request.model.name } };
 }

@@ -425,24 +425,38 @@ function malformed(problem: string): ProviderErrorReply {
   return validation(`Malformed input request: #: ${problem}, please reformat your input and try again.`);
 }
 
-function extraneousKey(body: Readonly<Record<string, unknown>>, keys: ReadonlySet<string>): ProviderErrorReply | undefined {
+function extraneousKey(
+  body: Readonly<Record<string, unknown>>,
+  keys: ReadonlySet<string>,
+): ProviderErrorReply | undefined {
   const extra = unknownField(body, keys);
   return extra === undefined ? undefined : malformed(`extraneous key [${extra}] is not permitted`);
 }
 
 const TITAN_FIELDS = new Set(['inputText', 'dimensions', 'normalize', 'embeddingTypes']);
 const TITAN_DIMENSIONS = new Set([256, 512, 1024]);
-const COHERE_FIELDS = new Set(['texts', 'images', 'input_type', 'truncate', 'embedding_types', 'output_dimension']);
+const COHERE_FIELDS = new Set([
+  'texts',
+  'images',
+  'input_type',
+  'truncate',
+  'embedding_types',
+  'output_dimension',
+]);
 const COHERE_INPUT_TYPES = new Set(['search_document', 'search_query', 'classification', 'clustering']);
 
 /** A Titan Text Embeddings body: one `inputText`, `dimensions` on v2 only (256, 512, 1024). */
-function readTitan(modelId: string, body: Readonly<Record<string, unknown>>): MockEmbeddingsInput | ProviderErrorReply {
+function readTitan(
+  modelId: string,
+  body: Readonly<Record<string, unknown>>,
+): MockEmbeddingsInput | ProviderErrorReply {
   const extra = extraneousKey(body, TITAN_FIELDS);
   if (extra) return extra;
   if (typeof body.inputText !== 'string') return malformed('required key [inputText] not found');
   const dimensions = asNumber(body.dimensions);
   if (body.dimensions !== undefined) {
-    if (modelId.includes('titan-embed-text-v1')) return malformed('extraneous key [dimensions] is not permitted');
+    if (modelId.includes('titan-embed-text-v1'))
+      return malformed('extraneous key [dimensions] is not permitted');
     if (dimensions === undefined || !TITAN_DIMENSIONS.has(dimensions))
       return malformed(`#/dimensions: ${String(body.dimensions)} is not a valid enum value`);
   }

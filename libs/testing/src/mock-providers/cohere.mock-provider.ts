@@ -6,12 +6,7 @@ import {
   type MockResponse,
   type MockRoute,
 } from './mock-provider-definition.js';
-import {
-  cohereError,
-  cohereHistory,
-  readCohereEmbedInput,
-  readCohereInput,
-} from './cohere.mock-request.js';
+import { cohereError, cohereHistory, readCohereEmbedInput, readCohereInput } from './cohere.mock-request.js';
 import type { MockReply, MockToolCall } from './mock-reply.js';
 import { ndjsonFrame, pieceFrames } from './stream-frames.js';
 

@@ -186,7 +186,12 @@ export function readMistralEmbeddingsInput(body: unknown): MockEmbeddingsInput |
   const input = request.input;
   const texts = typeof input === 'string' ? [input] : asStringList(input);
   if (input !== undefined && !texts)
-    details.push({ type: 'string_type', loc: ['body', 'input'], msg: 'Input should be a valid string', input });
+    details.push({
+      type: 'string_type',
+      loc: ['body', 'input'],
+      msg: 'Input should be a valid string',
+      input,
+    });
   if (details.length > 0 || !texts) return invalid(details);
   return {
     model: String(request.model),

@@ -243,7 +243,8 @@ export class MockProviderServer {
     behaviour: MockProviderBehaviour,
   ): Promise<void> | void {
     const api = this.#definition.embeddings;
-    if (!api) throw new Error(`the ${this.#definition.id} mock routed an embeddings request it has no API for`);
+    if (!api)
+      throw new Error(`the ${this.#definition.id} mock routed an embeddings request it has no API for`);
     const input = api.read(route, body);
     if (input instanceof ProviderErrorReply) return sendError(req, res, input, behaviour);
     const dimensions = input.dimensions ?? MOCK_EMBEDDING_DIMENSIONS;

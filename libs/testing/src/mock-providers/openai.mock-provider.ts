@@ -9,12 +9,7 @@ import {
   type MockResponse,
   type MockRoute,
 } from './mock-provider-definition.js';
-import {
-  asStringList,
-  base64Embedding,
-  unknownField,
-  type MockEmbeddingsApi,
-} from './mock-embeddings.js';
+import { asStringList, base64Embedding, unknownField, type MockEmbeddingsApi } from './mock-embeddings.js';
 import type { MockReply } from './mock-reply.js';
 import { pieceFrames, SSE_DONE, sseFrame } from './stream-frames.js';
 
