@@ -40,8 +40,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * `access` for a chat or completions route (Kong's `normalize-request`, in its order): the body
- * in `ctx.llm` is checked, the model reconciled, tuning options merged, the body translated by
+ * `access` for a chat, completions or embeddings route (Kong's `normalize-request`, in its
+ * order, see `normalizeLlmRequest`): the body in `ctx.llm` is checked, the model reconciled,
+ * tuning options merged (not for embeddings), the body translated by
  * the driver's table entry for (route type, client format), and the final request
  * authenticated; `ctx.upstream` then points at the provider. The client's own credentials
  * never reach it (but the configured header that `allow_override` lets through), and it is

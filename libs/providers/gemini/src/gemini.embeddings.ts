@@ -45,6 +45,13 @@ function valuesOf(embedding: unknown): number[] | undefined {
   return isRecord(embedding) && isVector(embedding.values) ? embedding.values : undefined;
 }
 
+/** The vectors of an answer, and its token count when it gives one. */
+interface TranslatedVectors {
+  readonly vectors: readonly number[][];
+  /** The answer's own count (Vertex AI's); the Gemini API gives none, which leaves the core's estimate. */
+  readonly promptTokens?: number;
+}
+
 /**
  * Vertex AI's answer: each prediction's `embeddings.values`, and the sum of their
  * `statistics.token_count` as the prompt tokens.
@@ -64,12 +71,6 @@ function readVertexPredictions(body: Record<string, unknown>): TranslatedVectors
   return { vectors, promptTokens: tokens };
 }
 
-interface TranslatedVectors {
-  readonly vectors: readonly number[][];
-  /** The answer's own count (Vertex AI's); the Gemini API gives none, which leaves the core's estimate. */
-  readonly promptTokens?: number;
-}
-
 /** The Gemini API's answer: `embeddings[].values`, without token counts. */
 function readGeminiEmbeddings(body: Record<string, unknown>): TranslatedVectors | undefined {
   if (!Array.isArray(body.embeddings)) return undefined;
@@ -77,6 +78,7 @@ function readGeminiEmbeddings(body: Record<string, unknown>): TranslatedVectors 
   return vectors.every((vector) => vector !== undefined) ? { vectors: vectors as number[][] } : undefined;
 }
 
+/** The Gemini API's or Vertex AI's answer (as the config names the API) as OpenAI's. */
 function translateGeminiEmbeddingsResponse(body: unknown, request: ProviderRequest): TranslatedResponse {
   const vertex = vertexLocation(request.model.options) !== undefined;
   const read = isRecord(body)
