@@ -21,9 +21,11 @@ const TEXT_TOKENS = [4, 3, 2];
 /** Per million tokens. */
 const INPUT_COST = 0.13;
 
-type ProviderName = 'openai' | 'cohere' | 'gemini' | 'bedrock' | 'mistral' | 'huggingface';
+type ProviderName = 'openai' | 'cohere' | 'gemini' | 'bedrock' | 'mistral' | 'ollama' | 'huggingface';
 
 interface ProviderRoute {
+  /** `model.provider`, when it is not the route's name. */
+  readonly provider?: string;
   /** The mock server's id. */
   readonly mock: ProviderName;
   readonly model: string;
@@ -96,6 +98,19 @@ const PROVIDERS: Readonly<Record<string, ProviderRoute>> = {
     reportsUsage: true,
     takesLists: true,
   },
+  'mistral-ollama': {
+    provider: 'mistral',
+    mock: 'ollama',
+    model: 'nomic-embed-text',
+    usageModel: 'mxbai-embed-large',
+    config: (mock) => [
+      ...bearer,
+      'config.model.options.mistral_format=ollama',
+      `config.model.options.upstream_url=${mock.url}/api/embed`,
+    ],
+    reportsUsage: true,
+    takesLists: true,
+  },
   huggingface: {
     mock: 'huggingface',
     model: 'sentence-transformers/all-MiniLM-L6-v2',
@@ -116,6 +131,7 @@ const SHORTER: Readonly<Record<string, number | undefined>> = {
   gemini: 8,
   bedrock: 256,
   mistral: 8,
+  'mistral-ollama': 8,
   huggingface: undefined,
 };
 
@@ -146,7 +162,7 @@ describe('llm/v1/embeddings through the standalone gateway, driven by the offici
           paths: [`/${route}`],
           plugin: [
             'config.route_type=llm/v1/embeddings',
-            `config.model.provider=${name}`,
+            `config.model.provider=${provider.provider ?? name}`,
             `config.model.name=${model}`,
             `config.model.options.input_cost=${INPUT_COST}`,
             'config.logging.log_statistics=true',
@@ -174,6 +190,7 @@ describe('llm/v1/embeddings through the standalone gateway, driven by the offici
 
   describe.each(Object.keys(PROVIDERS))('%s', (name) => {
     const provider = PROVIDERS[name]!;
+    const providerId = provider.provider ?? name;
     const client = () => clients[name]!;
 
     it('embeds one string: a vector in OpenAI’s list, the SDK decoding the base64 it asks for by default', async () => {
@@ -233,7 +250,7 @@ describe('llm/v1/embeddings through the standalone gateway, driven by the offici
       }
       await expect(request).rejects.toMatchObject({ status: 400 });
       await expect(request).rejects.toThrow(
-        `error transforming to ${name}://llm/v1/embeddings: ${name} embeddings take text input only`,
+        `error transforming to ${providerId}://llm/v1/embeddings: ${providerId} embeddings take text input only`,
       );
     });
 
@@ -252,7 +269,11 @@ describe('llm/v1/embeddings through the standalone gateway, driven by the offici
       }
       const logs = await aiProxyLogsOf(gateway, `/${name}-usage/embeddings`, 2);
       logs.forEach((log, index) => {
-        expect(log.meta).toMatchObject({ provider_name: name, request_model: model, response_model: model });
+        expect(log.meta).toMatchObject({
+          provider_name: providerId,
+          request_model: model,
+          response_model: model,
+        });
         expect(log.usage).toMatchObject({
           prompt_tokens: counts[index],
           completion_tokens: 0,
@@ -261,7 +282,7 @@ describe('llm/v1/embeddings through the standalone gateway, driven by the offici
         expect(log.usage!.cost).toBeCloseTo((counts[index]! * INPUT_COST) / 1_000_000, 15);
       });
       const total = counts[0]! + counts[1]!;
-      const metrics = await aiMetricsOf(gateway, name, model, 2);
+      const metrics = await aiMetricsOf(gateway, providerId, model, 2);
       expect(metrics).toMatchObject({ prompt_tokens: total, completion_tokens: 0, total_tokens: total });
       expect(metrics.cost).toBeCloseTo((total * INPUT_COST) / 1_000_000, 15);
     });

@@ -1,6 +1,6 @@
 import { requiredOptionCheck } from '@switchyard/plugin-api';
 import type { EntityCheck, ProviderDriver, RouteTranslation } from '@switchyard/plugin-api';
-import { OLLAMA_TRANSLATIONS } from '@switchyard/provider-ollama-format';
+import { OLLAMA_EMBEDDINGS, OLLAMA_TRANSLATIONS } from '@switchyard/provider-ollama-format';
 import {
   bufferedTranslationPerFormat,
   OPENAI_TRANSLATION,
@@ -57,7 +57,7 @@ const selfHostedCheck: EntityCheck = {
  * its own fields, tool-call ids and finish reasons) or `ollama` (an Ollama server's `/api/chat`
  * and `/api/generate` at `upstream_url`). Completions go to `upstream_url` only: in the `openai`
  * format as they are (Kong's passthrough to an OpenAI-compatible server). Embeddings go to
- * Mistral's `/v1/embeddings`, in the `openai` format only.
+ * Mistral's `/v1/embeddings`, or an Ollama server's `/api/embed`.
  */
 export const mistralProvider: ProviderDriver = {
   id: 'mistral',
@@ -78,9 +78,11 @@ export const mistralProvider: ProviderDriver = {
         ollama: OLLAMA_TRANSLATIONS['llm/v1/completions'],
       }),
     },
-    // Mistral's own embeddings API; an Ollama server's is not spoken (a 400 naming mistral_format).
     'llm/v1/embeddings': {
-      openai: bufferedTranslationPerFormat('mistral_format', { openai: MISTRAL_EMBEDDINGS }),
+      openai: bufferedTranslationPerFormat('mistral_format', {
+        openai: MISTRAL_EMBEDDINGS,
+        ollama: OLLAMA_EMBEDDINGS,
+      }),
     },
   },
   optionFields: {
