@@ -8,7 +8,7 @@ import type {
 } from '@switchyard/plugin-api';
 import {
   dimensionsUnsupported,
-  embeddingTexts,
+  embeddingTextInput,
   isVector,
   OPENAI_EMBEDDINGS_TRANSLATION,
   openAiEmbeddingsAnswer,
@@ -23,11 +23,11 @@ import { flagHeaders, huggingfaceFlags } from './huggingface.fields.js';
  * shorten vectors, so `dimensions` is refused.
  */
 function translateFeatureExtractionRequest(body: ClientBody, request: ProviderRequest): TranslatedRequest {
-  const texts = embeddingTexts(body, 'huggingface');
+  const inputs = embeddingTextInput(body, 'huggingface');
   if (requestedDimensions(body) !== undefined) throw dimensionsUnsupported('the feature-extraction pipeline');
   return {
     body: {
-      inputs: typeof body.input === 'string' ? body.input : texts,
+      inputs,
       ...(typeof body.normalize === 'boolean' && { normalize: body.normalize }),
       ...(typeof body.truncate === 'boolean' && { truncate: body.truncate }),
     },

@@ -5,7 +5,7 @@ import type {
   TranslatedRequest,
 } from '@switchyard/plugin-api';
 import {
-  embeddingTexts,
+  embeddingTextInput,
   requestedDimensions,
   translateOpenAiEmbeddingsResponse,
 } from '@switchyard/provider-openai-compatible';
@@ -17,12 +17,11 @@ import {
  * the answer's translation encodes when the client wants base64.
  */
 function translateMistralEmbeddingsRequest(body: ClientBody, request: ProviderRequest): TranslatedRequest {
-  const texts = embeddingTexts(body, 'mistral');
   const dimensions = requestedDimensions(body);
   return {
     body: {
       model: request.model.name,
-      input: typeof body.input === 'string' ? body.input : texts,
+      input: embeddingTextInput(body, 'mistral'),
       ...(dimensions !== undefined && { output_dimension: dimensions }),
     },
   };

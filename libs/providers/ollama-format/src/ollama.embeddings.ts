@@ -7,7 +7,7 @@ import type {
   TranslatedResponse,
 } from '@switchyard/plugin-api';
 import {
-  embeddingTexts,
+  embeddingTextInput,
   isRecord,
   isVector,
   openAiEmbeddingsAnswer,
@@ -19,12 +19,11 @@ import {
  * ids), `dimensions` as it is.
  */
 function translateOllamaEmbedRequest(body: ClientBody, request: ProviderRequest): TranslatedRequest {
-  const texts = embeddingTexts(body, request.model.provider);
   const dimensions = requestedDimensions(body);
   return {
     body: {
       model: request.model.name,
-      input: typeof body.input === 'string' ? body.input : texts,
+      input: embeddingTextInput(body, request.model.provider),
       ...(dimensions !== undefined && { dimensions }),
     },
   };

@@ -2,6 +2,7 @@ import { TranslationError } from '@switchyard/plugin-api';
 import { makeProviderRequest } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
 import {
+  embeddingTextInput,
   embeddingTexts,
   encodeEmbedding,
   openAiEmbeddingsAnswer,
@@ -52,6 +53,14 @@ describe('embeddingTexts', () => {
         ),
       );
     }
+  });
+});
+
+describe('embeddingTextInput', () => {
+  it('keeps one string a string and a list a list, and refuses token ids', () => {
+    expect(embeddingTextInput({ input: 'one' }, 'mistral')).toBe('one');
+    expect(embeddingTextInput({ input: ['one'] }, 'mistral')).toEqual(['one']);
+    expect(() => embeddingTextInput({ input: [[1]] }, 'mistral')).toThrow(TranslationError);
   });
 });
 

@@ -43,6 +43,16 @@ export function embeddingTexts(body: ClientBody, provider: ProviderId): string[]
   );
 }
 
+/**
+ * The text input as the client shaped it, for providers that take a string or a list alike
+ * (Mistral, Ollama, Hugging Face's feature extraction): one string stays a string. Token ids
+ * are refused as `embeddingTexts` refuses them.
+ */
+export function embeddingTextInput(body: ClientBody, provider: ProviderId): string | string[] {
+  const texts = embeddingTexts(body, provider);
+  return typeof body.input === 'string' ? body.input : texts;
+}
+
 /** The client's `dimensions`, when it asked for shorter vectors. */
 export function requestedDimensions(body: ClientBody): number | undefined {
   return typeof body.dimensions === 'number' ? body.dimensions : undefined;
