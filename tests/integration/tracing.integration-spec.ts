@@ -79,7 +79,14 @@ describe('OpenTelemetry traces across admin, config-sync and two proxies', () =>
 
     const swapsOf = (spans: ReceivedSpan[]) =>
       spans.filter((span) => span.name === 'process config-snapshot');
-    const spans = await spansOf(caller.traceId, (found) => swapsOf(found).length === cluster.proxies.length);
+    // Each process exports its spans in its own batches: wait for every one of them.
+    const spans = await spansOf(
+      caller.traceId,
+      (found) =>
+        swapsOf(found).length === cluster.proxies.length &&
+        found.some((span) => span.name === 'publish config-snapshot') &&
+        found.some((span) => span.serviceName === 'switchyard-admin' && span.kind === SERVER),
+    );
 
     const adminSpan = spans.find((span) => span.serviceName === 'switchyard-admin' && span.kind === SERVER)!;
     expect(adminSpan).toMatchObject({

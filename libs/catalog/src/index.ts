@@ -1,3 +1,6 @@
+import { aiPromptDecoratorPlugin } from '@switchyard/plugin-ai-prompt-decorator';
+import { aiPromptGuardPlugin } from '@switchyard/plugin-ai-prompt-guard';
+import { aiPromptTemplatePlugin } from '@switchyard/plugin-ai-prompt-template';
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
 import { aiRequestTransformerPlugin } from '@switchyard/plugin-ai-request-transformer';
 import { aiResponseTransformerPlugin } from '@switchyard/plugin-ai-response-transformer';
@@ -48,6 +51,9 @@ const DECLARED_PLUGINS: readonly PluginSpec<never>[] = [
   aiRequestTransformerPlugin,
   aiResponseTransformerPlugin,
   keyAuthPlugin,
+  aiPromptDecoratorPlugin,
+  aiPromptGuardPlugin,
+  aiPromptTemplatePlugin,
 ];
 
 /** The plugins of this build, bound to its environment. */

@@ -6,8 +6,7 @@ import { KONG_PROVIDERS, providerGenerator } from './provider.generator.js';
 
 /**
  * The files the generator edits, as they were with OpenAI and Azure alone: each test can
- * then generate any provider, whichever this workspace has already (the workspace spec runs the
- * generator on the real files).
+ * then generate any provider, whichever this workspace has already.
  */
 const OPENAI_AND_AZURE: Readonly<Record<string, string>> = {
   'tsconfig.base.json': JSON.stringify({
@@ -63,7 +62,7 @@ const read = (tree: Tree, path: string) => tree.read(path, 'utf-8') ?? '';
 describe('the provider generator', () => {
   let tree: Tree;
   beforeEach(() => {
-    // Prettier would format with its defaults here, away from the repo's config; the workspace spec formats.
+    // Prettier would format with its defaults here, away from the repo's config.
     vi.stubEnv('NX_SKIP_FORMAT', 'true');
     tree = workspaceTree();
   });

@@ -1,7 +1,7 @@
 import { GatewayError } from '@switchyard/plugin-api';
 import { describe, expect, it } from 'vitest';
 import { checkEmbeddingsRequest, MAX_EMBEDDING_INPUTS, NO_VALID_INPUT } from './embeddings-request.js';
-import { normalizeLlmRequest } from './request-normalizer.js';
+import { normalizeLlmRequest, translationBody } from './request-normalizer.js';
 
 function failure(run: () => unknown): [number, string] {
   try {
@@ -76,45 +76,47 @@ describe('checkEmbeddingsRequest', () => {
 });
 
 describe('normalizeLlmRequest for llm/v1/embeddings', () => {
-  const options = { max_tokens: 256, temperature: 0.5, input_cost: 1 };
-
-  it('never streams, even when response_streaming is always, and merges no tuning option', () => {
+  it('never streams, even when response_streaming is always, and reads the encoding asked for', () => {
     const body = { input: 'hello', encoding_format: 'base64' };
-    const normalized = normalizeLlmRequest(
-      body,
-      'llm/v1/embeddings',
-      'text-embedding-3-small',
-      options,
-      'always',
-    );
-    expect(normalized).toEqual({
+    expect(normalizeLlmRequest(body, 'llm/v1/embeddings', 'text-embedding-3-small', 'always')).toEqual({
       name: 'text-embedding-3-small',
       stream: false,
-      body,
       encodingFormat: 'base64',
     });
-    expect(normalized.body).toBe(body);
   });
 
   it("resolves the model as chat does: the client's when none is configured, a different one is a 400", () => {
     expect(
-      normalizeLlmRequest({ input: 'x', model: 'm' }, 'llm/v1/embeddings', undefined, {}, 'allow').name,
+      normalizeLlmRequest({ input: 'x', model: 'm' }, 'llm/v1/embeddings', undefined, 'allow').name,
     ).toBe('m');
     expect(
-      failure(() =>
-        normalizeLlmRequest({ input: 'x', model: 'other' }, 'llm/v1/embeddings', 'm', {}, 'allow'),
-      ),
+      failure(() => normalizeLlmRequest({ input: 'x', model: 'other' }, 'llm/v1/embeddings', 'm', 'allow')),
     ).toEqual([400, 'cannot use own model - must be: m']);
   });
 
-  it('still merges the tuning options of a chat request and decides its streaming', () => {
+  it('still decides the streaming of a chat request', () => {
     const body = { messages: [{ role: 'user', content: 'hi' }], stream: true };
-    const normalized = normalizeLlmRequest(body, 'llm/v1/chat', 'gpt-4o', options, 'allow');
-    expect(normalized).toMatchObject({
+    expect(normalizeLlmRequest(body, 'llm/v1/chat', 'gpt-4o', 'allow')).toEqual({
       name: 'gpt-4o',
       stream: true,
-      body: { max_tokens: 256, temperature: 0.5 },
     });
-    expect(normalized.encodingFormat).toBeUndefined();
+  });
+});
+
+describe('translationBody', () => {
+  const options = { max_tokens: 256, temperature: 0.5, input_cost: 1 };
+
+  it('merges no tuning option into an embeddings body, which goes as it came', () => {
+    const body = { input: 'hello' };
+    expect(translationBody(body, 'llm/v1/embeddings', options)).toBe(body);
+  });
+
+  it('merges the configured tuning options into a chat body', () => {
+    const body = { messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 };
+    expect(translationBody(body, 'llm/v1/chat', options)).toEqual({
+      ...body,
+      max_tokens: 256,
+      temperature: 0.5,
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { GatewayError } from '@switchyard/plugin-api';
 import type {
+  ClientApi,
   ClientBody,
   CompletionRouteType,
   EmbeddingEncoding,
@@ -77,38 +78,49 @@ export function clientWantsStreamUsage(body: ClientBody): boolean {
   );
 }
 
-/** A client request once checked against its route type: what the translation is given. */
+/** A client request once checked against its route type. */
 export interface NormalizedLlmRequest {
   /** The model that serves it (see `resolveModelName`). */
   readonly name: string;
   readonly stream: boolean;
-  /** The body to translate: the client's, with the configured tuning options for chat and completions. */
-  readonly body: ClientBody;
   /** Embeddings only: the vector encoding the client wants. */
   readonly encodingFormat?: EmbeddingEncoding;
 }
 
 /**
  * Kong's `normalize-request`, in its order, for a translated route type. Chat and completions:
- * the prompt check, the model, the route format, the streaming decision, the tuning options
- * merged. Embeddings: the body's shape (`checkEmbeddingsRequest`) and the model; never streamed,
- * and the tuning options (`max_tokens`, `temperature`...) mean nothing to an embedding model, so
- * none is merged.
+ * the prompt check and route format of an OpenAI body (a native client's body is checked by its
+ * client API's `read`, which also gives the model and `stream` it asks for), the model, the
+ * streaming decision. Embeddings: the body's shape (`checkEmbeddingsRequest`) and the model;
+ * never streamed.
  */
 export function normalizeLlmRequest(
   client: ClientBody,
   routeType: LlmRouteType,
   configuredModel: string | undefined,
-  options: ModelOptions,
   streaming: 'allow' | 'deny' | 'always',
+  clientApi?: ClientApi,
 ): NormalizedLlmRequest {
   if (routeType === 'llm/v1/embeddings') {
     const encodingFormat = checkEmbeddingsRequest(client);
-    return { name: resolveModelName(configuredModel, client), stream: false, body: client, encodingFormat };
+    return { name: resolveModelName(configuredModel, client), stream: false, encodingFormat };
   }
-  checkPrompts(client);
-  const name = resolveModelName(configuredModel, client);
-  checkRouteFormat(client, routeType);
-  const stream = decideStreaming(client, streaming);
-  return { name, stream, body: withTuningOptions(client, options) };
+  const asked = clientApi ? clientApi.read(client) : client;
+  if (!clientApi) checkPrompts(client);
+  const name = resolveModelName(configuredModel, asked);
+  if (!clientApi) checkRouteFormat(client, routeType);
+  return { name, stream: decideStreaming(asked, streaming) };
+}
+
+/**
+ * The body a translation is given: for chat and completions the body with the configured tuning
+ * options (`withTuningOptions`); an embeddings body as it came, since `max_tokens`,
+ * `temperature` and the like mean nothing to an embedding model.
+ */
+export function translationBody(
+  body: ClientBody,
+  routeType: LlmRouteType,
+  options: ModelOptions,
+): ClientBody {
+  return routeType === 'llm/v1/embeddings' ? body : withTuningOptions(body, options);
 }

@@ -35,7 +35,7 @@ export interface SwitchyardClusterOptions {
   readonly syncPollIntervalMs?: number;
   /** Every app's `LOG_LEVEL`. Default `warn`. */
   readonly logLevel?: ClusterLogLevel;
-  /** Milliseconds one app may take to start (and the cluster to get in sync). Default 20000. */
+  /** Milliseconds one app may take to start (and the cluster to get in sync). Default 45000, as for a single app on a loaded machine. */
   readonly bootTimeoutMs?: number;
   /** More environment for every proxy process (`PROXY_WORKERS`, ...); it wins over the harness's. */
   readonly proxyEnv?: Readonly<Record<string, string>>;
@@ -144,7 +144,7 @@ export class SwitchyardCluster {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 300,
       syncPollIntervalMs: options.syncPollIntervalMs ?? 500,
       logLevel: options.logLevel ?? 'warn',
-      bootTimeoutMs: options.bootTimeoutMs ?? 20_000,
+      bootTimeoutMs: options.bootTimeoutMs ?? 45_000,
       proxyEnv: options.proxyEnv ?? {},
       env: options.env ?? {},
     };
