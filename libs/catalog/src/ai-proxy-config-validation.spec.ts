@@ -426,7 +426,8 @@ describe('ai-proxy config: entity checks', () => {
 
   /** What the Admin API says works, as this build's drivers serve it. */
   const SERVED =
-    "served: 'openai' on llm/v1/chat for every provider and on llm/v1/completions for openai, azure, cohere, anthropic, huggingface, mistral, llama2; " +
+    "served: 'openai' on llm/v1/chat for every provider and on llm/v1/completions for openai, azure, cohere, anthropic, huggingface, mistral, llama2 " +
+    'and on llm/v1/embeddings for openai, azure, cohere, bedrock, huggingface, mistral, gemini; ' +
     "'anthropic' on llm/v1/chat for every provider; not served yet: 'gemini', 'bedrock', 'cohere'";
 
   it.each(['bedrock', 'gemini'])(
