@@ -6,12 +6,14 @@ import type {
   LlmRouteType,
   ProviderDriver,
   ProviderRegistry,
+  BufferedRouteTranslation,
   RouteTranslation,
 } from '@switchyard/plugin-api';
 
 /** How one request of a client format is served by a driver. */
 export interface ClientRoute {
-  readonly translation: RouteTranslation;
+  /** Embeddings' entries have no stream translator (they are never streamed). */
+  readonly translation: RouteTranslation | BufferedRouteTranslation;
   /**
    * Set for the pivot: the client's body goes through this API's `toOpenAi` first, the driver
    * translates an OpenAI request, and `translation` turns its answers back into the client's.
@@ -62,8 +64,10 @@ export function clientRouteFor(
 ): ClientRoute | undefined {
   const direct = driver.routes[routeType]?.[format];
   if (direct) return { translation: direct };
-  const openAi = api?.routeTypes.includes(routeType) ? driver.routes[routeType]?.openai : undefined;
-  return api && openAi ? { translation: pivotTranslation(api, openAi), pivot: api } : undefined;
+  // Native client formats are chat APIs: there is no embeddings request to pivot.
+  if (!api || routeType === 'llm/v1/embeddings' || !api.routeTypes.includes(routeType)) return undefined;
+  const openAi = driver.routes[routeType]?.openai;
+  return openAi ? { translation: pivotTranslation(api, openAi), pivot: api } : undefined;
 }
 
 /** Whether a config with this provider, route type and client format can be served (the Admin API's check). */

@@ -8,3 +8,4 @@ export * from './chat-content.js';
 export * from './upstream-path.js';
 export * from './field-table.js';
 export * from './format-dispatch.js';
+export * from './embeddings.js';
