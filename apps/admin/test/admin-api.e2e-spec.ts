@@ -575,7 +575,7 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
 }
 
 describeAdminApi(
-  'PGlite',
+  'SQLite',
   startInProcessAdmin(() => openConfigStore({ dataDir: 'memory://' })),
 );
 

@@ -426,7 +426,8 @@ describe('ai-proxy config: entity checks', () => {
 
   /** What the Admin API says works, as this build's drivers serve it. */
   const SERVED =
-    "served: 'openai' on llm/v1/chat for every provider and on llm/v1/completions for openai, azure, cohere, anthropic, huggingface, mistral, llama2; " +
+    "served: 'openai' on llm/v1/chat for every provider and on llm/v1/completions for openai, azure, cohere, anthropic, huggingface, mistral, llama2 " +
+    'and on llm/v1/embeddings for openai, azure, cohere, bedrock, huggingface, mistral, gemini; ' +
     "'anthropic' on llm/v1/chat for every provider; 'gemini' on llm/v1/chat for gemini; " +
     "'bedrock' on llm/v1/chat for bedrock; 'cohere' on llm/v1/chat for cohere";
 
@@ -576,7 +577,7 @@ describe('ai-proxy config: fields', () => {
 
   it('lists the providers and route types Kong accepts', () => {
     expect(errorsOf({ route_type: 'llm/v2/chat', model: { provider: 'acme' } })).toEqual({
-      route_type: 'expected one of: llm/v1/chat, llm/v1/completions, preserve',
+      route_type: 'expected one of: llm/v1/chat, llm/v1/completions, llm/v1/embeddings, preserve',
       model: {
         provider:
           'expected one of: openai, azure, anthropic, cohere, mistral, llama2, gemini, bedrock, huggingface',

@@ -12,12 +12,18 @@ export const PROVIDER_IDS = [
 ] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
-/** Kong's `config.route_type`: which OpenAI-style API a route speaks, or `preserve` for pass-through. */
-export const ROUTE_TYPES = ['llm/v1/chat', 'llm/v1/completions', 'preserve'] as const;
+/**
+ * Kong's `config.route_type`: which OpenAI-style API a route speaks (chat, completions,
+ * embeddings), or `preserve` for pass-through.
+ */
+export const ROUTE_TYPES = ['llm/v1/chat', 'llm/v1/completions', 'llm/v1/embeddings', 'preserve'] as const;
 export type RouteType = (typeof ROUTE_TYPES)[number];
 
 /** The route types whose bodies the gateway translates. */
 export type LlmRouteType = Exclude<RouteType, 'preserve'>;
+
+/** The route types that generate text: their answers may be streamed. */
+export type CompletionRouteType = Exclude<LlmRouteType, 'llm/v1/embeddings'>;
 
 /**
  * The API shapes a client may speak to an AI route (Kong's `llm_format`, plus native formats of

@@ -126,6 +126,7 @@ const TSCONFIG = 'tsconfig.base.json';
 const MOCK_OPERATIONS: Readonly<Record<LlmRouteType, string>> = {
   'llm/v1/chat': 'chat',
   'llm/v1/completions': 'completions',
+  'llm/v1/embeddings': 'embeddings',
 };
 
 function isKongProvider(name: string): name is ProviderId {

@@ -7,12 +7,14 @@ import type {
   LlmRouteType,
   ProviderDriver,
   ProviderRegistry,
+  BufferedRouteTranslation,
   RouteTranslation,
 } from '@switchyard/plugin-api';
 
 /** How one request of a client format is served by a driver. */
 export interface ClientRoute {
-  readonly translation: RouteTranslation;
+  /** Embeddings' entries have no stream translator (they are never streamed). */
+  readonly translation: RouteTranslation | BufferedRouteTranslation;
   /**
    * Set for the pivot: the client's body goes through this API's `toOpenAi` first, the driver
    * translates an OpenAI request, and `translation` turns its answers back into the client's.
@@ -63,6 +65,8 @@ export function clientRouteFor(
 ): ClientRoute | undefined {
   const direct = driver.routes[routeType]?.[format];
   if (direct) return { translation: direct };
+  // Native client formats are chat APIs: there is no embeddings request to pivot.
+  if (routeType === 'llm/v1/embeddings') return undefined;
   const pivot = api?.routeTypes.includes(routeType) ? api.pivot : undefined;
   const openAi = pivot && driver.routes[routeType]?.openai;
   return pivot && openAi ? { translation: pivotTranslation(pivot, openAi), pivot } : undefined;

@@ -13,9 +13,13 @@ const request = (overrides: Partial<ProviderRequest> = {}, modelOptions: ModelOp
   makeProviderRequest({ provider: 'azure', name: 'gpt-4o', options: modelOptions }, overrides);
 
 describe('azureProvider', () => {
-  it('serves chat and completions as SSE, without stream usage unless asked', () => {
+  it('serves chat, completions and embeddings, streams as SSE, without stream usage unless asked', () => {
     expect(azureProvider.id).toBe('azure');
-    expect(Object.keys(azureProvider.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions']);
+    expect(Object.keys(azureProvider.routes)).toEqual([
+      'llm/v1/chat',
+      'llm/v1/completions',
+      'llm/v1/embeddings',
+    ]);
     expect(azureProvider.traits).toMatchObject({ streamFraming: 'sse', streamReportsUsage: false });
     expect(azureProvider.telemetryName).toBe('azure.ai.openai');
   });

@@ -9,6 +9,7 @@ const AZURE_DEFAULT_API_VERSION = '2023-05-15';
 const AZURE_PATHS: RoutePaths = {
   'llm/v1/chat': '/chat/completions',
   'llm/v1/completions': '/completions',
+  'llm/v1/embeddings': '/embeddings',
 };
 
 function requiredOption(options: ModelOptions, name: 'azure_instance' | 'azure_deployment_id'): string {
@@ -20,7 +21,7 @@ function requiredOption(options: ModelOptions, name: 'azure_instance' | 'azure_d
 
 /**
  * `https://{azure_instance}.openai.azure.com/openai/deployments/{azure_deployment_id}/chat/completions`
- * (or `/completions`) with `api-version`: the client's query value wins over the configured one.
+ * (or `/completions`, `/embeddings`) with `api-version`: the client's query value wins over the configured one.
  */
 function azureUrl(request: ProviderRequest): URL {
   const { options } = request.model;

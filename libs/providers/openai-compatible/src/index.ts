@@ -9,3 +9,4 @@ export * from './upstream-path.js';
 export * from './field-table.js';
 export * from './format-dispatch.js';
 export * from './native-pass-through.js';
+export * from './embeddings.js';

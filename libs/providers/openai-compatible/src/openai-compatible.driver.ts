@@ -7,6 +7,7 @@ import type {
   RouteTranslation,
   ProviderTraits,
 } from '@switchyard/plugin-api';
+import { OPENAI_EMBEDDINGS_TRANSLATION } from './embeddings.js';
 import { translateOpenAiRequest } from './openai.request-map.js';
 import { translateOpenAiResponse } from './openai.response.js';
 import { createOpenAiStreamTranslator } from './openai.stream.js';
@@ -18,7 +19,7 @@ export interface OpenAiCompatibleDriverSpec {
   readonly telemetryName: string;
   /** The upstream URL of a request (the core uses `model.options.upstream_url` instead when set). */
   readonly upstreamUrl: (request: ProviderRequest) => URL;
-  /** The route types served; both chat and completions unless given. */
+  /** The route types served; chat, completions and embeddings unless given. */
   readonly routeTypes?: readonly LlmRouteType[];
   /** The provider's members of `model.options`. */
   readonly optionFields?: ProviderDriver['optionFields'];
@@ -46,17 +47,23 @@ export const OPENAI_TRANSLATION: RouteTranslation = {
   stream: createOpenAiStreamTranslator,
 };
 
-const ALL_LLM_ROUTE_TYPES: readonly LlmRouteType[] = ['llm/v1/chat', 'llm/v1/completions'];
+const ALL_LLM_ROUTE_TYPES: readonly LlmRouteType[] = [
+  'llm/v1/chat',
+  'llm/v1/completions',
+  'llm/v1/embeddings',
+];
 
 /**
  * A driver for an upstream that speaks the OpenAI format to OpenAI-format clients: the request
- * gets the resolved model, an explicit `stream` and no `top_k`; answers and SSE events pass
- * through unchanged.
+ * gets the resolved model (chat and completions: an explicit `stream` and no `top_k`); answers
+ * and SSE events pass through unchanged.
  */
 export function createOpenAiCompatibleDriver(spec: OpenAiCompatibleDriverSpec): ProviderDriver {
   const routes: { -readonly [R in LlmRouteType]?: RouteTable[R] } = {};
-  for (const routeType of spec.routeTypes ?? ALL_LLM_ROUTE_TYPES)
-    routes[routeType] = { openai: OPENAI_TRANSLATION };
+  for (const routeType of spec.routeTypes ?? ALL_LLM_ROUTE_TYPES) {
+    if (routeType === 'llm/v1/embeddings') routes[routeType] = { openai: OPENAI_EMBEDDINGS_TRANSLATION };
+    else routes[routeType] = { openai: OPENAI_TRANSLATION };
+  }
   return {
     id: spec.id,
     telemetryName: spec.telemetryName,

@@ -1,6 +1,6 @@
 import type {
   FinishReason,
-  LlmRouteType,
+  CompletionRouteType,
   ProviderRequest,
   StreamStep,
   StreamTranslator,
@@ -15,7 +15,7 @@ const NOTHING: StreamStep = { events: [] };
 const TERMINATOR_STEP: StreamStep = { events: [STREAM_TERMINATOR], final: true };
 
 /** Where each route type's chunk carries its text. */
-const TEXT_OF: Readonly<Record<LlmRouteType, (choice: JsonRecord) => unknown>> = {
+const TEXT_OF: Readonly<Record<CompletionRouteType, (choice: JsonRecord) => unknown>> = {
   'llm/v1/chat': (choice) => (isRecord(choice.delta) ? choice.delta.content : undefined),
   'llm/v1/completions': (choice) => choice.text,
 };
@@ -28,7 +28,8 @@ const TEXT_OF: Readonly<Record<LlmRouteType, (choice: JsonRecord) => unknown>> =
  * client that did not ask for it: clients read `choices[0]` of every chunk.
  */
 export function createOpenAiStreamTranslator(request: ProviderRequest): StreamTranslator {
-  const textOf = TEXT_OF[request.routeType];
+  // Only the route types that generate text stream.
+  const textOf = TEXT_OF[request.routeType as CompletionRouteType];
   const keepUsageChunk = request.clientWantsUsage;
   return {
     contentType: EVENT_STREAM_TYPE,

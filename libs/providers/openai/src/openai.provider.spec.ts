@@ -8,9 +8,13 @@ const request = (routeType: LlmRouteType, options: ModelOptions = {}) =>
   makeProviderRequest({ provider: 'openai', name: 'gpt-4o-mini', options }, { routeType });
 
 describe('openaiProvider', () => {
-  it('serves chat and completions as SSE, without stream usage unless asked', () => {
+  it('serves chat, completions and embeddings, streams as SSE, without stream usage unless asked', () => {
     expect(openaiProvider.id).toBe('openai');
-    expect(Object.keys(openaiProvider.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions']);
+    expect(Object.keys(openaiProvider.routes)).toEqual([
+      'llm/v1/chat',
+      'llm/v1/completions',
+      'llm/v1/embeddings',
+    ]);
     expect(openaiProvider.traits).toMatchObject({ streamFraming: 'sse', streamReportsUsage: false });
     expect(openaiProvider.telemetryName).toBe('openai');
   });

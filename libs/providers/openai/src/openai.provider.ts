@@ -7,11 +7,13 @@ const OPENAI_ORIGIN = 'https://api.openai.com:443';
 const OPENAI_PATHS: RoutePaths = {
   'llm/v1/chat': '/v1/chat/completions',
   'llm/v1/completions': '/v1/completions',
+  'llm/v1/embeddings': '/v1/embeddings',
 };
 
 /**
- * OpenAI (`https://api.openai.com/v1/chat/completions` | `/v1/completions`). Bodies and SSE events
- * pass through; token counts in streams only when asked for (`stream_options.include_usage`).
+ * OpenAI (`https://api.openai.com/v1/chat/completions` | `/v1/completions` | `/v1/embeddings`).
+ * Bodies and SSE events pass through; token counts in streams only when asked for
+ * (`stream_options.include_usage`).
  */
 export const openaiProvider: ProviderDriver = createOpenAiCompatibleDriver({
   id: 'openai',

@@ -1,7 +1,18 @@
 import { ProviderErrorReply, type MockProviderDefinition } from './mock-provider-definition.js';
-import { openAiErrorBody, openAiResponder, readOpenAiInput } from './openai.mock-provider.js';
+import {
+  openAiEmbeddingsApi,
+  openAiErrorBody,
+  openAiResponder,
+  readOpenAiInput,
+} from './openai.mock-provider.js';
 
-const PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions)$/;
+const PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/;
+
+const OPERATIONS = {
+  'chat/completions': 'chat',
+  completions: 'completions',
+  embeddings: 'embeddings',
+} as const;
 
 // Azure's gateway errors use their own envelope (`code` is a string); body errors are OpenAI's.
 const RESOURCE_NOT_FOUND = new ProviderErrorReply(404, {
@@ -18,7 +29,8 @@ const ACCESS_DENIED = new ProviderErrorReply(401, {
 
 /**
  * Azure OpenAI: the OpenAI bodies with content-filter annotations, on
- * `POST /openai/deployments/{deployment}/chat/completions|completions?api-version=...`, with an `api-key` header.
+ * `POST /openai/deployments/{deployment}/chat/completions|completions|embeddings?api-version=...`, with an
+ * `api-key` header.
  * Without `api-version` Azure answers 404 "Resource not found", as for any unknown path.
  * The reply's model is the body's `model`, else the deployment name.
  */
@@ -28,11 +40,12 @@ export const azureMockProvider: MockProviderDefinition = {
     const match = method === 'POST' && url.searchParams.get('api-version') ? PATH.exec(url.pathname) : null;
     if (match === null) return RESOURCE_NOT_FOUND;
     return {
-      operation: match[2] === 'completions' ? 'completions' : 'chat',
+      operation: OPERATIONS[match[2] as keyof typeof OPERATIONS],
       deployment: decodeURIComponent(match[1]),
     };
   },
   authorize: (headers, apiKey) => (headers['api-key'] === apiKey ? undefined : ACCESS_DENIED),
+  embeddings: openAiEmbeddingsApi,
   readInput: (route, body) => readOpenAiInput(route, body, route.deployment),
   respond: openAiResponder({ contentFilter: true }),
   errorBody: openAiErrorBody,
