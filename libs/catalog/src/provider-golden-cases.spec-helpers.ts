@@ -118,12 +118,17 @@ function runStream(transformer: StreamTransformer, chunks: readonly Buffer[]): s
   return Buffer.concat(out).toString();
 }
 
-/** The token counts of an OpenAI answer's `usage`, when it has both. */
+/**
+ * The token counts of an OpenAI answer's `usage`, when it counts any: an embeddings answer's has
+ * no `completion_tokens` (0); one whose provider reports nothing says 0 and is left out.
+ */
 function openAiUsageOf(answer: unknown): { prompt_tokens: number; completion_tokens: number } | undefined {
   const usage = (answer as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } } | null)
     ?.usage;
-  return typeof usage?.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number'
-    ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens }
+  if (typeof usage?.prompt_tokens !== 'number') return undefined;
+  const completion = typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0;
+  return usage.prompt_tokens + completion > 0
+    ? { prompt_tokens: usage.prompt_tokens, completion_tokens: completion }
     : undefined;
 }
 

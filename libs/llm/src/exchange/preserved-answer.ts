@@ -1,6 +1,7 @@
 import type {
   AnswerSummary,
-  LlmRouteType,
+  BufferedRouteTranslation,
+  ClientFormat,
   ProviderDriver,
   ProviderRequest,
   RouteTranslation,
@@ -10,26 +11,39 @@ import type {
 import { createFrameParser } from '../stream/create-frame-parser.js';
 import { framingOfAnswer } from '../stream/stream-media-types.js';
 
-/** The route types whose native entries may read a preserved answer, the likeliest first. */
-const READING_ROUTE_TYPES: readonly LlmRouteType[] = ['llm/v1/chat', 'llm/v1/completions'];
+/** The route types whose native entries may read a preserved stream, the likeliest first. */
+const STREAMED_ROUTE_TYPES = ['llm/v1/chat', 'llm/v1/completions'] as const;
 
 /**
- * The driver's entries that read its native answers: per route type, its own API's
- * (`nativeFormat`), else its OpenAI entry (whose response and stream translations read them too).
+ * The driver's entry that reads its native answers of one route type: its own API's
+ * (`nativeFormat`), else its OpenAI entry (whose translations read native answers too).
  */
-function nativeEntries(driver: ProviderDriver): RouteTranslation[] {
-  const format = driver.nativeFormat ?? 'openai';
-  return READING_ROUTE_TYPES.map((routeType) => {
-    const entries = driver.routes[routeType];
-    return entries?.[format] ?? entries?.openai;
-  }).filter((entry): entry is RouteTranslation => entry !== undefined);
+function nativeEntry<T>(
+  entries: Readonly<Partial<Record<ClientFormat, T>>> | undefined,
+  driver: ProviderDriver,
+) {
+  return entries?.[driver.nativeFormat ?? 'openai'] ?? entries?.openai;
+}
+
+/** The entries that read a driver's native streams: chat, then completions. */
+function streamReaders(driver: ProviderDriver): RouteTranslation[] {
+  return STREAMED_ROUTE_TYPES.map((routeType) => nativeEntry(driver.routes[routeType], driver)).filter(
+    (entry): entry is RouteTranslation => entry !== undefined,
+  );
+}
+
+/** The entries that read a driver's whole native answers: chat, completions, then embeddings. */
+function answerReaders(driver: ProviderDriver): BufferedRouteTranslation[] {
+  return [...streamReaders(driver), nativeEntry(driver.routes['llm/v1/embeddings'], driver)].filter(
+    (entry): entry is BufferedRouteTranslation => entry !== undefined,
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Usage and model of an answer in OpenAI's shape (embeddings, anything no native entry reads). */
+/** Usage and model of an answer in OpenAI's shape (anything no native entry reads). */
 function openAiShapedSummary(answer: unknown): AnswerSummary {
   if (!isRecord(answer)) return {};
   const usage = isRecord(answer.usage) ? answer.usage : undefined;
@@ -50,10 +64,10 @@ export type PreservedReading =
 /**
  * Reads an answer a `preserve` route passed through untouched (whole, or the stream as it went
  * by), for usage and analytics, with the driver's own entries for its native API (chat first,
- * then completions; the first that counts tokens): the summary an entry reads of a whole answer
- * (OpenAI's `usage` shape when none does, for embeddings and the like), or the steps its stream
- * reader reads of each frame, cut in the framing the media type names. What cannot be read
- * counts nothing.
+ * then completions, then embeddings for whole answers; the first that counts tokens): the
+ * summary an entry reads of a whole answer (OpenAI's `usage` shape when none does), or the steps
+ * its stream reader reads of each frame, cut in the framing the media type names. What cannot be
+ * read counts nothing.
  */
 export function readPreservedAnswer(
   driver: ProviderDriver | undefined,
@@ -61,11 +75,12 @@ export function readPreservedAnswer(
   mediaType: string,
   body: Buffer,
 ): PreservedReading | undefined {
-  const entries = driver ? nativeEntries(driver) : [];
   const framing = framingOfAnswer(mediaType, body);
   if (framing) {
     const streamed = { ...request, stream: true };
-    const readings = entries.map((entry) => readStream(entry, streamed, framing, body));
+    const readings = (driver ? streamReaders(driver) : []).map((entry) =>
+      readStream(entry, streamed, framing, body),
+    );
     const steps = readings.find((candidate) => candidate.some((step) => counts(step.usage))) ?? readings[0];
     return steps && { kind: 'stream', steps };
   }
@@ -75,7 +90,7 @@ export function readPreservedAnswer(
   } catch {
     return undefined;
   }
-  const summaries = entries.flatMap((entry) => {
+  const summaries = (driver ? answerReaders(driver) : []).flatMap((entry) => {
     try {
       return [entry.response(answer, request)];
     } catch {
