@@ -11,6 +11,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type {
+  AttemptFailure,
   CallOutcome,
   CallTrace,
   CallTracer,
@@ -132,16 +133,17 @@ export class RequestTrace {
     this.server.setAttribute('switchyard.consumer.id', consumer.id);
   }
 
-  /** The upstream call starts now: its client span begins, and its context goes upstream in the headers. */
-  upstreamStarting(request: UpstreamRequest, startedAt: number): void {
+  /**
+   * An upstream call (one attempt of it) starts now: its client span begins, and its context goes
+   * upstream in the headers. `target` is the failover policy's name for it, when there is one.
+   */
+  upstreamStarting(request: UpstreamRequest, startedAt: number, target?: string): void {
     // The plugins' attributes are set once, when the span ends (the samplers read none of them).
+    const attributes = httpClientAttributes(request.method, request.url);
+    if (target !== undefined) attributes['switchyard.upstream.target'] = target;
     this.client = this.tracer.startSpan(
       this.upstream?.name ?? request.method,
-      {
-        kind: SpanKind.CLIENT,
-        startTime: epochMs(startedAt),
-        attributes: httpClientAttributes(request.method, request.url),
-      },
+      { kind: SpanKind.CLIENT, startTime: epochMs(startedAt), attributes },
       this.serverContext,
     );
     propagation.inject(trace.setSpan(this.serverContext, this.client), request.headers);
@@ -150,6 +152,27 @@ export class RequestTrace {
   /** The upstream's response head arrived. */
   upstreamAnswered(status: number): void {
     this.upstreamStatus = status;
+  }
+
+  /**
+   * The attempt in flight failed and the request fails over to another: its client span ends
+   * now, failed, with the reason (`error.type`, `switchyard.failover.reason`); the plugins'
+   * attributes start afresh for the next attempt.
+   */
+  upstreamFailedOver(failure: AttemptFailure, endedAt: number): void {
+    const client = this.client;
+    this.client = undefined;
+    this.upstreamStatus = undefined;
+    if (!client) return;
+    if (this.upstream) {
+      client.setAttributes(this.upstream.attributes);
+      for (const key in this.upstream.attributes) delete this.upstream.attributes[key];
+    }
+    if (failure.status !== undefined) client.setAttribute('http.response.status_code', failure.status);
+    client.setAttribute('error.type', failure.reason);
+    client.setAttribute('switchyard.failover.reason', failure.reason);
+    client.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+    client.end(epochMs(endedAt));
   }
 
   /** The upstream call failed (could not connect, timed out, broke off mid-body); `error.type` says how. */

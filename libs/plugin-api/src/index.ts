@@ -5,5 +5,6 @@ export * from './gateway-error.js';
 export * from './provider-driver.js';
 export * from './plugin.js';
 export * from './request-context.js';
+export * from './failover.js';
 export * from './consumers.js';
 export * from './version.js';
