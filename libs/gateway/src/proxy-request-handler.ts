@@ -332,9 +332,15 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     /** Whether the policy prepared another attempt after `failure`; records the failed one if so. */
     const failedOver = async (failover: UpstreamFailover, failure: AttemptFailure): Promise<boolean> => {
       const target = failover.target;
-      if (signal.aborted || !(await failover.next(ctx, failure))) return false;
+      if (signal.aborted) return false;
+      const endedAt = performance.now();
+      const attributes = requestTrace?.setAttemptAside();
+      if (!(await failover.next(ctx, failure))) {
+        requestTrace?.restoreAttempt(attributes);
+        return false;
+      }
       attempts?.push({ target, failedOver: failure.reason });
-      requestTrace?.upstreamFailedOver(failure, performance.now());
+      requestTrace?.upstreamFailedOver(failure, endedAt, attributes);
       ctx.failure = undefined;
       ctx.status = undefined;
       return true;

@@ -16,6 +16,7 @@ import type {
   CallTrace,
   CallTracer,
   ConsumerIdentity,
+  TraceAttributeValue,
   TracedCall,
   UpstreamCallTrace,
   UpstreamRequest,
@@ -26,6 +27,9 @@ import { upstreamErrorType } from './upstream-client.js';
 function epochMs(performanceNow: number): number {
   return performance.timeOrigin + performanceNow;
 }
+
+/** The plugins' attributes of one upstream attempt (`UpstreamCallTrace.attributes`), set aside. */
+export type AttemptAttributes = Record<string, TraceAttributeValue>;
 
 /** Where a request was routed, as its server span records it. */
 export interface TracedRoute {
@@ -156,23 +160,42 @@ export class RequestTrace {
 
   /**
    * The attempt in flight failed and the request fails over to another: its client span ends
-   * now, failed, with the reason (`error.type`, `switchyard.failover.reason`); the plugins'
-   * attributes start afresh for the next attempt.
+   * now, failed, with the reason (`error.type`, `switchyard.failover.reason`) and the plugins'
+   * attributes `setAttemptAside` took for it.
    */
-  upstreamFailedOver(failure: AttemptFailure, endedAt: number): void {
+  upstreamFailedOver(
+    failure: AttemptFailure,
+    endedAt: number,
+    attributes: AttemptAttributes | undefined,
+  ): void {
     const client = this.client;
     this.client = undefined;
     this.upstreamStatus = undefined;
     if (!client) return;
-    if (this.upstream) {
-      client.setAttributes(this.upstream.attributes);
-      for (const key in this.upstream.attributes) delete this.upstream.attributes[key];
-    }
+    if (attributes) client.setAttributes(attributes);
     if (failure.status !== undefined) client.setAttribute('http.response.status_code', failure.status);
     client.setAttribute('error.type', failure.reason);
     client.setAttribute('switchyard.failover.reason', failure.reason);
     client.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
     client.end(epochMs(endedAt));
+  }
+
+  /**
+   * Takes the plugins' attributes of the attempt that failed, leaving the record empty for the
+   * next attempt's (see `upstreamFailedOver`, and `restoreAttempt` when there is none).
+   */
+  setAttemptAside(): AttemptAttributes | undefined {
+    if (!this.upstream) return undefined;
+    const attributes = { ...this.upstream.attributes };
+    for (const key in this.upstream.attributes) delete this.upstream.attributes[key];
+    return attributes;
+  }
+
+  /** No next attempt after all: the failed attempt's attributes are back, for its span's end. */
+  restoreAttempt(attributes: AttemptAttributes | undefined): void {
+    if (!this.upstream || !attributes) return;
+    for (const key in this.upstream.attributes) delete this.upstream.attributes[key];
+    Object.assign(this.upstream.attributes, attributes);
   }
 
   /** The upstream call failed (could not connect, timed out, broke off mid-body); `error.type` says how. */

@@ -25,6 +25,12 @@ export interface LlmTargetSettings {
   readonly modelNameHeader: boolean;
   /** The API shape clients of this route speak. */
   readonly clientFormat: ClientFormat;
+  /**
+   * The configured model replaces a different `model` in the client's body, instead of Kong's
+   * 400 "cannot use own model": a balancer's targets each name their own model, and the client
+   * cannot know which one serves it.
+   */
+  readonly replacesBodyModel?: boolean;
 }
 
 /** What one target's config allows to compute once: shared by all its exchanges. */

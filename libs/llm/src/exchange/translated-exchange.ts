@@ -65,7 +65,7 @@ export function startTranslatedExchange(
   const llm = llmRequestOf(ctx, settings.clientFormat);
   const client = llm.body;
   checkPrompts(client);
-  const name = resolveModelName(fields.name, client);
+  const name = resolveModelName(fields.name, client, settings.replacesBodyModel);
   checkRouteFormat(client, routeType);
   const stream = decideStreaming(client, settings.responseStreaming);
   const translation = driver?.routes[routeType]?.[llm.format];

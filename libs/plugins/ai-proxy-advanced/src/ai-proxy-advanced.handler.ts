@@ -38,6 +38,7 @@ export function createAiProxyAdvancedHandler(
         responseStreaming: config.response_streaming,
         modelNameHeader: config.model_name_header,
         clientFormat: 'openai',
+        replacesBodyModel: true,
       },
       providers,
     ),

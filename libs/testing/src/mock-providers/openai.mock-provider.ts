@@ -244,7 +244,10 @@ const ROUTES: Readonly<Record<string, MockRoute>> = {
   '/v1/completions': { operation: 'completions' },
 };
 
-/** api.openai.com: `POST /v1/chat/completions` and `/v1/completions`, `Authorization: Bearer <key>`. */
+/**
+ * api.openai.com: `POST /v1/chat/completions` and `/v1/completions`, `Authorization: Bearer <key>`;
+ * `streamErrorAfter` ends a stream with OpenAI's error chunk.
+ */
 export const openAiMockProvider: MockProviderDefinition = {
   id: 'openai',
   route(method, url) {
@@ -282,4 +285,14 @@ export const openAiMockProvider: MockProviderDefinition = {
   readInput: (route, body) => readOpenAiInput(route, body),
   respond: openAiResponder({ contentFilter: false }),
   errorBody: openAiErrorBody,
+  // What api.openai.com sends when a generation fails after the 200: an error chunk, then nothing.
+  streamErrorFrame: () =>
+    sseFrame(
+      openAiError(
+        'The server had an error while processing your request. Sorry about that!',
+        'server_error',
+        null,
+        null,
+      ),
+    ),
 };
