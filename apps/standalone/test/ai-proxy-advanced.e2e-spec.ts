@@ -20,6 +20,8 @@ const ANTHROPIC_TARGET = 'anthropic/claude-3-5-haiku-latest';
 const BEDROCK_TARGET = `bedrock/${BEDROCK_MODEL}`;
 /** The balancer's read_timeout: a target silent for longer is a `timeout`. */
 const READ_TIMEOUT_MS = 800;
+/** The circuit breaker's `fail_timeout`. */
+const BREAKER_TIMEOUT_MS = 1500;
 
 /** A port nothing listens on: connecting to it is refused. */
 async function closedPort(): Promise<number> {
@@ -122,6 +124,29 @@ describe('ai-proxy-advanced: failover across providers', () => {
     await addRoute('fallback', { targets: targets(openaiUrl), balancer });
     // Kong's default criteria (error, timeout) without non_idempotent: a sent POST never fails over.
     await addRoute('kong-defaults', { targets: targets(openaiUrl), balancer: { algorithm: 'priority' } });
+    const every = ['http_403', 'http_404', 'http_429', 'http_500', 'http_502', 'http_503', 'http_504'];
+    await addRoute('every-status', {
+      targets: targets(openaiUrl),
+      balancer: { algorithm: 'priority', failover_criteria: [...every, 'non_idempotent'] },
+    });
+    const two = targets(openaiUrl).slice(0, 2);
+    await addRoute('breaker', {
+      targets: two,
+      balancer: {
+        algorithm: 'round-robin',
+        failover_criteria: ['error', 'http_500', 'non_idempotent'],
+        max_fails: 2,
+        fail_timeout: BREAKER_TIMEOUT_MS,
+      },
+    });
+    await addRoute('fastest', {
+      targets: two,
+      balancer: { algorithm: 'lowest-latency', latency_strategy: 'e2e' },
+    });
+    await addRoute('sticky', {
+      targets: targets(openaiUrl),
+      balancer: { algorithm: 'consistent-hashing', hash_on_header: 'x-user' },
+    });
     const refused = `http://127.0.0.1:${await closedPort()}/v1/chat/completions`;
     await addRoute('unreachable-first', { targets: targets(refused), balancer: { algorithm: 'priority' } });
     await waitUntilServed(gateway.proxyUrl, '/unreachable-first');
@@ -136,12 +161,24 @@ describe('ai-proxy-advanced: failover across providers', () => {
     for (const mock of [openai, anthropic, bedrock]) mock.reset();
   });
 
-  function client(route: string, tag: string): OpenAI {
+  function client(route: string, tag: string, headers: Record<string, string> = {}): OpenAI {
     return new OpenAI({
       baseURL: `${gateway.proxyUrl}/${route}/${tag}`,
       apiKey: 'client-key',
       maxRetries: 0,
+      defaultHeaders: headers,
     });
+  }
+
+  /** Asks `count` chats in a row; each must be answered. */
+  async function chats(route: string, count: number, headers: Record<string, string> = {}): Promise<void> {
+    for (let n = 0; n < count; n += 1) {
+      const answer = await client(route, `n${n}`, headers).chat.completions.create({
+        model: 'gpt-4o',
+        messages: MESSAGES,
+      });
+      expect(answer.choices[0]?.message.content).toBe(DEFAULT_REPLY_TEXT);
+    }
   }
 
   async function streamChat(route: string, tag: string): Promise<{ text: string; error: unknown }> {
@@ -331,5 +368,51 @@ describe('ai-proxy-advanced: failover across providers', () => {
       { target: OPENAI_TARGET, failedOver: 'error' },
       { target: ANTHROPIC_TARGET },
     ]);
+  });
+
+  it.each([403, 404, 429, 500, 502, 503, 504])(
+    'fails over on an upstream %i when its http_ criterion is set',
+    async (status) => {
+      openai.setBehaviour({ status });
+      const answer = await client('every-status', `status-${status}`).chat.completions.create({
+        model: 'gpt-4o',
+        messages: MESSAGES,
+      });
+      expect(answer.choices[0]?.message.content).toBe(DEFAULT_REPLY_TEXT);
+      const line = await accessLineOf(`/every-status/status-${status}/chat/completions`);
+      expect(line['attempts']).toEqual([
+        { target: OPENAI_TARGET, failedOver: `http_${status}` },
+        { target: ANTHROPIC_TARGET },
+      ]);
+    },
+  );
+
+  it('takes a target out after max_fails failures, then probes it again after fail_timeout', async () => {
+    openai.setBehaviour({ status: 500 });
+    await chats('breaker', 8);
+    // Two failures opened the breaker: the next requests all went to Anthropic.
+    expect(openai.requests.length).toBe(2);
+    expect(anthropic.requests.length).toBe(8);
+    openai.reset();
+    await new Promise((resolve) => setTimeout(resolve, BREAKER_TIMEOUT_MS + 100));
+    await chats('breaker', 4);
+    expect(openai.requests.length).toBeGreaterThan(2);
+  });
+
+  it('moves traffic off a target that answers slowly (lowest-latency)', async () => {
+    openai.setBehaviour({ delayMs: 300 });
+    await chats('fastest', 10);
+    expect(openai.requests.length).toBeLessThanOrEqual(1);
+    expect(anthropic.requests.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('keeps each value of hash_on_header on one target (consistent-hashing)', async () => {
+    const counts = async (user: string) => {
+      for (const mock of [openai, anthropic, bedrock]) mock.reset();
+      await chats('sticky', 4, { 'x-user': user });
+      return requestsTo();
+    };
+    for (const user of ['alice', 'bob', 'carol'])
+      expect((await counts(user)).filter((n) => n > 0)).toEqual([4]);
   });
 });
