@@ -147,6 +147,13 @@ describe('ai-proxy-advanced: failover across providers', () => {
       targets: targets(openaiUrl),
       balancer: { algorithm: 'consistent-hashing', hash_on_header: 'x-user' },
     });
+    await addRoute('bedrock-first', {
+      targets: [
+        { ...targets(openaiUrl)[2]!, weight: 100 },
+        { ...targets(openaiUrl)[0]!, weight: 50 },
+      ],
+      balancer: { algorithm: 'priority', failover_criteria: ['error', 'non_idempotent'] },
+    });
     const refused = `http://127.0.0.1:${await closedPort()}/v1/chat/completions`;
     await addRoute('unreachable-first', { targets: targets(refused), balancer: { algorithm: 'priority' } });
     await waitUntilServed(gateway.proxyUrl, '/unreachable-first');
@@ -315,6 +322,35 @@ describe('ai-proxy-advanced: failover across providers', () => {
     expect(line['attempts']).toEqual([
       { target: OPENAI_TARGET, failedOver: 'stream_error' },
       { target: ANTHROPIC_TARGET, failedOver: 'stream_error' },
+      { target: BEDROCK_TARGET },
+    ]);
+  });
+
+  it('retries a Bedrock stream whose first frame is an exception on the next target', async () => {
+    bedrock.setBehaviour({ streamErrorAfter: 0 });
+    const { text, error } = await streamChat('bedrock-first', 'exception-frame');
+    expect(error).toBeUndefined();
+    expect(text).toBe(DEFAULT_REPLY_TEXT);
+    const line = await accessLineOf('/bedrock-first/exception-frame/chat/completions');
+    expect(line['attempts']).toEqual([
+      { target: BEDROCK_TARGET, failedOver: 'stream_error' },
+      { target: OPENAI_TARGET },
+    ]);
+  });
+
+  it("gives the client the last target's stream error event when every target failed", async () => {
+    openai.setBehaviour({ status: 500 });
+    anthropic.setBehaviour({ status: 500 });
+    bedrock.setBehaviour({ streamErrorAfter: 0 });
+    const { text, error } = await streamChat('fallback', 'all-failed');
+    expect(text).toBe('');
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(requestsTo()).toEqual([1, 1, 1]);
+    const line = await accessLineOf('/fallback/all-failed/chat/completions');
+    expect([line['status'], line['failure']]).toEqual([200, 'provider_stream_error']);
+    expect(line['attempts']).toEqual([
+      { target: OPENAI_TARGET, failedOver: 'http_500' },
+      { target: ANTHROPIC_TARGET, failedOver: 'http_500' },
       { target: BEDROCK_TARGET },
     ]);
   });
