@@ -479,6 +479,14 @@ describe('ProxyNode', () => {
       ]);
     });
 
+    it('logs the last attempt when it fails the request too', async () => {
+      const url = await serveFailover('http://127.0.0.1:1/refused');
+      const response = await fetch(url, { method: 'POST', body: '{}' });
+      expect(response.status).toBe(502);
+      await expect.poll(() => accessLog.length).toBe(1);
+      expect(accessLog[0]!.attempts).toEqual([{ target: 'http://127.0.0.1:1/refused' }]);
+    });
+
     it('tells the policy that a connection never made sent nothing', async () => {
       const url = await serveFailover('http://127.0.0.1:1/refused,/echo');
       const response = await fetch(url, { method: 'POST', body: '{}' });

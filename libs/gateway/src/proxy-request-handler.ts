@@ -345,6 +345,10 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
       ctx.status = undefined;
       return true;
     };
+    /** The attempt that answered the client (or failed it), last in `attempts`. */
+    const lastAttempt = () => {
+      if (attempts && ctx.failover) attempts.push({ target: ctx.failover.target });
+    };
     for (let attempt = 1; ; attempt += 1) {
       const failover = attempt < MAX_UPSTREAM_ATTEMPTS ? ctx.failover : undefined;
       const timeouts = ctx.upstream.timeouts ?? serviceTimeouts;
@@ -360,6 +364,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
           (await failedOver(failover, callFailure(error)))
         )
           continue;
+        lastAttempt();
         throw error;
       }
       ctx.timings.upstreamHead = performance.now();
@@ -401,9 +406,10 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
           (await failedOver(failover, callFailure(error)))
         )
           continue;
+        lastAttempt();
         throw error;
       }
-      attempts?.push({ target: ctx.failover!.target });
+      lastAttempt();
       return;
     }
   }
