@@ -326,6 +326,21 @@ describe('ai-proxy-advanced: failover across providers', () => {
     ]);
   });
 
+  it('retries an Anthropic stream that failed right after its opening events (message_start, content_block_start)', async () => {
+    openai.setBehaviour({ status: 500 });
+    // Apart in time: the opening events arrive before the error, in chunks of their own.
+    anthropic.setBehaviour({ streamErrorAfter: 2, eventIntervalMs: 50 });
+    const { text, error } = await streamChat('fallback', 'after-opening');
+    expect(error).toBeUndefined();
+    expect(text).toBe(DEFAULT_REPLY_TEXT);
+    const line = await accessLineOf('/fallback/after-opening/chat/completions');
+    expect(line['attempts']).toEqual([
+      { target: OPENAI_TARGET, failedOver: 'http_500' },
+      { target: ANTHROPIC_TARGET, failedOver: 'stream_error' },
+      { target: BEDROCK_TARGET },
+    ]);
+  });
+
   it('retries a Bedrock stream whose first frame is an exception on the next target', async () => {
     bedrock.setBehaviour({ streamErrorAfter: 0 });
     const { text, error } = await streamChat('bedrock-first', 'exception-frame');

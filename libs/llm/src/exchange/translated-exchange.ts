@@ -200,6 +200,8 @@ export class TranslatedExchange implements LlmExchange {
       translator,
       onStep: this.stepObserver(ctx.timings.upstreamStart ?? performance.now()),
       onFailure,
+      // A request that may fail over holds the opening events: a failure right after them is retried.
+      holdOpening: ctx.failover !== undefined,
     });
   }
 
