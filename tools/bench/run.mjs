@@ -8,6 +8,8 @@
 //                                   per traced gateway; 4.5 at most)
 //   npm run bench -- --memory       the memory check instead (200k requests, about 1.5 minutes)
 //   npm run bench -- --tracing-cost the CPU of the proxy's tracing alone per request (20 s)
+//   npm run bench -- --plugin-cost  the CPU each plugin adds to a request (about 1 minute)
+//   npm run bench -- --footprint    the standalone's start time and memory (standalone-footprint.mjs, about 2 minutes)
 //   npm run bench -- --balancer-cost the CPU a two-target ai-proxy-advanced route adds per request
 // Needs `npm run build` first (the script does it) and, for the proxy app, the Redis of the test
 // suite (TEST_REDIS_URL, default redis://127.0.0.1:6379). On a shared machine each measurement
@@ -20,7 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { runTask, startService, withStarted } from './children.mjs';
 import { AUTHORIZATION, startStandalone, startWorkerProxy } from './gateway.mjs';
 import { runMemorySoak } from './memory-soak.mjs';
+import { measureStandaloneFootprint } from './standalone-footprint.mjs';
 import { measureTracingCost } from './tracing-cost.mjs';
+import { measurePluginCost } from './plugin-cost.mjs';
 import { measureBalancerCost } from './balancer-cost.mjs';
 import { summarizeCpuProfile } from './profile-summary.mjs';
 import { writeReport } from './report.mjs';
@@ -319,4 +323,6 @@ mkdirSync('tmp/bench', { recursive: true });
 if (process.argv.includes('--memory')) await runMemorySoak();
 else if (process.argv.includes('--tracing-cost')) await measureTracingCost();
 else if (process.argv.includes('--balancer-cost')) await measureBalancerCost();
+else if (process.argv.includes('--plugin-cost')) await measurePluginCost();
+else if (process.argv.includes('--footprint')) await measureStandaloneFootprint();
 else await runBenchmark();

@@ -445,6 +445,64 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
         );
       });
 
+      it('refuses a native llm_format that the provider or route type cannot serve, saying which combinations work', async () => {
+        const plugin = (...fields: string[]) =>
+          expectNothingWritten(() =>
+            admin().client.form(
+              'POST',
+              '/plugins',
+              curlData('name=ai-proxy', 'config.auth.allow_override=false', ...fields),
+            ),
+          );
+        const cohere = await plugin(
+          'config.route_type=llm/v1/chat',
+          'config.llm_format=cohere',
+          'config.model.provider=cohere',
+        );
+        expect(cohere.status).toBe(400);
+        const [message] = cohere.body.fields.config['@entity'] as string[];
+        expect(message).toMatch(
+          /^llm_format 'cohere' cannot be served by cohere:\/\/llm\/v1\/chat; served: 'openai' /,
+        );
+        expect(message).toContain("'anthropic' on llm/v1/chat for every provider");
+        expect(message).toMatch(/not served yet: 'gemini', 'bedrock', 'cohere'$/);
+
+        const completions = await plugin(
+          'config.route_type=llm/v1/completions',
+          'config.llm_format=anthropic',
+          'config.model.provider=openai',
+        );
+        expect(completions.status).toBe(400);
+        expect(completions.body.fields.config).toEqual({
+          route_type: 'value must be llm/v1/chat',
+          '@entity': [
+            "native provider options in llm_format can only be used with the 'llm/v1/chat' route_type",
+          ],
+        });
+      });
+
+      it('accepts llm_format anthropic on a chat route for another provider, and shows it back', async () => {
+        const created = await admin().client.form(
+          'POST',
+          '/plugins',
+          curlData(
+            'name=ai-proxy',
+            'config.route_type=llm/v1/chat',
+            'config.llm_format=anthropic',
+            'config.auth.allow_override=false',
+            'config.model.provider=bedrock',
+            'config.model.name=anthropic.claude-3-5-haiku-20241022-v1:0',
+            'config.model.options.bedrock.aws_region=eu-west-3',
+          ),
+        );
+        expect(created.status, created.text).toBe(201);
+        expect(created.body.config).toMatchObject({
+          llm_format: 'anthropic',
+          model: { provider: 'bedrock' },
+        });
+        expect((await admin().client.delete(`/plugins/${created.body.id}`)).status).toBe(204);
+      });
+
       it('names an unknown plugin', async () => {
         const response = await expectNothingWritten(() =>
           admin().client.json('POST', '/plugins', { name: 'no-such-plugin' }),
@@ -517,7 +575,7 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
 }
 
 describeAdminApi(
-  'PGlite',
+  'SQLite',
   startInProcessAdmin(() => openConfigStore({ dataDir: 'memory://' })),
 );
 

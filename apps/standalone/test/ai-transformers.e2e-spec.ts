@@ -3,11 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_REPLY_TEXT,
   MOCK_PROVIDER_API_KEY,
+  addRouteWithPlugins,
+  pluginLogOf,
   startMockProvider,
   startScriptedUpstream,
   startStandaloneGateway,
   waitUntilServed,
   type MockProviderServer,
+  type PluginInput,
   type ScriptedUpstream,
   type StandaloneGateway,
 } from '@switchyard/testing';
@@ -73,21 +76,8 @@ describe('ai-request-transformer and ai-response-transformer, through the standa
     logging: { log_statistics: true },
   });
 
-  async function addRoute(
-    name: string,
-    service: string,
-    plugins: readonly { name: string; config: Record<string, unknown> }[],
-  ): Promise<void> {
-    const route = await gateway.admin.json('POST', `/services/${service}/routes`, {
-      name,
-      paths: [`/${name}`],
-    });
-    expect(route.status, route.text).toBe(201);
-    for (const plugin of plugins) {
-      const created = await gateway.admin.json('POST', `/routes/${name}/plugins`, plugin);
-      expect(created.status, created.text).toBe(201);
-    }
-  }
+  const addRoute = (name: string, service: string, plugins: readonly PluginInput[]) =>
+    addRouteWithPlugins(gateway, service, name, [`/${name}`], plugins);
 
   beforeAll(async () => {
     [transformLlm, anthropic, backend] = await Promise.all([
@@ -165,27 +155,6 @@ describe('ai-request-transformer and ai-response-transformer, through the standa
     return (transformLlm.lastRequest()!.body as { messages: { role: string; content: string }[] }).messages;
   }
 
-  /** The plugins' log of the last POST to `path` that logged `namespace`, once written. */
-  async function accessLine(
-    path: string,
-    namespace: string,
-  ): Promise<Record<string, Record<string, unknown>>> {
-    const logOf = (entry: Record<string, unknown>) => entry['log'] as Record<string, Record<string, unknown>>;
-    let line: Record<string, unknown> | undefined;
-    await expect
-      .poll(
-        () =>
-          (line = gateway
-            .accessLog()
-            .findLast(
-              (entry) => entry['path'] === path && entry['method'] === 'POST' && logOf(entry)[namespace],
-            )),
-        { timeout: 3_000 },
-      )
-      .toBeDefined();
-    return logOf(line!);
-  }
-
   async function metricsText(): Promise<string> {
     return (await fetch(`${gateway.statusUrl}/metrics`)).text();
   }
@@ -213,7 +182,7 @@ describe('ai-request-transformer and ai-response-transformer, through the standa
 
       const prompt = words(`${MATH_PROMPT} ${JSON.stringify(PERSONS)}`);
       const completion = words(JSON.stringify(DOUBLED));
-      const entry = (await accessLine('/req-flat', 'ai.ai-request-transformer'))[
+      const entry = (await pluginLogOf(gateway, '/req-flat', 'ai.ai-request-transformer'))[
         'ai.ai-request-transformer'
       ]!;
       expect(entry['meta']).toMatchObject({
@@ -316,7 +285,7 @@ describe('ai-request-transformer and ai-response-transformer, through the standa
         messages: [{ role: 'user', content: 'Bonjour, combien font 1 + 1 ?' }],
       });
 
-      const log = await accessLine('/chat-rewritten/chat/completions', 'ai.proxy');
+      const log = await pluginLogOf(gateway, '/chat-rewritten/chat/completions', 'ai.proxy');
       expect(log['ai.ai-request-transformer']!['meta']).toMatchObject({ provider_name: 'openai' });
       expect(log['ai.proxy']!['meta']).toMatchObject({ provider_name: 'anthropic', request_model: CLAUDE });
       expect(await metricsText()).toMatch(
@@ -353,7 +322,9 @@ describe('ai-request-transformer and ai-response-transformer, through the standa
       expect(backend.requests[0]!.body).toBe('{"id":1}');
       expect(askedMessages()[1]).toEqual({ role: 'user', content: JSON.stringify(CARD) });
       expect(
-        (await accessLine('/res-flat', 'ai.ai-response-transformer'))['ai.ai-response-transformer']!['meta'],
+        (await pluginLogOf(gateway, '/res-flat', 'ai.ai-response-transformer'))[
+          'ai.ai-response-transformer'
+        ]!['meta'],
       ).toMatchObject({
         provider_name: 'openai',
       });
@@ -408,7 +379,7 @@ describe('ai-request-transformer and ai-response-transformer, through the standa
         object: 'chat.completion',
         choices: [{ message: { role: 'assistant', content: DEFAULT_REPLY_TEXT } }],
       });
-      const log = await accessLine('/chat-reviewed', 'ai.proxy');
+      const log = await pluginLogOf(gateway, '/chat-reviewed', 'ai.proxy');
       expect(Object.keys(log).sort()).toEqual(['ai.ai-response-transformer', 'ai.proxy']);
     });
 

@@ -56,6 +56,14 @@ describe('ai-proxy-advanced config', () => {
     });
   });
 
+  it('refuses a native llm_format, which it does not serve yet', () => {
+    expect(errorsOf({ targets: [openAi], llm_format: 'anthropic' })).toEqual({
+      '@entity': [
+        "llm_format 'anthropic' is not served by ai-proxy-advanced yet; its clients speak 'openai'",
+      ],
+    });
+  });
+
   it('refuses a config without targets, an unknown algorithm and an unknown failover criterion', () => {
     expect(errorsOf({ targets: [] })).toEqual({
       '@entity': ['must set at least one target in config.targets'],

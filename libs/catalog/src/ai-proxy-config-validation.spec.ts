@@ -4,6 +4,7 @@ import {
   validatePluginConfig,
   type ConfigFieldErrors,
 } from '@switchyard/config';
+import { PROVIDER_IDS } from '@switchyard/plugin-api';
 import { describe, expect, it } from 'vitest';
 import { PLUGIN_DEFINITIONS } from './index.js';
 
@@ -423,21 +424,76 @@ describe('ai-proxy config: entity checks', () => {
     });
   });
 
-  it.each(['bedrock', 'gemini'])('allows native llm_format %s only with the matching provider', (format) => {
-    expect(
-      errorsOf({ route_type: 'llm/v1/chat', llm_format: format, model: { provider: 'openai', name: 'm' } }),
-    ).toEqual({
-      model: { provider: `value must be ${format}` },
-      '@entity': [`native llm_format '${format}' can only be used with the '${format}' model.provider`],
-    });
+  /** What the Admin API says works, as this build's drivers serve it. */
+  const SERVED =
+    "served: 'openai' on llm/v1/chat for every provider and on llm/v1/completions for openai, azure, cohere, anthropic, huggingface, mistral, llama2; " +
+    "'anthropic' on llm/v1/chat for every provider; not served yet: 'gemini', 'bedrock', 'cohere'";
+
+  it.each(['bedrock', 'gemini'])(
+    "keeps Kong's rule for native llm_format %s (its own provider only), and refuses it there until it is served",
+    (format) => {
+      expect(
+        errorsOf({ route_type: 'llm/v1/chat', llm_format: format, model: { provider: 'openai', name: 'm' } }),
+      ).toEqual({
+        model: { provider: `value must be ${format}` },
+        '@entity': [`native llm_format '${format}' can only be used with the '${format}' model.provider`],
+      });
+      expect(
+        errorsOf({
+          route_type: 'llm/v1/chat',
+          llm_format: format,
+          auth: { allow_override: false },
+          model: { provider: format, name: 'm' },
+        }),
+      ).toEqual({
+        '@entity': [`llm_format '${format}' cannot be served by ${format}://llm/v1/chat; ${SERVED}`],
+      });
+    },
+  );
+
+  it.each(PROVIDER_IDS)('accepts llm_format anthropic on a chat route for provider %s', (provider) => {
     expect(
       accepts({
         route_type: 'llm/v1/chat',
-        llm_format: format,
+        llm_format: 'anthropic',
         auth: { allow_override: false },
-        model: { provider: format, name: 'm' },
+        model: {
+          provider,
+          name: 'm',
+          options: {
+            anthropic_version: '2023-06-01',
+            azure_instance: 'i',
+            azure_deployment_id: 'd',
+            llama2_format: 'openai',
+            mistral_format: 'openai',
+            upstream_url: 'http://127.0.0.1:9/v1/chat',
+          },
+        },
       }),
     ).toBe(true);
+  });
+
+  it('refuses llm_format anthropic on a completions or preserve route, and cohere anywhere, saying what works', () => {
+    const anthropic = {
+      auth: { allow_override: false },
+      model: { provider: 'anthropic', name: 'm', options: { anthropic_version: 'v' } },
+    };
+    for (const route_type of ['llm/v1/completions', 'preserve']) {
+      expect(errorsOf({ ...anthropic, route_type, llm_format: 'anthropic' })).toEqual({
+        route_type: 'value must be llm/v1/chat',
+        '@entity': [
+          "native provider options in llm_format can only be used with the 'llm/v1/chat' route_type",
+        ],
+      });
+    }
+    expect(
+      errorsOf({
+        route_type: 'llm/v1/chat',
+        llm_format: 'cohere',
+        auth: { allow_override: false },
+        model: { provider: 'cohere', name: 'm' },
+      }),
+    ).toEqual({ '@entity': [`llm_format 'cohere' cannot be served by cohere://llm/v1/chat; ${SERVED}`] });
   });
 
   it('requires all three Vertex options of gemini, or none', () => {

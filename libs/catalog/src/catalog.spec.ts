@@ -22,9 +22,17 @@ describe('the catalog of this build', () => {
     for (const definition of PLUGIN_DEFINITIONS) {
       expect(runtimes.get(definition.name)?.priority).toBe(definition.priority);
     }
-    expect(runtimes.get('ai-proxy')?.priority).toBe(770);
-    // Kong's: the request transformer before the prompt plugins and ai-proxy, the response one after it.
-    expect(runtimes.get('ai-request-transformer')?.priority).toBe(777);
-    expect(runtimes.get('ai-response-transformer')?.priority).toBe(768);
+    // Kong's order: key-auth first, then the request transformer, the prompt plugins (template
+    // renders, decorator adds, guard checks), ai-proxy, and the response transformer last.
+    const order = [
+      'key-auth',
+      'ai-request-transformer',
+      'ai-prompt-template',
+      'ai-prompt-decorator',
+      'ai-prompt-guard',
+      'ai-proxy',
+      'ai-response-transformer',
+    ];
+    expect(order.map((name) => runtimes.get(name)?.priority)).toEqual([1250, 777, 773, 772, 771, 770, 768]);
   });
 });

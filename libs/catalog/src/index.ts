@@ -1,3 +1,6 @@
+import { aiPromptDecoratorPlugin } from '@switchyard/plugin-ai-prompt-decorator';
+import { aiPromptGuardPlugin } from '@switchyard/plugin-ai-prompt-guard';
+import { aiPromptTemplatePlugin } from '@switchyard/plugin-ai-prompt-template';
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
 import { aiProxyAdvancedPlugin } from '@switchyard/plugin-ai-proxy-advanced';
 import { aiRequestTransformerPlugin } from '@switchyard/plugin-ai-request-transformer';
@@ -50,6 +53,9 @@ const DECLARED_PLUGINS: readonly PluginSpec<never>[] = [
   aiRequestTransformerPlugin,
   aiResponseTransformerPlugin,
   keyAuthPlugin,
+  aiPromptDecoratorPlugin,
+  aiPromptGuardPlugin,
+  aiPromptTemplatePlugin,
 ];
 
 /** The plugins of this build, bound to its environment. */

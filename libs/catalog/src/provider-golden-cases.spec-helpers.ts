@@ -23,7 +23,10 @@ interface FixtureCase {
     readonly headers?: Record<string, string>;
     /** The client's query string, without `?`. */
     readonly query?: string;
+    /** The API the client speaks (`llm_format`); `openai` when absent. */
     readonly format?: ClientFormat;
+    /** The request path (default `/route`): a native format's own path under the route (`/route/v1/messages`). */
+    readonly path?: string;
   };
   /** The status of `upstream-response.json` or the stream (default 200). */
   readonly upstreamStatus?: number;
@@ -185,7 +188,7 @@ export function describeProviderFixtures(
             providers,
           );
           const ctx = buildRequestContext({
-            url: `/route${fixture.client?.query ? `?${fixture.client.query}` : ''}`,
+            url: `${fixture.client?.path ?? '/route'}${fixture.client?.query ? `?${fixture.client.query}` : ''}`,
             headers: fixture.client?.headers,
             body: clientBody,
           });

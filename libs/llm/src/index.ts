@@ -1,13 +1,17 @@
 export type { LlmConfig, LlmLoggingConfig, LlmModelConfig } from './config/llm-config.js';
 export { llmSchemaParts, type LlmSchemaParts } from './config/llm-config.schema.js';
 export { llmProxyFields } from './config/llm-proxy.schema.js';
+export { clientFormatCheck, clientFormatSupport } from './config/client-format-check.js';
 export type { ProviderSchemaSlice } from './config/provider-schema-slice.js';
 export { createCredentialPlacement } from './auth/credential-placement.js';
 export {
   checkRequestBodySize,
   currentRequestBody,
   llmRequestOf,
+  ONLY_JSON_REQUESTS,
+  promptRequestOf,
   replaceRequestBody,
+  rewriteLlmRequest,
 } from './request/llm-request.js';
 export { compileLlmTarget, type LlmTarget, type LlmTargetSettings } from './exchange/llm-target.js';
 export type { LlmExchange } from './exchange/llm-exchange.js';

@@ -29,7 +29,10 @@ export interface StringField extends FieldBase {
   readonly url?: boolean;
   /** The value must be a host name or an IP address, without scheme, port or path (Kong's `typedefs.host`). */
   readonly host?: boolean;
+  /** Fewest bytes (UTF-8) the value may have; 1 when absent (Kong refuses empty strings). */
   readonly len_min?: number;
+  /** Most bytes (UTF-8) the value may have ("length must be at most N"). */
+  readonly len_max?: number;
 }
 
 export interface NumberField extends FieldBase {
@@ -51,6 +54,8 @@ export interface ArrayField extends FieldBase {
   readonly type: 'array';
   readonly elements: SchemaField;
   readonly default?: readonly unknown[];
+  /** Most elements the array may have ("length must be at most N"). */
+  readonly len_max?: number;
 }
 
 export interface MapField extends FieldBase {
@@ -87,6 +92,8 @@ export interface FieldMatch {
  *   the field's own error goes to `then_field` and `then_err` (or Kong's generic message) to `@entity`.
  * - `conditional_at_least_one_of`: when `if_field` matches `if_match`, at least one of
  *   `then_at_least_one_of` is non-empty; else `then_err` (or Kong's generic message).
+ * - `at_least_one_of`: at least one of the fields is non-empty (Kong's `is_nonempty`); else
+ *   `message`, or Kong's "at least one of these fields must be non-empty: 'a', 'b'".
  * - `custom`: a function of the record's value that returns an error message, or `undefined`.
  *   It runs only when every field of `field_sources` is present and free of errors
  *   (Kong's `custom_entity_check`).
@@ -95,6 +102,14 @@ export type EntityCheck =
   | { readonly mutually_required: readonly string[] }
   | { readonly conditional: ConditionalCheck }
   | { readonly conditional_at_least_one_of: ConditionalAtLeastOneOfCheck }
+  | {
+      readonly at_least_one_of: readonly string[];
+      /**
+       * The whole message, for Kong's wording of a check it declares on the plugin entity
+       * (`'config.prompts.prepend'`) where this one is declared on `config`.
+       */
+      readonly message?: string;
+    }
   | {
       readonly custom: (value: Readonly<Record<string, unknown>>) => string | undefined;
       readonly field_sources: readonly string[];

@@ -32,6 +32,25 @@ export class GatewayMessageError extends GatewayError {
   }
 }
 
+/**
+ * A `GatewayError` answered with a body of another shape: a native client API's
+ * (Anthropic's `{"type":"error","error":{...}}` for a route whose `llm_format` is `anthropic`).
+ */
+export class ShapedGatewayError extends GatewayError {
+  constructor(
+    status: number,
+    message: string,
+    private readonly body: Readonly<Record<string, unknown>>,
+    headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(status, message, headers);
+  }
+
+  override toBody(): Readonly<Record<string, unknown>> {
+    return this.body;
+  }
+}
+
 /** A provider answer that cannot be translated (Kong: "transformation failed from type ..."). */
 export class TranslationError extends Error {
   constructor(message: string) {

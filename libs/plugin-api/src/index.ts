@@ -3,6 +3,7 @@ export * from './config-schema.js';
 export * from './openai.types.js';
 export * from './gateway-error.js';
 export * from './provider-driver.js';
+export * from './client-api.js';
 export * from './plugin.js';
 export * from './request-context.js';
 export * from './failover.js';

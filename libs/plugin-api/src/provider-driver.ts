@@ -1,3 +1,4 @@
+import type { ClientApi } from './client-api.js';
 import type { EntityCheck, SchemaField } from './config-schema.js';
 import type { ClientFormat, LlmRouteType, ProviderId } from './ids.js';
 import type { FinishReason, TokenUsage } from './openai.types.js';
@@ -267,6 +268,11 @@ export interface ProviderDriver {
   createAuthenticator?(auth: LlmAuthConfig): Authenticator | undefined;
   /** The provider's members of the `ai.proxy` log's `meta` (Azure's instance, deployment and api version). */
   analyticsMeta?(options: ModelOptions): Readonly<Record<string, unknown>>;
+  /**
+   * The provider's native API as a client format (`llm_format`), when clients may speak it to
+   * any provider: Anthropic's Messages API on the anthropic driver.
+   */
+  readonly clientApi?: ClientApi;
 }
 
 /** The provider drivers a gateway has, by id; plugins reach providers only through it. */

@@ -26,6 +26,12 @@ const schema: RecordField = {
       elements: { type: 'integer', description: 'Limit.' },
       description: 'Limits as a list.',
     },
+    short_list: {
+      type: 'array',
+      elements: { type: 'string', len_max: 4, description: 'Word.' },
+      len_max: 2,
+      description: 'At most two short words.',
+    },
     target: {
       type: 'record',
       required: true,
@@ -73,6 +79,7 @@ describe('validatePluginConfig defaults', () => {
         tags: ['x'],
         limits: null,
         limits_list: null,
+        short_list: null,
         target: { host: 'example.com', port: 80 },
         extra: null,
       },
@@ -182,6 +189,17 @@ describe('validatePluginConfig field errors', () => {
     expect(errorsOf({ ...valid, label: '' })).toEqual({ label: 'length must be at least 1' });
   });
 
+  it('refuses a string longer than len_max bytes, and an array with more than len_max elements', () => {
+    expect(validatePluginConfig(schema, { ...valid, short_list: ['abcd', 'é'] }).ok).toBe(true);
+    // 'éé' is 4 bytes in UTF-8, 'ééé' 6: lengths are in bytes, as in Lua.
+    expect(errorsOf({ ...valid, short_list: ['ééé'] })).toEqual({
+      short_list: ['length must be at most 4'],
+    });
+    expect(errorsOf({ ...valid, short_list: ['a', 'b', 'c'] })).toEqual({
+      short_list: 'length must be at most 2',
+    });
+  });
+
   it("checks URLs as Kong's typedefs.url does", () => {
     expect(errorsOf({ ...valid, endpoint: 'nowhere' })).toEqual({ endpoint: 'missing host in url' });
     expect(errorsOf({ ...valid, endpoint: 'localhost:8080' })).toEqual({ endpoint: 'missing host in url' });
@@ -263,6 +281,7 @@ describe('validatePluginConfig entity checks', () => {
       flag: { type: 'boolean', default: false, description: 'Flag.' },
       note: { type: 'string', description: 'Note.' },
       size: { type: 'integer', description: 'Size.' },
+      list: { type: 'array', elements: { type: 'string', description: 'Item.' }, description: 'List.' },
       nested: {
         type: 'record',
         description: 'Nested.',
@@ -346,6 +365,22 @@ describe('validatePluginConfig entity checks', () => {
     });
     expect(validatePluginConfig(atLeastOne, { kind: 'a', nested: { value: 'v' } }).ok).toBe(true);
     expect(validatePluginConfig(atLeastOne, { kind: 'b' }).ok).toBe(true);
+  });
+
+  it('requires one of the fields of an at_least_one_of check, empty arrays and records counting as unset', () => {
+    const atLeastOne = checked([{ at_least_one_of: ['note', 'nested.value'] }]);
+    expect(validatePluginConfig(atLeastOne, { note: null })).toEqual({
+      ok: false,
+      errors: { '@entity': ["at least one of these fields must be non-empty: 'note', 'nested.value'"] },
+    });
+    expect(validatePluginConfig(atLeastOne, { nested: { value: 'v' } }).ok).toBe(true);
+    expect(validatePluginConfig(atLeastOne, { note: 'n' }).ok).toBe(true);
+
+    const worded = checked([{ at_least_one_of: ['list'], message: "'config.list' must be set" }]);
+    expect(validatePluginConfig(worded, { list: [] })).toEqual({
+      ok: false,
+      errors: { '@entity': ["'config.list' must be set"] },
+    });
   });
 
   it('lets a null optional if_field match, as Kong matches null against if_match', () => {

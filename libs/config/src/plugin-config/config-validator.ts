@@ -75,7 +75,13 @@ function validateField(field: FieldRule, value: unknown): ConfigFieldError | und
     case 'record':
       return isPlainObject(value) ? validateRecord(field, value) : MESSAGES.record;
     case 'array':
-      return Array.isArray(value) ? validateElements(field.elements, value) : MESSAGES.array;
+      if (!Array.isArray(value)) return MESSAGES.array;
+      return (
+        validateElements(field.elements, value) ??
+        (field.len_max !== undefined && value.length > field.len_max
+          ? MESSAGES.lenMax(field.len_max)
+          : undefined)
+      );
     case 'map':
       return isPlainObject(value) ? validateMapValues(field.values, value) : MESSAGES.map;
     case 'integer':
@@ -96,7 +102,7 @@ function validateField(field: FieldRule, value: unknown): ConfigFieldError | und
   return runValidators(field, value as string | number | boolean);
 }
 
-/** Kong's validators, in its order: eq, one_of, gt, between, len_min, then the URL or host check. */
+/** Kong's validators, in its order: eq, one_of, gt, between, len_min, len_max, then the URL or host check. */
 function runValidators(field: FieldRule, value: string | number | boolean): string | undefined {
   if (field.eq !== undefined && value !== field.eq) return MESSAGES.eq(field.eq);
   if (field.one_of !== undefined && !field.one_of.includes(value as string)) {
@@ -113,7 +119,9 @@ function runValidators(field: FieldRule, value: string | number | boolean): stri
     const text = value as string;
     // Kong rejects empty strings unless the field says otherwise; lengths are in bytes, as in Lua.
     const lenMin = field.len_min ?? 1;
-    if (Buffer.byteLength(text, 'utf8') < lenMin) return MESSAGES.lenMin(lenMin);
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes < lenMin) return MESSAGES.lenMin(lenMin);
+    if (field.len_max !== undefined && bytes > field.len_max) return MESSAGES.lenMax(field.len_max);
     if (field.url === true) return urlError(text);
     if (field.host === true) return checkHost(text);
   }

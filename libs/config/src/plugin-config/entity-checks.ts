@@ -116,8 +116,22 @@ function planCheck(
         const ifValue = valueAt(value, if_field);
         if (ifValue === undefined || !matches(if_field, if_match, ifValue)) return undefined;
         if (then_at_least_one_of.some((name) => isNonEmpty(valueAt(value, name)))) return undefined;
-        return then_err ?? MESSAGES.conditionalAtLeastOneOf(quotedList(then_at_least_one_of));
+        return then_err ?? MESSAGES.atLeastOneOf(quotedList(then_at_least_one_of));
       },
+    };
+  }
+
+  if ('at_least_one_of' in check) {
+    const names = check.at_least_one_of;
+    return {
+      fields: names,
+      required: new Set(),
+      runWithMissingFields: true,
+      runWithInvalidFields: true,
+      run: () =>
+        names.some((name) => isNonEmpty(valueAt(value, name)))
+          ? undefined
+          : (check.message ?? MESSAGES.atLeastOneOf(quotedList(names))),
     };
   }
 

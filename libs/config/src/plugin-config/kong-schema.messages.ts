@@ -21,10 +21,11 @@ export const KONG_SCHEMA_MESSAGES = {
   between: (low: number, high: number) =>
     `value should be between ${Math.trunc(low)} and ${Math.trunc(high)}`,
   lenMin: (min: number) => `length must be at least ${min}`,
+  lenMax: (max: number) => `length must be at most ${max}`,
   oneOf: (options: readonly string[]) => `expected one of: ${options.join(', ')}`,
   mutuallyRequired: (list: string) => `all or none of these fields must be set: ${list}`,
   conditional: (ifField: string) => `failed conditional validation given value of field '${ifField}'`,
-  conditionalAtLeastOneOf: (list: string) => `at least one of these fields must be non-empty: ${list}`,
+  atLeastOneOf: (list: string) => `at least one of these fields must be non-empty: ${list}`,
 } as const;
 
 /** Kong's `quoted_list`: `'a', 'b'`. */

@@ -1,4 +1,4 @@
-import type { SchemaField } from '@switchyard/plugin-api';
+import { CLIENT_FORMATS, type SchemaField } from '@switchyard/plugin-api';
 
 /**
  * The fields Kong's proxying AI plugins (`ai-proxy`, `ai-proxy-advanced`) declare beside their
@@ -26,8 +26,8 @@ export const llmProxyFields: Readonly<Record<string, SchemaField>> = {
   llm_format: {
     type: 'string',
     default: 'openai',
-    one_of: ['openai', 'bedrock', 'gemini'],
+    one_of: [...CLIENT_FORMATS],
     description:
-      'The format clients send: `openai`, or a provider’s native format (`bedrock`, `gemini`), proxied as is.',
+      'The API clients speak to the route: `openai`, or a provider’s native API at its native path under the route (`anthropic`: `/v1/messages`, served by every provider; `bedrock`, `gemini`, `cohere`: not served yet).',
   },
 };

@@ -8,6 +8,8 @@ import type {
   UpstreamCallTrace,
 } from '@switchyard/plugin-api';
 import type { RequestAnalytics } from '../telemetry/analytics.js';
+import type { ClientErrorShape } from './client-route.js';
+import { reshapedErrorBody } from './reshaped-error.js';
 import { recordLlmAnswer } from '../telemetry/llm-call-trace.js';
 import { contentEncodingOf } from './content-encoding.js';
 import { decodedBody, parseAnswer } from './answer-body.js';
@@ -27,6 +29,8 @@ export interface BufferedAnswerContext {
   readonly trace: UpstreamCallTrace | undefined;
   /** The most bytes the answer may inflate to (`ProxyLimits.maxResponseBodyBytes`). */
   readonly maxBodyBytes: number;
+  /** A native client's error shape; errors are OpenAI's (Kong's) when absent. */
+  readonly errorShape: ClientErrorShape | undefined;
 }
 
 const JSON_TYPE = 'application/json';
@@ -58,6 +62,27 @@ function passError(response: BufferedResponse, context: BufferedAnswerContext): 
 }
 
 /**
+ * Another provider's error answer to a native client, in the client API's error shape with the
+ * same status: its message is read from the body (decoded within `maxBodyBytes`; one that cannot
+ * be decoded is quoted by its status alone).
+ */
+async function reshapeError(
+  response: BufferedResponse,
+  context: BufferedAnswerContext,
+  shape: ClientErrorShape,
+): Promise<void> {
+  let text = '';
+  try {
+    text = (await decodedBody(response, context.maxBodyBytes)).toString('utf8');
+  } catch {
+    // An undecodable error answer still gets its status, in the client's shape.
+  }
+  context.analytics?.answered({}, () => text);
+  response.headers['content-type'] = JSON_TYPE;
+  await setBody(response, reshapedErrorBody(shape.api, response.status, text), context.clientAcceptsGzip);
+}
+
+/**
  * Rewrites a buffered upstream answer for the client (Kong's `normalize-json-response`): a 200
  * is decoded, translated to the OpenAI shape by the driver and re-encoded for the client; a
  * translation failure becomes a 500 with Kong's message. A 200 that inflates past
@@ -67,7 +92,12 @@ export async function rewriteBufferedAnswer(
   response: BufferedResponse,
   context: BufferedAnswerContext,
 ): Promise<void> {
-  if (response.status !== 200) return passError(response, context);
+  if (response.status !== 200) {
+    const shape = context.errorShape;
+    return shape?.reshapesUpstreamErrors
+      ? reshapeError(response, context, shape)
+      : passError(response, context);
+  }
   const { driver, request } = context;
   if (driver.traits.dropsSetCookie) delete response.headers['set-cookie'];
   if (context.modelHeader !== undefined) response.headers['x-kong-llm-model'] = context.modelHeader;
@@ -98,7 +128,8 @@ export async function rewriteBufferedAnswer(
     }
     response.status = 500;
     const message = `transformation failed from type ${driver.id}://${request.routeType}: ${(error as Error).message}`;
-    const body = Buffer.from(JSON.stringify({ error: { message } }));
+    const shaped = context.errorShape?.api.errorBody(500, message) ?? { error: { message } };
+    const body = Buffer.from(JSON.stringify(shaped));
     await setBody(response, body, context.clientAcceptsGzip);
     context.analytics?.answered({}, () => body.toString('utf8'));
     return;

@@ -1,6 +1,7 @@
 import { GatewayError } from '@switchyard/plugin-api';
 import type {
   Authenticator,
+  ClientApi,
   ClientFormat,
   ProviderDriver,
   ProviderRegistry,
@@ -8,11 +9,14 @@ import type {
 } from '@switchyard/plugin-api';
 import { createCredentialPlacement } from '../auth/credential-placement.js';
 import type { LlmConfig } from '../config/llm-config.js';
+import { checkRequestBodySize } from '../request/llm-request.js';
 import { compileModelTemplate, type ModelTemplate } from '../request/template.resolver.js';
 import type { MaybePromise } from './authenticated.js';
 import type { LlmExchange } from './llm-exchange.js';
 import { startPreservedExchange } from './preserved-exchange.js';
 import { startTranslatedExchange } from './translated-exchange.js';
+import { clientApiFor } from './client-route.js';
+import { inClientShape } from './client-errors.js';
 
 /** How a plugin wants its model called, beyond the shared `llm` record. */
 export interface LlmTargetSettings {
@@ -31,6 +35,8 @@ export interface LlmTargetSettings {
    * cannot know which one serves it.
    */
   readonly replacesBodyModel?: boolean;
+  /** Kong's `max_request_body_size`: a larger request body is a 413 before it is parsed. */
+  readonly maxRequestBodySize?: number;
 }
 
 /** What one target's config allows to compute once: shared by all its exchanges. */
@@ -40,6 +46,10 @@ export interface CompiledTarget {
   readonly driver: ProviderDriver | undefined;
   /** Kong's "no transformer for <provider>://<route_type>". */
   readonly noTransformer: GatewayError;
+  /** The client API of a native `clientFormat` (from the registry); none for `openai`. */
+  readonly clientApi: ClientApi | undefined;
+  /** The 404 for a request outside the client API's native paths. */
+  readonly wrongPath: GatewayError;
   readonly template: ModelTemplate;
   readonly authenticator: Authenticator;
   /** Whether anything is logged (statistics or payloads): only then are analytics recorded. */
@@ -52,7 +62,8 @@ export interface LlmTarget {
    * Points `ctx.upstream` at the model with the request in `ctx.llm` (parsed now if no plugin did)
    * translated and authenticated, sets `ctx.responseMode`, and returns the exchange that handles
    * the answer: at once when the authenticator is synchronous, as a promise when it is not.
-   * Throws `GatewayError` for a request the target cannot serve.
+   * Throws `GatewayError` for a request the target cannot serve (a 413 past
+   * `maxRequestBodySize`), in the client API's error shape for a native `clientFormat`.
    */
   start(ctx: RequestContext): MaybePromise<LlmExchange>;
 }
@@ -64,13 +75,28 @@ export interface LlmTarget {
 export function compileLlmTarget(settings: LlmTargetSettings, providers: ProviderRegistry): LlmTarget {
   const target = compileTarget(settings, providers);
   const routeType = settings.config.route_type;
+  const { maxRequestBodySize } = settings;
+  const start = (ctx: RequestContext): MaybePromise<LlmExchange> => {
+    const startedAt = performance.now();
+    if (maxRequestBodySize !== undefined) checkRequestBodySize(ctx, maxRequestBodySize);
+    const fields = target.template.resolve(ctx);
+    return routeType === 'preserve'
+      ? startPreservedExchange(ctx, target, fields, startedAt)
+      : startTranslatedExchange(ctx, target, routeType, fields, startedAt);
+  };
+  const api = target.clientApi;
+  if (!api) return { start };
+  // A native client gets the gateway's refusals in its API's error shape.
   return {
     start(ctx) {
-      const startedAt = performance.now();
-      const fields = target.template.resolve(ctx);
-      return routeType === 'preserve'
-        ? startPreservedExchange(ctx, target, fields, startedAt)
-        : startTranslatedExchange(ctx, target, routeType, fields, startedAt);
+      try {
+        const started = start(ctx);
+        return started instanceof Promise
+          ? started.catch((error: unknown) => inClientShape(error, api))
+          : started;
+      } catch (error) {
+        return inClientShape(error, api);
+      }
     },
   };
 }
@@ -82,12 +108,18 @@ export function compileLlmTarget(settings: LlmTargetSettings, providers: Provide
 export function compileTarget(settings: LlmTargetSettings, providers: ProviderRegistry): CompiledTarget {
   const { config } = settings;
   const driver = providers.get(config.model.provider);
+  const clientApi = clientApiFor(providers, settings.clientFormat);
   return {
     settings,
     driver,
     noTransformer: new GatewayError(
       400,
       `no transformer for ${config.model.provider}://${config.route_type}`,
+    ),
+    clientApi,
+    wrongPath: new GatewayError(
+      404,
+      `llm_format '${settings.clientFormat}' serves ${clientApi?.paths.join(', ')} under the route only`,
     ),
     template: compileModelTemplate(config.model),
     authenticator: driver?.createAuthenticator?.(config.auth ?? {}) ?? createCredentialPlacement(config.auth),

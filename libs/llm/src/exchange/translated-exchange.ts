@@ -29,6 +29,7 @@ import { isStreamMediaType, usualStreamMediaType } from '../stream/stream-media-
 import {
   createRejectedStream,
   createStreamTranslation,
+  sseEvent,
   type StreamFailure,
 } from '../stream/stream-translation.js';
 import type { AiProxyLogEntry, RequestAnalytics } from '../telemetry/analytics.js';
@@ -38,6 +39,8 @@ import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.
 import type { LlmExchange } from './llm-exchange.js';
 import { afterAuthentication, type MaybePromise } from './authenticated.js';
 import type { CompiledTarget } from './llm-target.js';
+import { clientRouteFor, pivotBody, type ClientErrorShape } from './client-route.js';
+import { createErrorReshaper } from './reshaped-error.js';
 import { requestAnalytics, translateRequest } from './request-translation.js';
 import { llmUpstreamUrl } from './upstream-url.js';
 
@@ -47,12 +50,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * `access` for a chat or completions route (Kong's `normalize-request`, in its order): the body
- * in `ctx.llm` is checked, the model reconciled, tuning options merged, the body translated by
- * the driver's table entry for (route type, client format), and the final request
- * authenticated; `ctx.upstream` then points at the provider. The client's own credentials
- * never reach it (but the configured header that `allow_override` lets through), and it is
- * asked for gzip only when the client accepts it, so that an error answer passed through as it
- * came is one the client can read.
+ * in `ctx.llm` is checked (Kong's checks for an OpenAI body; a native client's at its own path,
+ * by its client API), the model reconciled, tuning options merged, the body translated by the
+ * driver's table entry for (route type, client format) or, for a native format the driver has
+ * no entry for, through the pivot (the client API's `toOpenAi`, then the driver's `openai`
+ * entry), and the final request authenticated; `ctx.upstream` then points at the provider. The
+ * client's own credentials never reach it (but the configured header that `allow_override`
+ * lets through), and it is asked for gzip only when the client accepts it, so that an error
+ * answer passed through as it came is one the client can read.
  */
 export function startTranslatedExchange(
   ctx: RequestContext,
@@ -61,27 +66,33 @@ export function startTranslatedExchange(
   fields: ModelFields,
   startedAt: number,
 ): MaybePromise<TranslatedExchange> {
-  const { settings, driver } = target;
+  const { settings, driver, clientApi } = target;
   const llm = llmRequestOf(ctx, settings.clientFormat);
   const client = llm.body;
-  checkPrompts(client);
-  const name = resolveModelName(fields.name, client, settings.replacesBodyModel);
-  checkRouteFormat(client, routeType);
-  const stream = decideStreaming(client, settings.responseStreaming);
-  const translation = driver?.routes[routeType]?.[llm.format];
-  if (!driver || !translation) throw target.noTransformer;
+  if (clientApi && !clientApi.matches(ctx.request.path)) throw target.wrongPath;
+  const asked = clientApi ? clientApi.read(client) : client;
+  if (!clientApi) checkPrompts(client);
+  const name = resolveModelName(fields.name, asked, settings.replacesBodyModel);
+  if (!clientApi) checkRouteFormat(client, routeType);
+  const stream = decideStreaming(asked, settings.responseStreaming);
+  const route = driver && clientRouteFor(driver, routeType, llm.format, clientApi);
+  if (!driver || !route) throw target.noTransformer;
 
+  // The pivot asks the provider an OpenAI request, always with stream usage: the client's
+  // format reports usage whether or not the gateway logs it.
+  const pivot = route.pivot;
   const request: ProviderRequest = {
     routeType,
-    clientFormat: llm.format,
+    clientFormat: pivot ? 'openai' : llm.format,
     model: { provider: driver.id, name, options: fields.options },
     stream,
     clientQuery: ctx.upstream.query,
-    wantsUsage: settings.config.logging.log_statistics,
-    clientWantsUsage: clientWantsStreamUsage(client),
+    wantsUsage: pivot !== undefined || settings.config.logging.log_statistics,
+    clientWantsUsage: pivot !== undefined || clientWantsStreamUsage(client),
   };
-  const body = withTuningOptions(client, fields.options);
+  const body = withTuningOptions(pivot ? pivotBody(pivot, client, routeType) : client, fields.options);
   if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, driver.telemetryName, request, body);
+  const translation = route.translation;
   const translated = translateRequest(driver, translation, body, request);
   const { authenticator } = target;
   if (authenticator.bodyCredential && isRecord(translated.body))
@@ -129,6 +140,7 @@ export function startTranslatedExchange(
       modelHeader,
       analytics,
       ctx.upstreamTrace,
+      clientApi && { api: clientApi, reshapesUpstreamErrors: pivot !== undefined },
     );
   });
 }
@@ -144,6 +156,8 @@ export class TranslatedExchange implements LlmExchange {
     private readonly modelHeader: string | undefined,
     private readonly analytics: RequestAnalytics | undefined,
     private readonly trace: UpstreamCallTrace | undefined,
+    /** A native client's error shape (`llm_format` other than `openai`). */
+    private readonly errorShape: ClientErrorShape | undefined,
   ) {}
 
   async answer(ctx: RequestContext, response: BufferedResponse): Promise<void> {
@@ -157,6 +171,7 @@ export class TranslatedExchange implements LlmExchange {
       analytics: this.analytics,
       trace: this.trace,
       maxBodyBytes: ctx.limits.maxResponseBodyBytes,
+      errorShape: this.errorShape,
     });
   }
 
@@ -168,7 +183,9 @@ export class TranslatedExchange implements LlmExchange {
    */
   stream(ctx: RequestContext, head: ResponseHead): StreamTransformer | undefined {
     this.analytics?.responded();
-    if (head.status !== 200) return undefined;
+    const shape = this.errorShape;
+    if (head.status !== 200)
+      return shape?.reshapesUpstreamErrors ? this.reshapedError(head, shape) : undefined;
     const { driver } = this;
     const translator = this.translation.stream(this.request);
     // A driver whose wire format is an option reads each stream in its translator's framing.
@@ -194,7 +211,8 @@ export class TranslatedExchange implements LlmExchange {
     if (this.modelHeader !== undefined) headers['x-kong-llm-model'] = this.modelHeader;
 
     const onFailure = (reason: StreamFailure) => (ctx.failure = reason);
-    if (notStreamed || encoding.kind !== 'identity') return createRejectedStream(onFailure);
+    const errorEvent = shape && ((message: string) => sseEvent(shape.api.streamErrorEvent(message)));
+    if (notStreamed || encoding.kind !== 'identity') return createRejectedStream(onFailure, errorEvent);
     return createStreamTranslation({
       parser: createFrameParser(framing),
       translator,
@@ -202,7 +220,18 @@ export class TranslatedExchange implements LlmExchange {
       onFailure,
       // A request that may fail over holds the opening events: a failure right after them is retried.
       holdOpening: ctx.failover !== undefined,
+      errorEvent,
     });
+  }
+
+  /** Another provider's error answer to a stream request, as one body in the native client's error shape. */
+  private reshapedError(head: ResponseHead, shape: ClientErrorShape): StreamTransformer {
+    const headers = head.headers;
+    delete headers['content-length'];
+    delete headers['content-encoding'];
+    headers['content-type'] = 'application/json';
+    const { analytics } = this;
+    return createErrorReshaper(shape.api, head.status, (text) => analytics?.answered({}, () => text));
   }
 
   logEntry(requestBody: Buffer): AiProxyLogEntry | undefined {

@@ -1,7 +1,14 @@
 import { GatewayError } from '@switchyard/plugin-api';
 import { buildRequestContext } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
-import { checkRequestBodySize, currentRequestBody, llmRequestOf, replaceRequestBody } from './llm-request.js';
+import {
+  checkRequestBodySize,
+  currentRequestBody,
+  llmRequestOf,
+  promptRequestOf,
+  replaceRequestBody,
+  rewriteLlmRequest,
+} from './llm-request.js';
 
 function failure(run: () => unknown): [number, string] {
   try {
@@ -80,5 +87,52 @@ describe('checkRequestBodySize', () => {
     replaceRequestBody(ctx, Buffer.from('y'.repeat(100)));
 
     expect(failure(() => checkRequestBodySize(ctx, 64))[0]).toBe(413);
+  });
+});
+
+describe('promptRequestOf', () => {
+  it("answers Kong's prompt-plugin 400 for a body that is not a JSON object", () => {
+    for (const body of ['not json', '[1,2]', 'null'])
+      expect(failure(() => promptRequestOf(buildRequestContext({ body })))).toEqual([
+        400,
+        'this LLM route only supports application/json requests',
+      ]);
+  });
+
+  it('is the same ctx.llm the other AI plugins read', () => {
+    const ctx = buildRequestContext({ body: CLIENT });
+    expect(promptRequestOf(ctx)).toBe(llmRequestOf(ctx));
+  });
+});
+
+describe('llmRequestOf', () => {
+  it("refuses a native client's request that a prompt plugin read as OpenAI's, naming llm_format", () => {
+    const ctx = buildRequestContext({ body: { model: 'claude', max_tokens: 10, messages: [] } });
+    promptRequestOf(ctx);
+    const [status, message] = failure(() => llmRequestOf(ctx, 'anthropic'));
+    expect(status).toBe(400);
+    expect(message).toContain('config.llm_format');
+    expect(message).toContain('read the request as openai');
+  });
+
+  it('is the parsed request again for a plugin of the same format', () => {
+    const ctx = buildRequestContext({ body: CLIENT });
+    expect(llmRequestOf(ctx, 'anthropic')).toBe(llmRequestOf(ctx, 'anthropic'));
+  });
+});
+
+describe('rewriteLlmRequest', () => {
+  it('sends the new request upstream as JSON and hands the same object to the plugins that run later', () => {
+    const ctx = buildRequestContext({
+      body: CLIENT,
+      headers: { 'content-type': 'text/plain', 'content-length': '42' },
+    });
+    llmRequestOf(ctx, 'anthropic');
+    rewriteLlmRequest(ctx, REWRITTEN);
+
+    expect(JSON.parse(ctx.upstream.body.toString())).toEqual(REWRITTEN);
+    expect(ctx.upstream.headers['content-type']).toBe('application/json');
+    expect(ctx.upstream.headers['content-length']).toBeUndefined();
+    expect(llmRequestOf(ctx, 'anthropic')).toEqual({ format: 'anthropic', body: REWRITTEN });
   });
 });

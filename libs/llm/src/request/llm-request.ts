@@ -4,16 +4,19 @@ import { checkRequestBodyEncoding } from '../exchange/content-encoding.js';
 import { checkJsonDepth } from './json-depth.js';
 import { NO_VALID_PROMPTS } from './request-normalizer.js';
 
-function parseJsonObject(raw: Buffer): Record<string, unknown> {
+/** Kong's 400 when a prompt plugin (template, decorator, guard) gets a body that is not a JSON object. */
+export const ONLY_JSON_REQUESTS = 'this LLM route only supports application/json requests';
+
+/** `raw` as a JSON object; anything else is a 400 with `message`. */
+function parseJsonObject(raw: Buffer, message: string): Record<string, unknown> {
   checkJsonDepth(raw);
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new GatewayError(400, NO_VALID_PROMPTS);
+    throw new GatewayError(400, message);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new GatewayError(400, NO_VALID_PROMPTS);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError(400, message);
   return body as Record<string, unknown>;
 }
 
@@ -62,9 +65,39 @@ export function checkRequestBodySize(ctx: RequestContext, limit: number): void {
  * The request's `ctx.llm`: parsed from the request body (`currentRequestBody`) by the first AI
  * plugin that asks, and the same object for every later one, so that a prompt plugin's change
  * reaches `ai-proxy`. A body that is not a JSON object is Kong's 400 "request body doesn't contain
- * valid prompts"; a compressed one a 415, one nested deeper than `MAX_JSON_DEPTH` a 400.
+ * valid prompts"; a compressed one a 415, one nested deeper than `MAX_JSON_DEPTH` a 400. A request
+ * an earlier plugin read in another format than `format` is a 400: the prompt plugins read
+ * OpenAI-format requests, and a native client's body rewritten as one would reach the model garbled.
  */
 export function llmRequestOf(ctx: RequestContext, format: ClientFormat = 'openai'): LlmRequestState {
+  if (ctx.llm) {
+    if (ctx.llm.format === format) return ctx.llm;
+    throw new GatewayError(
+      400,
+      `this route's clients speak the ${format} API (config.llm_format), but a plugin before it read the request as ${ctx.llm.format}: the AI prompt plugins (template, decorator, guard) work on OpenAI-format requests only; remove them from this route or use llm_format=openai`,
+    );
+  }
+  return (ctx.llm = { format, body: parseJsonObject(currentRequestBody(ctx), NO_VALID_PROMPTS) });
+}
+
+/**
+ * `ctx.llm` as the prompt plugins read it (`llmRequestOf`), with their message for a body that
+ * is not a JSON object: Kong's 400 "this LLM route only supports application/json requests".
+ */
+export function promptRequestOf(ctx: RequestContext): LlmRequestState {
   if (ctx.llm) return ctx.llm;
-  return (ctx.llm = { format, body: parseJsonObject(currentRequestBody(ctx)) });
+  return (ctx.llm = { format: 'openai', body: parseJsonObject(currentRequestBody(ctx), ONLY_JSON_REQUESTS) });
+}
+
+/**
+ * Makes `body` the request (Kong's `kong.service.request.set_body(body, "application/json")`):
+ * it goes upstream as JSON (to a service without `ai-proxy` too), and becomes `ctx.llm` in the
+ * same client format, so that the plugins that run later (`ai-proxy`) read it without parsing it
+ * again. The prompt plugins rewrite the request through it.
+ */
+export function rewriteLlmRequest(ctx: RequestContext, body: Record<string, unknown>): void {
+  const format = ctx.llm?.format ?? 'openai';
+  replaceRequestBody(ctx, Buffer.from(JSON.stringify(body)));
+  ctx.upstream.headers['content-type'] = 'application/json';
+  ctx.llm = { format, body };
 }

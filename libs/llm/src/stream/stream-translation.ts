@@ -19,45 +19,52 @@ export type StreamFailure =
   | 'provider_stream_error';
 
 /** One event for the client: `data:` only, or named (`event:` first) when the translator names it. */
-function sseEvent(event: ClientStreamEvent): string {
+export function sseEvent(event: ClientStreamEvent): string {
   // Kong writes the terminator without the closing blank line; an SSE client dispatches an event
   // only at a blank line, so `[DONE]` gets one here like every other event.
   return typeof event === 'string' ? `data: ${event}\n\n` : `event: ${event.event}\ndata: ${event.data}\n\n`;
 }
 
+/** Writes the SSE text of the error event that ends a client's stream with `message`. */
+export type StreamErrorWriter = (message: string) => string;
+
 /** An OpenAI-style error event (`data: {"error":{"message":...}}`), which the OpenAI SDKs raise as an error. */
-function errorEvent(message: string): string {
-  return sseEvent(JSON.stringify({ error: { message } }));
-}
+export const openAiErrorEvent: StreamErrorWriter = (message) =>
+  sseEvent(JSON.stringify({ error: { message } }));
 
 /**
- * The event for a stream the gateway cannot translate, or a frame it cannot read: Kong's
- * message (`normalize-sse-chunk`'s `ERROR__NOT_SET`), in OpenAI's error shape rather than
- * Kong's `{"error": true, ...}`, which clients do not recognise as an error.
+ * Kong's message (`normalize-sse-chunk`'s `ERROR__NOT_SET`) for a stream the gateway cannot
+ * translate, or a frame it cannot read; sent in the client's error shape rather than Kong's
+ * `{"error": true, ...}`, which clients do not recognise as an error.
  */
-export const UNSUPPORTED_FRAME_EVENT = errorEvent('empty or unsupported transformer response');
+const UNSUPPORTED_FRAME = 'empty or unsupported transformer response';
+const INCOMPLETE_STREAM = 'upstream stream ended before its last event; the answer is incomplete';
 
-/** The event that ends a stream whose upstream ended before its last event. */
-export const INCOMPLETE_STREAM_EVENT = errorEvent(
-  'upstream stream ended before its last event; the answer is incomplete',
-);
+/** The event for a stream the gateway cannot translate, or a frame it cannot read (OpenAI's shape). */
+export const UNSUPPORTED_FRAME_EVENT = openAiErrorEvent(UNSUPPORTED_FRAME);
 
-/** The error event that ends a stream the upstream broke off (or left idle too long). */
-export function upstreamFailureEvent(reason: string): string {
-  return errorEvent(`upstream stream failed: ${reason}`);
+/** The event that ends a stream whose upstream ended before its last event (OpenAI's shape). */
+export const INCOMPLETE_STREAM_EVENT = openAiErrorEvent(INCOMPLETE_STREAM);
+
+/** The message of the error event that ends a stream the upstream broke off (or left idle too long). */
+function upstreamFailure(reason: string): string {
+  return `upstream stream failed: ${reason}`;
 }
 
 /**
  * A stream that cannot be translated at all (the upstream answered JSON, or compressed it): the
  * unsupported-response event in place of the body, then nothing. `onFailure` hears of it once.
  */
-export function createRejectedStream(onFailure: (reason: StreamFailure) => void): StreamTransformer {
+export function createRejectedStream(
+  onFailure: (reason: StreamFailure) => void,
+  errorEvent: StreamErrorWriter = openAiErrorEvent,
+): StreamTransformer {
   let sent = false;
   const once = () => {
     if (sent) return '';
     sent = true;
     onFailure('unsupported_stream');
-    return UNSUPPORTED_FRAME_EVENT;
+    return errorEvent(UNSUPPORTED_FRAME);
   };
   return { transform: once, end: once, fail: once };
 }
@@ -70,6 +77,8 @@ export interface StreamTranslationOptions {
   readonly onStep: (step: StreamStep) => void;
   /** Hears why the stream ended with an error event it wrote (not of upstream breaks: the gateway knows those). */
   readonly onFailure: (reason: StreamFailure) => void;
+  /** The client's error event (a native client API's shape); OpenAI's when absent. */
+  readonly errorEvent?: StreamErrorWriter;
   /**
    * Hold the stream's opening events (a role chunk, Anthropic's `message_start`: steps with no
    * text, finish reason or failure), at most `MAX_HELD_STEPS` of them, until a step with content
@@ -102,6 +111,7 @@ function carriesContent(step: StreamStep): boolean {
  */
 export function createStreamTranslation(options: StreamTranslationOptions): StreamTransformer {
   const { parser, translator, onStep, onFailure } = options;
+  const errorEvent = options.errorEvent ?? openAiErrorEvent;
   let stopped = false;
   let terminated = false;
   let holding = options.holdOpening === true;
@@ -130,7 +140,7 @@ export function createStreamTranslation(options: StreamTranslationOptions): Stre
         step = translator.translate(frame);
       } catch {
         if (ignoreRejected) continue;
-        return out + stop('unsupported_stream_frame', UNSUPPORTED_FRAME_EVENT);
+        return out + stop('unsupported_stream_frame', errorEvent(UNSUPPORTED_FRAME));
       }
       out += emit(step);
       if (stopped) return out;
@@ -166,7 +176,7 @@ export function createStreamTranslation(options: StreamTranslationOptions): Stre
       try {
         frames = parser.push(chunk);
       } catch {
-        return stop('unsupported_stream_frame', UNSUPPORTED_FRAME_EVENT);
+        return stop('unsupported_stream_frame', errorEvent(UNSUPPORTED_FRAME));
       }
       return translateAll(frames, false);
     },
@@ -177,14 +187,14 @@ export function createStreamTranslation(options: StreamTranslationOptions): Stre
       // Formats without a closing event of their own are closed by the translator.
       const closing = translator.end?.();
       if (closing) out += emit(closing);
-      if (!stopped && !terminated) out += stop('stream_incomplete', INCOMPLETE_STREAM_EVENT);
+      if (!stopped && !terminated) out += stop('stream_incomplete', errorEvent(INCOMPLETE_STREAM));
       stopped = true;
       return release() + out;
     },
     fail(error) {
       if (stopped) return '';
       stopped = true;
-      return release() + upstreamFailureEvent(error.message);
+      return release() + errorEvent(upstreamFailure(error.message));
     },
   };
 }

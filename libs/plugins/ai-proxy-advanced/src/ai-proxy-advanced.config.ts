@@ -1,3 +1,4 @@
+import type { ClientFormat } from '@switchyard/plugin-api';
 import type { LlmConfig } from '@switchyard/llm';
 import type { BalancerAlgorithm } from './balancer/selection.js';
 
@@ -49,5 +50,5 @@ export interface AiProxyAdvancedConfig {
   readonly response_streaming: 'allow' | 'deny' | 'always';
   readonly max_request_body_size: number;
   readonly model_name_header: boolean;
-  readonly llm_format: 'openai' | 'bedrock' | 'gemini';
+  readonly llm_format: ClientFormat;
 }

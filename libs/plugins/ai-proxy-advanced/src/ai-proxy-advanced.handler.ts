@@ -1,6 +1,5 @@
-import { GatewayError } from '@switchyard/plugin-api';
 import type { PluginHandler, PluginScope, ProviderRegistry, RequestContext } from '@switchyard/plugin-api';
-import { checkRequestBodySize, compileLlmTarget, LOG_NAMESPACE } from '@switchyard/llm';
+import { compileLlmTarget, LOG_NAMESPACE } from '@switchyard/llm';
 import type { AiProxyAdvancedConfig, AiProxyAdvancedTarget } from './ai-proxy-advanced.config.js';
 import { UpstreamTemplate } from './attempt-upstream.js';
 import { BalancedRequest, type BalancedRoute, type BalancedTarget } from './balanced-request.js';
@@ -37,7 +36,9 @@ export function createAiProxyAdvancedHandler(
         config: target,
         responseStreaming: config.response_streaming,
         modelNameHeader: config.model_name_header,
-        clientFormat: 'openai',
+        // The schema admits `openai` only for now.
+        clientFormat: config.llm_format,
+        maxRequestBodySize: config.max_request_body_size,
         replacesBodyModel: true,
       },
       providers,
@@ -64,19 +65,10 @@ export function createAiProxyAdvancedHandler(
     write: settings.write_timeout,
   };
   const hashHeader = settings.hash_on_header.toLowerCase();
-  const nativeFormat =
-    config.llm_format === 'openai'
-      ? undefined
-      : new GatewayError(
-          400,
-          `llm_format '${config.llm_format}' (native ${config.llm_format} requests) is not supported by this gateway yet; set config.llm_format to 'openai'`,
-        );
   const requests = new WeakMap<RequestContext, BalancedRequest>();
 
   return {
     access(ctx) {
-      checkRequestBodySize(ctx, config.max_request_body_size);
-      if (nativeFormat) throw nativeFormat;
       const header = ctx.request.headers[hashHeader];
       const request = new BalancedRequest(
         ctx,

@@ -158,6 +158,13 @@ export function aiProxyAdvancedSchema(providers: ProviderRegistry): RecordField 
             : 'must set at least one target in config.targets',
         field_sources: ['targets'],
       },
+      {
+        custom: (config) =>
+          config.llm_format === 'openai'
+            ? undefined
+            : `llm_format '${String(config.llm_format)}' is not served by ai-proxy-advanced yet; its clients speak 'openai'`,
+        field_sources: ['llm_format'],
+      },
     ],
   };
 }

@@ -1,4 +1,5 @@
 import type { LlmConfig } from '@switchyard/llm';
+import type { ClientFormat } from '@switchyard/plugin-api';
 
 /**
  * The `config` of one `ai-proxy` plugin entity, as `aiProxySchema` describes it: Kong's shared
@@ -11,6 +12,6 @@ export interface AiProxyConfig extends LlmConfig {
   readonly max_request_body_size: number;
   /** Send `X-Kong-LLM-Model: <provider>/<model>` on successful answers. */
   readonly model_name_header: boolean;
-  /** The format clients send: `openai`, or a provider's native format. */
-  readonly llm_format: 'openai' | 'bedrock' | 'gemini';
+  /** The API clients speak to the route: `openai`, or a provider's native API (`anthropic`). */
+  readonly llm_format: ClientFormat;
 }

@@ -138,12 +138,12 @@ describe('ai-proxy handler: access', () => {
       expect(await failureOf(config)).toEqual([400, 'uri_captures key model was not provided']);
     });
 
-    it('rejects native llm_format requests, which are not implemented, with 400', async () => {
+    it("answers Kong's no-transformer 400 for a native llm_format its provider does not serve yet", async () => {
       const config = aiProxyConfig({
         llm_format: 'gemini',
         model: { provider: 'gemini', name: 'gemini-pro' },
       });
-      expect((await failureOf(config))[0]).toBe(400);
+      expect(await failureOf(config)).toEqual([400, 'no transformer for gemini://llm/v1/chat']);
     });
   });
 

@@ -1,6 +1,5 @@
-import { GatewayError } from '@switchyard/plugin-api';
 import type { PluginHandler, PluginScope, ProviderRegistry, RequestContext } from '@switchyard/plugin-api';
-import { checkRequestBodySize, compileLlmTarget, LOG_NAMESPACE, type LlmExchange } from '@switchyard/llm';
+import { compileLlmTarget, LOG_NAMESPACE, type LlmExchange } from '@switchyard/llm';
 import type { AiProxyConfig } from './ai-proxy.config.js';
 
 /**
@@ -19,23 +18,15 @@ export function createAiProxyHandler(
       config,
       responseStreaming: config.response_streaming,
       modelNameHeader: config.model_name_header,
-      clientFormat: 'openai',
+      clientFormat: config.llm_format,
+      maxRequestBodySize: config.max_request_body_size,
     },
     providers,
   );
-  const nativeFormat =
-    config.llm_format === 'openai'
-      ? undefined
-      : new GatewayError(
-          400,
-          `llm_format '${config.llm_format}' (native ${config.llm_format} requests) is not supported by this gateway yet; set config.llm_format to 'openai'`,
-        );
   const exchanges = new WeakMap<RequestContext, LlmExchange>();
 
   return {
     access(ctx) {
-      checkRequestBodySize(ctx, config.max_request_body_size);
-      if (nativeFormat) throw nativeFormat;
       const started = target.start(ctx);
       // Most authenticators finish at once: no promise then on the request path.
       if (!(started instanceof Promise)) return void exchanges.set(ctx, started);

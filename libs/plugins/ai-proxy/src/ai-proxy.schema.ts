@@ -1,14 +1,17 @@
+import { CLIENT_FORMATS } from '@switchyard/plugin-api';
 import type { EntityCheck, ProviderRegistry, RecordField } from '@switchyard/plugin-api';
-import { llmProxyFields, llmSchemaParts } from '@switchyard/llm';
+import { clientFormatCheck, llmProxyFields, llmSchemaParts } from '@switchyard/llm';
 
 // Kong declares these on the plugin entity, so it reports them under the entity's `@entity` and
 // `config.route_type` / `config.model.provider`; declared on `config` here, they are reported
-// under `config`. The checks and messages are Kong's.
+// under `config`. The checks and messages are Kong's (the route-type one extended to the native
+// formats Kong lacks); the same-provider rule stays for bedrock and gemini, which are served to
+// their own provider only, while anthropic is served to every provider.
 const llmFormatChecks: readonly EntityCheck[] = [
   {
     conditional: {
       if_field: 'llm_format',
-      if_match: { one_of: ['bedrock', 'gemini'] },
+      if_match: { one_of: CLIENT_FORMATS.filter((format) => format !== 'openai') },
       then_field: 'route_type',
       then_match: { eq: 'llm/v1/chat' },
       then_err: "native provider options in llm_format can only be used with the 'llm/v1/chat' route_type",
@@ -40,6 +43,6 @@ export function aiProxySchema(providers: ProviderRegistry): RecordField {
       ...llm.fields,
       ...llmProxyFields,
     },
-    entity_checks: [...llm.checks, ...llmFormatChecks],
+    entity_checks: [...llm.checks, ...llmFormatChecks, clientFormatCheck(providers)],
   };
 }

@@ -1,8 +1,7 @@
-import { GatewayError } from '@switchyard/plugin-api';
-import type { PluginHandler, RequestContext } from '@switchyard/plugin-api';
 import { llmRequestOf, type LlmTransformerConfig } from '@switchyard/llm';
 import {
   MOCK_PROVIDER_API_KEY,
+  accessFailure,
   buildRequestContext,
   fakeOpenAiDriver,
   registryOf,
@@ -18,19 +17,6 @@ import {
 const PROMPT = 'Translate the user message of this chat request into French. Return only the JSON.';
 const CLIENT = { messages: [{ role: 'user', content: 'Hello' }] };
 const REWRITTEN = { messages: [{ role: 'user', content: 'Bonjour' }] };
-
-async function accessError(
-  handler: PluginHandler,
-  ctx: RequestContext,
-): Promise<[number, string] | undefined> {
-  try {
-    await handler.access!(ctx);
-  } catch (error) {
-    if (error instanceof GatewayError) return [error.status, error.message];
-    throw error;
-  }
-  return undefined;
-}
 
 describe('ai-request-transformer access', () => {
   let llm: MockProviderServer;
@@ -114,7 +100,7 @@ describe('ai-request-transformer access', () => {
 
   it('answers 413 for a body over max_request_body_size, without calling the model', async () => {
     const ctx = buildRequestContext({ body: CLIENT });
-    expect(await accessError(handlerFor({ max_request_body_size: 16 }), ctx)).toEqual([
+    expect(await accessFailure(handlerFor({ max_request_body_size: 16 }), ctx)).toEqual([
       413,
       'request body is larger than max_request_body_size (16 bytes); raise config.max_request_body_size or send a smaller request',
     ]);
@@ -125,7 +111,7 @@ describe('ai-request-transformer access', () => {
     llm.setBehaviour({ status: 503 });
     const ctx = buildRequestContext({ body: CLIENT });
 
-    expect(await accessError(handlerFor(), ctx)).toEqual([
+    expect(await accessFailure(handlerFor(), ctx)).toEqual([
       400,
       'failed to introspect request with AI service: status code 503',
     ]);
@@ -134,7 +120,7 @@ describe('ai-request-transformer access', () => {
 
   it('answers 415 for a compressed client body: the model is asked text', async () => {
     const ctx = buildRequestContext({ body: 'gzip', headers: { 'content-encoding': 'gzip' } });
-    expect((await accessError(handlerFor(), ctx))?.[0]).toBe(415);
+    expect((await accessFailure(handlerFor(), ctx))?.[0]).toBe(415);
     expect(llm.requests).toHaveLength(0);
   });
 });

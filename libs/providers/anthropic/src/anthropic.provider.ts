@@ -5,6 +5,8 @@ import type { RoutePaths } from '@switchyard/provider-openai-compatible';
 import { translateAnthropicChatRequest, translateAnthropicCompleteRequest } from './anthropic.request-map.js';
 import { translateAnthropicChatResponse, translateAnthropicCompleteResponse } from './anthropic.response.js';
 import { createAnthropicStreamTranslator } from './anthropic.stream.js';
+import { anthropicClientApi } from './anthropic.client-api.js';
+import { anthropicMessagesPassThrough } from './anthropic.passthrough.js';
 
 /** Anthropic's API origin (Kong's `upstream_url_format`). */
 const ANTHROPIC_ORIGIN = 'https://api.anthropic.com:443';
@@ -32,6 +34,7 @@ const completionsStatisticsCheck: EntityCheck = {
  * Anthropic (`https://api.anthropic.com/v1/messages` | `/v1/complete`), with the
  * `anthropic-version` header from `model.options.anthropic_version`; the key goes in the header
  * the config names (`x-api-key`). Streams are named SSE events that carry usage by themselves.
+ * Its Messages API is also a client format (`llm_format: anthropic`), for every provider.
  */
 export const anthropicProvider: ProviderDriver = {
   id: 'anthropic',
@@ -44,6 +47,7 @@ export const anthropicProvider: ProviderDriver = {
         response: translateAnthropicChatResponse,
         stream: createAnthropicStreamTranslator,
       },
+      anthropic: anthropicMessagesPassThrough,
     },
     'llm/v1/completions': {
       openai: {
@@ -60,5 +64,6 @@ export const anthropicProvider: ProviderDriver = {
     },
   },
   configChecks: [requiredOptionCheck('anthropic', 'anthropic_version'), completionsStatisticsCheck],
+  clientApi: anthropicClientApi,
   upstreamUrl: (request) => new URL(upstreamPath(request, ANTHROPIC_PATHS), ANTHROPIC_ORIGIN),
 };

@@ -49,7 +49,7 @@ function commonFields(body: TuningParameters, request: ProviderRequest): Anthrop
 }
 
 /** `anthropic-version`, which every request needs (the config requires the option; a template may resolve empty). */
-function versionHeader(request: ProviderRequest): Record<string, string> {
+export function versionHeader(request: ProviderRequest): Record<string, string> {
   const version = request.model.options.anthropic_version;
   if (!version)
     throw new GatewayError(500, "must set 'model.options.anthropic_version' for anthropic provider");

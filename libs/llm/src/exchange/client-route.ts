@@ -1,0 +1,91 @@
+import { GatewayError, TranslationError } from '@switchyard/plugin-api';
+import type {
+  ClientApi,
+  ClientBody,
+  ClientFormat,
+  LlmRouteType,
+  ProviderDriver,
+  ProviderRegistry,
+  RouteTranslation,
+} from '@switchyard/plugin-api';
+
+/** How one request of a client format is served by a driver. */
+export interface ClientRoute {
+  readonly translation: RouteTranslation;
+  /**
+   * Set for the pivot: the client's body goes through this API's `toOpenAi` first, the driver
+   * translates an OpenAI request, and `translation` turns its answers back into the client's.
+   */
+  readonly pivot?: ClientApi;
+}
+
+/**
+ * How a native client gets errors: in its API's shape (the gateway's own errors always; the
+ * upstream's error answers too when another provider answered, through the pivot).
+ */
+export interface ClientErrorShape {
+  readonly api: ClientApi;
+  /** The provider speaks another format than the client's: its error answers are reshaped. */
+  readonly reshapesUpstreamErrors: boolean;
+}
+
+/** The client API of a native format, from the driver that owns it; none for `openai`. */
+export function clientApiFor(providers: ProviderRegistry, format: ClientFormat): ClientApi | undefined {
+  if (format === 'openai') return undefined;
+  for (const driver of providers.values()) if (driver.clientApi?.format === format) return driver.clientApi;
+  return undefined;
+}
+
+/**
+ * The driver's own answers to a native client, made from its OpenAI entry's: whole answers and
+ * streams go back through the client API. The request side is the OpenAI entry's own (the core
+ * hands it the body `toOpenAi` made). Pure, as every translation.
+ */
+function pivotTranslation(api: ClientApi, openAi: RouteTranslation): RouteTranslation {
+  return {
+    request: (body, request) => openAi.request(body, request),
+    response: (body, request) => api.fromOpenAiResponse(openAi.response(body, request), request),
+    stream: (request) => api.createStreamAdapter(openAi.stream(request), request),
+  };
+}
+
+/**
+ * How `driver` serves `format` on `routeType`: its own table entry for the format when it has one
+ * (same provider: a pass-through), else the pivot through its `openai` entry when the format's
+ * client API serves the route type; `undefined` when neither (Kong's "no transformer").
+ */
+export function clientRouteFor(
+  driver: ProviderDriver,
+  routeType: LlmRouteType,
+  format: ClientFormat,
+  api: ClientApi | undefined,
+): ClientRoute | undefined {
+  const direct = driver.routes[routeType]?.[format];
+  if (direct) return { translation: direct };
+  const openAi = api?.routeTypes.includes(routeType) ? driver.routes[routeType]?.openai : undefined;
+  return api && openAi ? { translation: pivotTranslation(api, openAi), pivot: api } : undefined;
+}
+
+/** Whether a config with this provider, route type and client format can be served (the Admin API's check). */
+export function servesClientFormat(
+  providers: ProviderRegistry,
+  provider: ProviderDriver['id'],
+  routeType: LlmRouteType,
+  format: ClientFormat,
+): boolean {
+  const driver = providers.get(provider);
+  return (
+    driver !== undefined &&
+    clientRouteFor(driver, routeType, format, clientApiFor(providers, format)) !== undefined
+  );
+}
+
+/** The client's native body as OpenAI's; what no provider can take is a 400 naming the format. */
+export function pivotBody(api: ClientApi, body: ClientBody, routeType: LlmRouteType): ClientBody {
+  try {
+    return api.toOpenAi(body, routeType);
+  } catch (error) {
+    if (!(error instanceof TranslationError)) throw error;
+    throw new GatewayError(400, `error transforming from ${api.format}://${routeType}: ${error.message}`);
+  }
+}

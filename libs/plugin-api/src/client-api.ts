@@ -1,0 +1,64 @@
+import type { ClientFormat, LlmRouteType } from './ids.js';
+import type {
+  ClientBody,
+  ClientStreamEvent,
+  ProviderRequest,
+  StreamTranslator,
+  TranslatedResponse,
+} from './provider-driver.js';
+
+/**
+ * What the core reads of a native request before it translates it, under OpenAI's names (so the
+ * core's model and streaming rules read it as they read an OpenAI body).
+ */
+export type ClientApiRequest = {
+  /** The model the client names (`undefined` when it names none); the configured one wins. */
+  readonly model: unknown;
+  /** `true` when the client asked for a streamed answer. */
+  readonly stream: boolean;
+};
+
+/**
+ * A provider's native API as clients speak it to a route whose `llm_format` names it (Anthropic's
+ * Messages API for `anthropic`): its paths, where its model and `stream` flag are, how its
+ * requests become OpenAI chat requests and OpenAI answers and streams become its own, and its
+ * error shape. Implemented by the provider lib that owns the format and exposed on its driver
+ * (`ProviderDriver.clientApi`); the LLM core reaches it through the registry.
+ *
+ * The core serves a native client one of two ways: the target driver's own route-table entry for
+ * the format (same provider: a pass-through), or the pivot through OpenAI's shape: `toOpenAi`, the
+ * target's `openai` entry, then `fromOpenAiResponse` / `createStreamAdapter` back. Every function
+ * is pure and never changes its input, so that a request can be translated again.
+ */
+export interface ClientApi {
+  readonly format: ClientFormat;
+  /** The route types its requests can be served on (`llm/v1/chat` for the Messages API). */
+  readonly routeTypes: readonly LlmRouteType[];
+  /** Its native paths under the route (`/v1/messages`), as messages and documentation name them. */
+  readonly paths: readonly string[];
+  /** Whether the request path (the route's prefix included) is one of its native paths. */
+  matches(path: string): boolean;
+  /**
+   * Checks the client's body as the API's own server would before anything is sent, and reads
+   * its model and `stream` flag. Throws `GatewayError` (400) for a body that is no request of
+   * this API.
+   */
+  read(body: ClientBody): ClientApiRequest;
+  /** The client's body as an OpenAI request of `routeType`: a new object. Throws `TranslationError`. */
+  toOpenAi(body: ClientBody, routeType: LlmRouteType): ClientBody;
+  /**
+   * A whole OpenAI answer (the target's `openai` entry's translation, summary included) in the
+   * API's shape; the summary (usage, model, id, finish reasons) is kept as the OpenAI side read it.
+   */
+  fromOpenAiResponse(answer: TranslatedResponse, request: ProviderRequest): TranslatedResponse;
+  /**
+   * Wraps the target's OpenAI stream translator (created for one response) so that its steps
+   * carry this API's events instead of OpenAI chunks, incrementally; the steps' usage, text,
+   * finish reason, error and `final` are kept. Created per response: its state lives in its closure.
+   */
+  createStreamAdapter(openAi: StreamTranslator, request: ProviderRequest): StreamTranslator;
+  /** The body of an error answer with `status`, in the API's error shape. */
+  errorBody(status: number, message: string): Readonly<Record<string, unknown>>;
+  /** The event that ends a stream on a failure, in the API's error shape. */
+  streamErrorEvent(message: string): ClientStreamEvent;
+}
