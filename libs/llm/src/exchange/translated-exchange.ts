@@ -69,13 +69,12 @@ export function startTranslatedExchange(
   const llm = llmRequestOf(ctx, settings.clientFormat);
   const client = llm.body;
   if (clientApi && !clientApi.matches(ctx.request.path)) throw target.wrongPath;
-  const { name, stream, encodingFormat } = normalizeLlmRequest(
-    client,
-    routeType,
-    fields.name,
-    settings.responseStreaming,
+  const { name, stream, encodingFormat } = normalizeLlmRequest(client, routeType, {
+    configuredModel: fields.name,
+    streaming: settings.responseStreaming,
     clientApi,
-  );
+    replacesBodyModel: settings.replacesBodyModel,
+  });
   const route = driver && clientRouteFor(driver, routeType, llm.format, clientApi);
   if (!driver || !route) throw target.noTransformer;
 
@@ -227,6 +226,8 @@ export class TranslatedExchange implements LlmExchange {
       translator,
       onStep: this.stepObserver(ctx.timings.upstreamStart ?? performance.now()),
       onFailure,
+      // A request that may fail over holds the opening events: a failure right after them is retried.
+      holdOpening: ctx.failover !== undefined,
       errorEvent,
     });
   }

@@ -87,6 +87,18 @@ export interface NormalizedLlmRequest {
   readonly encodingFormat?: EmbeddingEncoding;
 }
 
+/** What a target brings to `normalizeLlmRequest`. */
+export interface LlmRequestRules {
+  /** The configured model name (templates resolved), if any. */
+  readonly configuredModel: string | undefined;
+  /** Kong's `response_streaming`. */
+  readonly streaming: 'allow' | 'deny' | 'always';
+  /** The client API of a native client format; none for OpenAI clients. */
+  readonly clientApi?: ClientApi;
+  /** A balancer's target: its configured model replaces a different body `model` (see `resolveModelName`). */
+  readonly replacesBodyModel?: boolean;
+}
+
 /**
  * Kong's `normalize-request`, in its order, for a translated route type. Chat and completions:
  * the prompt check and route format of an OpenAI body (a native client's body is checked by its
@@ -97,19 +109,22 @@ export interface NormalizedLlmRequest {
 export function normalizeLlmRequest(
   client: ClientBody,
   routeType: LlmRouteType,
-  configuredModel: string | undefined,
-  streaming: 'allow' | 'deny' | 'always',
-  clientApi?: ClientApi,
+  rules: LlmRequestRules,
 ): NormalizedLlmRequest {
+  const { configuredModel, clientApi, replacesBodyModel } = rules;
   if (routeType === 'llm/v1/embeddings') {
     const encodingFormat = checkEmbeddingsRequest(client);
-    return { name: resolveModelName(configuredModel, client), stream: false, encodingFormat };
+    return {
+      name: resolveModelName(configuredModel, client, replacesBodyModel),
+      stream: false,
+      encodingFormat,
+    };
   }
   const asked = clientApi ? clientApi.read(client) : client;
   if (!clientApi) checkPrompts(client);
-  const name = resolveModelName(configuredModel, asked);
+  const name = resolveModelName(configuredModel, asked, replacesBodyModel);
   if (!clientApi) checkRouteFormat(client, routeType);
-  return { name, stream: decideStreaming(asked, streaming) };
+  return { name, stream: decideStreaming(asked, rules.streaming) };
 }
 
 /**
