@@ -5,6 +5,7 @@
 // figure is its median over the rounds (its range shows the noise); a plugin's cost is its
 // route's median minus the plain ai-proxy route's.
 //   npm run bench -- --plugin-cost   (about 1.5 minutes)
+// The ai-proxy-advanced route balances over two OpenAI targets (no attempt fails).
 // A transformer's figure includes its own model call (to a second mock, whose answer is a chat
 // request body, so that ai-proxy can translate the transformed request).
 import { rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +51,22 @@ const anthropicProxy = (upstreamUrl) => [
   'config.logging.log_statistics=true',
 ];
 
+/** ai-proxy-advanced with two OpenAI targets (the same mock), round-robin, the circuit breaker on. */
+const balancedProxy = (upstreamUrl) => [
+  'name=ai-proxy-advanced',
+  'config.balancer.algorithm=round-robin',
+  'config.balancer.max_fails=3',
+  ...[1, 2].flatMap((index) => [
+    `config.targets[${index}].route_type=llm/v1/chat`,
+    `config.targets[${index}].auth.header_name=Authorization`,
+    `config.targets[${index}].auth.header_value=Bearer ${MOCK_PROVIDER_API_KEY}`,
+    `config.targets[${index}].model.provider=openai`,
+    `config.targets[${index}].model.name=gpt-4`,
+    `config.targets[${index}].model.options.upstream_url=${upstreamUrl}/v1/chat/completions`,
+    `config.targets[${index}].logging.log_statistics=true`,
+  ]),
+];
+
 /** A transformer's own model: OpenAI on the mock whose answer is a chat request. */
 const transformerLlm = (llmUrl) => [
   'config.prompt=Return the request as it is.',
@@ -65,10 +82,11 @@ const transformerLlm = (llmUrl) => [
  * The routes: each a name, its ai-proxy unless OpenAI's, the plugins besides ai-proxy (form
  * fields, as `curl --data`), the headers its requests carry and their body unless `CHAT`.
  */
-function routes({ llmUrl, anthropicUrl }) {
+function routes({ upstreamUrl, llmUrl, anthropicUrl }) {
   return [
     { name: 'ai-proxy', plugins: [] },
     { name: 'ai-proxy-anthropic', aiProxy: anthropicProxy(anthropicUrl), plugins: [] },
+    { name: 'ai-proxy-advanced', aiProxy: balancedProxy(upstreamUrl), plugins: [] },
     { name: 'key-auth', plugins: [['name=key-auth']], headers: { apikey: KEY } },
     {
       name: 'ai-prompt-template',
@@ -188,7 +206,7 @@ export async function measurePluginCost() {
     return await withStarted(
       startStandaloneGateway({ ACCESS_LOG: 'true', LOG_DESTINATION: LOG_FILE }),
       async (gateway) => {
-        const list = routes({ llmUrl: llm.url, anthropicUrl: anthropic.url });
+        const list = routes({ upstreamUrl: upstream.url, llmUrl: llm.url, anthropicUrl: anthropic.url });
         await configure(gateway, upstream.url, list);
         const rows = await measureRoutes(gateway, list);
         console.table(rows);

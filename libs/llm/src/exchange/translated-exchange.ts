@@ -70,13 +70,13 @@ export function startTranslatedExchange(
   const llm = llmRequestOf(ctx, settings.clientFormat);
   const client = llm.body;
   if (clientApi && !clientApi.matches(ctx.request.path)) throw target.wrongPath;
-  const { name, stream, encodingFormat } = normalizeLlmRequest(
-    client,
-    routeType,
-    fields.name,
-    settings.responseStreaming,
-    clientApi && { api: clientApi, path: ctx.request.path },
-  );
+  const { name, stream, encodingFormat } = normalizeLlmRequest(client, routeType, {
+    configuredModel: fields.name,
+    streaming: settings.responseStreaming,
+    clientApi,
+    path: ctx.request.path,
+    replacesBodyModel: settings.replacesBodyModel,
+  });
   const route = driver && clientRouteFor(driver, routeType, llm.format, clientApi);
   if (!driver || !route) throw target.noTransformer;
 
@@ -243,6 +243,8 @@ export class TranslatedExchange implements LlmExchange {
       translator,
       onStep,
       onFailure,
+      // A request that may fail over holds the opening events: a failure right after them is retried.
+      holdOpening: ctx.failover !== undefined,
       errorEvent,
     });
   }

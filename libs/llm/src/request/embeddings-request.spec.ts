@@ -78,7 +78,13 @@ describe('checkEmbeddingsRequest', () => {
 describe('normalizeLlmRequest for llm/v1/embeddings', () => {
   it('never streams, even when response_streaming is always, and reads the encoding asked for', () => {
     const body = { input: 'hello', encoding_format: 'base64' };
-    expect(normalizeLlmRequest(body, 'llm/v1/embeddings', 'text-embedding-3-small', 'always')).toEqual({
+    expect(
+      normalizeLlmRequest(body, 'llm/v1/embeddings', {
+        configuredModel: 'text-embedding-3-small',
+        streaming: 'always',
+        path: '/route',
+      }),
+    ).toEqual({
       name: 'text-embedding-3-small',
       stream: false,
       encodingFormat: 'base64',
@@ -87,16 +93,32 @@ describe('normalizeLlmRequest for llm/v1/embeddings', () => {
 
   it("resolves the model as chat does: the client's when none is configured, a different one is a 400", () => {
     expect(
-      normalizeLlmRequest({ input: 'x', model: 'm' }, 'llm/v1/embeddings', undefined, 'allow').name,
+      normalizeLlmRequest({ input: 'x', model: 'm' }, 'llm/v1/embeddings', {
+        configuredModel: undefined,
+        streaming: 'allow',
+        path: '/route',
+      }).name,
     ).toBe('m');
     expect(
-      failure(() => normalizeLlmRequest({ input: 'x', model: 'other' }, 'llm/v1/embeddings', 'm', 'allow')),
+      failure(() =>
+        normalizeLlmRequest({ input: 'x', model: 'other' }, 'llm/v1/embeddings', {
+          configuredModel: 'm',
+          streaming: 'allow',
+          path: '/route',
+        }),
+      ),
     ).toEqual([400, 'cannot use own model - must be: m']);
   });
 
   it('still decides the streaming of a chat request', () => {
     const body = { messages: [{ role: 'user', content: 'hi' }], stream: true };
-    expect(normalizeLlmRequest(body, 'llm/v1/chat', 'gpt-4o', 'allow')).toEqual({
+    expect(
+      normalizeLlmRequest(body, 'llm/v1/chat', {
+        configuredModel: 'gpt-4o',
+        streaming: 'allow',
+        path: '/route',
+      }),
+    ).toEqual({
       name: 'gpt-4o',
       stream: true,
     });

@@ -87,11 +87,21 @@ export interface NormalizedLlmRequest {
   readonly encodingFormat?: EmbeddingEncoding;
 }
 
-/** A native client's request: its client API, and the path it called (where Gemini and Bedrock name the model). */
-export interface NativeClientRequest {
-  readonly api: ClientApi;
-  /** The request path, the route's prefix included. */
+/** What a target brings to `normalizeLlmRequest`. */
+export interface LlmRequestRules {
+  /** The configured model name (templates resolved), if any. */
+  readonly configuredModel: string | undefined;
+  /** Kong's `response_streaming`. */
+  readonly streaming: 'allow' | 'deny' | 'always';
+  /** The client API of a native client format; none for OpenAI clients. */
+  readonly clientApi?: ClientApi;
+  /**
+   * The request path (the route's prefix included), which a native client API reads too: Gemini
+   * and Bedrock name the model and the operation there.
+   */
   readonly path: string;
+  /** A balancer's target: its configured model replaces a different body `model` (see `resolveModelName`). */
+  readonly replacesBodyModel?: boolean;
 }
 
 /**
@@ -105,19 +115,22 @@ export interface NativeClientRequest {
 export function normalizeLlmRequest(
   client: ClientBody,
   routeType: LlmRouteType,
-  configuredModel: string | undefined,
-  streaming: 'allow' | 'deny' | 'always',
-  native?: NativeClientRequest,
+  rules: LlmRequestRules,
 ): NormalizedLlmRequest {
+  const { configuredModel, clientApi, replacesBodyModel } = rules;
   if (routeType === 'llm/v1/embeddings') {
     const encodingFormat = checkEmbeddingsRequest(client);
-    return { name: resolveModelName(configuredModel, client), stream: false, encodingFormat };
+    return {
+      name: resolveModelName(configuredModel, client, replacesBodyModel),
+      stream: false,
+      encodingFormat,
+    };
   }
-  const asked = native ? native.api.read(client, native.path) : client;
-  if (!native) checkPrompts(client);
-  const name = resolveModelName(configuredModel, asked);
-  if (!native) checkRouteFormat(client, routeType);
-  return { name, stream: decideStreaming(asked, streaming) };
+  const asked = clientApi ? clientApi.read(client, rules.path) : client;
+  if (!clientApi) checkPrompts(client);
+  const name = resolveModelName(configuredModel, asked, replacesBodyModel);
+  if (!clientApi) checkRouteFormat(client, routeType);
+  return { name, stream: decideStreaming(asked, rules.streaming) };
 }
 
 /**

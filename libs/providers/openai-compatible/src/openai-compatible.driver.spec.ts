@@ -161,6 +161,15 @@ describe('OpenAI stream translation', () => {
     expect(translator.translate({ data: '{"choices":[{"index":0,"text":"abc"}]}' }).text).toBe('abc');
   });
 
+  it("passes an OpenAI error chunk through and reports it as the provider's failure", () => {
+    const data =
+      '{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}';
+    expect(chat.stream(request({ stream: true })).translate({ data })).toEqual({
+      events: [data],
+      error: 'The server had an error',
+    });
+  });
+
   it('passes [DONE] as the terminator, drops empty frames and passes data that is not JSON', () => {
     const translator = chat.stream(request({ stream: true }));
     expect(translator.translate({ data: '[DONE]' })).toEqual({ events: ['[DONE]'], final: true });

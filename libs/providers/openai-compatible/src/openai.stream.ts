@@ -25,7 +25,8 @@ const TEXT_OF: Readonly<Record<CompletionRouteType, (choice: JsonRecord) => unkn
  * unchanged (the same string, never re-serialised); it is parsed once only to report text, usage,
  * model, id and finish reason. A `data` that is not JSON still passes through, as in Kong.
  * The usage chunk (empty `choices`) that the gateway asked for on its own account is kept from a
- * client that did not ask for it: clients read `choices[0]` of every chunk.
+ * client that did not ask for it: clients read `choices[0]` of every chunk. An error event
+ * (`{"error":{...}}`) passes through and ends the stream as the provider's failure.
  */
 export function createOpenAiStreamTranslator(request: ProviderRequest): StreamTranslator {
   // Only the route types that generate text stream.
@@ -44,6 +45,12 @@ export function createOpenAiStreamTranslator(request: ProviderRequest): StreamTr
         return step;
       }
       if (!isRecord(chunk)) return step;
+      // An OpenAI-style error event (`{"error":{"message":...}}`) ends the stream: the provider failed.
+      if (isRecord(chunk.error)) {
+        const message = chunk.error.message;
+        step.error = typeof message === 'string' && message !== '' ? message : 'upstream stream error';
+        return step;
+      }
       // Azure opens with a content-filter chunk whose id and model are empty: not worth reporting.
       if (typeof chunk.id === 'string' && chunk.id !== '') step.id = chunk.id;
       if (typeof chunk.model === 'string' && chunk.model !== '') step.model = chunk.model;

@@ -316,7 +316,10 @@ export const openAiEmbeddingsApi: MockEmbeddingsApi = {
   },
 };
 
-/** api.openai.com: `POST /v1/chat/completions`, `/v1/completions` and `/v1/embeddings`, `Authorization: Bearer <key>`. */
+/**
+ * api.openai.com: `POST /v1/chat/completions`, `/v1/completions` and `/v1/embeddings`,
+ * `Authorization: Bearer <key>`; `streamErrorAfter` ends a stream with OpenAI's error chunk.
+ */
 export const openAiMockProvider: MockProviderDefinition = {
   id: 'openai',
   route(method, url) {
@@ -355,4 +358,14 @@ export const openAiMockProvider: MockProviderDefinition = {
   readInput: (route, body) => readOpenAiInput(route, body),
   respond: openAiResponder({ contentFilter: false }),
   errorBody: openAiErrorBody,
+  // What api.openai.com sends when a generation fails after the 200: an error chunk, then nothing.
+  streamErrorFrame: () =>
+    sseFrame(
+      openAiError(
+        'The server had an error while processing your request. Sorry about that!',
+        'server_error',
+        null,
+        null,
+      ),
+    ),
 };
