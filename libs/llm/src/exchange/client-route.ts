@@ -2,6 +2,7 @@ import { GatewayError, TranslationError } from '@switchyard/plugin-api';
 import type {
   ClientApi,
   ClientBody,
+  ClientPivot,
   ClientFormat,
   LlmRouteType,
   ProviderDriver,
@@ -18,7 +19,7 @@ export interface ClientRoute {
    * Set for the pivot: the client's body goes through this API's `toOpenAi` first, the driver
    * translates an OpenAI request, and `translation` turns its answers back into the client's.
    */
-  readonly pivot?: ClientApi;
+  readonly pivot?: ClientPivot;
 }
 
 /**
@@ -43,7 +44,7 @@ export function clientApiFor(providers: ProviderRegistry, format: ClientFormat):
  * streams go back through the client API. The request side is the OpenAI entry's own (the core
  * hands it the body `toOpenAi` made). Pure, as every translation.
  */
-function pivotTranslation(api: ClientApi, openAi: RouteTranslation): RouteTranslation {
+function pivotTranslation(api: ClientPivot, openAi: RouteTranslation): RouteTranslation {
   return {
     request: (body, request) => openAi.request(body, request),
     response: (body, request) => api.fromOpenAiResponse(openAi.response(body, request), request),
@@ -54,7 +55,7 @@ function pivotTranslation(api: ClientApi, openAi: RouteTranslation): RouteTransl
 /**
  * How `driver` serves `format` on `routeType`: its own table entry for the format when it has one
  * (same provider: a pass-through), else the pivot through its `openai` entry when the format's
- * client API serves the route type; `undefined` when neither (Kong's "no transformer").
+ * client API has one and serves the route type; `undefined` when neither (Kong's "no transformer").
  */
 export function clientRouteFor(
   driver: ProviderDriver,
@@ -65,9 +66,10 @@ export function clientRouteFor(
   const direct = driver.routes[routeType]?.[format];
   if (direct) return { translation: direct };
   // Native client formats are chat APIs: there is no embeddings request to pivot.
-  if (!api || routeType === 'llm/v1/embeddings' || !api.routeTypes.includes(routeType)) return undefined;
-  const openAi = driver.routes[routeType]?.openai;
-  return openAi ? { translation: pivotTranslation(api, openAi), pivot: api } : undefined;
+  if (routeType === 'llm/v1/embeddings') return undefined;
+  const pivot = api?.routeTypes.includes(routeType) ? api.pivot : undefined;
+  const openAi = pivot && driver.routes[routeType]?.openai;
+  return pivot && openAi ? { translation: pivotTranslation(pivot, openAi), pivot } : undefined;
 }
 
 /** Whether a config with this provider, route type and client format can be served (the Admin API's check). */
@@ -85,9 +87,14 @@ export function servesClientFormat(
 }
 
 /** The client's native body as OpenAI's; what no provider can take is a 400 naming the format. */
-export function pivotBody(api: ClientApi, body: ClientBody, routeType: LlmRouteType): ClientBody {
+export function pivotBody(
+  api: ClientApi,
+  pivot: ClientPivot,
+  body: ClientBody,
+  routeType: LlmRouteType,
+): ClientBody {
   try {
-    return api.toOpenAi(body, routeType);
+    return pivot.toOpenAi(body, routeType);
   } catch (error) {
     if (!(error instanceof TranslationError)) throw error;
     throw new GatewayError(400, `error transforming from ${api.format}://${routeType}: ${error.message}`);

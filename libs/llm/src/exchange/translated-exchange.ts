@@ -31,6 +31,7 @@ import {
   type StreamFailure,
 } from '../stream/stream-translation.js';
 import type { AiProxyLogEntry, RequestAnalytics } from '../telemetry/analytics.js';
+import { createStreamRelay } from '../stream/stream-relay.js';
 import { createStreamedAnswerRecorder, describeLlmRequest } from '../telemetry/llm-call-trace.js';
 import { rewriteBufferedAnswer } from './buffered-answer.js';
 import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
@@ -73,6 +74,7 @@ export function startTranslatedExchange(
     configuredModel: fields.name,
     streaming: settings.responseStreaming,
     clientApi,
+    path: ctx.request.path,
     replacesBodyModel: settings.replacesBodyModel,
   });
   const route = driver && clientRouteFor(driver, routeType, llm.format, clientApi);
@@ -91,11 +93,13 @@ export function startTranslatedExchange(
     clientWantsUsage: pivot !== undefined || clientWantsStreamUsage(client),
     ...(encodingFormat && { encodingFormat }),
   };
-  const body = translationBody(
-    pivot ? pivotBody(pivot, client, routeType) : client,
-    routeType,
-    fields.options,
-  );
+  // OpenAI's names for the tuning options are merged into OpenAI bodies (`translationBody`); a
+  // native pass-through places them under the API's own names (its translation reads
+  // `request.model.options`).
+  let body = client;
+  if (clientApi && pivot)
+    body = translationBody(pivotBody(clientApi, pivot, client, routeType), routeType, fields.options);
+  else if (!clientApi) body = translationBody(client, routeType, fields.options);
   if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, driver.telemetryName, request, body);
   const translation = route.translation;
   const translated = translateRequest(driver, translation, body, request);
@@ -219,12 +223,25 @@ export class TranslatedExchange implements LlmExchange {
     if (this.modelHeader !== undefined) headers['x-kong-llm-model'] = this.modelHeader;
 
     const onFailure = (reason: StreamFailure) => (ctx.failure = reason);
+    const { relay } = translator;
     const errorEvent = shape && ((message: string) => sseEvent(shape.api.streamErrorEvent(message)));
-    if (notStreamed || encoding.kind !== 'identity') return createRejectedStream(onFailure, errorEvent);
+    if (notStreamed || encoding.kind !== 'identity')
+      return createRejectedStream(onFailure, relay ? (message) => relay.errorFrame(message) : errorEvent);
+    const onStep = this.stepObserver(ctx.timings.upstreamStart ?? performance.now());
+    // A native pass-through relays the provider's bytes, read on the side; others are translated.
+    if (relay) {
+      return createStreamRelay({
+        parser: createFrameParser(framing),
+        translator,
+        relay,
+        onStep,
+        onFailure,
+      });
+    }
     return createStreamTranslation({
       parser: createFrameParser(framing),
       translator,
-      onStep: this.stepObserver(ctx.timings.upstreamStart ?? performance.now()),
+      onStep,
       onFailure,
       // A request that may fail over holds the opening events: a failure right after them is retried.
       holdOpening: ctx.failover !== undefined,

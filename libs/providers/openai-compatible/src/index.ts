@@ -8,4 +8,5 @@ export * from './chat-content.js';
 export * from './upstream-path.js';
 export * from './field-table.js';
 export * from './format-dispatch.js';
+export * from './native-pass-through.js';
 export * from './embeddings.js';
