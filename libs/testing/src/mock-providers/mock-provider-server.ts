@@ -204,8 +204,20 @@ export class MockProviderServer {
     if (behaviour.status !== undefined) {
       const overrideBody =
         behaviour.body === undefined ? definition.errorBody(behaviour.status) : behaviour.body;
-      if (overrideBody instanceof ProviderErrorReply) return sendError(req, res, overrideBody, behaviour);
-      return sendBody(req, res, behaviour.status, overrideBody, behaviour, behaviour.contentType);
+      if (overrideBody instanceof ProviderErrorReply)
+        return sendBody(req, res, overrideBody.status, overrideBody.body, behaviour, undefined, {
+          ...overrideBody.headers,
+          ...behaviour.headers,
+        });
+      return sendBody(
+        req,
+        res,
+        behaviour.status,
+        overrideBody,
+        behaviour,
+        behaviour.contentType,
+        behaviour.headers,
+      );
     }
     const denied = await definition.authorize(req.headers, this.#apiKey, {
       method,
