@@ -1,14 +1,17 @@
 import type { RecordField } from './config-schema.js';
+import type { PluginCounters } from './counter-store.js';
 import type { ProviderRegistry } from './provider-driver.js';
 import type { RequestContext, ResponseHead, BufferedResponse, StreamTransformer } from './request-context.js';
 
 /**
- * What the gateway gives every plugin: the one way a plugin reaches providers (and, later,
- * shared counters). Built once by the catalog.
+ * What the gateway gives every plugin: the one way a plugin reaches providers and shared
+ * counters. Built once by the catalog.
  */
 export interface PluginEnvironment {
   /** The provider drivers of this build, by id. */
   readonly providers: ProviderRegistry;
+  /** The process's counters; absent where no request is served (the control plane). */
+  readonly counters?: PluginCounters;
 }
 
 /**

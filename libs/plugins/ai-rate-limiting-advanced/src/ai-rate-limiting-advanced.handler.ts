@@ -1,0 +1,152 @@
+import {
+  GatewayMessageError,
+  type CounterStore,
+  type LlmUsage,
+  type PluginHandler,
+  type PluginScope,
+  type ProviderId,
+  type RequestContext,
+  type ReservedBucket,
+  type ResponseHead,
+} from '@switchyard/plugin-api';
+import type { AiRateLimitingAdvancedConfig, ProviderLimits } from './ai-rate-limiting-advanced.config.js';
+import { callerKey } from './caller-key.js';
+import { rateLimitHeaders } from './rate-limit-headers.js';
+import { countUsage, estimateRequest } from './request-estimate.js';
+
+/** One provider's reservation of one request. */
+interface HeldReservation {
+  readonly provider: ProviderId;
+  readonly key: string;
+  readonly buckets: readonly ReservedBucket[];
+}
+
+/** What a request holds between its phases. */
+interface RequestHold {
+  readonly amount: number;
+  readonly reservations: readonly HeldReservation[];
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * What a request is charged: the LLM answer's usage (a stream cut short counts what was sent).
+ * Nothing when no LLM call was made (a later plugin refused the request), or when the provider
+ * refused it without counting anything.
+ */
+function chargedUsage(ctx: RequestContext): LlmUsage | undefined {
+  const usage = ctx.llmUsage?.();
+  if (!usage) return undefined;
+  return usage.reported || ctx.status === undefined || ctx.status < 400 ? usage : undefined;
+}
+
+/** The counter key of one caller's windows of one provider under one plugin entity. */
+export function counterKey(pluginId: string, provider: ProviderId, caller: string): string {
+  return `${pluginId}:${provider}:${caller}`;
+}
+
+/**
+ * The phases of one `ai-rate-limiting-advanced` plugin entity. `access` reserves the request's
+ * estimate in every configured provider's windows at once (the provider a request goes to is
+ * only known from its answer) and refuses it, with the configured status and message, when one
+ * window has no room; `log` settles the reservation of the provider that answered to what the
+ * answer really used (what a stream had sent, when the client left) and gives the others back.
+ */
+export function createAiRateLimitingAdvancedHandler(
+  config: AiRateLimitingAdvancedConfig,
+  scope: PluginScope,
+  counters: CounterStore,
+): PluginHandler {
+  const holds = new WeakMap<RequestContext, RequestHold>();
+  const type = config.window_type;
+  const providers = config.llm_providers.map((entry) => ({
+    entry,
+    windows: entry.limit.map((limit, i) => ({ limit, size: entry.window_size[i]! })),
+  }));
+
+  function refusal(over: readonly ProviderLimits[], headers: Record<string, string>): GatewayMessageError {
+    const names = over.map((entry) => entry.name).join(', ');
+    const message = config.error_hide_providers ? config.error_message : `${config.error_message}${names}`;
+    return new GatewayMessageError(config.error_code, message, headers);
+  }
+
+  /** Counter-store trouble: a warning and no limit (fail open), or a 503 (fail closed). */
+  function unreachable(ctx: RequestContext, error: unknown): void {
+    ctx.log['ai-rate-limiting-advanced'] = { counters: 'unreachable', policy: config.redis_failure_policy };
+    if (config.strategy === 'redis' && config.redis_failure_policy === 'fail_closed') {
+      throw new GatewayMessageError(
+        503,
+        `AI rate limiting is unavailable: its counters cannot be reached (${(error as Error).message})`,
+      );
+    }
+  }
+
+  function addHeaders(ctx: RequestContext, head: ResponseHead): void {
+    const hold = holds.get(ctx);
+    if (hold && !config.hide_client_headers) Object.assign(head.headers, hold.headers);
+  }
+
+  return {
+    async access(ctx) {
+      const amount = estimateRequest(ctx, config);
+      const caller = callerKey(ctx, config);
+      let results;
+      try {
+        results = await Promise.all(
+          providers.map(async ({ entry, windows }) => {
+            const key = counterKey(scope.pluginId, entry.name, caller);
+            return { entry, key, reservation: await counters.reserve(key, windows, amount, type) };
+          }),
+        );
+      } catch (error) {
+        return unreachable(ctx, error);
+      }
+      const headers: Record<string, string> = {};
+      for (const { entry, reservation } of results)
+        Object.assign(headers, rateLimitHeaders(entry.name, reservation.windows));
+      const over = results.filter((result) => !result.reservation.granted);
+      const reservations = results
+        .filter((result) => result.reservation.granted)
+        .map(({ entry, key, reservation }) => ({ provider: entry.name, key, buckets: reservation.buckets }));
+      if (over.length === 0) {
+        return void holds.set(ctx, { amount, reservations, headers });
+      }
+      // Nothing is sent: what the other providers' windows took is given back.
+      await Promise.allSettled(reservations.map((held) => counters.settle(held.key, held.buckets, -amount)));
+      const wait = Math.max(
+        ...over.flatMap(({ reservation }) =>
+          reservation.windows
+            .filter((w) => w.used >= w.limit || w.used + amount > w.limit)
+            .map((w) => w.resetSeconds),
+        ),
+      );
+      const jitter = config.retry_after_jitter_max > 0 ? Math.random() * config.retry_after_jitter_max : 0;
+      const refusedHeaders: Record<string, string> = { 'retry-after': String(Math.ceil(wait + jitter)) };
+      if (!config.hide_client_headers) Object.assign(refusedHeaders, headers);
+      throw refusal(
+        over.map((result) => result.entry),
+        refusedHeaders,
+      );
+    },
+
+    bufferedResponse(ctx, response) {
+      addHeaders(ctx, response);
+    },
+
+    streamStart(ctx, head) {
+      addHeaders(ctx, head);
+    },
+
+    log(ctx) {
+      const hold = holds.get(ctx);
+      holds.delete(ctx);
+      if (!hold) return;
+      const usage = chargedUsage(ctx);
+      for (const held of hold.reservations) {
+        const spent = usage?.provider === held.provider ? countUsage(usage, config.tokens_count_strategy) : 0;
+        const delta = spent - hold.amount;
+        // A settlement Redis misses leaves the estimate counted: the window errs on the safe side.
+        if (delta !== 0) counters.settle(held.key, held.buckets, delta).catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export { aiRateLimitingAdvancedPlugin } from './ai-rate-limiting-advanced.plugin.js';
+export { aiRateLimitingAdvancedSchema } from './ai-rate-limiting-advanced.schema.js';
+export { counterKey } from './ai-rate-limiting-advanced.handler.js';
+export type { AiRateLimitingAdvancedConfig } from './ai-rate-limiting-advanced.config.js';
