@@ -80,6 +80,8 @@ describe('ai-rate-limiting-advanced across 3 proxy processes on one Redis', () =
   let openai: MockProviderServer;
   let redisLink: FlakyTcpProxy;
   const keys: Record<string, string> = {};
+  const consumerIds: Record<string, string> = {};
+  let minutePluginId = '';
   const redisPrefix = uniqueTestName('ai_rate_limiting');
 
   beforeAll(async () => {
@@ -100,7 +102,7 @@ describe('ai-rate-limiting-advanced across 3 proxy processes on one Redis', () =
       window_type: 'fixed',
       llm_providers: [{ name: 'openai', limit: [LIMIT], window_size: [60] }],
     };
-    await limitedRoute(admin, openai.url, 'rl-minute', fixedMinute);
+    minutePluginId = (await limitedRoute(admin, openai.url, 'rl-minute', fixedMinute))['id'] as string;
     await limitedRoute(admin, openai.url, 'rl-short', {
       strategy: 'redis',
       window_type: 'fixed',
@@ -113,7 +115,7 @@ describe('ai-rate-limiting-advanced across 3 proxy processes on one Redis', () =
       redis_failure_policy: 'fail_closed',
     });
     for (const name of ['hammer', 'streamer', 'quitter', 'roller', 'outage']) {
-      await created(admin, '/consumers', { username: name });
+      consumerIds[name] = (await created(admin, '/consumers', { username: name }))['id'] as string;
       keys[name] = `${name}-key`;
       await created(admin, `/consumers/${name}/key-auth`, { key: keys[name] });
     }
@@ -156,6 +158,31 @@ describe('ai-rate-limiting-advanced across 3 proxy processes on one Redis', () =
     expect(Number(refused.headers.get('x-ai-ratelimit-remaining-60-openai'))).toBeLessThan(REQUEST_TOKENS);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    // The Admin API reads the same counters: what the provider answered, once every answer settled.
+    const usagePath = `/plugins/${minutePluginId}/usage?identifier=${consumerIds['hammer']}`;
+    await expect
+      .poll(async () => (await cluster.admin.get(usagePath)).body)
+      .toEqual({
+        plugin: minutePluginId,
+        identifier: `consumer:${consumerIds['hammer']}`,
+        strategy: 'redis',
+        window_type: 'fixed',
+        tokens_count_strategy: 'total_tokens',
+        providers: [
+          {
+            name: 'openai',
+            windows: [
+              {
+                window_size: 60,
+                limit: LIMIT,
+                usage: openai.tokensAnswered,
+                remaining: LIMIT - openai.tokensAnswered,
+                reset: expect.any(Number),
+              },
+            ],
+          },
+        ],
+      });
   }, 60_000);
 
   it('charges a streamed answer its real usage, and a stream the client left what it was sent', async () => {

@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { AdminApiSettings, adminListenerOptions, createAdminApp } from '@switchyard/admin-api';
 import { createConfigBus } from '@switchyard/bus';
 import { openPluginCounters } from '@switchyard/counters';
-import { PLUGIN_DEFINITIONS, createPluginRuntimes } from '@switchyard/catalog';
+import { PLUGIN_DEFINITIONS, createPluginDefinitions, createPluginRuntimes } from '@switchyard/catalog';
 import {
   closeOnSignal,
   loadEnvironment,
@@ -73,7 +73,8 @@ await proxy.init();
 
 const admin = await createAdminApp({
   store,
-  plugins: PLUGIN_DEFINITIONS,
+  // Bound to the proxy's counters: `GET /plugins/{id}/usage` reads what this process counts.
+  plugins: createPluginDefinitions(counters.counters),
   cluster: {
     heartbeats: bus.heartbeats,
     published: () => bus.publisher.current(),

@@ -80,6 +80,14 @@ export function createPluginRuntimes(
   return new Map(DECLARED_PLUGINS.map((plugin) => [plugin.name, bindPlugin(plugin, environment)]));
 }
 
+/**
+ * The plugins' definitions as an Admin API that reads counters sees them: `counters` are the
+ * shared ones (`openPluginCounters` on the deployment's Redis), for `GET /plugins/{id}/usage`.
+ */
+export function createPluginDefinitions(counters: PluginCounters): readonly PluginDefinition[] {
+  return [...createPluginRuntimes(counters).values()];
+}
+
 function localCounters(): PluginCounters {
   const local = new LocalCounterStore();
   return { local, shared: local };

@@ -67,8 +67,11 @@ export interface Reservation {
 
 /** The counters a gateway process gives its plugins (`PluginEnvironment.counters`). */
 export interface PluginCounters {
-  /** This process's own counters. */
-  readonly local: CounterStore;
+  /**
+   * This process's own counters; absent where the process serves no requests (the Admin API of
+   * a distributed deployment, which reads the shared counters only).
+   */
+  readonly local?: CounterStore;
   /**
    * Counters shared by every node: in Redis (`REDIS_URL`, keys under `REDIS_PREFIX`), or the
    * local ones where the gateway runs without Redis (standalone).

@@ -11,6 +11,7 @@ import {
 } from '@switchyard/plugin-api';
 import type { AiRateLimitingAdvancedConfig, ProviderLimits } from './ai-rate-limiting-advanced.config.js';
 import { callerKey } from './caller-key.js';
+import { counterKey } from './counter-key.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 import { countUsage, estimateRequest } from './request-estimate.js';
 
@@ -37,11 +38,6 @@ function chargedUsage(ctx: RequestContext): LlmUsage | undefined {
   const usage = ctx.llmUsage?.();
   if (!usage) return undefined;
   return usage.reported || ctx.status === undefined || ctx.status < 400 ? usage : undefined;
-}
-
-/** The counter key of one caller's windows of one provider under one plugin entity. */
-export function counterKey(pluginId: string, provider: ProviderId, caller: string): string {
-  return `${pluginId}:${provider}:${caller}`;
 }
 
 /**
