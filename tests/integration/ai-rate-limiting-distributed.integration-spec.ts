@@ -158,6 +158,25 @@ describe('ai-rate-limiting-advanced across 3 proxy processes on one Redis', () =
     expect(Number(refused.headers.get('x-ai-ratelimit-remaining-60-openai'))).toBeLessThan(REQUEST_TOKENS);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    // Each proxy counts its decisions, under the consumer's (bounded) label.
+    const scraped = await Promise.all(cluster.proxies.map((proxy) => proxy.metrics()));
+    const decisions = (decision: string) =>
+      scraped.reduce((sum, text) => {
+        const line = text
+          .split('\n')
+          .find(
+            (row) =>
+              row.startsWith('switchyard_ai_rate_limit_decisions_total{') &&
+              row.includes('route="rl-minute",consumer="hammer"') &&
+              row.includes(`decision="${decision}"`),
+          );
+        return sum + (line ? Number(line.split(' ').pop()) : 0);
+      }, 0);
+    expect(decisions('allowed')).toBe(served);
+    expect(decisions('limited')).toBe(refusals.length);
+    expect(scraped.join('\n')).toMatch(
+      /switchyard_ai_rate_limit_remaining\{[^}]*route="rl-minute",consumer="hammer",provider="openai",window_size="60"\} \d+/,
+    );
     // The Admin API reads the same counters: what the provider answered, once every answer settled.
     const usagePath = `/plugins/${minutePluginId}/usage?identifier=${consumerIds['hammer']}`;
     await expect
@@ -274,6 +293,11 @@ describe('ai-rate-limiting-advanced across 3 proxy processes on one Redis', () =
     } finally {
       redisLink.restore();
     }
+    // Each request let through uncounted is a counted warning on the proxy that served it.
+    const scraped = (await Promise.all(cluster.proxies.map((proxy) => proxy.metrics()))).join('\n');
+    expect(scraped).toMatch(
+      /switchyard_ai_rate_limit_decisions_total\{[^}]*route="rl-minute",consumer="outage",decision="counters_unreachable"\} \d+/,
+    );
     await roomInWindow(60, 20);
     // Once Redis is back, the consumer's minute is counted again on every proxy, up to its limit.
     await expect

@@ -192,7 +192,10 @@ describe('ai-rate-limiting-advanced', () => {
     const open = limiter({ strategy: 'redis' }, down);
     const ctx = chat(1, 1);
     expect(await refusal(open.handler, ctx)).toBeUndefined();
-    expect(ctx.log['ai-rate-limiting-advanced']).toEqual({ counters: 'unreachable', policy: 'fail_open' });
+    expect(ctx.log['ai-rate-limiting-advanced']).toEqual({
+      decision: 'counters_unreachable',
+      policy: 'fail_open',
+    });
     const closed = limiter({ strategy: 'redis', redis_failure_policy: 'fail_closed' }, down);
     const refused = await refusal(closed.handler, chat(1, 1));
     expect(refused?.status).toBe(503);

@@ -15,6 +15,12 @@ import { counterKey } from './counter-key.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 import { countUsage, estimateRequest } from './request-estimate.js';
 
+/**
+ * Where the decision is logged (the access log, and the metrics'
+ * `switchyard_ai_rate_limit_decisions_total` and `switchyard_ai_rate_limit_remaining`).
+ */
+const LOG_NAMESPACE = 'ai-rate-limiting-advanced';
+
 /** One provider's reservation of one request. */
 interface HeldReservation {
   readonly provider: ProviderId;
@@ -67,7 +73,7 @@ export function createAiRateLimitingAdvancedHandler(
 
   /** Counter-store trouble: a warning and no limit (fail open), or a 503 (fail closed). */
   function unreachable(ctx: RequestContext, error: unknown): void {
-    ctx.log['ai-rate-limiting-advanced'] = { counters: 'unreachable', policy: config.redis_failure_policy };
+    ctx.log[LOG_NAMESPACE] = { decision: 'counters_unreachable', policy: config.redis_failure_policy };
     if (config.strategy === 'redis' && config.redis_failure_policy === 'fail_closed') {
       throw new GatewayMessageError(
         503,
@@ -100,6 +106,19 @@ export function createAiRateLimitingAdvancedHandler(
       for (const { entry, reservation } of results)
         Object.assign(headers, rateLimitHeaders(entry.name, reservation.windows));
       const over = results.filter((result) => !result.reservation.granted);
+      ctx.log[LOG_NAMESPACE] = {
+        decision: over.length === 0 ? 'allowed' : 'limited',
+        identifier: caller,
+        reserved: amount,
+        windows: results.flatMap(({ entry, reservation }) =>
+          reservation.windows.map((window) => ({
+            provider: entry.name,
+            window_size: window.size,
+            limit: window.limit,
+            remaining: Math.max(0, window.limit - window.used),
+          })),
+        ),
+      };
       const reservations = results
         .filter((result) => result.reservation.granted)
         .map(({ entry, key, reservation }) => ({ provider: entry.name, key, buckets: reservation.buckets }));
