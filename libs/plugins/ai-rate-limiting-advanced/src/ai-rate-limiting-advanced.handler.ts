@@ -6,6 +6,7 @@ import {
   type PluginScope,
   type ProviderId,
   type RequestContext,
+  type Reservation,
   type ReservedBucket,
   type ResponseHead,
 } from '@switchyard/plugin-api';
@@ -33,6 +34,36 @@ interface RequestHold {
   readonly amount: number;
   readonly reservations: readonly HeldReservation[];
   readonly headers: Readonly<Record<string, string>>;
+}
+
+type ProviderReservation = { readonly entry: ProviderLimits; readonly reservation: Reservation };
+
+/** The access log's (and the metrics') entry of one decision, with the room each window had left. */
+function decisionEntry(
+  allowed: boolean,
+  caller: string,
+  amount: number,
+  results: readonly ProviderReservation[],
+) {
+  return {
+    decision: allowed ? 'allowed' : 'limited',
+    identifier: caller,
+    reserved: amount,
+    windows: results.flatMap(({ entry, reservation }) =>
+      reservation.windows.map((window) => ({
+        provider: entry.name,
+        window_size: window.size,
+        limit: window.limit,
+        remaining: Math.max(0, window.limit - window.used),
+      })),
+    ),
+  };
+}
+
+/** Seconds until the windows that refused `amount` start a new bucket (Kong's `Retry-After`). */
+function secondsUntilRoom(reservation: Reservation, amount: number): number {
+  const full = reservation.windows.filter((w) => w.used >= w.limit || w.used + amount > w.limit);
+  return Math.max(0, ...full.map((w) => w.resetSeconds));
 }
 
 /**
@@ -106,19 +137,7 @@ export function createAiRateLimitingAdvancedHandler(
       for (const { entry, reservation } of results)
         Object.assign(headers, rateLimitHeaders(entry.name, reservation.windows));
       const over = results.filter((result) => !result.reservation.granted);
-      ctx.log[LOG_NAMESPACE] = {
-        decision: over.length === 0 ? 'allowed' : 'limited',
-        identifier: caller,
-        reserved: amount,
-        windows: results.flatMap(({ entry, reservation }) =>
-          reservation.windows.map((window) => ({
-            provider: entry.name,
-            window_size: window.size,
-            limit: window.limit,
-            remaining: Math.max(0, window.limit - window.used),
-          })),
-        ),
-      };
+      ctx.log[LOG_NAMESPACE] = decisionEntry(over.length === 0, caller, amount, results);
       const reservations = results
         .filter((result) => result.reservation.granted)
         .map(({ entry, key, reservation }) => ({ provider: entry.name, key, buckets: reservation.buckets }));
@@ -127,13 +146,7 @@ export function createAiRateLimitingAdvancedHandler(
       }
       // Nothing is sent: what the other providers' windows took is given back.
       await Promise.allSettled(reservations.map((held) => counters.settle(held.key, held.buckets, -amount)));
-      const wait = Math.max(
-        ...over.flatMap(({ reservation }) =>
-          reservation.windows
-            .filter((w) => w.used >= w.limit || w.used + amount > w.limit)
-            .map((w) => w.resetSeconds),
-        ),
-      );
+      const wait = Math.max(...over.map(({ reservation }) => secondsUntilRoom(reservation, amount)));
       const jitter = config.retry_after_jitter_max > 0 ? Math.random() * config.retry_after_jitter_max : 0;
       const refusedHeaders: Record<string, string> = { 'retry-after': String(Math.ceil(wait + jitter)) };
       if (!config.hide_client_headers) Object.assign(refusedHeaders, headers);
