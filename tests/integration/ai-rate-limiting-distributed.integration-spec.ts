@@ -154,10 +154,15 @@ describe('ai-rate-limiting-advanced across 3 proxy processes on one Redis', () =
     expect(openai.tokensAnswered).toBeGreaterThan(LIMIT - REQUEST_TOKENS);
     const refused = refusals[0]!;
     expect(refused.body).toEqual({ message: 'AI token rate limit exceeded for provider(s): openai' });
-    expect(refused.headers.get('x-ai-ratelimit-limit-60-openai')).toBe(String(LIMIT));
-    expect(Number(refused.headers.get('x-ai-ratelimit-remaining-60-openai'))).toBeLessThan(REQUEST_TOKENS);
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(refused.headers.get('x-ai-ratelimit-limit-minute-openai')).toBe(String(LIMIT));
+    expect(Number(refused.headers.get('x-ai-ratelimit-remaining-minute-openai'))).toBeLessThan(
+      REQUEST_TOKENS,
+    );
+    const wait = Number(refused.headers.get('x-ai-ratelimit-retry-after-minute-openai'));
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(60);
+    expect(refused.headers.get('x-ai-ratelimit-retry-after')).toBe(String(wait));
+    expect(refused.headers.get('retry-after')).toBe(String(wait));
     // Each proxy counts its decisions, under the consumer's (bounded) label.
     const scraped = await Promise.all(cluster.proxies.map((proxy) => proxy.metrics()));
     const decisions = (decision: string) =>
@@ -225,7 +230,9 @@ describe('ai-rate-limiting-advanced across 3 proxy processes on one Redis', () =
     expect(usage).toEqual(expect.objectContaining({ prompt_tokens: 5, completion_tokens: 40 }));
     // The next request's headers count what the stream really used (45), not the 205 it reserved.
     const probe = await chat(second!, keys['streamer']!);
-    expect(probe.headers.get('x-ai-ratelimit-remaining-60-openai')).toBe(String(LIMIT - 45 - REQUEST_TOKENS));
+    expect(probe.headers.get('x-ai-ratelimit-remaining-minute-openai')).toBe(
+      String(LIMIT - 45 - REQUEST_TOKENS),
+    );
 
     // A client that leaves a slow stream early is charged the part it was sent, not the 205 held.
     openai.behaviour = { eventCount: 40, eventIntervalMs: 100 };
@@ -252,7 +259,8 @@ describe('ai-rate-limiting-advanced across 3 proxy processes on one Redis', () =
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
     const after = await chat(second!, keys['quitter']!);
-    const charged = LIMIT - REQUEST_TOKENS - Number(after.headers.get('x-ai-ratelimit-remaining-60-openai'));
+    const charged =
+      LIMIT - REQUEST_TOKENS - Number(after.headers.get('x-ai-ratelimit-remaining-minute-openai'));
     expect(charged).toBeGreaterThan(0);
     expect(charged).toBeLessThan(205 - 20);
   }, 30_000);
@@ -312,7 +320,7 @@ describe('ai-rate-limiting-advanced across 3 proxy processes on one Redis', () =
     // Once Redis is back, the consumer's minute is counted again on every proxy, up to its limit.
     await expect
       .poll(
-        async () => (await chat(open[0]!, keys['outage']!)).headers.get('x-ai-ratelimit-limit-60-openai'),
+        async () => (await chat(open[0]!, keys['outage']!)).headers.get('x-ai-ratelimit-limit-minute-openai'),
         { timeout: 10_000 },
       )
       .toBe(String(LIMIT));

@@ -9,11 +9,12 @@ import {
   type Reservation,
   type ReservedBucket,
   type ResponseHead,
+  type WindowUsage,
 } from '@switchyard/plugin-api';
 import type { AiRateLimitingAdvancedConfig, ProviderLimits } from './ai-rate-limiting-advanced.config.js';
 import { callerKey } from './caller-key.js';
 import { counterKey } from './counter-key.js';
-import { rateLimitHeaders } from './rate-limit-headers.js';
+import { rateLimitHeaders, refusalHeaders, resetSeconds } from './rate-limit-headers.js';
 import { countUsage, estimateRequest } from './request-estimate.js';
 
 /**
@@ -60,12 +61,6 @@ function decisionEntry(
   };
 }
 
-/** Seconds until the windows that refused `amount` start a new bucket (Kong's `Retry-After`). */
-function secondsUntilRoom(reservation: Reservation, amount: number): number {
-  const full = reservation.windows.filter((w) => w.used >= w.limit || w.used + amount > w.limit);
-  return Math.max(0, ...full.map((w) => w.resetSeconds));
-}
-
 /**
  * What a request is charged: the LLM answer's usage (a stream cut short counts what was sent).
  * Nothing when no LLM call was made (a later plugin refused the request), or when the provider
@@ -96,10 +91,36 @@ export function createAiRateLimitingAdvancedHandler(
     windows: entry.limit.map((limit, i) => ({ limit, size: entry.window_size[i]! })),
   }));
 
-  function refusal(over: readonly ProviderLimits[], headers: Record<string, string>): GatewayMessageError {
-    const names = over.map((entry) => entry.name).join(', ');
+  /**
+   * The configured refusal, with Kong's headers: every window's limit and remaining, and for the
+   * providers over their limit each window's reset, each full window's retry-after, the longest
+   * wait (`X-AI-RateLimit-Reset`, `X-AI-RateLimit-Retry-After`) and the standard `Retry-After`
+   * (plus the jitter) for HTTP clients that honour it.
+   */
+  function refusal(
+    over: readonly ProviderReservation[],
+    headers: Readonly<Record<string, string>>,
+    amount: number,
+  ): GatewayMessageError {
+    const full = (window: WindowUsage) => window.used >= window.limit || window.used + amount > window.limit;
+    const wait = Math.max(
+      0,
+      ...over.flatMap(({ reservation }) => reservation.windows.filter(full).map(resetSeconds)),
+    );
+    const jitter = config.retry_after_jitter_max > 0 ? Math.random() * config.retry_after_jitter_max : 0;
+    const retryAfter = String(Math.ceil(wait + jitter));
+    const refused: Record<string, string> = { 'retry-after': retryAfter };
+    if (!config.hide_client_headers) {
+      Object.assign(refused, headers, {
+        'x-ai-ratelimit-reset': String(wait),
+        'x-ai-ratelimit-retry-after': retryAfter,
+      });
+      for (const { entry, reservation } of over)
+        Object.assign(refused, refusalHeaders(entry.name, reservation.windows, full));
+    }
+    const names = over.map(({ entry }) => entry.name).join(', ');
     const message = config.error_hide_providers ? config.error_message : `${config.error_message}${names}`;
-    return new GatewayMessageError(config.error_code, message, headers);
+    return new GatewayMessageError(config.error_code, message, refused);
   }
 
   /** Counter-store trouble: a warning and no limit (fail open), or a 503 (fail closed). */
@@ -146,14 +167,7 @@ export function createAiRateLimitingAdvancedHandler(
       }
       // Nothing is sent: what the other providers' windows took is given back.
       await Promise.allSettled(reservations.map((held) => counters.settle(held.key, held.buckets, -amount)));
-      const wait = Math.max(...over.map(({ reservation }) => secondsUntilRoom(reservation, amount)));
-      const jitter = config.retry_after_jitter_max > 0 ? Math.random() * config.retry_after_jitter_max : 0;
-      const refusedHeaders: Record<string, string> = { 'retry-after': String(Math.ceil(wait + jitter)) };
-      if (!config.hide_client_headers) Object.assign(refusedHeaders, headers);
-      throw refusal(
-        over.map((result) => result.entry),
-        refusedHeaders,
-      );
+      throw refusal(over, headers, amount);
     },
 
     bufferedResponse(ctx, response) {
