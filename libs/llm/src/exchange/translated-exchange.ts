@@ -129,9 +129,8 @@ export function startTranslatedExchange(
     body: JSON.stringify(translated.body),
     options: fields.options,
   };
-  const analytics = target.analyticsOn
-    ? requestAnalytics(target, driver, request, body, startedAt)
-    : undefined;
+  // Kept whatever is logged: a plugin that charges for the answer (`ctx.llmUsage`) reads it.
+  const analytics = requestAnalytics(target, driver, request, body, startedAt);
   const modelHeader = modelHeaderFor(driver.id, settings.modelNameHeader, ctx, name);
   return afterAuthentication(authenticator.authenticate(outgoing, ctx.request), () => {
     const upstream = ctx.upstream;
@@ -140,6 +139,7 @@ export function startTranslatedExchange(
     upstream.body = outgoing.body;
     upstream.label = driver.id;
     ctx.responseMode = stream ? 'stream' : 'buffered';
+    ctx.llmUsage = () => analytics.spent();
 
     return new TranslatedExchange(
       driver,
