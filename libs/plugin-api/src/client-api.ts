@@ -31,9 +31,18 @@ export type ClientApiRequest = {
  * is pure and never changes its input, so that a request can be translated again.
  */
 export interface ClientApi {
+  /**
+   * The `llm_format` clients of this API speak: a native format (`anthropic`), or `openai` for an
+   * OpenAI API other than chat and completions (the Responses API, on its own route type).
+   */
   readonly format: ClientFormat;
   /** The route types its requests can be served on (`llm/v1/chat` for the Messages API). */
   readonly routeTypes: readonly LlmRouteType[];
+  /**
+   * The OpenAI route type `toOpenAi` makes its requests into, when it is not the route's own
+   * (`llm/v1/chat` for the Responses API): the pivot calls the target's entry for it.
+   */
+  readonly pivotRouteType?: LlmRouteType;
   /** Its native paths under the route (`/v1/messages`), as messages and documentation name them. */
   readonly paths: readonly string[];
   /** Whether the request path (the route's prefix included) is one of its native paths. */
@@ -44,7 +53,10 @@ export interface ClientApi {
    * this API.
    */
   read(body: ClientBody): ClientApiRequest;
-  /** The client's body as an OpenAI request of `routeType`: a new object. Throws `TranslationError`. */
+  /**
+   * The client's body as an OpenAI request of `pivotRouteType` (else `routeType`): a new object.
+   * Throws `TranslationError` for what no other provider can take.
+   */
   toOpenAi(body: ClientBody, routeType: LlmRouteType): ClientBody;
   /**
    * A whole OpenAI answer (the target's `openai` entry's translation, summary included) in the

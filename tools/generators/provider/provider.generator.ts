@@ -15,7 +15,7 @@ import {
   type Tree,
 } from '@nx/devkit';
 import ts from 'typescript';
-import type { LlmRouteType, ProviderId, StreamFraming } from '@switchyard/plugin-api';
+import type { ChatCompletionRouteType, ProviderId, StreamFraming } from '@switchyard/plugin-api';
 
 /** `npx nx g @switchyard/tools:provider <name>` (see schema.json). */
 export interface ProviderGeneratorOptions {
@@ -34,7 +34,7 @@ export interface KongProviderFacts {
   /** Kong's `upstream_url_format`: scheme, host and port. */
   readonly origin: string;
   /** Kong's `operation_map`: the path of each route type Kong serves. */
-  readonly paths: { readonly 'llm/v1/chat': string } & Readonly<Partial<Record<LlmRouteType, string>>>;
+  readonly paths: { readonly 'llm/v1/chat': string } & Readonly<Partial<Record<ChatCompletionRouteType, string>>>;
   readonly streamFraming: StreamFraming;
   /** What the skeleton's URL cannot say (a host or path built from the options, a signature). */
   readonly note?: string;
@@ -123,7 +123,7 @@ const MOCK_TYPES = `${MOCKS}/mock-provider.types.ts`;
 const TSCONFIG = 'tsconfig.base.json';
 
 /** The mock operation of each route type (`MockOperation`). */
-const MOCK_OPERATIONS: Readonly<Record<LlmRouteType, string>> = {
+const MOCK_OPERATIONS: Readonly<Record<ChatCompletionRouteType, string>> = {
   'llm/v1/chat': 'chat',
   'llm/v1/completions': 'completions',
 };
@@ -309,7 +309,7 @@ export async function providerGenerator(
     throw new Error(`the ${id} provider exists already (${existing.join('; ')}): nothing was generated.`);
 
   const facts = KONG_PROVIDERS[id];
-  const paths = Object.entries(facts.paths) as [LlmRouteType, string][];
+  const paths = Object.entries(facts.paths) as [ChatCompletionRouteType, string][];
   const substitutions = {
     id,
     className: names(id).className,

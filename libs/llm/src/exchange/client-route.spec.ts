@@ -40,9 +40,9 @@ const request = makeProviderRequest({ provider: 'openai', name: 'gpt-4o', option
 
 describe('how a client format is served', () => {
   it("finds a format's client API on the driver that owns it, and none for openai", () => {
-    expect(clientApiFor(registry, 'anthropic')).toBe(echoApi);
-    expect(clientApiFor(registry, 'openai')).toBeUndefined();
-    expect(clientApiFor(registry, 'gemini')).toBeUndefined();
+    expect(clientApiFor(registry, 'anthropic', 'llm/v1/chat')).toBe(echoApi);
+    expect(clientApiFor(registry, 'openai', 'llm/v1/chat')).toBeUndefined();
+    expect(clientApiFor(registry, 'gemini', 'llm/v1/chat')).toBeUndefined();
   });
 
   it("uses the driver's own entry for the format (same provider), else the pivot through its openai entry", () => {

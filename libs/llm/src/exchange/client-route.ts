@@ -7,6 +7,7 @@ import type {
   ProviderDriver,
   ProviderRegistry,
   RouteTranslation,
+  RouteType,
 } from '@switchyard/plugin-api';
 
 /** How one request of a client format is served by a driver. */
@@ -29,11 +30,27 @@ export interface ClientErrorShape {
   readonly reshapesUpstreamErrors: boolean;
 }
 
-/** The client API of a native format, from the driver that owns it; none for `openai`. */
-export function clientApiFor(providers: ProviderRegistry, format: ClientFormat): ClientApi | undefined {
-  if (format === 'openai') return undefined;
-  for (const driver of providers.values()) if (driver.clientApi?.format === format) return driver.clientApi;
+/**
+ * The client API of a route's format and route type, from the driver that owns it: a native
+ * format's (whatever the route type), or for `openai` the API of a route type other than chat
+ * and completions (the Responses API on `llm/v1/responses`); none for OpenAI chat and completions.
+ */
+export function clientApiFor(
+  providers: ProviderRegistry,
+  format: ClientFormat,
+  routeType: RouteType,
+): ClientApi | undefined {
+  for (const driver of providers.values()) {
+    const api = driver.clientApi;
+    if (api?.format !== format) continue;
+    if (format !== 'openai' || api.routeTypes.includes(routeType as LlmRouteType)) return api;
+  }
   return undefined;
+}
+
+/** The OpenAI route type a client API's requests become on the pivot. */
+export function pivotRouteTypeOf(api: ClientApi, routeType: LlmRouteType): LlmRouteType {
+  return api.pivotRouteType ?? routeType;
 }
 
 /**
@@ -51,8 +68,9 @@ function pivotTranslation(api: ClientApi, openAi: RouteTranslation): RouteTransl
 
 /**
  * How `driver` serves `format` on `routeType`: its own table entry for the format when it has one
- * (same provider: a pass-through), else the pivot through its `openai` entry when the format's
- * client API serves the route type; `undefined` when neither (Kong's "no transformer").
+ * (same provider: a pass-through), else the pivot through its `openai` entry (of the client API's
+ * `pivotRouteType`) when the format's client API serves the route type; `undefined` when neither
+ * (Kong's "no transformer").
  */
 export function clientRouteFor(
   driver: ProviderDriver,
@@ -62,7 +80,9 @@ export function clientRouteFor(
 ): ClientRoute | undefined {
   const direct = driver.routes[routeType]?.[format];
   if (direct) return { translation: direct };
-  const openAi = api?.routeTypes.includes(routeType) ? driver.routes[routeType]?.openai : undefined;
+  const openAi = api?.routeTypes.includes(routeType)
+    ? driver.routes[pivotRouteTypeOf(api, routeType)]?.openai
+    : undefined;
   return api && openAi ? { translation: pivotTranslation(api, openAi), pivot: api } : undefined;
 }
 
@@ -76,7 +96,7 @@ export function servesClientFormat(
   const driver = providers.get(provider);
   return (
     driver !== undefined &&
-    clientRouteFor(driver, routeType, format, clientApiFor(providers, format)) !== undefined
+    clientRouteFor(driver, routeType, format, clientApiFor(providers, format, routeType)) !== undefined
   );
 }
 

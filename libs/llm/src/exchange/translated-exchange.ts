@@ -39,7 +39,7 @@ import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.
 import type { LlmExchange } from './llm-exchange.js';
 import { afterAuthentication, type MaybePromise } from './authenticated.js';
 import type { CompiledTarget } from './llm-target.js';
-import { clientRouteFor, pivotBody, type ClientErrorShape } from './client-route.js';
+import { clientRouteFor, pivotBody, pivotRouteTypeOf, type ClientErrorShape } from './client-route.js';
 import { createErrorReshaper } from './reshaped-error.js';
 import { requestAnalytics, translateRequest } from './request-translation.js';
 import { llmUpstreamUrl } from './upstream-url.js';
@@ -78,11 +78,11 @@ export function startTranslatedExchange(
   const route = driver && clientRouteFor(driver, routeType, llm.format, clientApi);
   if (!driver || !route) throw target.noTransformer;
 
-  // The pivot asks the provider an OpenAI request, always with stream usage: the client's
-  // format reports usage whether or not the gateway logs it.
+  // The pivot asks the provider an OpenAI request (of the client API's pivot route type), always
+  // with stream usage: the client's format reports usage whether or not the gateway logs it.
   const pivot = route.pivot;
   const request: ProviderRequest = {
-    routeType,
+    routeType: pivot ? pivotRouteTypeOf(pivot, routeType) : routeType,
     clientFormat: pivot ? 'openai' : llm.format,
     model: { provider: driver.id, name, options: fields.options },
     stream,

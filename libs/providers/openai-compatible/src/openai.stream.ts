@@ -14,8 +14,8 @@ type MutableStep = { -readonly [K in keyof StreamStep]: StreamStep[K] };
 const NOTHING: StreamStep = { events: [] };
 const TERMINATOR_STEP: StreamStep = { events: [STREAM_TERMINATOR], final: true };
 
-/** Where each route type's chunk carries its text. */
-const TEXT_OF: Readonly<Record<LlmRouteType, (choice: JsonRecord) => unknown>> = {
+/** Where each route type's chunk carries its text (the Responses API has a stream of its own). */
+const TEXT_OF: Readonly<Partial<Record<LlmRouteType, (choice: JsonRecord) => unknown>>> = {
   'llm/v1/chat': (choice) => (isRecord(choice.delta) ? choice.delta.content : undefined),
   'llm/v1/completions': (choice) => choice.text,
 };
@@ -54,7 +54,7 @@ export function createOpenAiStreamTranslator(request: ProviderRequest): StreamTr
       }
       const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
       if (isRecord(choice)) {
-        const text = textOf(choice);
+        const text = textOf?.(choice);
         if (typeof text === 'string' && text !== '') step.text = text;
         if (typeof choice.finish_reason === 'string')
           step.finishReason = choice.finish_reason as FinishReason;
