@@ -159,6 +159,12 @@ export interface StreamTranslator {
   readonly framing?: StreamFraming;
   translate(frame: StreamFrame): StreamStep;
   /**
+   * The event that ends this stream on a failure the core finds (a cut, a timeout), when it
+   * depends on what the stream has sent so far (the Responses API's `sequence_number`); the
+   * client API's `streamErrorEvent`, else OpenAI's, when absent.
+   */
+  errorEvent?(message: string): ClientStreamEvent;
+  /**
    * The upstream body ended. Formats without a closing event of their own (Gemini's JSON array)
    * close the client's stream here; others return nothing.
    */

@@ -211,7 +211,10 @@ export class TranslatedExchange implements LlmExchange {
     if (this.modelHeader !== undefined) headers['x-kong-llm-model'] = this.modelHeader;
 
     const onFailure = (reason: StreamFailure) => (ctx.failure = reason);
-    const errorEvent = shape && ((message: string) => sseEvent(shape.api.streamErrorEvent(message)));
+    const ownErrorEvent = translator.errorEvent?.bind(translator);
+    const errorEvent = ownErrorEvent
+      ? (message: string) => sseEvent(ownErrorEvent(message))
+      : shape && ((message: string) => sseEvent(shape.api.streamErrorEvent(message)));
     if (notStreamed || encoding.kind !== 'identity') return createRejectedStream(onFailure, errorEvent);
     return createStreamTranslation({
       parser: createFrameParser(framing),

@@ -8,3 +8,6 @@ export * from './chat-content.js';
 export * from './upstream-path.js';
 export * from './field-table.js';
 export * from './format-dispatch.js';
+export * from './responses.usage.js';
+export * from './responses.passthrough.js';
+export * from './responses.client-api.js';

@@ -10,6 +10,7 @@ import type {
 import { translateOpenAiRequest } from './openai.request-map.js';
 import { translateOpenAiResponse } from './openai.response.js';
 import { createOpenAiStreamTranslator } from './openai.stream.js';
+import { RESPONSES_PASS_THROUGH } from './responses.passthrough.js';
 
 /** What sets one OpenAI-format provider apart from another. */
 export interface OpenAiCompatibleDriverSpec {
@@ -18,7 +19,7 @@ export interface OpenAiCompatibleDriverSpec {
   readonly telemetryName: string;
   /** The upstream URL of a request (the core uses `model.options.upstream_url` instead when set). */
   readonly upstreamUrl: (request: ProviderRequest) => URL;
-  /** The route types served; both chat and completions unless given. */
+  /** The route types served; chat, completions and responses unless given. */
   readonly routeTypes?: readonly LlmRouteType[];
   /** The provider's members of `model.options`. */
   readonly optionFields?: ProviderDriver['optionFields'];
@@ -26,6 +27,7 @@ export interface OpenAiCompatibleDriverSpec {
   readonly analyticsMeta?: ProviderDriver['analyticsMeta'];
   /** Where the provider differs from OpenAI's HTTP behaviour (see `OPENAI_TRAITS`). */
   readonly traits?: Partial<ProviderTraits>;
+  readonly clientApi?: ProviderDriver['clientApi'];
 }
 
 /**
@@ -46,17 +48,28 @@ export const OPENAI_TRANSLATION: RouteTranslation = {
   stream: createOpenAiStreamTranslator,
 };
 
-const ALL_LLM_ROUTE_TYPES: readonly LlmRouteType[] = ['llm/v1/chat', 'llm/v1/completions'];
+const ALL_LLM_ROUTE_TYPES: readonly LlmRouteType[] = [
+  'llm/v1/chat',
+  'llm/v1/completions',
+  'llm/v1/responses',
+];
+
+/** Each route type's translation: chat and completions pass through, as does the Responses API. */
+const TRANSLATIONS: Readonly<Record<LlmRouteType, RouteTranslation>> = {
+  'llm/v1/chat': OPENAI_TRANSLATION,
+  'llm/v1/completions': OPENAI_TRANSLATION,
+  'llm/v1/responses': RESPONSES_PASS_THROUGH,
+};
 
 /**
  * A driver for an upstream that speaks the OpenAI format to OpenAI-format clients: the request
  * gets the resolved model, an explicit `stream` and no `top_k`; answers and SSE events pass
- * through unchanged.
+ * through unchanged, on chat, completions and the Responses API unless `routeTypes` says less.
  */
 export function createOpenAiCompatibleDriver(spec: OpenAiCompatibleDriverSpec): ProviderDriver {
   const routes: { -readonly [R in LlmRouteType]?: RouteTable[R] } = {};
   for (const routeType of spec.routeTypes ?? ALL_LLM_ROUTE_TYPES)
-    routes[routeType] = { openai: OPENAI_TRANSLATION };
+    routes[routeType] = { openai: TRANSLATIONS[routeType] };
   return {
     id: spec.id,
     telemetryName: spec.telemetryName,
@@ -65,6 +78,7 @@ export function createOpenAiCompatibleDriver(spec: OpenAiCompatibleDriverSpec): 
     ...(spec.optionFields && { optionFields: spec.optionFields }),
     ...(spec.configChecks && { configChecks: spec.configChecks }),
     ...(spec.analyticsMeta && { analyticsMeta: spec.analyticsMeta }),
+    ...(spec.clientApi && { clientApi: spec.clientApi }),
     upstreamUrl: spec.upstreamUrl,
   };
 }

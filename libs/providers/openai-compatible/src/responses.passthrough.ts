@@ -1,0 +1,114 @@
+import { TranslationError } from '@switchyard/plugin-api';
+import type {
+  ClientBody,
+  ProviderRequest,
+  RouteTranslation,
+  StreamStep,
+  StreamTranslator,
+  TranslatedRequest,
+  TranslatedResponse,
+} from '@switchyard/plugin-api';
+import { isRecord } from './json-shapes.js';
+import type { JsonRecord } from './json-shapes.js';
+import { EVENT_STREAM_TYPE } from './stream-chunks.js';
+import { finishReasonOfResponse, readResponsesUsage } from './responses.usage.js';
+
+const NOTHING: StreamStep = { events: [] };
+
+/** The events that end a Responses stream as the provider meant it. */
+const LAST_EVENTS: ReadonlySet<string> = new Set([
+  'response.completed',
+  'response.incomplete',
+  'response.failed',
+]);
+
+/**
+ * A Responses request for OpenAI or Azure: the client's body with the resolved model and the
+ * streaming decision. The configured tuning options were merged under chat's names: a configured
+ * `max_tokens` is the Responses API's `max_output_tokens`, and `top_k` (no OpenAI field) is
+ * dropped. A new object.
+ */
+function passRequest(client: ClientBody, request: ProviderRequest): TranslatedRequest {
+  const { options } = request.model;
+  const { top_k: _notOpenAi, ...body } = client;
+  const upstream: Record<string, unknown> = { ...body, model: request.model.name, stream: request.stream };
+  if (options.max_tokens !== null && options.max_tokens !== undefined) {
+    delete upstream.max_tokens;
+    upstream.max_output_tokens = options.max_tokens;
+  }
+  return { body: upstream };
+}
+
+/** What the gateway reads of a `response` object: usage, model, id, finish reason. */
+function summaryOf(response: JsonRecord): Omit<TranslatedResponse, 'body'> {
+  const finish = finishReasonOfResponse(response);
+  return {
+    usage: readResponsesUsage(response.usage),
+    ...(typeof response.model === 'string' && response.model !== '' && { model: response.model }),
+    ...(typeof response.id === 'string' && response.id !== '' && { id: response.id }),
+    ...(finish && { finishReasons: [finish] }),
+  };
+}
+
+/**
+ * OpenAI's `response`, unchanged (the same object, so its bytes reach the client as they came),
+ * with what the gateway reads of it. Throws `TranslationError` for a body that is no response.
+ */
+function passResponse(body: unknown, request: ProviderRequest): TranslatedResponse {
+  if (!isRecord(body) || body.object !== 'response')
+    throw new TranslationError(`'object: response' not in ${request.routeType} response`);
+  return { ...summaryOf(body), body };
+}
+
+/**
+ * The Responses stream, each named event sent on as it came; each is read once for the text
+ * (`response.output_text.delta`), the usage, model and finish (`response.completed`,
+ * `response.incomplete`, which end it, as `response.failed` does) and failures (`error`,
+ * `response.failed`). Created per response.
+ */
+function passStream(): StreamTranslator {
+  return {
+    contentType: EVENT_STREAM_TYPE,
+    translate(frame) {
+      if (frame.data === '') return NOTHING;
+      const events = [frame.event ? { event: frame.event, data: frame.data } : frame.data];
+      let event: unknown;
+      try {
+        event = JSON.parse(frame.data);
+      } catch {
+        return { events };
+      }
+      if (!isRecord(event)) return { events };
+      const type = typeof event.type === 'string' ? event.type : frame.event;
+      if (type === 'response.output_text.delta' && typeof event.delta === 'string')
+        return { events, text: event.delta };
+      if (type === 'error')
+        return { events, error: typeof event.message === 'string' ? event.message : 'error' };
+      if (type === undefined || !LAST_EVENTS.has(type) || !isRecord(event.response)) return { events };
+      const response = event.response;
+      const { finishReasons, ...summary } = summaryOf(response);
+      const failure =
+        isRecord(response.error) && typeof response.error.message === 'string'
+          ? response.error.message
+          : undefined;
+      return {
+        events,
+        ...summary,
+        ...(finishReasons?.[0] && { finishReason: finishReasons[0] }),
+        ...(type === 'response.failed' && { error: failure ?? 'response failed' }),
+        final: true,
+      };
+    },
+  };
+}
+
+/**
+ * `routes['llm/v1/responses'].openai` for OpenAI and Azure: the Responses API passed through,
+ * usage read from the answer's `usage` (`input_tokens`, `output_tokens`) and, streamed, from
+ * `response.completed`.
+ */
+export const RESPONSES_PASS_THROUGH: RouteTranslation = {
+  request: passRequest,
+  response: passResponse,
+  stream: passStream,
+};
