@@ -2,6 +2,8 @@ import { ProviderErrorReply, type MockProviderDefinition } from './mock-provider
 import { openAiErrorBody, openAiResponder, readOpenAiInput } from './openai.mock-provider.js';
 
 const PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions)$/;
+/** The Responses API: one path for every deployment, which the body's `model` names. */
+const RESPONSES_PATH = '/openai/responses';
 
 // Azure's gateway errors use their own envelope (`code` is a string); body errors are OpenAI's.
 const RESOURCE_NOT_FOUND = new ProviderErrorReply(404, {
@@ -18,14 +20,17 @@ const ACCESS_DENIED = new ProviderErrorReply(401, {
 
 /**
  * Azure OpenAI: the OpenAI bodies with content-filter annotations, on
- * `POST /openai/deployments/{deployment}/chat/completions|completions?api-version=...`, with an `api-key` header.
+ * `POST /openai/deployments/{deployment}/chat/completions|completions?api-version=...` and the Responses API at
+ * `POST /openai/responses?api-version=...`, with an `api-key` header.
  * Without `api-version` Azure answers 404 "Resource not found", as for any unknown path.
  * The reply's model is the body's `model`, else the deployment name.
  */
 export const azureMockProvider: MockProviderDefinition = {
   id: 'azure',
   route(method, url) {
-    const match = method === 'POST' && url.searchParams.get('api-version') ? PATH.exec(url.pathname) : null;
+    const versioned = method === 'POST' && url.searchParams.get('api-version');
+    if (versioned && url.pathname === RESPONSES_PATH) return { operation: 'chat', responsesApi: true };
+    const match = versioned ? PATH.exec(url.pathname) : null;
     if (match === null) return RESOURCE_NOT_FOUND;
     return {
       operation: match[2] === 'completions' ? 'completions' : 'chat',
