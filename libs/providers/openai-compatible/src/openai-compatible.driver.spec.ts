@@ -19,8 +19,8 @@ const chatBody = (extra: Partial<ChatCompletionRequest> = {}): ChatCompletionReq
 });
 
 describe('createOpenAiCompatibleDriver', () => {
-  it('serves chat and completions over SSE, with no stream usage unless asked', () => {
-    expect(Object.keys(driver.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions']);
+  it('serves chat, completions and the Responses API over SSE, with no chat stream usage unless asked', () => {
+    expect(Object.keys(driver.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions', 'llm/v1/responses']);
     expect(driver.traits).toEqual({
       streamFraming: 'sse',
       streamReportsUsage: false,
