@@ -34,7 +34,9 @@ export interface KongProviderFacts {
   /** Kong's `upstream_url_format`: scheme, host and port. */
   readonly origin: string;
   /** Kong's `operation_map`: the path of each route type Kong serves. */
-  readonly paths: { readonly 'llm/v1/chat': string } & Readonly<Partial<Record<ChatCompletionRouteType, string>>>;
+  readonly paths: { readonly 'llm/v1/chat': string } & Readonly<
+    Partial<Record<ChatCompletionRouteType, string>>
+  >;
   readonly streamFraming: StreamFraming;
   /** What the skeleton's URL cannot say (a host or path built from the options, a signature). */
   readonly note?: string;
