@@ -11,3 +11,4 @@ export * from './format-dispatch.js';
 export * from './responses.usage.js';
 export * from './responses.passthrough.js';
 export * from './responses.client-api.js';
+export * from './client-api-adapters.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FinishReason, TokenUsage, TranslatedResponse } from '@switchyard/plugin-api';
+import { firstChatChoiceOf } from './client-api-adapters.js';
 import { isRecord } from './json-shapes.js';
 import { nowInSeconds } from './stream-chunks.js';
 import { responsesOutcomeOf, responsesUsageOf } from './responses.usage.js';
@@ -122,10 +123,7 @@ function outputItems(message: Readonly<Record<string, unknown>>): Record<string,
  * same whatever the client's API.
  */
 export function responseFromOpenAiChat(answer: TranslatedResponse, model: string): TranslatedResponse {
-  const body = isRecord(answer.body) ? answer.body : {};
-  const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : {};
-  const message = isRecord(choice.message) ? choice.message : {};
-  const finish = typeof choice.finish_reason === 'string' ? (choice.finish_reason as FinishReason) : null;
+  const { body, message, finish } = firstChatChoiceOf(answer);
   return {
     ...answer,
     body: responseObject({

@@ -7,8 +7,7 @@ import type {
   TokenUsage,
   ToolCallDelta,
 } from '@switchyard/plugin-api';
-import { isRecord } from './json-shapes.js';
-import type { JsonRecord } from './json-shapes.js';
+import { adaptedStreamTranslator, chatDeltaOf, streamErrorTypeOf } from './client-api-adapters.js';
 import {
   functionCallItem,
   messageItem,
@@ -16,7 +15,7 @@ import {
   responseObject,
   responsesId,
 } from './responses.client-response.js';
-import { EVENT_STREAM_TYPE, nowInSeconds } from './stream-chunks.js';
+import { nowInSeconds } from './stream-chunks.js';
 
 /** The Responses API's `error` event (its SDKs read `message` and `code`). */
 export function responsesErrorEvent(
@@ -28,33 +27,6 @@ export function responsesErrorEvent(
     event: 'error',
     data: JSON.stringify({ type: 'error', code, message, param: null, sequence_number: sequence }),
   };
-}
-
-/** The first choice's delta of an OpenAI chunk, when the event is one. */
-function deltaOf(event: ClientStreamEvent): JsonRecord | undefined {
-  let chunk: unknown;
-  try {
-    chunk = JSON.parse(typeof event === 'string' ? event : event.data);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(chunk) || !Array.isArray(chunk.choices)) return undefined;
-  const choice: unknown = chunk.choices[0];
-  return isRecord(choice) && isRecord(choice.delta) ? choice.delta : undefined;
-}
-
-/** The `type` of an OpenAI-shaped error event (`{"error":{"type"}}`). */
-function errorCodeOf(events: readonly ClientStreamEvent[]): string | undefined {
-  const event = events[0];
-  if (event === undefined) return undefined;
-  try {
-    const body: unknown = JSON.parse(typeof event === 'string' ? event : event.data);
-    return isRecord(body) && isRecord(body.error) && typeof body.error.type === 'string'
-      ? body.error.type
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** An output item being streamed: where it is, and what it has said so far. */
@@ -213,12 +185,15 @@ export function createResponsesStreamAdapter(
     if (step.usage) usage = { ...usage, ...step.usage };
     if (step.finishReason) finish = step.finishReason;
     if (step.error !== undefined)
-      return { ...step, events: [responsesErrorEvent(step.error, sequence++, errorCodeOf(step.events))] };
+      return {
+        ...step,
+        events: [responsesErrorEvent(step.error, sequence++, streamErrorTypeOf(step.events))],
+      };
     const out: ClientStreamEvent[] = [];
     // The response starts with the provider's first event, as OpenAI's own streams do.
     if (step.events.length > 0) start(out);
     for (const event of step.events) {
-      const delta = deltaOf(event);
+      const delta = chatDeltaOf(event);
       if (!delta) continue;
       if (typeof delta.content === 'string' && delta.content !== '') text(out, delta.content);
       if (Array.isArray(delta.tool_calls))
@@ -228,12 +203,5 @@ export function createResponsesStreamAdapter(
     return { ...step, events: out };
   }
 
-  const end = openAi.end;
-  return {
-    contentType: EVENT_STREAM_TYPE,
-    ...(openAi.framing && { framing: openAi.framing }),
-    translate: (frame) => adapt(openAi.translate(frame)),
-    ...(end && { end: () => adapt(end.call(openAi)) }),
-    errorEvent: (message) => responsesErrorEvent(message, sequence++),
-  };
+  return adaptedStreamTranslator(openAi, adapt, (message) => responsesErrorEvent(message, sequence++));
 }
