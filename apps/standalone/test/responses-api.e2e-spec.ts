@@ -7,11 +7,13 @@ import {
   MOCK_PROVIDER_API_KEY,
   OtlpSink,
   addAiProxyRoute,
+  aiCountersOf,
+  aiProxyLogsOf,
   startMockProvider,
   startStandaloneGateway,
   waitUntilServed,
+  type AiMetricsReading,
   type MockProviderServer,
-  type ReceivedSpan,
   type StandaloneGateway,
 } from '@switchyard/testing';
 
@@ -20,6 +22,8 @@ const QUESTION = 'What is 1 + 1?';
 // "You are a mathematician." + "What is 1 + 1?": 4 + 5 words; the default reply is 8 words.
 const PROMPT_TOKENS = 9;
 const REPLY_TOKENS = 8;
+/** OpenTelemetry's `SPAN_KIND_CLIENT`: the upstream call. */
+const CLIENT_SPAN = 3;
 // Per million tokens, as configured on every route.
 const INPUT_COST = 2;
 const OUTPUT_COST = 10;
@@ -45,7 +49,7 @@ const TOOL_CALLS = [
 
 /** One provider a `llm/v1/responses` route is served by. */
 interface Target {
-  readonly provider: 'openai' | 'anthropic' | 'mistral';
+  readonly provider: 'openai' | 'azure' | 'anthropic' | 'mistral';
   /** How the gateway serves it: OpenAI's own Responses API, or the pivot through chat. */
   readonly via: 'pass-through' | 'pivot';
   /** `gen_ai.provider.name` of the upstream call's span. */
@@ -70,6 +74,21 @@ const TARGETS: readonly Target[] = [
     model: 'gpt-4.1-mini',
     path: '/responses-openai',
     plugin: (mock) => [...BEARER, `config.model.options.upstream_url=${mock.url}/v1/responses`],
+  },
+  {
+    provider: 'azure',
+    via: 'pass-through',
+    telemetryName: 'azure.ai.openai',
+    model: 'gpt-4o-mini',
+    path: '/responses-azure',
+    plugin: (mock) => [
+      'config.auth.header_name=api-key',
+      `config.auth.header_value=${MOCK_PROVIDER_API_KEY}`,
+      'config.model.options.azure_instance=switchyard-test',
+      'config.model.options.azure_deployment_id=gpt-4o-mini',
+      'config.model.options.azure_api_version=2025-03-01-preview',
+      `config.model.options.upstream_url=${mock.url}/openai/responses`,
+    ],
   },
   {
     provider: 'anthropic',
@@ -98,14 +117,18 @@ const TARGETS: readonly Target[] = [
   },
 ];
 
+const targetOf = (provider: Target['provider']): Target =>
+  TARGETS.find((target) => target.provider === provider)!;
+
 describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the standalone gateway', () => {
   let gateway: StandaloneGateway;
   let sink: OtlpSink;
   const mocks = {} as Record<Target['provider'], MockProviderServer>;
 
   beforeAll(async () => {
-    [mocks.openai, mocks.anthropic, mocks.mistral, sink] = await Promise.all([
+    [mocks.openai, mocks.azure, mocks.anthropic, mocks.mistral, sink] = await Promise.all([
       startMockProvider('openai'),
+      startMockProvider('azure'),
       startMockProvider('anthropic'),
       startMockProvider('mistral'),
       OtlpSink.start(),
@@ -156,60 +179,15 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
     return new OpenAI({ baseURL: baseUrl(target, suffix), apiKey: 'client-key', maxRetries: 0 });
   }
 
-  async function metricValue(metric: string, labels: readonly string[]): Promise<number> {
-    const text = await (await fetch(`${gateway.statusUrl}/metrics`)).text();
-    const row = text
-      .split('\n')
-      .find((line) => line.startsWith(`${metric}{`) && labels.every((label) => line.includes(label)));
-    return row ? Number(row.slice(row.lastIndexOf(' ') + 1)) : 0;
-  }
-
-  /** The target's token and cost counters in /metrics. */
-  async function counters(target: Target) {
-    const labels = [`ai_provider="${target.provider}"`, `ai_model="${target.model}"`];
-    return {
-      prompt: await metricValue('kong_ai_llm_tokens_total', [...labels, 'token_type="prompt_tokens"']),
-      completion: await metricValue('kong_ai_llm_tokens_total', [
-        ...labels,
-        'token_type="completion_tokens"',
-      ]),
-      cost: await metricValue('kong_ai_llm_cost_total', labels),
-    };
-  }
-
-  async function analyticsOf(path: string): Promise<Record<string, Record<string, unknown>>> {
-    let line: Record<string, unknown> | undefined;
-    await expect
-      .poll(() => (line = gateway.accessLog().find((entry) => entry['path'] === path)), { timeout: 3000 })
-      .toBeDefined();
-    return (line!['log'] as Record<string, Record<string, Record<string, unknown>>>)['ai.proxy']!;
-  }
-
-  async function upstreamSpanOf(target: Target, stream: boolean): Promise<ReceivedSpan> {
-    let span: ReceivedSpan | undefined;
-    const find = () =>
-      (span = sink.spans.findLast(
-        (candidate) =>
-          candidate.kind === 3 &&
-          candidate.attributes['gen_ai.provider.name'] === target.telemetryName &&
-          candidate.attributes['gen_ai.request.model'] === target.model &&
-          candidate.attributes['gen_ai.request.stream'] === stream,
-      ));
-    await expect.poll(find, { timeout: 5000 }).toBeDefined();
-    return span!;
-  }
+  /** The target's AI counters in /metrics now. */
+  const counters = (target: Target) => aiCountersOf(gateway, target.provider, target.model);
 
   /** Usage, cost, analytics and the span of one answer of the default reply to the question, counted exactly once. */
-  async function expectCounted(
-    target: Target,
-    path: string,
-    before: Awaited<ReturnType<typeof counters>>,
-    stream: boolean,
-  ) {
+  async function expectCounted(target: Target, path: string, before: AiMetricsReading, stream: boolean) {
     const cost = (PROMPT_TOKENS * INPUT_COST + REPLY_TOKENS * OUTPUT_COST) / 1e6;
-    const analytics = await analyticsOf(path);
-    expect(analytics['meta']).toMatchObject({ provider_name: target.provider, request_model: target.model });
-    expect(analytics['usage']).toMatchObject({
+    const [analytics] = await aiProxyLogsOf(gateway, path, 1);
+    expect(analytics!.meta).toMatchObject({ provider_name: target.provider, request_model: target.model });
+    expect(analytics!.usage).toMatchObject({
       prompt_tokens: PROMPT_TOKENS,
       completion_tokens: REPLY_TOKENS,
       total_tokens: PROMPT_TOKENS + REPLY_TOKENS,
@@ -217,12 +195,20 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
     });
     await expect
       .poll(() => counters(target), { timeout: 3000 })
-      .toEqual({
-        prompt: before.prompt + PROMPT_TOKENS,
-        completion: before.completion + REPLY_TOKENS,
+      .toMatchObject({
+        requests: before.requests + 1,
+        prompt_tokens: before.prompt_tokens + PROMPT_TOKENS,
+        completion_tokens: before.completion_tokens + REPLY_TOKENS,
         cost: expect.closeTo(before.cost + cost, 12) as number,
       });
-    const span = await upstreamSpanOf(target, stream);
+    const span = await sink.lastSpan(
+      {
+        'gen_ai.provider.name': target.telemetryName,
+        'gen_ai.request.model': target.model,
+        'gen_ai.request.stream': stream,
+      },
+      CLIENT_SPAN,
+    );
     expect(span.attributes).toMatchObject({
       'gen_ai.operation.name': 'chat',
       'gen_ai.usage.input_tokens': PROMPT_TOKENS,
@@ -375,9 +361,10 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
       const cost = (PROMPT_TOKENS * INPUT_COST + REPLY_TOKENS * OUTPUT_COST) / 1e6;
       await expect
         .poll(() => counters(target), { timeout: 3000 })
-        .toEqual({
-          prompt: before.prompt + 2 * PROMPT_TOKENS,
-          completion: before.completion + 2 * REPLY_TOKENS,
+        .toMatchObject({
+          requests: before.requests + 2,
+          prompt_tokens: before.prompt_tokens + 2 * PROMPT_TOKENS,
+          completion_tokens: before.completion_tokens + 2 * REPLY_TOKENS,
           cost: expect.closeTo(before.cost + 2 * cost, 12) as number,
         });
     });
@@ -392,7 +379,7 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
   });
 
   it('refuses stateful requests on a pivot with a 400 naming the field, and passes them to OpenAI', async () => {
-    const [openai, anthropic] = [TARGETS[0]!, TARGETS[1]!];
+    const [openai, anthropic] = [targetOf('openai'), targetOf('anthropic')];
     const refused = await clientFor(anthropic, 'stateful')
       .responses.create({ model: anthropic.model, input: QUESTION, previous_response_id: 'resp_123' })
       .catch((caught: unknown) => caught);
@@ -420,7 +407,7 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
   });
 
   it('refuses OpenAI-hosted tools on a pivot, naming the tool type', async () => {
-    const anthropic = TARGETS[1]!;
+    const anthropic = targetOf('anthropic');
     const refused = await clientFor(anthropic, 'hosted')
       .responses.create({ model: anthropic.model, input: QUESTION, tools: [{ type: 'web_search_preview' }] })
       .catch((caught: unknown) => caught);
