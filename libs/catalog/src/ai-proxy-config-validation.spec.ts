@@ -473,6 +473,43 @@ describe('ai-proxy config: entity checks', () => {
     ).toBe(true);
   });
 
+  it.each(PROVIDER_IDS)(
+    'accepts route_type llm/v1/responses for provider %s (the pivot serves every one)',
+    (provider) => {
+      expect(
+        accepts({
+          route_type: 'llm/v1/responses',
+          model: {
+            provider,
+            name: 'm',
+            options: {
+              anthropic_version: '2023-06-01',
+              azure_instance: 'i',
+              azure_deployment_id: 'd',
+              llama2_format: 'openai',
+              mistral_format: 'openai',
+              upstream_url: 'http://127.0.0.1:9/v1/chat',
+            },
+          },
+        }),
+      ).toBe(true);
+    },
+  );
+
+  it("refuses a native llm_format on a llm/v1/responses route with Kong's message", () => {
+    expect(
+      errorsOf({
+        route_type: 'llm/v1/responses',
+        llm_format: 'anthropic',
+        auth: { allow_override: false },
+        model: { provider: 'anthropic', name: 'm', options: { anthropic_version: 'v' } },
+      }),
+    ).toEqual({
+      route_type: 'value must be llm/v1/chat',
+      '@entity': ["native provider options in llm_format can only be used with the 'llm/v1/chat' route_type"],
+    });
+  });
+
   it('refuses llm_format anthropic on a completions or preserve route, and cohere anywhere, saying what works', () => {
     const anthropic = {
       auth: { allow_override: false },
