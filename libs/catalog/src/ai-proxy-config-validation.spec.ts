@@ -479,6 +479,7 @@ describe('ai-proxy config: entity checks', () => {
       expect(
         accepts({
           route_type: 'llm/v1/responses',
+          auth: { allow_override: false },
           model: {
             provider,
             name: 'm',
