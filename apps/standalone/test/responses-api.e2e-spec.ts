@@ -406,6 +406,19 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
     });
   });
 
+  it("answers 404 in OpenAI's error shape for a path other than /responses under the route", async () => {
+    const response = await fetch(`${gateway.proxyUrl}/responses-anthropic/v1/responses/resp_123`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: {
+        message: "route_type 'llm/v1/responses' serves /responses under the route only",
+        type: 'not_found_error',
+        param: null,
+        code: null,
+      },
+    });
+  });
+
   it('refuses OpenAI-hosted tools on a pivot, naming the tool type', async () => {
     const anthropic = targetOf('anthropic');
     const refused = await clientFor(anthropic, 'hosted')

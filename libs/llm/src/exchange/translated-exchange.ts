@@ -67,9 +67,10 @@ export function startTranslatedExchange(
   startedAt: number,
 ): MaybePromise<TranslatedExchange> {
   const { settings, driver, clientApi } = target;
+  // A path the client API does not serve (a `GET /v1/models`) is a 404 whatever its body.
+  if (clientApi && !clientApi.matches(ctx.request.path)) throw target.wrongPath;
   const llm = llmRequestOf(ctx, settings.clientFormat);
   const client = llm.body;
-  if (clientApi && !clientApi.matches(ctx.request.path)) throw target.wrongPath;
   const asked = clientApi ? clientApi.read(client) : client;
   if (!clientApi) checkPrompts(client);
   const name = resolveModelName(fields.name, asked);

@@ -28,7 +28,6 @@ const MOVED_PARAMETERS: Readonly<Record<string, string>> = {
   response_format:
     "Unsupported parameter: 'response_format'. In the Responses API, this parameter has moved to 'text.format'.",
   top_k: "Unknown parameter: 'top_k'.",
-  stream_options: "Unknown parameter: 'stream_options.include_usage'.",
 };
 
 function partTexts(content: unknown): string[] {
@@ -106,6 +105,14 @@ export function readResponsesInput(
   if (request === undefined) return unparseable;
   const moved = Object.keys(request).find((field) => MOVED_PARAMETERS[field] !== undefined);
   if (moved !== undefined) return invalid(error, MOVED_PARAMETERS[moved]!, moved, 'unsupported_parameter');
+  // Its streams report usage by themselves: chat's `include_usage` is no option of the Responses API.
+  if (asJsonObject(request.stream_options)?.include_usage !== undefined)
+    return invalid(
+      error,
+      "Unknown parameter: 'stream_options.include_usage'.",
+      'stream_options.include_usage',
+      'unknown_parameter',
+    );
   if (typeof request.model !== 'string')
     return invalid(error, "Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
   if (request.input === undefined)
