@@ -160,7 +160,8 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
         ],
       });
     }
-    await waitUntilServed(gateway.proxyUrl, TARGETS.at(-1)!.path);
+    // Served once the plugin answers at /responses (anywhere else under the route is its 404).
+    await waitUntilServed(gateway.proxyUrl, `${TARGETS.at(-1)!.path}/v1/responses`);
   }, 60_000);
 
   beforeEach(() => {
@@ -367,6 +368,23 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
           completion_tokens: before.completion_tokens + 2 * REPLY_TOKENS,
           cost: expect.closeTo(before.cost + 2 * cost, 12) as number,
         });
+    });
+
+    it('ends a stream the provider breaks off with a numbered error event', async () => {
+      mocks[target.provider].setBehaviour({ failMidStreamAfter: 6 });
+      const stream = await clientFor(target, 'broken').responses.create({
+        model: target.model,
+        input: QUESTION,
+        stream: true,
+      });
+      const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+      for await (const event of stream) events.push(event);
+      expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
+      expect(events.at(-1)).toMatchObject({
+        type: 'error',
+        message: expect.stringContaining('upstream stream failed') as string,
+      });
+      expect(events.some((event) => event.type === 'response.completed')).toBe(false);
     });
 
     it("answers the provider's errors in OpenAI's error shape with their status, which the SDK raises", async () => {

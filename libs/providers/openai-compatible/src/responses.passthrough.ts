@@ -11,6 +11,7 @@ import type {
 import { isRecord } from './json-shapes.js';
 import type { JsonRecord } from './json-shapes.js';
 import { EVENT_STREAM_TYPE } from './stream-chunks.js';
+import { responsesErrorEvent } from './responses.client-stream.js';
 import { finishReasonOfResponse, readResponsesUsage } from './responses.usage.js';
 
 const NOTHING: StreamStep = { events: [] };
@@ -67,8 +68,12 @@ function passResponse(body: unknown, request: ProviderRequest): TranslatedRespon
  * `response.failed`). Created per response.
  */
 function passStream(): StreamTranslator {
+  /** The next `sequence_number`: the one after the provider's last. */
+  let next = 0;
   return {
     contentType: EVENT_STREAM_TYPE,
+    // A failure the core finds continues the provider's numbering.
+    errorEvent: (message) => responsesErrorEvent(message, next++),
     translate(frame) {
       if (frame.data === '') return NOTHING;
       const events = [frame.event ? { event: frame.event, data: frame.data } : frame.data];
@@ -79,6 +84,7 @@ function passStream(): StreamTranslator {
         return { events };
       }
       if (!isRecord(event)) return { events };
+      if (typeof event.sequence_number === 'number') next = event.sequence_number + 1;
       const type = typeof event.type === 'string' ? event.type : frame.event;
       if (type === 'response.output_text.delta' && typeof event.delta === 'string')
         return { events, text: event.delta };
