@@ -9,8 +9,8 @@ import type {
 } from '@switchyard/plugin-api';
 import {
   adaptedStreamTranslator,
-  chatDeltaOf,
   streamErrorTypeOf,
+  writeChatDeltas,
 } from '@switchyard/provider-openai-compatible';
 import { anthropicStopReason, anthropicUsageOf, generatedMessageId } from './anthropic.client-response.js';
 
@@ -139,13 +139,10 @@ export function createAnthropicStreamAdapter(
     const out: ClientStreamEvent[] = [];
     // The message starts with the provider's first event, as Anthropic's own streams do.
     if (step.events.length > 0) start(out);
-    for (const event of step.events) {
-      const delta = chatDeltaOf(event);
-      if (!delta) continue;
-      if (typeof delta.content === 'string' && delta.content !== '') text(out, delta.content);
-      if (Array.isArray(delta.tool_calls))
-        for (const call of delta.tool_calls as ToolCallDelta[]) toolCall(out, call);
-    }
+    writeChatDeltas(step.events, {
+      text: (piece) => text(out, piece),
+      toolCall: (call) => toolCall(out, call),
+    });
     if (step.finishReason) close(out);
     if (step.final) finishMessage(out);
     return { ...step, events: out };

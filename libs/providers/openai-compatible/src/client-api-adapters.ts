@@ -3,6 +3,7 @@ import type {
   FinishReason,
   StreamStep,
   StreamTranslator,
+  ToolCallDelta,
   TranslatedResponse,
 } from '@switchyard/plugin-api';
 import { isRecord } from './json-shapes.js';
@@ -23,11 +24,30 @@ function parsedEvent(event: ClientStreamEvent): unknown {
 }
 
 /** The first choice's delta of an OpenAI chat chunk, when the event is one. */
-export function chatDeltaOf(event: ClientStreamEvent): JsonRecord | undefined {
+function chatDeltaOf(event: ClientStreamEvent): JsonRecord | undefined {
   const chunk = parsedEvent(event);
   if (!isRecord(chunk) || !Array.isArray(chunk.choices)) return undefined;
   const choice: unknown = chunk.choices[0];
   return isRecord(choice) && isRecord(choice.delta) ? choice.delta : undefined;
+}
+
+/** What a client API writes for the pieces of a chat stream. */
+export interface ChatDeltaWriter {
+  /** A piece of the answer's text (never empty). */
+  text(piece: string): void;
+  /** A piece of a tool call: its opening (id, name) or a piece of its arguments. */
+  toolCall(delta: ToolCallDelta): void;
+}
+
+/** Hands the text and tool-call pieces of a step's chat chunks to `writer`, in order. */
+export function writeChatDeltas(events: readonly ClientStreamEvent[], writer: ChatDeltaWriter): void {
+  for (const event of events) {
+    const delta = chatDeltaOf(event);
+    if (!delta) continue;
+    if (typeof delta.content === 'string' && delta.content !== '') writer.text(delta.content);
+    if (Array.isArray(delta.tool_calls))
+      for (const call of delta.tool_calls as ToolCallDelta[]) writer.toolCall(call);
+  }
 }
 
 /** The `type` of the first of a step's events when it is an OpenAI-shaped error (`{"error":{"type"}}`). */

@@ -7,7 +7,7 @@ import type {
   TokenUsage,
   ToolCallDelta,
 } from '@switchyard/plugin-api';
-import { adaptedStreamTranslator, chatDeltaOf, streamErrorTypeOf } from './client-api-adapters.js';
+import { adaptedStreamTranslator, streamErrorTypeOf, writeChatDeltas } from './client-api-adapters.js';
 import {
   functionCallItem,
   messageItem,
@@ -192,13 +192,10 @@ export function createResponsesStreamAdapter(
     const out: ClientStreamEvent[] = [];
     // The response starts with the provider's first event, as OpenAI's own streams do.
     if (step.events.length > 0) start(out);
-    for (const event of step.events) {
-      const delta = chatDeltaOf(event);
-      if (!delta) continue;
-      if (typeof delta.content === 'string' && delta.content !== '') text(out, delta.content);
-      if (Array.isArray(delta.tool_calls))
-        for (const call of delta.tool_calls as ToolCallDelta[]) toolCall(out, call);
-    }
+    writeChatDeltas(step.events, {
+      text: (piece) => text(out, piece),
+      toolCall: (call) => toolCall(out, call),
+    });
     if (step.final) complete(out);
     return { ...step, events: out };
   }
