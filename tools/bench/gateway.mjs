@@ -23,11 +23,11 @@ import {
 } from '../../libs/testing/dist/index.js';
 
 /** The route every gateway serves (POST), and the credential the mock expects. */
-const ROUTE_PATH = '/chat';
+export const ROUTE_PATH = '/chat';
 export const AUTHORIZATION = `Bearer ${MOCK_PROVIDER_API_KEY}`;
 
 /** The route every gateway serves, to the mock upstream at `upstreamUrl`, its statistics logged. */
-function chatRoute(upstreamUrl) {
+export function chatRoute(upstreamUrl) {
   return {
     service: 'llm',
     route: 'chat',

@@ -9,6 +9,8 @@
 //   npm run bench -- --memory       the memory check instead (200k requests, about 1.5 minutes)
 //   npm run bench -- --tracing-cost the CPU of the proxy's tracing alone per request (20 s)
 //   npm run bench -- --plugin-cost  the CPU each plugin adds to a request (about 1 minute)
+//   npm run bench -- --footprint    the standalone's start time and memory (standalone-footprint.mjs, about 2 minutes)
+//   npm run bench -- --balancer-cost the CPU a two-target ai-proxy-advanced route adds per request
 // Needs `npm run build` first (the script does it) and, for the proxy app, the Redis of the test
 // suite (TEST_REDIS_URL, default redis://127.0.0.1:6379). On a shared machine each measurement
 // first waits for the other work to calm down (60 s in all at most) and the report shows how much
@@ -20,8 +22,10 @@ import { fileURLToPath } from 'node:url';
 import { runTask, startService, withStarted } from './children.mjs';
 import { AUTHORIZATION, startStandalone, startWorkerProxy } from './gateway.mjs';
 import { runMemorySoak } from './memory-soak.mjs';
+import { measureStandaloneFootprint } from './standalone-footprint.mjs';
 import { measureTracingCost } from './tracing-cost.mjs';
 import { measurePluginCost } from './plugin-cost.mjs';
+import { measureBalancerCost } from './balancer-cost.mjs';
 import { summarizeCpuProfile } from './profile-summary.mjs';
 import { writeReport } from './report.mjs';
 import {
@@ -318,5 +322,7 @@ process.chdir(fileURLToPath(new URL('../../', import.meta.url)));
 mkdirSync('tmp/bench', { recursive: true });
 if (process.argv.includes('--memory')) await runMemorySoak();
 else if (process.argv.includes('--tracing-cost')) await measureTracingCost();
+else if (process.argv.includes('--balancer-cost')) await measureBalancerCost();
 else if (process.argv.includes('--plugin-cost')) await measurePluginCost();
+else if (process.argv.includes('--footprint')) await measureStandaloneFootprint();
 else await runBenchmark();

@@ -176,6 +176,51 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
         expect(patched.body.updated_at).toBeGreaterThanOrEqual(plugin.updated_at);
       });
 
+      it("reads, changes and deletes a nested collection's member through its parent, and only there", async () => {
+        const { client } = admin();
+        const [plugin] = (await client.get('/routes/openai-chat/plugins')).body.data;
+        const read = await client.get(`/routes/openai-chat/plugins/${plugin.id}`);
+        expect(read.status).toBe(200);
+        expect(read.body.id).toBe(plugin.id);
+
+        const patched = await client.form(
+          'PATCH',
+          `/routes/openai-chat/plugins/${plugin.id}`,
+          curlData('config.model.options.temperature=0.5'),
+        );
+        expect(patched.status).toBe(200);
+        expect(patched.body.config.model.options.temperature).toBe(0.5);
+
+        // Another parent's member is not found there, and stays as it was.
+        await client.json('POST', '/services', { name: 'elsewhere', host: 'elsewhere.example' });
+        await client.json('POST', '/services/elsewhere/routes', {
+          name: 'elsewhere-route',
+          paths: ['/else'],
+        });
+        const wrongParent = await client.form(
+          'PATCH',
+          `/routes/elsewhere-route/plugins/${plugin.id}`,
+          curlData('config.model.options.temperature=0.9'),
+        );
+        expect(wrongParent.status).toBe(404);
+        expect((await client.get(`/routes/elsewhere-route/plugins/${plugin.id}`)).status).toBe(404);
+        expect((await client.delete(`/routes/elsewhere-route/plugins/${plugin.id}`)).status).toBe(404);
+        expect((await client.get(`/plugins/${plugin.id}`)).body.config.model.options.temperature).toBe(0.5);
+        const missingParent = await client.get(`/routes/nope/plugins/${plugin.id}`);
+        expect(missingParent.status).toBe(404);
+        expect(missingParent.body.message).toBe("Not found: no routes entity with name 'nope'");
+
+        // PUT under a parent creates the member there.
+        const put = await client.json('PUT', '/services/elsewhere/routes/put-route', { paths: ['/put'] });
+        expect(put.status).toBe(200);
+        expect(put.body).toMatchObject({ name: 'put-route', service: { id: expect.any(String) } });
+        expect((await client.get('/services/elsewhere/routes/put-route')).status).toBe(200);
+        expect((await client.delete('/services/elsewhere/routes/put-route')).status).toBe(204);
+        expect((await client.get('/routes/put-route')).status).toBe(404);
+        expect((await client.delete('/routes/elsewhere-route')).status).toBe(204);
+        expect((await client.delete('/services/elsewhere')).status).toBe(204);
+      });
+
       it('creates with PUT by name, then replaces it', async () => {
         const { client } = admin();
         const created = await client.json('PUT', '/services/put-me', { url: 'https://example.com/v1' });
@@ -575,7 +620,7 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
 }
 
 describeAdminApi(
-  'PGlite',
+  'SQLite',
   startInProcessAdmin(() => openConfigStore({ dataDir: 'memory://' })),
 );
 

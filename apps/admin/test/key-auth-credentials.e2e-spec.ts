@@ -169,7 +169,7 @@ function describeCredentials(storeName: string, admin: () => AdminUnderTest) {
 }
 
 describeCredentials(
-  'PGlite',
+  'SQLite',
   startInProcessAdmin(() => openConfigStore({ dataDir: 'memory://' })),
 );
 

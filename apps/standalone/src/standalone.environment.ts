@@ -6,7 +6,7 @@ import { ProxySettings } from '@switchyard/gateway';
  * API listener's are `AdminApiSettings`.
  */
 export class StandaloneEnvironment extends ProxySettings {
-  /** PostgreSQL URL; unset means the embedded PGlite store under DATA_DIR. */
+  /** PostgreSQL URL; unset means the embedded SQLite store in DATA_DIR (`switchyard.sqlite`). */
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string | undefined = undefined;

@@ -234,6 +234,50 @@ describe('Gemini on Vertex AI through the standalone gateway, with a service acc
     for (const material of keyMaterial(revoked)) expect(text).not.toContain(material);
   });
 
+  it("embeds texts with Vertex AI's :predict under the service account's token, counted and traced as embeddings", async () => {
+    const model = 'text-embedding-005';
+    await addGeminiRoute(gateway, 'vertex-embeddings', {
+      route_type: 'llm/v1/embeddings',
+      auth: { gcp_use_service_account: true, gcp_service_account_json: JSON.stringify(key) },
+      model: {
+        name: model,
+        options: {
+          ...VERTEX_OPTIONS,
+          input_cost: 0.025,
+          upstream_url: `${vertex.url}/v1/projects/my-project/locations/us-central1/publishers/google/models/${model}:predict`,
+        },
+      },
+      logging: { log_statistics: true },
+    });
+    const answer = await openAiClient(gateway, 'vertex-embeddings').embeddings.create({
+      model,
+      input: ['banana bread', 'a recipe for banana bread'],
+      dimensions: 8,
+    });
+    expect(answer.data.map((item) => item.embedding.length)).toEqual([8, 8]);
+    // Vertex AI counts each instance's tokens (the mock: a token per word).
+    expect(answer.usage).toEqual({ prompt_tokens: 7, total_tokens: 7 });
+    receivedToken();
+    expect(vertex.lastRequest()!.body).toEqual({
+      instances: [{ content: 'banana bread' }, { content: 'a recipe for banana bread' }],
+      parameters: { outputDimensionality: 8 },
+    });
+    await expect
+      .poll(() => sink.spans.find((span) => span.kind === 3 && span.name === `embeddings ${model}`), {
+        timeout: 5000,
+      })
+      .toMatchObject({
+        attributes: {
+          'gen_ai.operation.name': 'embeddings',
+          'gen_ai.provider.name': 'gcp.gemini',
+          'gen_ai.request.model': model,
+          'gen_ai.request.encoding_formats': ['base64'],
+          'gen_ai.embeddings.dimension.count': 8,
+          'gen_ai.usage.input_tokens': 7,
+        },
+      });
+  });
+
   it('never shows the service account keys, the API key or the access tokens in logs, traces or error bodies', async () => {
     await addGeminiRoute(gateway, 'gemini-api', {
       auth: { header_name: 'x-goog-api-key', header_value: CANARY_API_KEY },

@@ -131,10 +131,18 @@ export class AdminEntitiesService {
     return this.store.update(collection, this.build(collection, prepared, mode));
   }
 
-  /** PUT: creates or replaces; the key is the id, or the unique name the new entity gets. */
-  async upsert(collection: EntityName, key: string, body: DecodedBody): Promise<AnyEntity> {
+  /**
+   * PUT: creates or replaces; the key is the id, or the unique name the new entity gets. Under a
+   * parent (`PUT /services/{s}/routes/{r}`) the entity belongs to that parent, as one created there.
+   */
+  async upsert(
+    collection: EntityName,
+    key: string,
+    body: DecodedBody,
+    parent?: ParentScope,
+  ): Promise<AnyEntity> {
     const existing = await this.lookup(collection, key);
-    const prepared = await this.prepareInput(collection, body, undefined, existing);
+    const prepared = await this.prepareInput(collection, body, parent, existing);
     if (!UUID.test(key)) prepared.input[ENTITY_DEFINITIONS[collection].endpointKey] = key;
     const id = existing?.id ?? (UUID.test(key) ? key : randomUUID());
     const mode: WriteMode = existing

@@ -49,7 +49,8 @@ function found<E>(entity: E | undefined): E {
 /**
  * Kong's entity endpoints for services, routes, consumers and plugins, and the nested
  * collections (`/services/{x}/routes`, `/services/{x}/plugins`, `/routes/{x}/plugins`,
- * `/consumers/{x}/plugins`). Entities are addressed by id or unique name.
+ * `/consumers/{x}/plugins`) and their members (`/routes/{x}/plugins/{id}`: read, changed or
+ * deleted only when it belongs to that parent). Entities are addressed by id or unique name.
  */
 @Controller()
 export class EntitiesController {
@@ -122,5 +123,60 @@ export class EntitiesController {
   ): Promise<AnyEntity> {
     const nested = nestedOf(parent, parentKey, collection);
     return this.entities.create(nested.collection, bodyOf(request), nested.parent);
+  }
+
+  @Get(':parent/:parentKey/:collection/:key')
+  async readNested(
+    @Param('parent') parent: string,
+    @Param('parentKey') parentKey: string,
+    @Param('collection') collection: string,
+    @Param('key') key: string,
+  ): Promise<AnyEntity> {
+    const nested = nestedOf(parent, parentKey, collection);
+    return found(await this.entities.find(nested.collection, key, nested.parent));
+  }
+
+  @Patch(':parent/:parentKey/:collection/:key')
+  async updateNested(
+    @Param('parent') parent: string,
+    @Param('parentKey') parentKey: string,
+    @Param('collection') collection: string,
+    @Param('key') key: string,
+    @Req() request: FastifyRequest,
+  ): Promise<AnyEntity> {
+    const nested = nestedOf(parent, parentKey, collection);
+    found(await this.entities.find(nested.collection, key, nested.parent));
+    return found(await this.entities.update(nested.collection, key, bodyOf(request)));
+  }
+
+  @Put(':parent/:parentKey/:collection/:key')
+  async upsertNested(
+    @Param('parent') parent: string,
+    @Param('parentKey') parentKey: string,
+    @Param('collection') collection: string,
+    @Param('key') key: string,
+    @Req() request: FastifyRequest,
+  ): Promise<AnyEntity> {
+    const nested = nestedOf(parent, parentKey, collection);
+    // An existing entity of another parent is not this endpoint's to replace.
+    const existing = await this.entities.find(nested.collection, key);
+    if (existing && !(await this.entities.find(nested.collection, key, nested.parent)))
+      throw new AdminHttpError(404, NOT_FOUND);
+    return this.entities.upsert(nested.collection, key, bodyOf(request), nested.parent);
+  }
+
+  @Delete(':parent/:parentKey/:collection/:key')
+  @HttpCode(204)
+  async removeNested(
+    @Param('parent') parent: string,
+    @Param('parentKey') parentKey: string,
+    @Param('collection') collection: string,
+    @Param('key') key: string,
+  ): Promise<void> {
+    const nested = nestedOf(parent, parentKey, collection);
+    // As the flat DELETE, 204 when nothing has that key; one of another parent is not this endpoint's.
+    if (await this.entities.find(nested.collection, key, nested.parent))
+      await this.entities.remove(nested.collection, key);
+    else if (await this.entities.find(nested.collection, key)) throw new AdminHttpError(404, NOT_FOUND);
   }
 }

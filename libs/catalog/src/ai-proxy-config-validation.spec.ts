@@ -426,7 +426,8 @@ describe('ai-proxy config: entity checks', () => {
 
   /** What the Admin API says works, as this build's drivers serve it. */
   const SERVED =
-    "served: 'openai' on llm/v1/chat for every provider and on llm/v1/completions for openai, azure, cohere, anthropic, huggingface, mistral, llama2 and on llm/v1/responses for every provider; " +
+    "served: 'openai' on llm/v1/chat for every provider and on llm/v1/completions for openai, azure, cohere, anthropic, huggingface, mistral, llama2 " +
+    'and on llm/v1/embeddings for openai, azure, cohere, bedrock, huggingface, mistral, gemini and on llm/v1/responses for every provider; ' +
     "'anthropic' on llm/v1/chat for every provider; not served yet: 'gemini', 'bedrock', 'cohere'";
 
   it.each(['bedrock', 'gemini'])(
@@ -613,7 +614,8 @@ describe('ai-proxy config: fields', () => {
 
   it('lists the providers and route types Kong accepts', () => {
     expect(errorsOf({ route_type: 'llm/v2/chat', model: { provider: 'acme' } })).toEqual({
-      route_type: 'expected one of: llm/v1/chat, llm/v1/completions, llm/v1/responses, preserve',
+      route_type:
+        'expected one of: llm/v1/chat, llm/v1/completions, llm/v1/embeddings, llm/v1/responses, preserve',
       model: {
         provider:
           'expected one of: openai, azure, anthropic, cohere, mistral, llama2, gemini, bedrock, huggingface',

@@ -2,6 +2,7 @@ import { aiPromptDecoratorPlugin } from '@switchyard/plugin-ai-prompt-decorator'
 import { aiPromptGuardPlugin } from '@switchyard/plugin-ai-prompt-guard';
 import { aiPromptTemplatePlugin } from '@switchyard/plugin-ai-prompt-template';
 import { aiProxyPlugin } from '@switchyard/plugin-ai-proxy';
+import { aiProxyAdvancedPlugin } from '@switchyard/plugin-ai-proxy-advanced';
 import { aiRequestTransformerPlugin } from '@switchyard/plugin-ai-request-transformer';
 import { aiResponseTransformerPlugin } from '@switchyard/plugin-ai-response-transformer';
 import { keyAuthPlugin } from '@switchyard/plugin-key-auth';
@@ -48,6 +49,7 @@ const ENVIRONMENT: PluginEnvironment = { providers: PROVIDERS };
 // Each spec is checked against its own config type where it is declared; here only their shape matters.
 const DECLARED_PLUGINS: readonly PluginSpec<never>[] = [
   aiProxyPlugin,
+  aiProxyAdvancedPlugin,
   aiRequestTransformerPlugin,
   aiResponseTransformerPlugin,
   keyAuthPlugin,

@@ -12,7 +12,12 @@ import {
   type Route,
   type Service,
 } from '@switchyard/config';
-import { GatewayError, type GatewayPlugin, type RecordField } from '@switchyard/plugin-api';
+import {
+  GatewayError,
+  type AttemptFailure,
+  type GatewayPlugin,
+  type RecordField,
+} from '@switchyard/plugin-api';
 import { createLogger } from '@switchyard/telemetry';
 import { ProxyNode } from './proxy-node.js';
 import type { AccessLogEntry } from './proxy-request-handler.js';
@@ -24,6 +29,11 @@ function startUpstream(): Promise<Server> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.url?.startsWith('/slow')) return; // never answers
+      if (req.url?.startsWith('/fail-')) {
+        res.writeHead(Number(req.url.slice(6, 9)), { 'content-type': 'application/json' });
+        res.end('{"error":"failed on purpose"}');
+        return;
+      }
       if (req.url?.startsWith('/huge')) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.alloc(2 * 1024 * 1024, 'a'));
         return;
@@ -110,6 +120,43 @@ function taggingPlugin(
   };
 }
 
+/** The failures the failover plugin heard of, in order. */
+const heardFailures: AttemptFailure[] = [];
+
+/**
+ * A plugin with a failover policy: its `tag` lists the attempts' targets (a path on the
+ * service, or a whole URL); each failure moves the request to the next one while any is left.
+ */
+function failoverPlugin(): GatewayPlugin {
+  return {
+    name: 'failover-test',
+    priority: 760,
+    schema,
+    createHandler: (config) => ({
+      access(ctx) {
+        const targets = String(config['tag']).split(',');
+        const service = ctx.upstream.url;
+        let current = 0;
+        const aim = () => (ctx.upstream.url = new URL(targets[current]!, service));
+        aim();
+        ctx.responseMode = 'buffered';
+        ctx.failover = {
+          get target() {
+            return targets[current]!;
+          },
+          next(_ctx, failure) {
+            heardFailures.push(failure);
+            if (current + 1 >= targets.length) return false;
+            current += 1;
+            aim();
+            return true;
+          },
+        };
+      },
+    }),
+  };
+}
+
 describe('ProxyNode', () => {
   let upstream: Server;
   let bus: InProcessConfigBus<ConfigSnapshot>;
@@ -117,7 +164,10 @@ describe('ProxyNode', () => {
   let proxyUrl: string;
   let version = 0;
   const accessLog: AccessLogEntry[] = [];
-  const plugins = new Map<string, GatewayPlugin>([['ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered')]]);
+  const plugins = new Map<string, GatewayPlugin>([
+    ['ai-proxy', taggingPlugin('ai-proxy', 770, 'buffered')],
+    ['failover-test', failoverPlugin()],
+  ]);
 
   const service = (overrides: Record<string, unknown> = {}) =>
     buildEntity(
@@ -184,6 +234,7 @@ describe('ProxyNode', () => {
 
   afterEach(() => {
     accessLog.length = 0;
+    heardFailures.length = 0;
   });
 
   it("answers 503 before its first config, then Kong's 404 when no route matches", async () => {
@@ -397,6 +448,66 @@ describe('ProxyNode', () => {
     const response = await fetch(metricsUrl);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     expect((await response.text()).split('\n')).toContain(`switchyard_config_version ${version}`);
+  });
+
+  describe('with a failover policy', () => {
+    async function serveFailover(targets: string): Promise<string> {
+      const svc = service();
+      const rt = route(svc.id, [`/failover-${version + 1}`]);
+      await publish({
+        services: [svc],
+        routes: [rt],
+        plugins: [plugin({ name: 'failover-test', route: { id: rt.id }, config: { tag: targets } })],
+      });
+      return `${proxyUrl}/failover-${version}`;
+    }
+
+    it('moves the request past error statuses to the attempt that answers, and logs each attempt', async () => {
+      const url = await serveFailover('/fail-503,/fail-429,/echo');
+      const response = await fetch(url, { method: 'POST', body: '{"q":1}' });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ path: '/echo', body: '{"q":1}' });
+      expect(heardFailures.map(({ reason, sent, status }) => [reason, sent, status])).toEqual([
+        ['http_503', true, 503],
+        ['http_429', true, 429],
+      ]);
+      await expect.poll(() => accessLog.length).toBe(1);
+      expect(accessLog[0]!.attempts).toEqual([
+        { target: '/fail-503', failedOver: 'http_503' },
+        { target: '/fail-429', failedOver: 'http_429' },
+        { target: '/echo' },
+      ]);
+    });
+
+    it('logs the last attempt when it fails the request too', async () => {
+      const url = await serveFailover('http://127.0.0.1:1/refused');
+      const response = await fetch(url, { method: 'POST', body: '{}' });
+      expect(response.status).toBe(502);
+      await expect.poll(() => accessLog.length).toBe(1);
+      expect(accessLog[0]!.attempts).toEqual([{ target: 'http://127.0.0.1:1/refused' }]);
+    });
+
+    it('tells the policy that a connection never made sent nothing', async () => {
+      const url = await serveFailover('http://127.0.0.1:1/refused,/echo');
+      const response = await fetch(url, { method: 'POST', body: '{}' });
+      expect(response.status).toBe(200);
+      expect(heardFailures.map(({ reason, sent }) => [reason, sent])).toEqual([['error', false]]);
+    });
+
+    it('answers the failure as it came when the policy declines', async () => {
+      const url = await serveFailover('/fail-500');
+      const response = await fetch(url, { method: 'POST', body: '{}' });
+      expect([response.status, await response.text()]).toEqual([500, '{"error":"failed on purpose"}']);
+      await expect.poll(() => accessLog.length).toBe(1);
+      expect(accessLog[0]!.attempts).toEqual([{ target: '/fail-500' }]);
+    });
+
+    it('passes a status outside the failover statuses through without asking the policy', async () => {
+      const url = await serveFailover('/fail-400,/echo');
+      const response = await fetch(url, { method: 'POST', body: '{}' });
+      expect(response.status).toBe(400);
+      expect(heardFailures).toEqual([]);
+    });
   });
 });
 

@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   GatewayError,
+  type AttemptFailure,
+  type AttemptFailureReason,
   type ClientRequest,
   type ConsumerIdentity,
   type PluginHandler,
   type ProxyLimits,
   type RequestContext,
+  type UpstreamFailover,
   type UpstreamRequest,
 } from '@switchyard/plugin-api';
 import type { Service } from '@switchyard/config';
@@ -56,8 +59,21 @@ export interface AccessLogEntry {
    * short, idle too long, unreadable), when it did; the metrics count it as a failure.
    */
   readonly failure?: string;
+  /**
+   * The upstream attempts of a request with a failover policy (`ctx.failover`), in order: each
+   * one that failed over with its reason, the last one without. Absent without a policy.
+   */
+  readonly attempts?: readonly UpstreamAttempt[];
   /** The request's trace id, when it is traced. */
   readonly traceId?: string;
+}
+
+/** One upstream attempt of a request with a failover policy. */
+export interface UpstreamAttempt {
+  /** The target it went to (`UpstreamFailover.target`). */
+  readonly target: string;
+  /** Why it failed over to the next attempt; absent for the attempt that answered the client. */
+  readonly failedOver?: AttemptFailureReason;
 }
 
 export interface ProxyRequestHandlerOptions {
@@ -80,6 +96,41 @@ const NO_SERVICE = { message: 'no Service found with those values' };
 const NO_CONFIG = { message: 'this proxy has not received its configuration yet; retry in a moment' };
 const UNEXPECTED = { message: 'An unexpected error occurred' };
 const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connect: 60_000, read: 60_000, write: 60_000 };
+/** The most upstream calls one request makes, whatever its failover policy asks. */
+const MAX_UPSTREAM_ATTEMPTS = 16;
+
+/** Error statuses a failover policy hears of (Kong's `http_<status>` criteria). */
+const FAILOVER_STATUSES: ReadonlyMap<number, AttemptFailureReason> = new Map([
+  [403, 'http_403'],
+  [404, 'http_404'],
+  [429, 'http_429'],
+  [500, 'http_500'],
+  [502, 'http_502'],
+  [503, 'http_503'],
+  [504, 'http_504'],
+]);
+
+/** An error status the policy may fail over on, as an attempt failure (its body is not read). */
+function statusFailureOf(response: UpstreamResponse): AttemptFailure | undefined {
+  const reason = FAILOVER_STATUSES.get(response.status);
+  if (reason === undefined) return undefined;
+  return {
+    reason,
+    sent: true,
+    status: response.status,
+    headers: response.headers,
+    message: `the upstream answered ${response.status}`,
+  };
+}
+
+/** A call that failed before its head (502 or 504), as an attempt failure. */
+function callFailure(error: UpstreamCallError): AttemptFailure {
+  return {
+    reason: error.status === 504 ? 'timeout' : 'error',
+    sent: error.sent,
+    message: error.message,
+  };
+}
 
 /**
  * The upstream request as the route's service would get it. Its URL is built only when read:
@@ -203,11 +254,12 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     // The consumer's chain replaces it once an authentication plugin identified them.
     let chain: PluginChain = config.chainFor(route.id);
     let ctx: RequestContext | undefined;
-    let response: UpstreamResponse | undefined;
+    // The attempts of a request with a failover policy, for the log and the metrics.
+    let attempts: UpstreamAttempt[] | undefined;
     // One listener for both: a client gone early aborts the upstream call; any end logs.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
-      if (ctx) finish(ctx, chain.handlers, res, req, requestTrace);
+      if (ctx) finish(ctx, chain.handlers, res, req, requestTrace, attempts);
       else requestTrace?.finish(res.statusCode, performance.now(), !res.writableFinished);
     });
     try {
@@ -249,29 +301,116 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
       }
       if (!context.upstream.url) return sendJson(req, res, 503, NO_SERVICE);
 
-      context.timings.upstreamStart = performance.now();
-      const timeouts = service
+      const serviceTimeouts = service
         ? { connect: service.connect_timeout, read: service.read_timeout, write: service.write_timeout }
         : DEFAULT_TIMEOUTS;
-      requestTrace?.upstreamStarting(context.upstream, context.timings.upstreamStart);
-      response = await upstream.send(context.upstream, timeouts, abort.signal);
-      context.timings.upstreamHead = performance.now();
-      context.status = response.status;
-      requestTrace?.upstreamAnswered(response.status);
-
-      const upstreamBroke = requestTrace && ((error: Error) => requestTrace.upstreamFailed(error));
-      // The service's read_timeout also bounds a whole answer's body, and the pause between two
-      // stream events (not just two reads: a drip of bytes cannot hold the client).
-      if (context.responseMode === 'buffered')
-        await sendBuffered(context, chain.handlers, response, res, timeouts.read);
-      else if (context.responseMode === 'stream')
-        await sendStreamed(context, chain.handlers, response, res, timeouts.read, upstreamBroke);
-      else await sendPassthrough(context, response, res, upstreamBroke);
+      if (context.failover) attempts = [];
+      await callUpstream(context, chain.handlers, serviceTimeouts, res, abort.signal, requestTrace, attempts);
     } catch (error) {
-      // An answer refused before its body was read (a plugin's 502) leaves nothing half-read upstream.
-      if (response) abandonBody(response);
       if (error instanceof UpstreamCallError) requestTrace?.upstreamFailed(error);
       answerError(error as Error, req, res, ctx);
+    }
+  }
+
+  /**
+   * The upstream call, and the answer handled as the plugins chose. With a failover policy
+   * (`ctx.failover`), an attempt that fails before anything reached the client (no connection,
+   * a timeout before the head, an error status, a stream that fails before its first byte) is
+   * offered to the policy, which prepares the next attempt or declines; at most
+   * `MAX_UPSTREAM_ATTEMPTS` attempts.
+   */
+  async function callUpstream(
+    ctx: RequestContext,
+    handlers: readonly PluginHandler[],
+    serviceTimeouts: UpstreamTimeouts,
+    res: ServerResponse,
+    signal: AbortSignal,
+    requestTrace: RequestTrace | undefined,
+    attempts: UpstreamAttempt[] | undefined,
+  ): Promise<void> {
+    const upstreamBroke = requestTrace && ((error: Error) => requestTrace.upstreamFailed(error));
+    /** Whether the policy prepared another attempt after `failure`; records the failed one if so. */
+    const failedOver = async (failover: UpstreamFailover, failure: AttemptFailure): Promise<boolean> => {
+      const target = failover.target;
+      if (signal.aborted) return false;
+      const endedAt = performance.now();
+      const attributes = requestTrace?.setAttemptAside();
+      if (!(await failover.next(ctx, failure))) {
+        requestTrace?.restoreAttempt(attributes);
+        return false;
+      }
+      attempts?.push({ target, failedOver: failure.reason });
+      requestTrace?.upstreamFailedOver(failure, endedAt, attributes);
+      ctx.failure = undefined;
+      ctx.status = undefined;
+      return true;
+    };
+    /** The attempt that answered the client (or failed it), last in `attempts`. */
+    const lastAttempt = () => {
+      if (attempts && ctx.failover) attempts.push({ target: ctx.failover.target });
+    };
+    for (let attempt = 1; ; attempt += 1) {
+      const failover = attempt < MAX_UPSTREAM_ATTEMPTS ? ctx.failover : undefined;
+      const timeouts = ctx.upstream.timeouts ?? serviceTimeouts;
+      ctx.timings.upstreamStart = performance.now();
+      requestTrace?.upstreamStarting(ctx.upstream, ctx.timings.upstreamStart, ctx.failover?.target);
+      let response: UpstreamResponse;
+      try {
+        response = await upstream.send(ctx.upstream, timeouts, signal);
+      } catch (error) {
+        if (
+          failover &&
+          error instanceof UpstreamCallError &&
+          (await failedOver(failover, callFailure(error)))
+        )
+          continue;
+        lastAttempt();
+        throw error;
+      }
+      ctx.timings.upstreamHead = performance.now();
+      ctx.status = response.status;
+      requestTrace?.upstreamAnswered(response.status);
+      try {
+        const statusFailure = failover && statusFailureOf(response);
+        if (statusFailure && (await failedOver(failover, statusFailure))) {
+          abandonBody(response);
+          continue;
+        }
+        // The service's read_timeout also bounds a whole answer's body, and the pause between two
+        // stream events (not just two reads: a drip of bytes cannot hold the client).
+        if (ctx.responseMode === 'buffered') await sendBuffered(ctx, handlers, response, res, timeouts.read);
+        else if (ctx.responseMode === 'stream') {
+          const held = await sendStreamed(
+            ctx,
+            handlers,
+            response,
+            res,
+            timeouts.read,
+            upstreamBroke,
+            failover !== undefined,
+          );
+          if (held) {
+            abandonBody(response);
+            if (await failedOver(failover!, held.failure)) continue;
+            held.release();
+          }
+        } else await sendPassthrough(ctx, response, res, upstreamBroke);
+      } catch (error) {
+        // An answer refused before its body was read (a plugin's 502) leaves nothing half-read upstream.
+        abandonBody(response);
+        // A whole answer that broke off or came too late, before the client got anything.
+        if (
+          failover &&
+          error instanceof UpstreamCallError &&
+          !res.headersSent &&
+          (await failedOver(failover, callFailure(error)))
+        )
+          continue;
+        lastAttempt();
+        throw error;
+      }
+      lastAttempt();
+      return;
     }
   }
 
@@ -301,6 +440,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     res: ServerResponse,
     req: IncomingMessage,
     requestTrace: RequestTrace | undefined,
+    attempts: readonly UpstreamAttempt[] | undefined,
   ): void {
     ctx.timings.end = performance.now();
     // The log phase runs after the response is out, never in its way.
@@ -340,6 +480,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         aborted,
         streamed: ctx.responseMode === 'stream',
         ...(ctx.failure !== undefined && { failure: ctx.failure }),
+        ...(attempts && { attempts }),
         ...(requestTrace && { traceId: requestTrace.traceId }),
       });
     });

@@ -11,10 +11,12 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type {
+  AttemptFailure,
   CallOutcome,
   CallTrace,
   CallTracer,
   ConsumerIdentity,
+  TraceAttributeValue,
   TracedCall,
   UpstreamCallTrace,
   UpstreamRequest,
@@ -25,6 +27,9 @@ import { upstreamErrorType } from './upstream-client.js';
 function epochMs(performanceNow: number): number {
   return performance.timeOrigin + performanceNow;
 }
+
+/** The plugins' attributes of one upstream attempt (`UpstreamCallTrace.attributes`), set aside. */
+export type AttemptAttributes = Record<string, TraceAttributeValue>;
 
 /** Where a request was routed, as its server span records it. */
 export interface TracedRoute {
@@ -132,16 +137,17 @@ export class RequestTrace {
     this.server.setAttribute('switchyard.consumer.id', consumer.id);
   }
 
-  /** The upstream call starts now: its client span begins, and its context goes upstream in the headers. */
-  upstreamStarting(request: UpstreamRequest, startedAt: number): void {
+  /**
+   * An upstream call (one attempt of it) starts now: its client span begins, and its context goes
+   * upstream in the headers. `target` is the failover policy's name for it, when there is one.
+   */
+  upstreamStarting(request: UpstreamRequest, startedAt: number, target?: string): void {
     // The plugins' attributes are set once, when the span ends (the samplers read none of them).
+    const attributes = httpClientAttributes(request.method, request.url);
+    if (target !== undefined) attributes['switchyard.upstream.target'] = target;
     this.client = this.tracer.startSpan(
       this.upstream?.name ?? request.method,
-      {
-        kind: SpanKind.CLIENT,
-        startTime: epochMs(startedAt),
-        attributes: httpClientAttributes(request.method, request.url),
-      },
+      { kind: SpanKind.CLIENT, startTime: epochMs(startedAt), attributes },
       this.serverContext,
     );
     propagation.inject(trace.setSpan(this.serverContext, this.client), request.headers);
@@ -150,6 +156,46 @@ export class RequestTrace {
   /** The upstream's response head arrived. */
   upstreamAnswered(status: number): void {
     this.upstreamStatus = status;
+  }
+
+  /**
+   * The attempt in flight failed and the request fails over to another: its client span ends
+   * now, failed, with the reason (`error.type`, `switchyard.failover.reason`) and the plugins'
+   * attributes `setAttemptAside` took for it.
+   */
+  upstreamFailedOver(
+    failure: AttemptFailure,
+    endedAt: number,
+    attributes: AttemptAttributes | undefined,
+  ): void {
+    const client = this.client;
+    this.client = undefined;
+    this.upstreamStatus = undefined;
+    if (!client) return;
+    if (attributes) client.setAttributes(attributes);
+    if (failure.status !== undefined) client.setAttribute('http.response.status_code', failure.status);
+    client.setAttribute('error.type', failure.reason);
+    client.setAttribute('switchyard.failover.reason', failure.reason);
+    client.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+    client.end(epochMs(endedAt));
+  }
+
+  /**
+   * Takes the plugins' attributes of the attempt that failed, leaving the record empty for the
+   * next attempt's (see `upstreamFailedOver`, and `restoreAttempt` when there is none).
+   */
+  setAttemptAside(): AttemptAttributes | undefined {
+    if (!this.upstream) return undefined;
+    const attributes = { ...this.upstream.attributes };
+    for (const key in this.upstream.attributes) delete this.upstream.attributes[key];
+    return attributes;
+  }
+
+  /** No next attempt after all: the failed attempt's attributes are back, for its span's end. */
+  restoreAttempt(attributes: AttemptAttributes | undefined): void {
+    if (!this.upstream || !attributes) return;
+    for (const key in this.upstream.attributes) delete this.upstream.attributes[key];
+    Object.assign(this.upstream.attributes, attributes);
   }
 
   /** The upstream call failed (could not connect, timed out, broke off mid-body); `error.type` says how. */

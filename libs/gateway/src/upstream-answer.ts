@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type {
+  AttemptFailure,
   BufferedResponse,
   PluginHandler,
   RequestContext,
@@ -75,10 +76,25 @@ export async function sendBuffered(
 }
 
 /**
- * `responseMode` `stream`: the head at once, then each upstream chunk through the plugins'
+ * A streamed attempt that failed before its first byte reached the client (the request may
+ * still fail over): nothing was written yet.
+ */
+export interface HeldStreamFailure {
+  readonly failure: AttemptFailure;
+  /** Answers the client as without failover: the head, then the stream's last bytes (its error event). */
+  release(): void;
+}
+
+/**
+ * `responseMode` `stream`: the head, then each upstream chunk through the plugins'
  * transformers, written the moment something comes out. When nothing comes out for `idleMs`
  * (a provider that drips bytes which never complete an event restarts no clock), the upstream
  * body is ended with a `StreamIdleError`, which the transformers turn into their last bytes.
+ *
+ * With `holdHead` (a request that may still fail over), the head waits for the first bytes the
+ * transformers produce, and a stream that fails before them (the transformers marked it failed
+ * on `ctx.failure`: the provider's error event; or the upstream broke off or stayed idle) is
+ * returned as a `HeldStreamFailure`, with nothing written.
  */
 export async function sendStreamed(
   ctx: RequestContext,
@@ -87,7 +103,8 @@ export async function sendStreamed(
   res: ServerResponse,
   idleMs: number,
   onUpstreamBreak: UpstreamBreakListener,
-): Promise<void> {
+  holdHead = false,
+): Promise<HeldStreamFailure | undefined> {
   const head: ResponseHead = {
     status: response.status,
     headers: forwardableResponseHeaders(response.headers, false),
@@ -98,37 +115,98 @@ export async function sendStreamed(
     if (transformer) transformers.push(transformer);
   }
   ctx.status = head.status;
-  res.writeHead(head.status, head.headers);
+  let headSent = false;
+  const sendHead = () => {
+    headSent = true;
+    res.writeHead(head.status, head.headers);
+  };
+  if (!holdHead) sendHead();
   const idle = setTimeout(
     () => response.body.destroy(new StreamIdleError(ctx.upstream.label, idleMs)),
     idleMs,
   );
   // Each piece is written as soon as it is produced: node sends it at once (no Nagle on the socket).
+  let reading = true;
   const write = (piece: Buffer | string) => {
     if (piece.length === 0) return;
-    idle.refresh();
+    // A held failure released after the read ended must not re-arm the idle timer.
+    if (reading) idle.refresh();
+    if (!headSent) sendHead();
     ctx.timings.firstByte ??= performance.now();
     res.write(piece);
   };
+  /** A held stream the transformers marked failed before anything was written. */
+  const heldFailure = (piece: Buffer | string, rest: () => void): HeldStreamFailure | undefined => {
+    if (headSent || ctx.failure === undefined) return undefined;
+    const message = `the ${ctx.upstream.label} upstream's stream failed before its first event (${ctx.failure})`;
+    return {
+      failure: { reason: 'stream_error', sent: true, status: head.status, headers: head.headers, message },
+      release: () => {
+        write(piece);
+        rest();
+        res.end();
+      },
+    };
+  };
   try {
     for await (const chunk of response.body) {
-      write(throughAll(transformers, 0, chunk as Buffer));
-      if (ctx.signal.aborted) return;
+      const piece = throughAll(transformers, 0, chunk as Buffer);
+      const held = heldFailure(piece, () => undefined);
+      if (held) return held;
+      write(piece);
+      if (ctx.signal.aborted) return undefined;
     }
     for (let index = 0; index < transformers.length; index += 1) {
-      write(throughAll(transformers, index + 1, transformers[index]!.end()));
+      const piece = throughAll(transformers, index + 1, transformers[index]!.end());
+      const held = heldFailure(piece, () => endAll(transformers, index + 1, write));
+      if (held) return held;
+      write(piece);
     }
   } catch (error) {
-    if (ctx.signal.aborted) return;
-    ctx.failure ??= error instanceof StreamIdleError ? StreamIdleError.failure : UPSTREAM_BROKE_OFF;
-    onUpstreamBreak?.(error as Error);
-    for (let index = 0; index < transformers.length; index += 1) {
-      write(throughAll(transformers, index + 1, transformers[index]!.fail(error as Error)));
+    if (ctx.signal.aborted) return undefined;
+    const idleOut = error instanceof StreamIdleError;
+    ctx.failure ??= idleOut ? StreamIdleError.failure : UPSTREAM_BROKE_OFF;
+    const failAll = () => {
+      onUpstreamBreak?.(error as Error);
+      for (let index = 0; index < transformers.length; index += 1) {
+        write(throughAll(transformers, index + 1, transformers[index]!.fail(error as Error)));
+      }
+    };
+    if (!headSent) {
+      const failure: AttemptFailure = {
+        reason: idleOut ? 'timeout' : 'error',
+        sent: true,
+        status: head.status,
+        message: (error as Error).message,
+      };
+      return {
+        failure,
+        release: () => {
+          failAll();
+          if (!headSent) sendHead();
+          res.end();
+        },
+      };
     }
+    failAll();
   } finally {
+    reading = false;
     clearTimeout(idle);
   }
+  if (!headSent) sendHead();
   res.end();
+  return undefined;
+}
+
+/** The `end()` bytes of the transformers from `from` on, each through those after it. */
+function endAll(
+  transformers: readonly StreamTransformer[],
+  from: number,
+  write: (piece: Buffer | string) => void,
+): void {
+  for (let index = from; index < transformers.length; index += 1) {
+    write(throughAll(transformers, index + 1, transformers[index]!.end()));
+  }
 }
 
 /** Passes a piece through the transformers from `from` on, each one's output the next one's input. */

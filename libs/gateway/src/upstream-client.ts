@@ -1,12 +1,7 @@
 import { Agent, errors, type Dispatcher } from 'undici';
-import { GatewayError, type UpstreamRequest } from '@switchyard/plugin-api';
+import { GatewayError, type UpstreamRequest, type UpstreamTimeouts } from '@switchyard/plugin-api';
 
-/** The service's timeouts (Kong's `connect_timeout`, `read_timeout`, `write_timeout`), in milliseconds. */
-export interface UpstreamTimeouts {
-  readonly connect: number;
-  readonly read: number;
-  readonly write: number;
-}
+export type { UpstreamTimeouts };
 
 export interface UpstreamResponse {
   readonly status: number;
@@ -100,6 +95,8 @@ export class UpstreamCallError extends GatewayError {
     message: string,
     /** How the call failed (`upstreamErrorType`). */
     readonly errorType: string,
+    /** Whether the request may have reached the upstream (false when no connection could be made). */
+    readonly sent = true,
   ) {
     super(status, message);
   }
@@ -152,6 +149,15 @@ export async function readUpstreamBody(
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
+/** Errors of a connection that was never made: the request cannot have reached the upstream. */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Whether `error` says the connection could not be made (so nothing was sent). */
+function connectFailed(error: Error): boolean {
+  const code = (error as { code?: string }).code;
+  return error instanceof errors.ConnectTimeoutError || (code !== undefined && CONNECT_FAILURES.has(code));
+}
+
 /**
  * The client's answer to an upstream call that failed before the client got a head: while
  * waiting for the upstream's head (`stage` `head`), or while reading a body read whole (`body`).
@@ -165,12 +171,13 @@ export function upstreamFailure(
   if (error.name === 'AbortError' || error instanceof errors.RequestAbortedError) return error;
   const where = `${request.url.host}`;
   const errorType = upstreamErrorType(error);
+  const sent = stage === 'body' || !connectFailed(error);
   if (isTimeout(error))
-    return new UpstreamCallError(504, `the ${request.label} upstream (${where}) timed out`, errorType);
+    return new UpstreamCallError(504, `the ${request.label} upstream (${where}) timed out`, errorType, sent);
   const reason = (error as { code?: string }).code ?? error.message;
   const failed =
     stage === 'head'
       ? `could not reach the ${request.label} upstream (${where})`
       : `the ${request.label} upstream (${where}) broke off its answer`;
-  return new UpstreamCallError(502, `${failed}: ${reason}`, errorType);
+  return new UpstreamCallError(502, `${failed}: ${reason}`, errorType, sent);
 }

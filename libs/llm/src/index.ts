@@ -1,5 +1,6 @@
 export type { LlmConfig, LlmLoggingConfig, LlmModelConfig } from './config/llm-config.js';
 export { llmSchemaParts, type LlmSchemaParts } from './config/llm-config.schema.js';
+export { llmProxyFields } from './config/llm-proxy.schema.js';
 export { clientFormatCheck, clientFormatSupport } from './config/client-format-check.js';
 export type { ProviderSchemaSlice } from './config/provider-schema-slice.js';
 export { createCredentialPlacement } from './auth/credential-placement.js';

@@ -1,4 +1,4 @@
-import type { ClientFormat, LlmRouteType } from './ids.js';
+import type { ClientFormat, CompletionRouteType, LlmRouteType } from './ids.js';
 import type {
   ClientBody,
   ClientStreamEvent,
@@ -42,7 +42,7 @@ export interface ClientApi {
    * The OpenAI route type `toOpenAi` makes its requests into, when it is not the route's own
    * (`llm/v1/chat` for the Responses API): the pivot calls the target's entry for it.
    */
-  readonly pivotRouteType?: LlmRouteType;
+  readonly pivotRouteType?: CompletionRouteType;
   /** Its native paths under the route (`/v1/messages`), as messages and documentation name them. */
   readonly paths: readonly string[];
   /** Whether the request path (the route's prefix included) is one of its native paths. */

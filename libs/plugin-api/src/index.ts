@@ -6,5 +6,6 @@ export * from './provider-driver.js';
 export * from './client-api.js';
 export * from './plugin.js';
 export * from './request-context.js';
+export * from './failover.js';
 export * from './consumers.js';
 export * from './version.js';

@@ -1,6 +1,6 @@
 import type { ClientApi } from './client-api.js';
 import type { EntityCheck, SchemaField } from './config-schema.js';
-import type { ClientFormat, LlmRouteType, ProviderId } from './ids.js';
+import type { ClientFormat, CompletionRouteType, LlmRouteType, ProviderId } from './ids.js';
 import type { FinishReason, TokenUsage } from './openai.types.js';
 import type { ClientRequest } from './request-context.js';
 
@@ -81,7 +81,16 @@ export interface ProviderRequest {
    * then does its stream carry the usage chunk, whatever the gateway asked the provider for.
    */
   readonly clientWantsUsage: boolean;
+  /**
+   * `llm/v1/embeddings` only: how the client wants its vectors (OpenAI's `encoding_format`):
+   * arrays of floats, or `base64` (the little-endian float32 bytes). A translation that reads
+   * floats from its provider encodes them itself (`encodeEmbedding` in the OpenAI base).
+   */
+  readonly encodingFormat?: EmbeddingEncoding;
 }
+
+/** OpenAI's `encoding_format` of embeddings. */
+export type EmbeddingEncoding = 'float' | 'base64';
 
 /** A parsed client body, as translations read it: they never change it. */
 export type ClientBody = Readonly<Record<string, unknown>>;
@@ -175,24 +184,32 @@ export interface StreamTranslator {
 export type StreamFraming = 'sse' | 'ndjson' | 'json-array' | 'aws-eventstream';
 
 /**
- * One route type served for one client format: the three translations, pure functions that
- * never change their inputs (so a request can be translated again for another attempt).
+ * One route type served for one client format, for answers that come whole (embeddings): the
+ * request and answer translations, pure functions that never change their inputs (so a request
+ * can be translated again for another attempt).
  */
-export interface RouteTranslation {
+export interface BufferedRouteTranslation {
   /** The client's body (configured options merged) to the provider's. Throws `TranslationError`. */
   request(body: ClientBody, request: ProviderRequest): TranslatedRequest;
   /** A provider's successful JSON answer to the client's format. Throws `TranslationError` on a body it cannot read. */
   response(body: unknown, request: ProviderRequest): TranslatedResponse;
+}
+
+/** One route type that may stream (chat, completions) served for one client format: the three translations. */
+export interface RouteTranslation extends BufferedRouteTranslation {
   /** A new translator for one streamed answer. */
   stream(request: ProviderRequest): StreamTranslator;
 }
 
 /**
- * What a driver serves: per route type, per client format, its translations. A combination
- * that is absent is answered with Kong's "no transformer for <provider>://<route_type>".
+ * What a driver serves: per route type, per client format, its translations (embeddings never
+ * stream, so their entries have no stream translator). A combination that is absent is
+ * answered with Kong's "no transformer for <provider>://<route_type>".
  */
 export type RouteTable = {
-  readonly [R in LlmRouteType]?: { readonly [F in ClientFormat]?: RouteTranslation };
+  readonly [R in CompletionRouteType]?: { readonly [F in ClientFormat]?: RouteTranslation };
+} & {
+  readonly 'llm/v1/embeddings'?: { readonly [F in ClientFormat]?: BufferedRouteTranslation };
 };
 
 /** The upstream request after translation: what an authenticator completes or signs. */

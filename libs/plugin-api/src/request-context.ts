@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ConsumerDirectory, ConsumerIdentity, CredentialIdentity } from './consumers.js';
+import type { UpstreamFailover } from './failover.js';
 import type { ClientFormat } from './ids.js';
 
 /** The request the client sent, as the proxy received it. */
@@ -37,6 +38,18 @@ export interface UpstreamRequest {
    * answers 502 "could not reach the <label> upstream ..." and 504 "the <label> upstream timed out".
    */
   label: string;
+  /**
+   * Timeouts of this call, in milliseconds, when a plugin sets them (`ai-proxy-advanced`'s
+   * balancer); absent, the route's service's apply.
+   */
+  timeouts?: UpstreamTimeouts;
+}
+
+/** Kong's `connect_timeout`, `read_timeout` and `write_timeout`, in milliseconds. */
+export interface UpstreamTimeouts {
+  readonly connect: number;
+  readonly read: number;
+  readonly write: number;
 }
 
 /** How the proxy handles the upstream response. */
@@ -219,4 +232,9 @@ export interface RequestContext {
   readonly upstreamTrace?: UpstreamCallTrace;
   /** Traces the calls plugins make themselves, when this request is traced (see `CallTracer`). */
   readonly callTracer?: CallTracer;
+  /**
+   * How the request may fail over to another target, when a plugin set a policy in `access`
+   * (see `UpstreamFailover`); absent, an upstream failure is the client's answer at once.
+   */
+  failover?: UpstreamFailover;
 }

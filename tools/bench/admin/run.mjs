@@ -1,4 +1,4 @@
-// Admin API write throughput and latency, on the embedded (PGlite) and the PostgreSQL store.
+// Admin API write throughput and latency, on the embedded (SQLite) and the PostgreSQL store.
 // Usage: npm run build && node tools/bench/admin/run.mjs   (writes tmp/bench/admin-writes.json)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +58,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
 const database = await createTestDatabase('bench');
 try {
   const results = [
-    await measure('pglite', { DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+    await measure('sqlite', { DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
     await measure('postgres', { DATABASE_URL: database.url, LOG_LEVEL: 'warn' }),
   ];
   console.table(

@@ -23,7 +23,7 @@ export class CommonSettings {
 
 /** Settings of the apps that open the config store. */
 export class StoreSettings extends CommonSettings {
-  /** PostgreSQL URL; unset means the embedded PGlite store under DATA_DIR. */
+  /** PostgreSQL URL; unset means the embedded SQLite store in DATA_DIR (`switchyard.sqlite`). */
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string | undefined = undefined;

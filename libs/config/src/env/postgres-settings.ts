@@ -1,5 +1,5 @@
 import { IsInt, Min } from 'class-validator';
-import { DEFAULT_POSTGRES_TIMEOUTS } from '../store/postgres.sql-client.js';
+import { DEFAULT_POSTGRES_TIMEOUTS } from '../store/postgres-timeouts.js';
 import type { StoreLocation } from '../store/open-config-store.js';
 import type { StoreSettings } from './common-settings.js';
 

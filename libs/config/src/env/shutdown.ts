@@ -1,6 +1,6 @@
 /**
  * Runs `close` once on SIGINT or SIGTERM, then exits: in-flight work finishes, connections and
- * the embedded store are closed cleanly (PGlite must be closed to keep its files consistent).
+ * the embedded store are closed cleanly (SQLite checkpoints its write-ahead log into the file).
  */
 export function closeOnSignal(close: () => Promise<void>): void {
   let closing = false;

@@ -1,17 +1,27 @@
-import { PGlite } from '@electric-sql/pglite';
+import { POSTGRES_DIALECT } from './postgres.dialect.js';
+import type { PGlite } from '@electric-sql/pglite';
 import type { NotificationSubscriber, SqlClient, SqlExecutor } from './sql-client.js';
 
 /**
- * `SqlClient` over PGlite: PostgreSQL compiled to WebAssembly, in this process, persisted in a
- * directory. The embedded default when no `DATABASE_URL` is given; the same SQL runs on both.
+ * `SqlClient` over PGlite (PostgreSQL compiled to WebAssembly, persisted in a directory), the
+ * embedded store of earlier versions. Only `copyPgliteStore` opens one, to copy an old `DATA_DIR`
+ * into SQLite: PGlite is an optional dependency, imported when that happens and never on start.
  */
 export class PgliteSqlClient implements SqlClient {
+  readonly dialect = POSTGRES_DIALECT;
+
   private constructor(private readonly db: PGlite) {}
 
-  /** Opens (creating if needed) the database in `dataDir`; `memory://` keeps it in memory. */
+  /** Opens the database in `dataDir`; `memory://` keeps it in memory. */
   static async open(dataDir: string): Promise<PgliteSqlClient> {
-    const db = await PGlite.create(dataDir);
-    return new PgliteSqlClient(db);
+    const { PGlite } = await import('@electric-sql/pglite').catch((error: unknown) => {
+      throw new Error(
+        'Reading a PGlite DATA_DIR needs the optional dependency @electric-sql/pglite: ' +
+          'run `npm install @electric-sql/pglite` first.',
+        { cause: error },
+      );
+    });
+    return new PgliteSqlClient(await PGlite.create(dataDir));
   }
 
   async query<Row>(text: string, params: readonly unknown[] = []): Promise<Row[]> {

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, FlakyTcpProxy, waitUntil, type TestDatabase } from '@switchyard/testing';
-import { PostgresSqlClient, type PostgresTimeouts } from './postgres.sql-client.js';
+import { PostgresSqlClient } from './postgres.sql-client.js';
+import type { PostgresTimeouts } from './postgres-timeouts.js';
 import { StoreUnavailableError } from './store-unavailable.error.js';
 
 /** Short bounds, so that a hung server is given up on within a second or two. */

@@ -1,24 +1,10 @@
 import pg from 'pg';
 import { isConnectionFailure } from './postgres-connection-failure.js';
+import { POSTGRES_DIALECT } from './postgres.dialect.js';
 import { PostgresNotificationListener } from './postgres-notification-listener.js';
+import { DEFAULT_POSTGRES_TIMEOUTS, type PostgresTimeouts } from './postgres-timeouts.js';
 import { StoreUnavailableError } from './store-unavailable.error.js';
 import type { NotificationSubscriber, SqlClient, SqlExecutor } from './sql-client.js';
-
-/** How long the store may take, in milliseconds (see `PostgresSettings` for their meaning). */
-export interface PostgresTimeouts {
-  readonly connectTimeoutMs: number;
-  readonly statementTimeoutMs: number;
-  readonly idleInTransactionTimeoutMs: number;
-  readonly keepAliveIdleMs: number;
-}
-
-/** The gateway's defaults: a store that does not answer within seconds is reported unreachable. */
-export const DEFAULT_POSTGRES_TIMEOUTS: PostgresTimeouts = {
-  connectTimeoutMs: 5_000,
-  statementTimeoutMs: 5_000,
-  idleInTransactionTimeoutMs: 10_000,
-  keepAliveIdleMs: 10_000,
-};
 
 /**
  * How much longer than `statement_timeout` the client waits for an answer before it gives the
@@ -46,6 +32,7 @@ export interface PostgresSqlClientOptions {
  * never committed: the connection is destroyed and the server rolls it back.
  */
 export class PostgresSqlClient implements SqlClient {
+  readonly dialect = POSTGRES_DIALECT;
   private readonly pool: pg.Pool;
   private readonly connection: pg.ClientConfig;
   /** `host:port`, for messages: the URL without its credentials. */

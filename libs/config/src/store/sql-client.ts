@@ -1,3 +1,5 @@
+import type { SqlDialect } from './sql-dialect.js';
+
 /** Runs SQL with `$1`-style parameters; rows come back as plain objects. */
 export interface SqlExecutor {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
@@ -6,10 +8,14 @@ export interface SqlExecutor {
 }
 
 /**
- * The little the config store needs from a PostgreSQL engine. Two adapters implement it:
- * `PostgresSqlClient` (a `pg` pool, production) and `PgliteSqlClient` (embedded, on disk).
+ * The little the config store needs from a SQL engine. Two adapters implement it:
+ * `PostgresSqlClient` (a `pg` pool, distributed mode) and `SqliteSqlClient` (`node:sqlite`,
+ * embedded, on disk). Both take `$1`-style parameters, return `jsonb` columns parsed and report
+ * constraint failures as PostgreSQL does (`SqlError`); what SQL differs is the `dialect`'s.
  */
 export interface SqlClient extends SqlExecutor {
+  /** The statements that differ between engines. */
+  readonly dialect: SqlDialect;
   /** Runs `work` in one transaction; it commits if `work` resolves, rolls back if it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /**
@@ -31,7 +37,12 @@ export interface NotificationSubscriber {
   onResubscribed(): void;
 }
 
-/** The fields of a PostgreSQL error that the store maps to Kong errors (pg and PGlite alike). */
+/**
+ * The fields of a PostgreSQL error that the store maps to Kong errors: the SQLSTATE (`23505`
+ * unique, `23503` foreign key) and the constraint's PostgreSQL name (`<table>_pkey`,
+ * `<table>_<column>_key`, `<table>_<column>_fkey`); the SQLite adapter reports its own
+ * failures in these terms.
+ */
 export interface SqlError {
   code?: string;
   constraint?: string;

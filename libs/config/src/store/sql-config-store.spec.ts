@@ -130,6 +130,30 @@ function describeStore(
       );
     });
 
+    it("filters by all of several tags ('and') or by any of them ('or')", async () => {
+      const [red, blue] = [`red-${randomUUID().slice(0, 8)}`, `blue-${randomUUID().slice(0, 8)}`];
+      const tagged: Record<string, string[] | undefined> = {
+        both: [red, blue],
+        red: [red, 'other'],
+        blue: [blue],
+        untagged: undefined,
+      };
+      for (const [name, tags] of Object.entries(tagged)) {
+        await store.insert(
+          'consumers',
+          buildEntity(ENTITY_DEFINITIONS.consumers, { username: `${red}-${name}`, tags }, { kind: 'create' }),
+        );
+      }
+      const names = async (mode: 'and' | 'or', values: string[]) =>
+        (await store.list('consumers', { size: 100, tags: { values, mode } })).data
+          .map((consumer) => consumer.username!.slice(red.length + 1))
+          .sort();
+      expect(await names('and', [red, blue])).toEqual(['both']);
+      expect(await names('and', [red])).toEqual(['both', 'red']);
+      expect(await names('or', [red, blue])).toEqual(['blue', 'both', 'red']);
+      expect(await names('or', [`none-${red}`])).toEqual([]);
+    });
+
     it('pages through a collection with opaque offsets and filters by tags', async () => {
       const tag = `page-${randomUUID().slice(0, 8)}`;
       for (let index = 0; index < 5; index += 1) {
@@ -258,7 +282,7 @@ function describeStore(
   });
 }
 
-describeStore('PGlite', async () => {
+describeStore('SQLite', async () => {
   const store = await openConfigStore({ dataDir: 'memory://' });
   return { store, cleanup: async () => undefined };
 });

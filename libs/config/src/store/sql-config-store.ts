@@ -55,25 +55,13 @@ function pluginScope(plugin: Plugin): string[] {
 
 const FILTERABLE_PARENTS = new Set(['service', 'route', 'consumer']);
 
-/**
- * One statement, after a write in its transaction: bumps the version (recording the writer's
- * traceparent), logs when it was committed, prunes the log to its last `$3` versions, and
- * announces the version (NOTIFY is delivered on commit).
- */
-const BUMP_VERSION = `
-  WITH bumped AS (
-    UPDATE config_version SET version = version + 1, traceparent = $1 RETURNING version
-  ), logged AS (
-    INSERT INTO config_version_log (version, committed_at) SELECT version, clock_timestamp() FROM bumped
-  ), pruned AS (
-    DELETE FROM config_version_log WHERE version <= (SELECT version FROM bumped) - $3::bigint
-  )
-  SELECT version, pg_notify($2, version::text) FROM bumped`;
-
 /** The store's spans (no-ops unless the process set tracing up). */
 const tracer = trace.getTracer('@switchyard/config');
 
-/** `ConfigStore` over any `SqlClient`: one implementation for Postgres and PGlite. */
+/**
+ * `ConfigStore` over any `SqlClient`: one implementation for PostgreSQL and SQLite, whose few
+ * differing statements are the client's `dialect`.
+ */
 export class SqlConfigStore implements ConfigStore {
   private constructor(private readonly sql: SqlClient) {}
 
@@ -120,9 +108,7 @@ export class SqlConfigStore implements ConfigStore {
     }
     if (page.tags) {
       params.push(page.tags.values);
-      conditions.push(
-        `(entity -> 'tags') ${page.tags.mode === 'and' ? '?&' : '?|'} $${params.length}::text[]`,
-      );
+      conditions.push(this.sql.dialect.tagCondition(page.tags.mode, params.length));
     }
     if (page.parent) {
       if (!FILTERABLE_PARENTS.has(page.parent.field))
@@ -191,7 +177,8 @@ export class SqlConfigStore implements ConfigStore {
   readConfig(): Promise<ConfigContent> {
     return this.sql.transaction(async (tx) => {
       // One snapshot of the database for all the reads: the version matches the entities.
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const { snapshotRead } = this.sql.dialect;
+      if (snapshotRead) await tx.query(snapshotRead);
       const [version] = await tx.query<{ version: string; traceparent: string | null }>(
         'SELECT version, traceparent FROM config_version',
       );
@@ -215,12 +202,9 @@ export class SqlConfigStore implements ConfigStore {
 
   async versionAges(versions: readonly number[]): Promise<ReadonlyMap<number, number>> {
     if (versions.length === 0) return new Map();
-    // The store's clock on both sides: no skew between this process and the database.
-    const rows = await this.sql.query<{ version: string; age_ms: number }>(
-      `SELECT version, extract(epoch FROM clock_timestamp() - committed_at) * 1000 AS age_ms
-         FROM config_version_log WHERE version = ANY($1::bigint[])`,
-      [versions],
-    );
+    const rows = await this.sql.query<{ version: string; age_ms: number }>(this.sql.dialect.versionAges, [
+      versions,
+    ]);
     return new Map(rows.map((row) => [Number(row.version), Math.max(0, Number(row.age_ms))]));
   }
 
@@ -248,7 +232,7 @@ export class SqlConfigStore implements ConfigStore {
     work: (tx: SqlExecutor) => Promise<unknown>,
   ): Promise<void> {
     const attributes = {
-      'db.system.name': 'postgresql',
+      'db.system.name': this.sql.dialect.engine,
       'db.operation.name': operation,
       'db.collection.name': entity,
     };
@@ -259,12 +243,11 @@ export class SqlConfigStore implements ConfigStore {
         try {
           const version = await this.sql.transaction(async (tx) => {
             await work(tx);
-            const [row] = await tx.query<{ version: string }>(BUMP_VERSION, [
-              traceparentOf(context.active()) ?? null,
-              CONFIG_VERSION_CHANNEL,
-              VERSION_LOG_LENGTH,
-            ]);
-            return Number(row!.version);
+            return this.sql.dialect.bumpVersion(tx, {
+              traceparent: traceparentOf(context.active()) ?? null,
+              channel: CONFIG_VERSION_CHANNEL,
+              keep: VERSION_LOG_LENGTH,
+            });
           });
           span.setAttribute('switchyard.config.version', version);
         } catch (error) {
@@ -283,7 +266,7 @@ export class SqlConfigStore implements ConfigStore {
   }
 }
 
-/** Which Kong error a PostgreSQL constraint failure is. Anything else is re-thrown as is. */
+/** Which Kong error a constraint failure (in PostgreSQL's terms) is. Anything else is re-thrown as is. */
 function translateConstraintError(
   error: SqlError,
   entity: EntityName,

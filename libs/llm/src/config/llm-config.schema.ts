@@ -2,6 +2,7 @@ import {
   PROVIDER_IDS,
   ROUTE_TYPES,
   type EntityCheck,
+  type ProviderId,
   type ProviderRegistry,
   type RecordField,
   type SchemaField,
@@ -164,6 +165,24 @@ function providerSlices(providers: ProviderRegistry): ProviderSchemaSlice[] {
   });
 }
 
+/**
+ * An `llm/v1/embeddings` route names a provider with an embeddings API (a driver whose table has
+ * the route type): anthropic and llama2 have none, and a config naming them is refused with the
+ * words Kong answers their requests with, rather than accepted to fail every request.
+ */
+function embeddingsServedCheck(providers: ProviderRegistry): EntityCheck {
+  return {
+    field_sources: ['route_type', 'model'],
+    custom: (config) => {
+      if (config['route_type'] !== 'llm/v1/embeddings') return undefined;
+      const provider = (config['model'] as { provider: ProviderId }).provider;
+      return providers.get(provider)?.routes['llm/v1/embeddings']
+        ? undefined
+        : `no transformer for ${provider}://llm/v1/embeddings`;
+    },
+  };
+}
+
 /** Kong's shared `llm` fields and checks, to be laid into a plugin's config record (or a record of its own). */
 export interface LlmSchemaParts {
   /** `route_type`, `auth`, `model`, `logging`, in Kong's order. */
@@ -209,12 +228,16 @@ export function llmSchemaParts(providers: ProviderRegistry): LlmSchemaParts {
         required: true,
         one_of: ROUTE_TYPES,
         description:
-          'The API this route speaks (`llm/v1/chat`, `llm/v1/completions`, `llm/v1/responses`: OpenAI’s Responses API, served by every provider), or `preserve` to pass bodies through untranslated.',
+          'The API this route speaks (`llm/v1/chat`, `llm/v1/completions`, `llm/v1/embeddings`, `llm/v1/responses`: OpenAI’s Responses API, served by every provider), or `preserve` to pass bodies through untranslated.',
       },
       auth,
       model,
       logging,
     },
-    checks: [...sharedChecks, ...slices.flatMap((slice) => slice.configChecks ?? [])],
+    checks: [
+      ...sharedChecks,
+      embeddingsServedCheck(providers),
+      ...slices.flatMap((slice) => slice.configChecks ?? []),
+    ],
   };
 }

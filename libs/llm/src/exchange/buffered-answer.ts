@@ -3,7 +3,7 @@ import type {
   BufferedResponse,
   ProviderDriver,
   ProviderRequest,
-  RouteTranslation,
+  BufferedRouteTranslation,
   TranslatedResponse,
   UpstreamCallTrace,
 } from '@switchyard/plugin-api';
@@ -19,7 +19,7 @@ import { gzipBody, InflateLimitError } from './gzip-codec.js';
 export interface BufferedAnswerContext {
   readonly driver: ProviderDriver;
   /** The driver's translations for the request's route type and client format. */
-  readonly translation: RouteTranslation;
+  readonly translation: BufferedRouteTranslation;
   readonly request: ProviderRequest;
   readonly clientAcceptsGzip: boolean;
   /** The `X-Kong-LLM-Model` value, when the header is sent. */

@@ -58,6 +58,7 @@ describe('how a client format is served', () => {
 
   it("answers through the client API: whole answers with the OpenAI side's summary, streams step by step", () => {
     const pivot = clientRouteFor(openai, 'llm/v1/chat', 'anthropic', echoApi)!.translation;
+    if (!('stream' in pivot)) throw new Error('a chat pivot streams');
     const answer = { choices: [], model: 'gpt-4o-1', usage: { prompt_tokens: 3, completion_tokens: 2 } };
     expect(pivot.response(answer, request)).toEqual({
       body: { said: answer },

@@ -3,16 +3,19 @@ import type {
   ClientApi,
   ClientBody,
   ClientFormat,
+  CompletionRouteType,
   LlmRouteType,
   ProviderDriver,
   ProviderRegistry,
+  BufferedRouteTranslation,
   RouteTranslation,
   RouteType,
 } from '@switchyard/plugin-api';
 
 /** How one request of a client format is served by a driver. */
 export interface ClientRoute {
-  readonly translation: RouteTranslation;
+  /** Embeddings' entries have no stream translator (they are never streamed). */
+  readonly translation: RouteTranslation | BufferedRouteTranslation;
   /**
    * Set for the pivot: the client's body goes through this API's `toOpenAi` first, the driver
    * translates an OpenAI request, and `translation` turns its answers back into the client's.
@@ -49,7 +52,10 @@ export function clientApiFor(
 }
 
 /** The OpenAI route type a client API's requests become on the pivot. */
-export function pivotRouteTypeOf(api: ClientApi, routeType: LlmRouteType): LlmRouteType {
+export function pivotRouteTypeOf<R extends LlmRouteType>(
+  api: ClientApi,
+  routeType: R,
+): R | CompletionRouteType {
   return api.pivotRouteType ?? routeType;
 }
 
@@ -80,10 +86,10 @@ export function clientRouteFor(
 ): ClientRoute | undefined {
   const direct = driver.routes[routeType]?.[format];
   if (direct) return { translation: direct };
-  const openAi = api?.routeTypes.includes(routeType)
-    ? driver.routes[pivotRouteTypeOf(api, routeType)]?.openai
-    : undefined;
-  return api && openAi ? { translation: pivotTranslation(api, openAi), pivot: api } : undefined;
+  // Native client formats and the Responses API are text APIs: there is no embeddings request to pivot.
+  if (!api || routeType === 'llm/v1/embeddings' || !api.routeTypes.includes(routeType)) return undefined;
+  const openAi = driver.routes[pivotRouteTypeOf(api, routeType)]?.openai;
+  return openAi ? { translation: pivotTranslation(api, openAi), pivot: api } : undefined;
 }
 
 /** Whether a config with this provider, route type and client format can be served (the Admin API's check). */

@@ -29,6 +29,12 @@ export interface LlmTargetSettings {
   readonly modelNameHeader: boolean;
   /** The API shape clients of this route speak. */
   readonly clientFormat: ClientFormat;
+  /**
+   * The configured model replaces a different `model` in the client's body, instead of Kong's
+   * 400 "cannot use own model": a balancer's targets each name their own model, and the client
+   * cannot know which one serves it.
+   */
+  readonly replacesBodyModel?: boolean;
   /** Kong's `max_request_body_size`: a larger request body is a 413 before it is parsed. */
   readonly maxRequestBodySize?: number;
 }

@@ -108,6 +108,7 @@ export function startPreservedExchange(
         requestModel: fields.name,
         options: fields.options,
         providerMeta: driver?.analyticsMeta?.(fields.options),
+        generates: true,
         promptEstimate: undefined,
         startedAt,
       })

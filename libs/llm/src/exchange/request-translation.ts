@@ -3,7 +3,7 @@ import type {
   ClientBody,
   ProviderDriver,
   ProviderRequest,
-  RouteTranslation,
+  BufferedRouteTranslation,
   TranslatedRequest,
 } from '@switchyard/plugin-api';
 import { RequestAnalytics } from '../telemetry/analytics.js';
@@ -16,7 +16,7 @@ import type { CompiledTarget } from './llm-target.js';
  */
 export function translateRequest(
   driver: ProviderDriver,
-  translation: RouteTranslation,
+  translation: BufferedRouteTranslation,
   body: ClientBody,
   request: ProviderRequest,
 ): TranslatedRequest {
@@ -42,6 +42,7 @@ export function requestAnalytics(
   const { config, pluginId } = target.settings;
   const { options, name } = request.model;
   const factor = request.stream ? 1.8 : 1;
+  const embeddings = request.routeType === 'llm/v1/embeddings';
   return new RequestAnalytics({
     pluginId,
     provider: driver.id,
@@ -50,8 +51,11 @@ export function requestAnalytics(
     requestModel: name,
     options,
     providerMeta: driver.analyticsMeta?.(options),
-    // Kong's estimate for providers that may leave the prompt count out (more words per token in a stream).
-    promptEstimate: driver.traits.streamReportsUsage ? undefined : () => estimatePromptTokens(body, factor),
+    generates: !embeddings,
+    // Kong's estimate for providers that may leave the prompt count out (more words per token in
+    // a stream); several embedding APIs (Gemini's, Hugging Face's) never give one.
+    promptEstimate:
+      driver.traits.streamReportsUsage && !embeddings ? undefined : () => estimatePromptTokens(body, factor),
     startedAt,
   });
 }

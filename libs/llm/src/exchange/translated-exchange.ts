@@ -7,6 +7,7 @@ import type {
   ProviderRequest,
   RequestContext,
   ResponseHead,
+  BufferedRouteTranslation,
   RouteTranslation,
   StreamStep,
   StreamTransformer,
@@ -15,13 +16,10 @@ import type {
 import { dropClientCredentials, overridingClientHeader } from '../auth/client-credentials.js';
 import { llmRequestOf } from '../request/llm-request.js';
 import { modelHeaderFor } from '../request/model-header.js';
-import { resolveModelName } from '../request/model-resolver.js';
 import {
-  checkPrompts,
-  checkRouteFormat,
   clientWantsStreamUsage,
-  decideStreaming,
-  withTuningOptions,
+  normalizeLlmRequest,
+  translationBody,
 } from '../request/request-normalizer.js';
 import type { ModelFields } from '../request/template.resolver.js';
 import { createFrameParser } from '../stream/create-frame-parser.js';
@@ -49,15 +47,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * `access` for a chat or completions route (Kong's `normalize-request`, in its order): the body
- * in `ctx.llm` is checked (Kong's checks for an OpenAI body; a native client's at its own path,
- * by its client API), the model reconciled, tuning options merged, the body translated by the
- * driver's table entry for (route type, client format) or, for a native format the driver has
- * no entry for, through the pivot (the client API's `toOpenAi`, then the driver's `openai`
- * entry), and the final request authenticated; `ctx.upstream` then points at the provider. The
- * client's own credentials never reach it (but the configured header that `allow_override`
- * lets through), and it is asked for gzip only when the client accepts it, so that an error
- * answer passed through as it came is one the client can read.
+ * `access` for a chat, completions or embeddings route (Kong's `normalize-request`, in its
+ * order, see `normalizeLlmRequest`): the body in `ctx.llm` is checked (Kong's checks for an
+ * OpenAI body; a native client's at its own path, by its client API), the model reconciled,
+ * tuning options merged (not for embeddings), the body translated by the driver's table entry
+ * for (route type, client format) or, for a native format the driver has no entry for, through
+ * the pivot (the client API's `toOpenAi`, then the driver's `openai` entry), and the final
+ * request authenticated; `ctx.upstream` then points at the provider. The client's own
+ * credentials never reach it (but the configured header that `allow_override` lets through),
+ * and it is asked for gzip only when the client accepts it, so that an error answer passed
+ * through as it came is one the client can read.
  */
 export function startTranslatedExchange(
   ctx: RequestContext,
@@ -71,11 +70,12 @@ export function startTranslatedExchange(
   if (clientApi && !clientApi.matches(ctx.request.path)) throw target.wrongPath;
   const llm = llmRequestOf(ctx, settings.clientFormat);
   const client = llm.body;
-  const asked = clientApi ? clientApi.read(client) : client;
-  if (!clientApi) checkPrompts(client);
-  const name = resolveModelName(fields.name, asked);
-  if (!clientApi) checkRouteFormat(client, routeType);
-  const stream = decideStreaming(asked, settings.responseStreaming);
+  const { name, stream, encodingFormat } = normalizeLlmRequest(client, routeType, {
+    configuredModel: fields.name,
+    streaming: settings.responseStreaming,
+    clientApi,
+    replacesBodyModel: settings.replacesBodyModel,
+  });
   const route = driver && clientRouteFor(driver, routeType, llm.format, clientApi);
   if (!driver || !route) throw target.noTransformer;
 
@@ -90,8 +90,13 @@ export function startTranslatedExchange(
     clientQuery: ctx.upstream.query,
     wantsUsage: pivot !== undefined || settings.config.logging.log_statistics,
     clientWantsUsage: pivot !== undefined || clientWantsStreamUsage(client),
+    ...(encodingFormat && { encodingFormat }),
   };
-  const body = withTuningOptions(pivot ? pivotBody(pivot, client, routeType) : client, fields.options);
+  const body = translationBody(
+    pivot ? pivotBody(pivot, client, routeType) : client,
+    routeType,
+    fields.options,
+  );
   if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, driver.telemetryName, request, body);
   const translation = route.translation;
   const translated = translateRequest(driver, translation, body, request);
@@ -146,11 +151,12 @@ export function startTranslatedExchange(
   });
 }
 
-/** A request translated for the provider (`llm/v1/chat`, `llm/v1/completions`), and its answer translated back. */
+/** A request translated for the provider (chat, completions, embeddings), and its answer translated back. */
 export class TranslatedExchange implements LlmExchange {
   constructor(
     private readonly driver: ProviderDriver,
-    private readonly translation: RouteTranslation,
+    /** Embeddings' translations have no stream translator: their requests are never streamed. */
+    private readonly translation: RouteTranslation | BufferedRouteTranslation,
     private readonly request: ProviderRequest,
     private readonly clientAcceptsGzip: boolean,
     /** The `X-Kong-LLM-Model` value, when the header is sent. */
@@ -187,6 +193,8 @@ export class TranslatedExchange implements LlmExchange {
     const shape = this.errorShape;
     if (head.status !== 200)
       return shape?.reshapesUpstreamErrors ? this.reshapedError(head, shape) : undefined;
+    // Embeddings are never streamed: their translations have no stream translator.
+    if (!('stream' in this.translation)) return undefined;
     const { driver } = this;
     const translator = this.translation.stream(this.request);
     // A driver whose wire format is an option reads each stream in its translator's framing.
@@ -222,6 +230,8 @@ export class TranslatedExchange implements LlmExchange {
       translator,
       onStep: this.stepObserver(ctx.timings.upstreamStart ?? performance.now()),
       onFailure,
+      // A request that may fail over holds the opening events: a failure right after them is retried.
+      holdOpening: ctx.failover !== undefined,
       errorEvent,
     });
   }

@@ -105,6 +105,22 @@ describe('promptRequestOf', () => {
   });
 });
 
+describe('llmRequestOf', () => {
+  it("refuses a native client's request that a prompt plugin read as OpenAI's, naming llm_format", () => {
+    const ctx = buildRequestContext({ body: { model: 'claude', max_tokens: 10, messages: [] } });
+    promptRequestOf(ctx);
+    const [status, message] = failure(() => llmRequestOf(ctx, 'anthropic'));
+    expect(status).toBe(400);
+    expect(message).toContain('config.llm_format');
+    expect(message).toContain('read the request as openai');
+  });
+
+  it('is the parsed request again for a plugin of the same format', () => {
+    const ctx = buildRequestContext({ body: CLIENT });
+    expect(llmRequestOf(ctx, 'anthropic')).toBe(llmRequestOf(ctx, 'anthropic'));
+  });
+});
+
 describe('rewriteLlmRequest', () => {
   it('sends the new request upstream as JSON and hands the same object to the plugins that run later', () => {
     const ctx = buildRequestContext({
@@ -117,6 +133,6 @@ describe('rewriteLlmRequest', () => {
     expect(JSON.parse(ctx.upstream.body.toString())).toEqual(REWRITTEN);
     expect(ctx.upstream.headers['content-type']).toBe('application/json');
     expect(ctx.upstream.headers['content-length']).toBeUndefined();
-    expect(llmRequestOf(ctx)).toEqual({ format: 'anthropic', body: REWRITTEN });
+    expect(llmRequestOf(ctx, 'anthropic')).toEqual({ format: 'anthropic', body: REWRITTEN });
   });
 });

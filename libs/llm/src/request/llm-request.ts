@@ -65,10 +65,18 @@ export function checkRequestBodySize(ctx: RequestContext, limit: number): void {
  * The request's `ctx.llm`: parsed from the request body (`currentRequestBody`) by the first AI
  * plugin that asks, and the same object for every later one, so that a prompt plugin's change
  * reaches `ai-proxy`. A body that is not a JSON object is Kong's 400 "request body doesn't contain
- * valid prompts"; a compressed one a 415, one nested deeper than `MAX_JSON_DEPTH` a 400.
+ * valid prompts"; a compressed one a 415, one nested deeper than `MAX_JSON_DEPTH` a 400. A request
+ * an earlier plugin read in another format than `format` is a 400: the prompt plugins read
+ * OpenAI-format requests, and a native client's body rewritten as one would reach the model garbled.
  */
 export function llmRequestOf(ctx: RequestContext, format: ClientFormat = 'openai'): LlmRequestState {
-  if (ctx.llm) return ctx.llm;
+  if (ctx.llm) {
+    if (ctx.llm.format === format) return ctx.llm;
+    throw new GatewayError(
+      400,
+      `this route's clients speak the ${format} API (config.llm_format), but a plugin before it read the request as ${ctx.llm.format}: the AI prompt plugins (template, decorator, guard) work on OpenAI-format requests only; remove them from this route or use llm_format=openai`,
+    );
+  }
   return (ctx.llm = { format, body: parseJsonObject(currentRequestBody(ctx), NO_VALID_PROMPTS) });
 }
 

@@ -104,6 +104,13 @@ describe('resolveModelName', () => {
     ]);
   });
 
+  it("replaces a different body model with the configured one for a balancer's target, and keeps the body's when none is configured", () => {
+    expect(resolveModelName('claude-3-5-haiku-latest', { model: 'gpt-4o' }, true)).toBe(
+      'claude-3-5-haiku-latest',
+    );
+    expect(resolveModelName(undefined, { model: 'gpt-4o' }, true)).toBe('gpt-4o');
+  });
+
   it('ignores an empty or non-string body model', () => {
     expect(resolveModelName('gpt-4o', { model: '' })).toBe('gpt-4o');
     expect(resolveModelName('gpt-4o', { model: null })).toBe('gpt-4o');

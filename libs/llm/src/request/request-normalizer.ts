@@ -1,5 +1,14 @@
 import { GatewayError } from '@switchyard/plugin-api';
-import type { ClientBody, LlmRouteType, ModelOptions } from '@switchyard/plugin-api';
+import type {
+  ClientApi,
+  ClientBody,
+  CompletionRouteType,
+  EmbeddingEncoding,
+  LlmRouteType,
+  ModelOptions,
+} from '@switchyard/plugin-api';
+import { checkEmbeddingsRequest } from './embeddings-request.js';
+import { resolveModelName } from './model-resolver.js';
 
 /** Kong's answer to a body that is no LLM request. */
 export const NO_VALID_PROMPTS = "request body doesn't contain valid prompts";
@@ -22,10 +31,10 @@ export function checkPrompts(body: ClientBody): void {
 }
 
 /** Kong's `llm.is_compatible`: a chat body on a chat route, a prompt body on a completions route. */
-export function checkRouteFormat(body: ClientBody, routeType: LlmRouteType): void {
+export function checkRouteFormat(body: ClientBody, routeType: CompletionRouteType): void {
   const chat = hasMessages(body);
   if (chat && hasPrompt(body)) throw new GatewayError(400, 'request matches multiple LLM request formats');
-  const format: LlmRouteType = chat ? 'llm/v1/chat' : 'llm/v1/completions';
+  const format: CompletionRouteType = chat ? 'llm/v1/chat' : 'llm/v1/completions';
   if (format !== routeType) {
     throw new GatewayError(
       400,
@@ -67,4 +76,66 @@ export function clientWantsStreamUsage(body: ClientBody): boolean {
     options !== null &&
     (options as { include_usage?: unknown }).include_usage === true
   );
+}
+
+/** A client request once checked against its route type. */
+export interface NormalizedLlmRequest {
+  /** The model that serves it (see `resolveModelName`). */
+  readonly name: string;
+  readonly stream: boolean;
+  /** Embeddings only: the vector encoding the client wants. */
+  readonly encodingFormat?: EmbeddingEncoding;
+}
+
+/** What a target brings to `normalizeLlmRequest`. */
+export interface LlmRequestRules {
+  /** The configured model name (templates resolved), if any. */
+  readonly configuredModel: string | undefined;
+  /** Kong's `response_streaming`. */
+  readonly streaming: 'allow' | 'deny' | 'always';
+  /** The client API of a native client format; none for OpenAI clients. */
+  readonly clientApi?: ClientApi;
+  /** A balancer's target: its configured model replaces a different body `model` (see `resolveModelName`). */
+  readonly replacesBodyModel?: boolean;
+}
+
+/**
+ * Kong's `normalize-request`, in its order, for a translated route type. Chat and completions:
+ * the prompt check and route format of an OpenAI body (a native client's body is checked by its
+ * client API's `read`, which also gives the model and `stream` it asks for), the model, the
+ * streaming decision. Embeddings: the body's shape (`checkEmbeddingsRequest`) and the model;
+ * never streamed.
+ */
+export function normalizeLlmRequest(
+  client: ClientBody,
+  routeType: LlmRouteType,
+  rules: LlmRequestRules,
+): NormalizedLlmRequest {
+  const { configuredModel, clientApi, replacesBodyModel } = rules;
+  if (routeType === 'llm/v1/embeddings') {
+    const encodingFormat = checkEmbeddingsRequest(client);
+    return {
+      name: resolveModelName(configuredModel, client, replacesBodyModel),
+      stream: false,
+      encodingFormat,
+    };
+  }
+  const asked = clientApi ? clientApi.read(client) : client;
+  if (!clientApi) checkPrompts(client);
+  const name = resolveModelName(configuredModel, asked, replacesBodyModel);
+  if (!clientApi) checkRouteFormat(client, routeType);
+  return { name, stream: decideStreaming(asked, rules.streaming) };
+}
+
+/**
+ * The body a translation is given: for chat and completions the body with the configured tuning
+ * options (`withTuningOptions`); an embeddings body as it came, since `max_tokens`,
+ * `temperature` and the like mean nothing to an embedding model.
+ */
+export function translationBody(
+  body: ClientBody,
+  routeType: LlmRouteType,
+  options: ModelOptions,
+): ClientBody {
+  return routeType === 'llm/v1/embeddings' ? body : withTuningOptions(body, options);
 }

@@ -6,6 +6,7 @@ import { NdjsonFrameParser } from './ndjson-frame.parser.js';
 import { SseFrameParser } from './sse-frame.parser.js';
 import {
   INCOMPLETE_STREAM_EVENT,
+  MAX_HELD_STEPS,
   UNSUPPORTED_FRAME_EVENT,
   createRejectedStream,
   createStreamTranslation,
@@ -152,6 +153,54 @@ describe('createStreamTranslation', () => {
       onFailure: () => undefined,
     });
     expect(runStream(transformer, ['bad\n'])).toBe(UNSUPPORTED_FRAME_EVENT);
+  });
+});
+
+describe('createStreamTranslation holding the opening (a request that may fail over)', () => {
+  /** `open` frames carry no text (a role chunk); others carry their data as text. */
+  const opening: StreamTranslator = {
+    contentType: 'text/event-stream',
+    translate(frame): StreamStep {
+      if (frame.data === 'open') return { events: ['OPEN'] };
+      if (frame.data === 'oops') return { events: ['ERROR'], error: 'overloaded' };
+      if (frame.data === '[DONE]') return { events: ['[DONE]'], final: true };
+      return { events: [frame.data.toUpperCase()], text: frame.data };
+    },
+  };
+  const holding = (failures: StreamFailure[] = []) =>
+    createStreamTranslation({
+      parser: new SseFrameParser(),
+      translator: opening,
+      onStep: () => undefined,
+      onFailure: (reason) => failures.push(reason),
+      holdOpening: true,
+    });
+
+  it('writes nothing for the opening events, then them and the first content together', () => {
+    const transformer = holding();
+    expect(transformer.transform(Buffer.from('data: open\n\n'))).toBe('');
+    expect(transformer.transform(Buffer.from('data: hi\n\n'))).toBe('data: OPEN\n\ndata: HI\n\n');
+    expect(transformer.transform(Buffer.from('data: [DONE]\n\n'))).toBe('data: [DONE]\n\n');
+  });
+
+  it("writes the opening and the provider's error at once when the error comes before any content", () => {
+    const failures: StreamFailure[] = [];
+    const transformer = holding(failures);
+    expect(transformer.transform(Buffer.from('data: open\n\n'))).toBe('');
+    expect(transformer.transform(Buffer.from('data: oops\n\n'))).toBe('data: OPEN\n\ndata: ERROR\n\n');
+    expect(failures).toEqual(['provider_stream_error']);
+  });
+
+  it('releases the opening after at most MAX_HELD_STEPS steps, and before an upstream failure or an early end', () => {
+    const many = holding();
+    const openings = 'data: open\n\n'.repeat(MAX_HELD_STEPS);
+    expect(many.transform(Buffer.from(openings))).toBe('data: OPEN\n\n'.repeat(MAX_HELD_STEPS));
+    const broken = holding();
+    broken.transform(Buffer.from('data: open\n\n'));
+    expect(broken.fail(new Error('reset'))).toMatch(/^data: OPEN\n\ndata: \{"error"/);
+    const ended = holding();
+    ended.transform(Buffer.from('data: open\n\n'));
+    expect(ended.end()).toBe(`data: OPEN\n\n${INCOMPLETE_STREAM_EVENT}`);
   });
 });
 

@@ -79,6 +79,26 @@ export interface StreamTranslationOptions {
   readonly onFailure: (reason: StreamFailure) => void;
   /** The client's error event (a native client API's shape); OpenAI's when absent. */
   readonly errorEvent?: StreamErrorWriter;
+  /**
+   * Hold the stream's opening events (a role chunk, Anthropic's `message_start`: steps with no
+   * text, finish reason or failure), at most `MAX_HELD_STEPS` of them, until a step with content
+   * comes: set when the request may still fail over, so that a provider failing right after
+   * its opening events has sent the client nothing yet.
+   */
+  readonly holdOpening?: boolean;
+}
+
+/** The most opening steps `holdOpening` holds back (tool-call openings are released after them). */
+export const MAX_HELD_STEPS = 8;
+
+/** Whether a step carries the answer itself, rather than its opening. */
+function carriesContent(step: StreamStep): boolean {
+  return (
+    step.text !== undefined ||
+    step.finishReason !== undefined ||
+    step.error !== undefined ||
+    step.final === true
+  );
 }
 
 /**
@@ -94,11 +114,22 @@ export function createStreamTranslation(options: StreamTranslationOptions): Stre
   const errorEvent = options.errorEvent ?? openAiErrorEvent;
   let stopped = false;
   let terminated = false;
+  let holding = options.holdOpening === true;
+  let held = '';
+  let heldSteps = 0;
+
+  /** The opening events held so far, released before whatever comes next. */
+  function release(): string {
+    holding = false;
+    const out = held;
+    held = '';
+    return out;
+  }
 
   function stop(reason: StreamFailure, event: string): string {
     stopped = true;
     onFailure(reason);
-    return event;
+    return release() + event;
   }
 
   function translateAll(frames: readonly StreamFrame[], ignoreRejected: boolean): string {
@@ -125,6 +156,14 @@ export function createStreamTranslation(options: StreamTranslationOptions): Stre
     onStep(step);
     let out = '';
     for (const event of step.events) out += sseEvent(event);
+    if (holding) {
+      heldSteps += 1;
+      if (!carriesContent(step) && heldSteps < MAX_HELD_STEPS) {
+        held += out;
+        return '';
+      }
+      out = release() + out;
+    }
     if (step.error !== undefined) return out + stop('provider_stream_error', '');
     if (step.final) terminated = true;
     return out;
@@ -150,12 +189,12 @@ export function createStreamTranslation(options: StreamTranslationOptions): Stre
       if (closing) out += emit(closing);
       if (!stopped && !terminated) out += stop('stream_incomplete', errorEvent(INCOMPLETE_STREAM));
       stopped = true;
-      return out;
+      return release() + out;
     },
     fail(error) {
       if (stopped) return '';
       stopped = true;
-      return errorEvent(upstreamFailure(error.message));
+      return release() + errorEvent(upstreamFailure(error.message));
     },
   };
 }

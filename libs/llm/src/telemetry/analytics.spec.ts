@@ -10,6 +10,7 @@ function subject(overrides: Partial<AnalyticsSubject> = {}): AnalyticsSubject {
     logPayloads: false,
     requestModel: 'gpt-3.5-turbo',
     options: { input_cost: 10, output_cost: 10 },
+    generates: true,
     promptEstimate: undefined,
     startedAt: 1000,
     ...overrides,
@@ -49,6 +50,25 @@ describe('RequestAnalytics', () => {
         cost: 0.00037,
       },
     });
+  });
+
+  it('costs embeddings their prompt tokens at input_cost alone, and 0 without input_cost', () => {
+    const embeddings = new RequestAnalytics(
+      subject({ generates: false, options: { input_cost: 0.13 }, promptEstimate: () => 99 }),
+    );
+    answeredAfter(50, embeddings);
+    embeddings.answered({ usage: { prompt_tokens: 8, total_tokens: 8 } }, () => undefined);
+    expect(embeddings.entry(body)?.usage).toEqual({
+      prompt_tokens: 8,
+      completion_tokens: 0,
+      total_tokens: 8,
+      time_per_token: 0,
+      cost: (8 * 0.13) / 1_000_000,
+    });
+    const free = new RequestAnalytics(subject({ generates: false, options: {}, promptEstimate: () => 4 }));
+    answeredAfter(50, free);
+    free.answered({}, () => undefined);
+    expect(free.entry(body)?.usage).toMatchObject({ prompt_tokens: 4, total_tokens: 4, cost: 0 });
   });
 
   it('logs a cost of 0 unless both costs are configured, and a time per token of 0 without completion tokens', () => {

@@ -48,6 +48,11 @@ export interface AnalyticsSubject {
   /** The model the request asked for (resolved), when there is one. */
   readonly requestModel: string | undefined;
   readonly options: ModelOptions;
+  /**
+   * The route type generates text (chat, completions). Embeddings have no completion tokens:
+   * their cost is the prompt tokens at `input_cost` alone.
+   */
+  readonly generates: boolean;
   /** The provider's members of `meta` (its driver's `analyticsMeta`). */
   readonly providerMeta?: Readonly<Record<string, unknown>>;
   /** Kong's prompt estimate, computed only when the answer reports no prompt count. */
@@ -114,16 +119,12 @@ export class RequestAnalytics {
     if (logStatistics) {
       const latency = Math.floor((this.respondedAt ?? performance.now()) - this.subject.startedAt);
       entry.meta = this.meta(latency);
-      const { input_cost, output_cost } = this.subject.options;
       entry.usage = {
         prompt_tokens: promptTokens,
         completion_tokens: completionTokens,
         total_tokens: promptTokens + completionTokens,
         time_per_token: completionTokens > 0 ? Math.floor(latency / completionTokens) : 0,
-        cost:
-          input_cost && output_cost
-            ? (promptTokens * input_cost + completionTokens * output_cost) / 1_000_000
-            : 0,
+        cost: this.cost(promptTokens, completionTokens),
       };
     }
     if (logPayloads) {
@@ -133,6 +134,18 @@ export class RequestAnalytics {
       entry.payload = { request: requestBody.toString('utf8'), ...(response !== undefined && { response }) };
     }
     return entry;
+  }
+
+  /**
+   * Kong's cost, per million tokens: prompt × `input_cost` + completion × `output_cost`, 0 unless
+   * both are set; for embeddings, prompt × `input_cost` (0 when it is unset).
+   */
+  private cost(promptTokens: number, completionTokens: number): number {
+    const { input_cost, output_cost } = this.subject.options;
+    if (!this.subject.generates) return input_cost ? (promptTokens * input_cost) / 1_000_000 : 0;
+    return input_cost && output_cost
+      ? (promptTokens * input_cost + completionTokens * output_cost) / 1_000_000
+      : 0;
   }
 
   private meta(latency: number): NonNullable<AiProxyLogEntry['meta']> {

@@ -80,6 +80,24 @@ describe('describeLlmRequest', () => {
     expect(trace.attributes['gen_ai.request.max_tokens']).toBe(100);
   });
 
+  it('calls an embeddings request embeddings, with the encoding and the dimensions asked for', () => {
+    const trace = newTrace();
+    const request = makeProviderRequest(
+      { provider: 'openai', name: 'text-embedding-3-small', options: {} },
+      { routeType: 'llm/v1/embeddings', encodingFormat: 'base64' },
+    );
+    describeLlmRequest(trace, 'openai', request, { input: ['a', 'b'], dimensions: 256 });
+    expect(trace.name).toBe('embeddings text-embedding-3-small');
+    expect(trace.attributes).toEqual({
+      'gen_ai.operation.name': 'embeddings',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'text-embedding-3-small',
+      'gen_ai.request.stream': false,
+      'gen_ai.request.encoding_formats': ['base64'],
+      'gen_ai.embeddings.dimension.count': 256,
+    });
+  });
+
   it('records only the provider of a preserved request', () => {
     const trace = newTrace();
     describePreservedRequest(trace, 'mistral_ai');

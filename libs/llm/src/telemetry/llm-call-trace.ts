@@ -12,6 +12,7 @@ import type {
 const OPERATION_NAMES: Readonly<Record<LlmRouteType, string>> = {
   'llm/v1/chat': 'chat',
   'llm/v1/completions': 'text_completion',
+  'llm/v1/embeddings': 'embeddings',
   // OpenTelemetry's GenAI conventions name the Responses API's operation `chat` too.
   'llm/v1/responses': 'chat',
 };
@@ -73,6 +74,8 @@ export function describeLlmRequest(
   if (typeof body.n === 'number' && body.n !== 1) attributes['gen_ai.request.choice.count'] = body.n;
   const stop = stopSequences(body.stop);
   if (stop) attributes['gen_ai.request.stop_sequences'] = stop;
+  if (request.encodingFormat) attributes['gen_ai.request.encoding_formats'] = [request.encodingFormat];
+  setIfNumber(attributes, 'gen_ai.embeddings.dimension.count', body.dimensions);
 }
 
 /** The provider a `preserve` request goes to (its body is not read, so nothing else is known). */

@@ -35,6 +35,18 @@ describe('estimatePromptTokens', () => {
   });
 });
 
+describe('estimatePromptTokens for embeddings', () => {
+  it('counts the words of a string input or of a list of strings', () => {
+    expect(estimatePromptTokens({ input: 'The food was delicious' }, 1)).toBe(4);
+    expect(estimatePromptTokens({ input: ['The food', 'was delicious and'] }, 1)).toBe(5);
+  });
+
+  it('counts token ids exactly, in one list or in several', () => {
+    expect(estimatePromptTokens({ input: [9906, 1917, 0] }, 1)).toBe(3);
+    expect(estimatePromptTokens({ input: [[9906, 1917], [0]] }, 1)).toBe(3);
+  });
+});
+
 describe('estimateCompletionTokens', () => {
   it('takes a token per 4 bytes of trimmed text, rounded up', () => {
     expect(estimateCompletionTokens(' The ')).toBe(1);

@@ -15,14 +15,29 @@ export function countWords(content: unknown): number {
 }
 
 /**
+ * The tokens of an embeddings `input`: a token per word of its strings (Kong's count), and the
+ * exact count of token-id lists.
+ */
+function inputTokens(input: unknown): number {
+  if (!Array.isArray(input)) return countWords(input);
+  let count = 0;
+  for (const item of input as unknown[])
+    count += typeof item === 'number' ? 1 : Array.isArray(item) ? item.length : countWords(item);
+  return count;
+}
+
+/**
  * Kong's prompt token estimate (`calculate_cost` on the request) for providers that may not
- * report usage: words × `factor` (1.0, or 1.8 when streaming), rounded half up.
+ * report usage: words × `factor` (1.0, or 1.8 when streaming), rounded half up. An embeddings
+ * body counts its `input`.
  */
 export function estimatePromptTokens(body: ClientBody, factor: number): number {
   let words = 0;
   if (Array.isArray(body.messages)) {
     for (const message of body.messages as unknown[])
       words += countWords((message as { content?: unknown } | null)?.content);
+  } else if (body.input !== undefined) {
+    words = inputTokens(body.input);
   } else {
     words = countWords(body.prompt);
   }

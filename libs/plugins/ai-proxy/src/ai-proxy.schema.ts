@@ -1,6 +1,6 @@
 import { CLIENT_FORMATS } from '@switchyard/plugin-api';
 import type { EntityCheck, ProviderRegistry, RecordField } from '@switchyard/plugin-api';
-import { clientFormatCheck, llmSchemaParts } from '@switchyard/llm';
+import { clientFormatCheck, llmProxyFields, llmSchemaParts } from '@switchyard/llm';
 
 // Kong declares these on the plugin entity, so it reports them under the entity's `@entity` and
 // `config.route_type` / `config.model.provider`; declared on `config` here, they are reported
@@ -41,31 +41,7 @@ export function aiProxySchema(providers: ProviderRegistry): RecordField {
     description: 'Proxies OpenAI-style chat and completion requests to the configured LLM provider.',
     fields: {
       ...llm.fields,
-      response_streaming: {
-        type: 'string',
-        default: 'allow',
-        one_of: ['allow', 'deny', 'always'],
-        description:
-          'Server-sent event streaming: `allow` it when the client asks, `deny` it (400), or `always` stream.',
-      },
-      max_request_body_size: {
-        type: 'integer',
-        default: 8192,
-        gt: 0,
-        description: 'Largest request body, in bytes, that the plugin reads to translate.',
-      },
-      model_name_header: {
-        type: 'boolean',
-        default: true,
-        description: 'Send the `X-Kong-LLM-Model: <provider>/<model>` response header.',
-      },
-      llm_format: {
-        type: 'string',
-        default: 'openai',
-        one_of: [...CLIENT_FORMATS],
-        description:
-          'The API clients speak to the route: `openai`, or a provider’s native API at its native path under the route (`anthropic`: `/v1/messages`, served by every provider; `bedrock`, `gemini`, `cohere`: not served yet).',
-      },
+      ...llmProxyFields,
     },
     entity_checks: [...llm.checks, ...llmFormatChecks, clientFormatCheck(providers)],
   };

@@ -13,11 +13,12 @@ const request = (overrides: Partial<ProviderRequest> = {}, modelOptions: ModelOp
   makeProviderRequest({ provider: 'azure', name: 'gpt-4o', options: modelOptions }, overrides);
 
 describe('azureProvider', () => {
-  it('serves chat, completions and the Responses API as SSE, without chat stream usage unless asked', () => {
+  it('serves chat, completions, embeddings and the Responses API, streams as SSE, without chat stream usage unless asked', () => {
     expect(azureProvider.id).toBe('azure');
     expect(Object.keys(azureProvider.routes)).toEqual([
       'llm/v1/chat',
       'llm/v1/completions',
+      'llm/v1/embeddings',
       'llm/v1/responses',
     ]);
     expect(azureProvider.traits).toMatchObject({ streamFraming: 'sse', streamReportsUsage: false });

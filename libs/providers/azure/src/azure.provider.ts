@@ -12,6 +12,7 @@ const AZURE_RESPONSES_PATH = '/openai/responses';
 const AZURE_PATHS: RoutePaths = {
   'llm/v1/chat': '/chat/completions',
   'llm/v1/completions': '/completions',
+  'llm/v1/embeddings': '/embeddings',
 };
 
 function requiredOption(options: ModelOptions, name: 'azure_instance' | 'azure_deployment_id'): string {
@@ -31,8 +32,8 @@ function azurePath(request: ProviderRequest): string {
 
 /**
  * `https://{azure_instance}.openai.azure.com/openai/deployments/{azure_deployment_id}/chat/completions`
- * (or `/completions`), `/openai/responses` for the Responses API, with `api-version`: the
- * client's query value wins over the configured one.
+ * (or `/completions`, `/embeddings`), `/openai/responses` for the Responses API, with
+ * `api-version`: the client's query value wins over the configured one.
  */
 function azureUrl(request: ProviderRequest): URL {
   const { options } = request.model;

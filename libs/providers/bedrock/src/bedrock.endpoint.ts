@@ -59,14 +59,20 @@ export function encodeModelId(modelId: string): string {
   );
 }
 
+/** The runtime operation: `converse` (`converse-stream` for a stream), `invoke` for embeddings. */
+function operationOf(request: ProviderRequest): string {
+  if (request.routeType === 'llm/v1/embeddings') return 'invoke';
+  return request.stream ? 'converse-stream' : 'converse';
+}
+
 /**
- * `https://bedrock-runtime.{region}.amazonaws.com/model/{model}/converse` (`/converse-stream` for
- * a stream), or the same path on the endpoint an AWS SDK variable names. Kong's deprecated
- * `upstream_path` replaces the path.
+ * `https://bedrock-runtime.{region}.amazonaws.com/model/{model}/{operation}` (see `operationOf`),
+ * or the same path on the endpoint an AWS SDK variable names. Kong's deprecated `upstream_path`
+ * replaces the path.
  */
 export function bedrockUpstreamUrl(request: ProviderRequest, env: AwsEnvironment): URL {
   const region = bedrockRegion(request.model.options, env);
-  const operation = request.stream ? 'converse-stream' : 'converse';
+  const operation = operationOf(request);
   const path = upstreamPath(request, {
     [request.routeType]: `/model/${encodeModelId(request.model.name)}/${operation}`,
   });

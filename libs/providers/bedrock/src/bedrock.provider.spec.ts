@@ -19,10 +19,10 @@ const upstream = (client: ChatCompletionRequest, options?: ModelOptions, name?: 
   chat.request(client, request(options, {}, name)).body as Record<string, unknown>;
 
 describe('bedrockProvider', () => {
-  it('serves OpenAI chat clients, streamed as AWS event-stream messages that carry usage', () => {
+  it('serves OpenAI chat and embeddings clients, chat streamed as AWS event-stream messages that carry usage', () => {
     expect(bedrockProvider.id).toBe('bedrock');
     expect(bedrockProvider.telemetryName).toBe('aws.bedrock');
-    expect(Object.keys(bedrockProvider.routes)).toEqual(['llm/v1/chat']);
+    expect(Object.keys(bedrockProvider.routes)).toEqual(['llm/v1/chat', 'llm/v1/embeddings']);
     expect(bedrockProvider.traits).toEqual({
       streamFraming: 'aws-eventstream',
       streamReportsUsage: true,

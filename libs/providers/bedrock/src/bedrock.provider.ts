@@ -1,4 +1,5 @@
 import type { EntityCheck, ProviderDriver } from '@switchyard/plugin-api';
+import { BEDROCK_EMBEDDINGS } from './bedrock.embeddings.js';
 import { bedrockUpstreamUrl } from './bedrock.endpoint.js';
 import { translateBedrockChatRequest } from './bedrock.request-map.js';
 import { translateBedrockChatResponse } from './bedrock.response.js';
@@ -28,7 +29,8 @@ const staticKeyPairCheck: EntityCheck = {
  * Amazon Bedrock's Converse API (`https://bedrock-runtime.{region}.amazonaws.com/model/{model}/converse`,
  * `/converse-stream` for streams, which come as AWS event-stream messages carrying usage). Every
  * request is signed with SigV4 by the driver's authenticator; the credentials and the region
- * default come from the config or AWS's environment variables.
+ * default come from the config or AWS's environment variables. Embeddings call `InvokeModel`
+ * (`/model/{model}/invoke`) with the body of the model's family (Titan or Cohere Embed).
  */
 export const bedrockProvider: ProviderDriver = {
   id: 'bedrock',
@@ -48,6 +50,7 @@ export const bedrockProvider: ProviderDriver = {
         stream: createBedrockStreamTranslator,
       },
     },
+    'llm/v1/embeddings': { openai: BEDROCK_EMBEDDINGS },
   },
   optionFields: {
     bedrock: {

@@ -12,9 +12,13 @@ const chat = routeTranslation(cohereProvider, 'llm/v1/chat');
 const generate = routeTranslation(cohereProvider, 'llm/v1/completions');
 
 describe('cohereProvider', () => {
-  it('serves chat and completions (no preserve) as NDJSON with usage in the stream', () => {
+  it('serves chat, completions and embeddings (no preserve), streams as NDJSON with usage in the stream', () => {
     expect(cohereProvider.id).toBe('cohere');
-    expect(Object.keys(cohereProvider.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions']);
+    expect(Object.keys(cohereProvider.routes)).toEqual([
+      'llm/v1/chat',
+      'llm/v1/completions',
+      'llm/v1/embeddings',
+    ]);
     expect(cohereProvider.traits).toMatchObject({ streamFraming: 'ndjson', streamReportsUsage: true });
   });
 

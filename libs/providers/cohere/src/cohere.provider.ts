@@ -1,6 +1,7 @@
 import type { ProviderDriver } from '@switchyard/plugin-api';
 import { upstreamPath } from '@switchyard/provider-openai-compatible';
 import type { RoutePaths } from '@switchyard/provider-openai-compatible';
+import { COHERE_EMBEDDINGS } from './cohere.embeddings.js';
 import { translateCohereChatRequest, translateCohereGenerateRequest } from './cohere.request-map.js';
 import { translateCohereChatResponse, translateCohereGenerateResponse } from './cohere.response.js';
 import { createCohereStreamTranslator } from './cohere.stream.js';
@@ -10,11 +11,12 @@ const COHERE_ORIGIN = 'https://api.cohere.com:443';
 const COHERE_PATHS: RoutePaths = {
   'llm/v1/chat': '/v1/chat',
   'llm/v1/completions': '/v1/generate',
+  'llm/v1/embeddings': '/v2/embed',
 };
 
 /**
  * Cohere's v1 API (`https://api.cohere.com/v1/chat` | `/v1/generate`), streamed as NDJSON
- * with billed token counts at the end of each stream.
+ * with billed token counts at the end of each stream; embeddings on the v2 API (`/v2/embed`).
  */
 export const cohereProvider: ProviderDriver = {
   id: 'cohere',
@@ -35,6 +37,7 @@ export const cohereProvider: ProviderDriver = {
         stream: createCohereStreamTranslator,
       },
     },
+    'llm/v1/embeddings': { openai: COHERE_EMBEDDINGS },
   },
   upstreamUrl: (request) => new URL(upstreamPath(request, COHERE_PATHS), COHERE_ORIGIN),
 };

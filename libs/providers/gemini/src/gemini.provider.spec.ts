@@ -19,10 +19,10 @@ const request = (
 const url = (...args: Parameters<typeof request>) => geminiProvider.upstreamUrl(request(...args)).href;
 
 describe('geminiProvider', () => {
-  it('serves OpenAI chat clients, streamed as a JSON array that reports usage, dropping Set-Cookie as Kong does', () => {
+  it('serves OpenAI chat and embeddings clients, chat streamed as a JSON array that reports usage, dropping Set-Cookie as Kong does', () => {
     expect(geminiProvider.id).toBe('gemini');
     expect(geminiProvider.telemetryName).toBe('gcp.gemini');
-    expect(Object.keys(geminiProvider.routes)).toEqual(['llm/v1/chat']);
+    expect(Object.keys(geminiProvider.routes)).toEqual(['llm/v1/chat', 'llm/v1/embeddings']);
     expect(geminiProvider.traits).toEqual({
       streamFraming: 'json-array',
       streamReportsUsage: true,

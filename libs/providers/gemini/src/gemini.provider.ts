@@ -1,5 +1,6 @@
 import type { ProviderDriver } from '@switchyard/plugin-api';
 import { createServiceAccountAuthenticator } from './gemini.authenticator.js';
+import { GEMINI_EMBEDDINGS } from './gemini.embeddings.js';
 import { translateGeminiChatRequest } from './gemini.request-map.js';
 import { translateGeminiChatResponse } from './gemini.response.js';
 import { createGeminiStreamTranslator } from './gemini.stream.js';
@@ -24,7 +25,7 @@ export interface GeminiProviderOptions {
  * header or query parameter the config names: `x-goog-api-key` or `key`) and Gemini on Vertex AI
  * (`model.options.gemini`), authenticated with a service account's OAuth token when
  * `auth.gcp_use_service_account` is on. Streams are `streamGenerateContent`'s JSON array, which
- * carries usage in every chunk.
+ * carries usage in every chunk. Embeddings call `:batchEmbedContents` (Vertex AI: `:predict`).
  */
 export function createGeminiProvider(options: GeminiProviderOptions = {}): ProviderDriver {
   const refreshMarginMs = options.tokenRefreshMarginMs ?? DEFAULT_TOKEN_REFRESH_MARGIN_MS;
@@ -43,6 +44,7 @@ export function createGeminiProvider(options: GeminiProviderOptions = {}): Provi
           stream: createGeminiStreamTranslator,
         },
       },
+      'llm/v1/embeddings': { openai: GEMINI_EMBEDDINGS },
     },
     optionFields: {
       gemini: {

@@ -39,16 +39,26 @@ function vertexOrigin(endpoint: string): string {
 }
 
 /**
- * The upstream URL: the Gemini API's `/v1beta/models/{model}:generateContent`, or Vertex AI's
- * `https://{api_endpoint}/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:generateContent`
- * when `model.options.gemini` is set; `:streamGenerateContent` for a stream (answered as a JSON
- * array, which is what Kong reads). Kong's deprecated `upstream_path` replaces the path.
+ * The method a request calls: `generateContent`, `streamGenerateContent` for a stream (answered
+ * as a JSON array, which is what Kong reads); for embeddings the Gemini API's
+ * `batchEmbedContents` (several texts in one call) or Vertex AI's `predict`.
+ */
+function operationOf(request: ProviderRequest, vertex: boolean): string {
+  if (request.routeType === 'llm/v1/embeddings') return vertex ? 'predict' : 'batchEmbedContents';
+  return request.stream ? 'streamGenerateContent' : 'generateContent';
+}
+
+/**
+ * The upstream URL: the Gemini API's `/v1beta/models/{model}:{operation}`, or Vertex AI's
+ * `https://{api_endpoint}/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:{operation}`
+ * when `model.options.gemini` is set (see `operationOf`). Kong's deprecated `upstream_path`
+ * replaces the path.
  */
 export function geminiUpstreamUrl(request: ProviderRequest): URL {
   const { options } = request.model;
-  const operation = request.stream ? 'streamGenerateContent' : 'generateContent';
   const model = modelSegment(request.model.name);
   const vertex = vertexLocation(options);
+  const operation = operationOf(request, vertex !== undefined);
   const url = vertex
     ? new URL(
         `/v1/projects/${encodeURIComponent(vertex.project)}/locations/${encodeURIComponent(vertex.location)}/publishers/google/models/${model}:${operation}`,

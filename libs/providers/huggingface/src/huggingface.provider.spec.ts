@@ -13,9 +13,13 @@ function request(overrides: Partial<ProviderRequest> = {}, name = MODEL): Provid
 const completions = (name = MODEL) => request({ routeType: 'llm/v1/completions' }, name);
 
 describe('huggingfaceProvider', () => {
-  it('serves OpenAI chat and completions clients, streamed as SSE, with usage estimated where it is missing', () => {
+  it('serves OpenAI chat, completions and embeddings clients, streams as SSE, with usage estimated where it is missing', () => {
     expect(huggingfaceProvider.telemetryName).toBe('huggingface');
-    expect(Object.keys(huggingfaceProvider.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions']);
+    expect(Object.keys(huggingfaceProvider.routes)).toEqual([
+      'llm/v1/chat',
+      'llm/v1/completions',
+      'llm/v1/embeddings',
+    ]);
     expect(huggingfaceProvider.traits).toEqual({
       streamFraming: 'sse',
       streamReportsUsage: false,

@@ -1,5 +1,6 @@
 import { GatewayError } from '@switchyard/plugin-api';
 import type { ProviderDriver, ProviderRequest } from '@switchyard/plugin-api';
+import { HUGGINGFACE_EMBEDDINGS } from './huggingface.embeddings.js';
 import {
   translateHuggingfaceChatRequest,
   translateHuggingfaceGenerateRequest,
@@ -18,6 +19,9 @@ const HUGGINGFACE_ORIGIN = 'https://api-inference.huggingface.co:443';
 
 /** The OpenAI-compatible chat route, under a model's URL (Kong's `build_url`). */
 const CHAT_PATH = '/v1/chat/completions';
+
+/** The Inference API's feature-extraction pipeline, before the model's path. */
+const FEATURE_EXTRACTION_PATH = '/pipeline/feature-extraction';
 
 /** A URL path that is the chat route already (the router's `https://router.huggingface.co/v1/chat/completions`). */
 const ENDS_WITH_CHAT_ROUTE = /\/chat\/completions\/?$/;
@@ -38,6 +42,17 @@ function modelPath(name: string): string {
 }
 
 /**
+ * The Inference API's path of a request: `/models/{model}` for text generation, with the chat
+ * route after it for chat, `/pipeline/feature-extraction/{model}` for embeddings.
+ */
+function defaultPath(request: ProviderRequest): string {
+  const model = modelPath(request.model.name);
+  if (request.routeType === 'llm/v1/embeddings')
+    return `${FEATURE_EXTRACTION_PATH}${model.slice('/models'.length)}`;
+  return request.routeType === 'llm/v1/chat' ? `${model}${CHAT_PATH}` : model;
+}
+
+/**
  * Kong's huggingface driver completes a configured `upstream_url` for chat with the chat path,
  * so that one URL (a dedicated Inference Endpoint, the router's
  * `https://router.huggingface.co/hf-inference/models/{model}`) serves both route types; a URL that
@@ -54,7 +69,8 @@ function configuredUpstreamUrl(configured: URL, request: ProviderRequest): URL {
  * (`https://api-inference.huggingface.co/models/{model}`, `{inputs, parameters, options}`, TGI's
  * token stream) and its OpenAI-compatible chat route (`.../models/{model}/v1/chat/completions`);
  * `upstream_url` for the router or a dedicated Inference Endpoint. Neither reports a prompt count
- * by itself in every case, so usage is Kong's estimate where it is missing.
+ * by itself in every case, so usage is Kong's estimate where it is missing. Embeddings: the
+ * feature-extraction pipeline (see `HUGGINGFACE_EMBEDDINGS`).
  */
 export const huggingfaceProvider: ProviderDriver = {
   id: 'huggingface',
@@ -75,6 +91,7 @@ export const huggingfaceProvider: ProviderDriver = {
         stream: createHuggingfaceGenerateStreamTranslator,
       },
     },
+    'llm/v1/embeddings': { openai: HUGGINGFACE_EMBEDDINGS },
   },
   optionFields: {
     huggingface: {
@@ -92,10 +109,6 @@ export const huggingfaceProvider: ProviderDriver = {
       },
     },
   },
-  upstreamUrl: (request) =>
-    new URL(
-      `${modelPath(request.model.name)}${request.routeType === 'llm/v1/chat' ? CHAT_PATH : ''}`,
-      HUGGINGFACE_ORIGIN,
-    ),
+  upstreamUrl: (request) => new URL(defaultPath(request), HUGGINGFACE_ORIGIN),
   configuredUpstreamUrl,
 };

@@ -1,5 +1,5 @@
 import { TranslationError } from '@switchyard/plugin-api';
-import type { ProviderRequest, StreamTranslator } from '@switchyard/plugin-api';
+import type { CompletionRouteType, ProviderRequest, StreamTranslator } from '@switchyard/plugin-api';
 import { FIXTURE_NOW_MS, makeProviderRequest, routeTranslation } from '@switchyard/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { huggingfaceProvider } from './huggingface.provider.js';
@@ -7,7 +7,7 @@ import { huggingfaceProvider } from './huggingface.provider.js';
 const MODEL = 'mistralai/Mistral-7B-Instruct-v0.2';
 
 function translator(
-  routeType: ProviderRequest['routeType'],
+  routeType: CompletionRouteType,
   overrides: Partial<ProviderRequest> = {},
 ): StreamTranslator {
   const request = makeProviderRequest(

@@ -13,9 +13,13 @@ const chat = routeTranslation(mistralProvider, 'llm/v1/chat');
 const completions = routeTranslation(mistralProvider, 'llm/v1/completions');
 
 describe('mistralProvider', () => {
-  it('serves chat and completions as mistral_ai, dropping Set-Cookie as Kong does', () => {
+  it('serves chat, completions and embeddings as mistral_ai, dropping Set-Cookie as Kong does', () => {
     expect(mistralProvider.telemetryName).toBe('mistral_ai');
-    expect(Object.keys(mistralProvider.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions']);
+    expect(Object.keys(mistralProvider.routes)).toEqual([
+      'llm/v1/chat',
+      'llm/v1/completions',
+      'llm/v1/embeddings',
+    ]);
     expect(mistralProvider.traits).toMatchObject({ streamFraming: 'sse', dropsSetCookie: true });
   });
 

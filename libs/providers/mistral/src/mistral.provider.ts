@@ -1,12 +1,14 @@
 import { requiredOptionCheck } from '@switchyard/plugin-api';
 import type { EntityCheck, ProviderDriver, RouteTranslation } from '@switchyard/plugin-api';
-import { OLLAMA_TRANSLATIONS } from '@switchyard/provider-ollama-format';
+import { OLLAMA_EMBEDDINGS, OLLAMA_TRANSLATIONS } from '@switchyard/provider-ollama-format';
 import {
+  bufferedTranslationPerFormat,
   OPENAI_TRANSLATION,
   translationPerFormat,
   upstreamPath,
 } from '@switchyard/provider-openai-compatible';
 import type { RoutePaths } from '@switchyard/provider-openai-compatible';
+import { MISTRAL_EMBEDDINGS } from './mistral.embeddings.js';
 import { translateMistralChatRequest } from './mistral.request-map.js';
 import { translateMistralChatResponse } from './mistral.response.js';
 import { createMistralStreamTranslator } from './mistral.stream.js';
@@ -14,8 +16,11 @@ import { createMistralStreamTranslator } from './mistral.stream.js';
 /** Mistral's API origin (Kong's `upstream_url_format`). */
 const MISTRAL_ORIGIN = 'https://api.mistral.ai:443';
 
-/** Mistral's path per route type (Kong's `operation_map`): chat only. */
-const MISTRAL_PATHS: RoutePaths = { 'llm/v1/chat': '/v1/chat/completions' };
+/** Mistral's path per route type (Kong's `operation_map`, and its embeddings API). */
+const MISTRAL_PATHS: RoutePaths = {
+  'llm/v1/chat': '/v1/chat/completions',
+  'llm/v1/embeddings': '/v1/embeddings',
+};
 
 /** Mistral's own chat API: OpenAI-like, with Mistral's fields, ids and checks. */
 const MISTRAL_CHAT: RouteTranslation = {
@@ -51,7 +56,8 @@ const selfHostedCheck: EntityCheck = {
  * `model.options.mistral_format` names, per request: `openai` (Mistral's OpenAI-like API, with
  * its own fields, tool-call ids and finish reasons) or `ollama` (an Ollama server's `/api/chat`
  * and `/api/generate` at `upstream_url`). Completions go to `upstream_url` only: in the `openai`
- * format as they are (Kong's passthrough to an OpenAI-compatible server).
+ * format as they are (Kong's passthrough to an OpenAI-compatible server). Embeddings go to
+ * Mistral's `/v1/embeddings`, or an Ollama server's `/api/embed`.
  */
 export const mistralProvider: ProviderDriver = {
   id: 'mistral',
@@ -70,6 +76,12 @@ export const mistralProvider: ProviderDriver = {
       openai: translationPerFormat('mistral_format', {
         openai: OPENAI_TRANSLATION,
         ollama: OLLAMA_TRANSLATIONS['llm/v1/completions'],
+      }),
+    },
+    'llm/v1/embeddings': {
+      openai: bufferedTranslationPerFormat('mistral_format', {
+        openai: MISTRAL_EMBEDDINGS,
+        ollama: OLLAMA_EMBEDDINGS,
       }),
     },
   },

@@ -1,5 +1,10 @@
 import { TranslationError } from '@switchyard/plugin-api';
-import type { ModelOptions, ProviderRequest, RouteTranslation } from '@switchyard/plugin-api';
+import type {
+  BufferedRouteTranslation,
+  ModelOptions,
+  ProviderRequest,
+  RouteTranslation,
+} from '@switchyard/plugin-api';
 
 /** The members of `model.options` that hold a string: where a driver reads its wire format. */
 export type StringOption = {
@@ -18,16 +23,40 @@ export function translationPerFormat<Format extends string>(
   option: StringOption,
   translations: Readonly<Record<Format, RouteTranslation>>,
 ): RouteTranslation {
-  const formats = Object.keys(translations);
-  const chosen = (request: ProviderRequest): RouteTranslation => {
-    const format = request.model.options[option];
-    if (typeof format !== 'string' || !Object.hasOwn(translations, format))
-      throw new TranslationError(`${option} '${String(format)}' is not one of ${formats.join(', ')}`);
-    return translations[format as Format];
+  const chosen = formatChooser<RouteTranslation>(option, translations);
+  return {
+    ...bufferedTranslationPerFormat(option, translations),
+    stream: (request) => chosen(request).stream(request),
   };
+}
+
+/**
+ * `translationPerFormat` for a route type that is never streamed (embeddings): a format the
+ * driver has no entry for (an embeddings API it does not speak) is the same `TranslationError`.
+ */
+export function bufferedTranslationPerFormat<Format extends string>(
+  option: StringOption,
+  translations: Readonly<Partial<Record<Format, BufferedRouteTranslation>>>,
+): BufferedRouteTranslation {
+  const chosen = formatChooser<BufferedRouteTranslation>(option, translations);
   return {
     request: (body, request) => chosen(request).request(body, request),
     response: (body, request) => chosen(request).response(body, request),
-    stream: (request) => chosen(request).stream(request),
+  };
+}
+
+/** The entry of `translations` that a request's option names; a `TranslationError` naming the option otherwise. */
+function formatChooser<T>(
+  option: StringOption,
+  translations: Readonly<Record<string, T | undefined>>,
+): (request: ProviderRequest) => T {
+  const formats = Object.keys(translations);
+  return (request) => {
+    const format = request.model.options[option];
+    const translation =
+      typeof format === 'string' && Object.hasOwn(translations, format) ? translations[format] : undefined;
+    if (!translation)
+      throw new TranslationError(`${option} '${String(format)}' is not one of ${formats.join(', ')}`);
+    return translation;
   };
 }

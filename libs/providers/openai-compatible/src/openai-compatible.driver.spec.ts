@@ -19,8 +19,13 @@ const chatBody = (extra: Partial<ChatCompletionRequest> = {}): ChatCompletionReq
 });
 
 describe('createOpenAiCompatibleDriver', () => {
-  it('serves chat, completions and the Responses API over SSE, with no chat stream usage unless asked', () => {
-    expect(Object.keys(driver.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions', 'llm/v1/responses']);
+  it('serves chat, completions, embeddings and the Responses API, streams over SSE with no chat stream usage unless asked', () => {
+    expect(Object.keys(driver.routes)).toEqual([
+      'llm/v1/chat',
+      'llm/v1/completions',
+      'llm/v1/embeddings',
+      'llm/v1/responses',
+    ]);
     expect(driver.traits).toEqual({
       streamFraming: 'sse',
       streamReportsUsage: false,
@@ -159,6 +164,15 @@ describe('OpenAI stream translation', () => {
       request({ routeType: 'llm/v1/completions', stream: true }),
     );
     expect(translator.translate({ data: '{"choices":[{"index":0,"text":"abc"}]}' }).text).toBe('abc');
+  });
+
+  it("passes an OpenAI error chunk through and reports it as the provider's failure", () => {
+    const data =
+      '{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}';
+    expect(chat.stream(request({ stream: true })).translate({ data })).toEqual({
+      events: [data],
+      error: 'The server had an error',
+    });
   });
 
   it('passes [DONE] as the terminator, drops empty frames and passes data that is not JSON', () => {

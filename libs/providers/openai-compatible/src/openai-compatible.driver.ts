@@ -1,4 +1,5 @@
 import type {
+  CompletionRouteType,
   LlmRouteType,
   ProviderDriver,
   ProviderId,
@@ -7,6 +8,7 @@ import type {
   RouteTranslation,
   ProviderTraits,
 } from '@switchyard/plugin-api';
+import { OPENAI_EMBEDDINGS_TRANSLATION } from './embeddings.js';
 import { translateOpenAiRequest } from './openai.request-map.js';
 import { translateOpenAiResponse } from './openai.response.js';
 import { createOpenAiStreamTranslator } from './openai.stream.js';
@@ -19,7 +21,7 @@ export interface OpenAiCompatibleDriverSpec {
   readonly telemetryName: string;
   /** The upstream URL of a request (the core uses `model.options.upstream_url` instead when set). */
   readonly upstreamUrl: (request: ProviderRequest) => URL;
-  /** The route types served; chat, completions and responses unless given. */
+  /** The route types served; chat, completions, embeddings and responses unless given. */
   readonly routeTypes?: readonly LlmRouteType[];
   /** The provider's members of `model.options`. */
   readonly optionFields?: ProviderDriver['optionFields'];
@@ -51,11 +53,12 @@ export const OPENAI_TRANSLATION: RouteTranslation = {
 const ALL_LLM_ROUTE_TYPES: readonly LlmRouteType[] = [
   'llm/v1/chat',
   'llm/v1/completions',
+  'llm/v1/embeddings',
   'llm/v1/responses',
 ];
 
-/** Each route type's translation: chat and completions pass through, as does the Responses API. */
-const TRANSLATIONS: Readonly<Record<LlmRouteType, RouteTranslation>> = {
+/** The translation of each route type that generates text: chat and completions pass through, as does the Responses API. */
+const TEXT_TRANSLATIONS: Readonly<Record<CompletionRouteType, RouteTranslation>> = {
   'llm/v1/chat': OPENAI_TRANSLATION,
   'llm/v1/completions': OPENAI_TRANSLATION,
   'llm/v1/responses': RESPONSES_PASS_THROUGH,
@@ -63,13 +66,15 @@ const TRANSLATIONS: Readonly<Record<LlmRouteType, RouteTranslation>> = {
 
 /**
  * A driver for an upstream that speaks the OpenAI format to OpenAI-format clients: the request
- * gets the resolved model, an explicit `stream` and no `top_k`; answers and SSE events pass
- * through unchanged, on chat, completions and the Responses API unless `routeTypes` says less.
+ * gets the resolved model (chat and completions: an explicit `stream` and no `top_k`); answers
+ * and SSE events pass through unchanged, on every route type unless `routeTypes` says less.
  */
 export function createOpenAiCompatibleDriver(spec: OpenAiCompatibleDriverSpec): ProviderDriver {
   const routes: { -readonly [R in LlmRouteType]?: RouteTable[R] } = {};
-  for (const routeType of spec.routeTypes ?? ALL_LLM_ROUTE_TYPES)
-    routes[routeType] = { openai: TRANSLATIONS[routeType] };
+  for (const routeType of spec.routeTypes ?? ALL_LLM_ROUTE_TYPES) {
+    if (routeType === 'llm/v1/embeddings') routes[routeType] = { openai: OPENAI_EMBEDDINGS_TRANSLATION };
+    else routes[routeType] = { openai: TEXT_TRANSLATIONS[routeType] };
+  }
   return {
     id: spec.id,
     telemetryName: spec.telemetryName,

@@ -1,6 +1,6 @@
 import type {
   FinishReason,
-  LlmRouteType,
+  ChatCompletionRouteType,
   ProviderRequest,
   StreamStep,
   StreamTranslator,
@@ -15,7 +15,7 @@ const NOTHING: StreamStep = { events: [] };
 const TERMINATOR_STEP: StreamStep = { events: [STREAM_TERMINATOR], final: true };
 
 /** Where each route type's chunk carries its text (the Responses API has a stream of its own). */
-const TEXT_OF: Readonly<Partial<Record<LlmRouteType, (choice: JsonRecord) => unknown>>> = {
+const TEXT_OF: Readonly<Record<ChatCompletionRouteType, (choice: JsonRecord) => unknown>> = {
   'llm/v1/chat': (choice) => (isRecord(choice.delta) ? choice.delta.content : undefined),
   'llm/v1/completions': (choice) => choice.text,
 };
@@ -25,10 +25,12 @@ const TEXT_OF: Readonly<Partial<Record<LlmRouteType, (choice: JsonRecord) => unk
  * unchanged (the same string, never re-serialised); it is parsed once only to report text, usage,
  * model, id and finish reason. A `data` that is not JSON still passes through, as in Kong.
  * The usage chunk (empty `choices`) that the gateway asked for on its own account is kept from a
- * client that did not ask for it: clients read `choices[0]` of every chunk.
+ * client that did not ask for it: clients read `choices[0]` of every chunk. An error event
+ * (`{"error":{...}}`) passes through and ends the stream as the provider's failure.
  */
 export function createOpenAiStreamTranslator(request: ProviderRequest): StreamTranslator {
-  const textOf = TEXT_OF[request.routeType];
+  // Only chat and completions streams come here (embeddings never stream; the Responses API has its own).
+  const textOf = TEXT_OF[request.routeType as ChatCompletionRouteType];
   const keepUsageChunk = request.clientWantsUsage;
   return {
     contentType: EVENT_STREAM_TYPE,
@@ -43,6 +45,12 @@ export function createOpenAiStreamTranslator(request: ProviderRequest): StreamTr
         return step;
       }
       if (!isRecord(chunk)) return step;
+      // An OpenAI-style error event (`{"error":{"message":...}}`) ends the stream: the provider failed.
+      if (isRecord(chunk.error)) {
+        const message = chunk.error.message;
+        step.error = typeof message === 'string' && message !== '' ? message : 'upstream stream error';
+        return step;
+      }
       // Azure opens with a content-filter chunk whose id and model are empty: not worth reporting.
       if (typeof chunk.id === 'string' && chunk.id !== '') step.id = chunk.id;
       if (typeof chunk.model === 'string' && chunk.model !== '') step.model = chunk.model;
@@ -54,7 +62,7 @@ export function createOpenAiStreamTranslator(request: ProviderRequest): StreamTr
       }
       const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
       if (isRecord(choice)) {
-        const text = textOf?.(choice);
+        const text = textOf(choice);
         if (typeof text === 'string' && text !== '') step.text = text;
         if (typeof choice.finish_reason === 'string')
           step.finishReason = choice.finish_reason as FinishReason;

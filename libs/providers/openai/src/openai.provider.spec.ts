@@ -8,11 +8,12 @@ const request = (routeType: LlmRouteType, options: ModelOptions = {}) =>
   makeProviderRequest({ provider: 'openai', name: 'gpt-4o-mini', options }, { routeType });
 
 describe('openaiProvider', () => {
-  it('serves chat, completions and the Responses API as SSE, without chat stream usage unless asked', () => {
+  it('serves chat, completions, embeddings and the Responses API, streams as SSE, without chat stream usage unless asked', () => {
     expect(openaiProvider.id).toBe('openai');
     expect(Object.keys(openaiProvider.routes)).toEqual([
       'llm/v1/chat',
       'llm/v1/completions',
+      'llm/v1/embeddings',
       'llm/v1/responses',
     ]);
     expect(openaiProvider.traits).toMatchObject({ streamFraming: 'sse', streamReportsUsage: false });

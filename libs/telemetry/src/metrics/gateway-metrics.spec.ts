@@ -274,4 +274,25 @@ describe('GatewayMetrics', () => {
       'switchyard_config_last_swap_timestamp_seconds 1700000000.5',
     ]);
   });
+
+  it('counts the upstream attempts of a balanced request by target, and its failovers by target and reason', async () => {
+    const metrics = new GatewayMetrics();
+    const attempts = [
+      { target: 'openai/gpt-4o', failedOver: 'http_500' },
+      { target: 'anthropic/claude', failedOver: 'stream_error' },
+      { target: 'bedrock/titan' },
+    ];
+    metrics.record(aiRequest({ attempts }));
+    metrics.record(aiRequest({ attempts: [{ target: 'openai/gpt-4o' }] }));
+    const route = 'service="service-1",route="route-1"';
+    expect(await samples(metrics, 'switchyard_upstream_attempts_total')).toEqual([
+      `switchyard_upstream_attempts_total{${route},target="openai/gpt-4o"} 2`,
+      `switchyard_upstream_attempts_total{${route},target="anthropic/claude"} 1`,
+      `switchyard_upstream_attempts_total{${route},target="bedrock/titan"} 1`,
+    ]);
+    expect(await samples(metrics, 'switchyard_upstream_failovers_total')).toEqual([
+      `switchyard_upstream_failovers_total{${route},target="openai/gpt-4o",reason="http_500"} 1`,
+      `switchyard_upstream_failovers_total{${route},target="anthropic/claude",reason="stream_error"} 1`,
+    ]);
+  });
 });

@@ -60,6 +60,9 @@ interface RouteHandles {
   readonly requests: Map<string, CounterSeries>;
   /** By failure reason, created on first use. */
   readonly failures: Map<string, CounterSeries>;
+  /** Upstream attempts by target, and failovers by target and reason, created on first use. */
+  readonly attempts: Map<string, CounterSeries>;
+  readonly failovers: Map<string, CounterSeries>;
 }
 
 /** How a node's metrics are labelled. */
@@ -120,6 +123,16 @@ export class GatewayMetrics implements MetricsSource {
     'Answers that failed after their status was sent (a stream cut short, idle too long or unreadable), by reason',
     this.registry,
   );
+  private readonly upstreamAttempts = new BoundCounter(
+    'switchyard_upstream_attempts_total',
+    'Upstream calls of requests with a failover policy (ai-proxy-advanced), by target',
+    this.registry,
+  );
+  private readonly upstreamFailovers = new BoundCounter(
+    'switchyard_upstream_failovers_total',
+    'Upstream calls that failed before the client got anything and moved the request to another target, by target and reason',
+    this.registry,
+  );
   private readonly requestLatency = new BoundHistogram(
     'kong_request_latency_ms',
     'Total latency incurred during requests, in milliseconds',
@@ -174,6 +187,7 @@ export class GatewayMetrics implements MetricsSource {
     }
     requests.inc();
     if (request.failure !== undefined) this.failureOf(route, serviceLabel, routeLabel, request.failure).inc();
+    if (request.attempts) this.recordAttempts(route, serviceLabel, routeLabel, request.attempts);
     route.latency.observe(request.latency.total);
     if (request.latency.upstream !== null) route.upstreamLatency.observe(request.latency.upstream);
 
@@ -259,6 +273,31 @@ export class GatewayMetrics implements MetricsSource {
     return handles;
   }
 
+  /** Each attempt under its target, and each failover under its target and reason. */
+  private recordAttempts(
+    handles: RouteHandles,
+    service: string,
+    route: string,
+    attempts: NonNullable<MeteredRequest['attempts']>,
+  ): void {
+    for (const { target, failedOver } of attempts) {
+      let attemptsOf = handles.attempts.get(target);
+      if (!attemptsOf) {
+        attemptsOf = this.upstreamAttempts.bind({ service, route, target });
+        handles.attempts.set(target, attemptsOf);
+      }
+      attemptsOf.inc();
+      if (failedOver === undefined) continue;
+      const key = `${target}\n${failedOver}`;
+      let failovers = handles.failovers.get(key);
+      if (!failovers) {
+        failovers = this.upstreamFailovers.bind({ service, route, target, reason: failedOver });
+        handles.failovers.set(key, failovers);
+      }
+      failovers.inc();
+    }
+  }
+
   private failureOf(handles: RouteHandles, service: string, route: string, reason: string): CounterSeries {
     let failures = handles.failures.get(reason);
     if (!failures) {
@@ -277,6 +316,8 @@ export class GatewayMetrics implements MetricsSource {
         upstreamLatency: this.upstreamLatency.bind({ service, route }),
         requests: new Map(),
         failures: new Map(),
+        attempts: new Map(),
+        failovers: new Map(),
       };
       this.routeHandles.set(key, handles);
     }

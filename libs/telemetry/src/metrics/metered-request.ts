@@ -30,6 +30,11 @@ export interface MeteredRequest {
    * unreadable: `stream_incomplete`, `stream_idle_timeout`, ...), when it did.
    */
   readonly failure?: string;
+  /**
+   * The upstream attempts of a request with a failover policy (`ai-proxy-advanced`), in order:
+   * each that failed over with its reason (`failedOver`), the last one without.
+   */
+  readonly attempts?: readonly { readonly target: string; readonly failedOver?: string }[];
 }
 
 /** The part of an `ai.*` log entry the metrics read (Kong's `serialize-analytics.lua` shape). */

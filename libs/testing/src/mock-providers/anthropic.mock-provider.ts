@@ -46,7 +46,7 @@ const ROUTES: Readonly<Record<string, MockRoute>> = {
 };
 
 /** The top-level fields each API accepts: Anthropic refuses any other ("<field>: Extra inputs are not permitted"). */
-const ACCEPTED_FIELDS: Readonly<Record<MockRoute['operation'], ReadonlySet<string>>> = {
+const ACCEPTED_FIELDS: Readonly<Record<'chat' | 'completions', ReadonlySet<string>>> = {
   chat: new Set([
     'model',
     'messages',
@@ -191,7 +191,9 @@ function readCompleteInput(request: JsonObject): MockInput | ProviderErrorReply 
 function readAnthropicInput(route: MockRoute, body: unknown): MockInput | ProviderErrorReply {
   const request = asJsonObject(body);
   if (request === undefined) return invalidRequest('Request body must be a JSON object');
-  const extra = Object.keys(request).find((field) => !ACCEPTED_FIELDS[route.operation].has(field));
+  // Anthropic has no embeddings route: `route` never answers one.
+  const accepted = ACCEPTED_FIELDS[route.operation === 'chat' ? 'chat' : 'completions'];
+  const extra = Object.keys(request).find((field) => !accepted.has(field));
   if (extra !== undefined) return invalidRequest(`${extra}: Extra inputs are not permitted`);
   if (typeof request.model !== 'string') return invalidRequest('model: Field required');
   return route.operation === 'chat' ? readMessagesInput(request) : readCompleteInput(request);

@@ -1,7 +1,18 @@
 import { ProviderErrorReply, type MockProviderDefinition } from './mock-provider-definition.js';
-import { openAiErrorBody, openAiResponder, readOpenAiInput } from './openai.mock-provider.js';
+import {
+  openAiEmbeddingsApi,
+  openAiErrorBody,
+  openAiResponder,
+  readOpenAiInput,
+} from './openai.mock-provider.js';
 
-const PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions)$/;
+const PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/;
+
+const OPERATIONS = {
+  'chat/completions': 'chat',
+  completions: 'completions',
+  embeddings: 'embeddings',
+} as const;
 /** The Responses API: one path for every deployment, which the body's `model` names. */
 const RESPONSES_PATH = '/openai/responses';
 
@@ -20,8 +31,8 @@ const ACCESS_DENIED = new ProviderErrorReply(401, {
 
 /**
  * Azure OpenAI: the OpenAI bodies with content-filter annotations, on
- * `POST /openai/deployments/{deployment}/chat/completions|completions?api-version=...` and the Responses API at
- * `POST /openai/responses?api-version=...`, with an `api-key` header.
+ * `POST /openai/deployments/{deployment}/chat/completions|completions|embeddings?api-version=...` and the
+ * Responses API at `POST /openai/responses?api-version=...`, with an `api-key` header.
  * Without `api-version` Azure answers 404 "Resource not found", as for any unknown path.
  * The reply's model is the body's `model`, else the deployment name.
  */
@@ -33,11 +44,12 @@ export const azureMockProvider: MockProviderDefinition = {
     const match = versioned ? PATH.exec(url.pathname) : null;
     if (match === null) return RESOURCE_NOT_FOUND;
     return {
-      operation: match[2] === 'completions' ? 'completions' : 'chat',
+      operation: OPERATIONS[match[2] as keyof typeof OPERATIONS],
       deployment: decodeURIComponent(match[1]),
     };
   },
   authorize: (headers, apiKey) => (headers['api-key'] === apiKey ? undefined : ACCESS_DENIED),
+  embeddings: openAiEmbeddingsApi,
   readInput: (route, body) => readOpenAiInput(route, body, route.deployment),
   respond: openAiResponder({ contentFilter: true }),
   errorBody: openAiErrorBody,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { Hash } from '@smithy/hash-node';
@@ -14,6 +14,12 @@ import {
   type MockResponse,
   type MockRoute,
 } from './mock-provider-definition.js';
+import {
+  asStringList,
+  unknownField,
+  type MockEmbeddingsApi,
+  type MockEmbeddingsInput,
+} from './mock-embeddings.js';
 import type { MockReply } from './mock-reply.js';
 
 type JsonObject = Readonly<Record<string, unknown>>;
@@ -62,7 +68,7 @@ function errorReplyFor(status: number): ProviderErrorReply {
 }
 
 /** `/model/{modelId}/converse` and `/converse-stream`. */
-const OPERATION_PATH = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+const OPERATION_PATH = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/;
 
 /** Converse's request members: any other is refused. */
 const REQUEST_FIELDS: ReadonlySet<string> = new Set([
@@ -414,6 +420,82 @@ async function verifySigV4(
     : denied('InvalidSignatureException', SIGNATURE_MISMATCH_MESSAGE);
 }
 
+/** InvokeModel's 400 for a body its model's schema refuses (the JSON-schema wording AWS gives). */
+function malformed(problem: string): ProviderErrorReply {
+  return validation(`Malformed input request: #: ${problem}, please reformat your input and try again.`);
+}
+
+function extraneousKey(
+  body: Readonly<Record<string, unknown>>,
+  keys: ReadonlySet<string>,
+): ProviderErrorReply | undefined {
+  const extra = unknownField(body, keys);
+  return extra === undefined ? undefined : malformed(`extraneous key [${extra}] is not permitted`);
+}
+
+const TITAN_FIELDS = new Set(['inputText', 'dimensions', 'normalize', 'embeddingTypes']);
+const TITAN_DIMENSIONS = new Set([256, 512, 1024]);
+const COHERE_FIELDS = new Set([
+  'texts',
+  'images',
+  'input_type',
+  'truncate',
+  'embedding_types',
+  'output_dimension',
+]);
+const COHERE_INPUT_TYPES = new Set(['search_document', 'search_query', 'classification', 'clustering']);
+
+/** A Titan Text Embeddings body: one `inputText`, `dimensions` on v2 only (256, 512, 1024). */
+function readTitan(
+  modelId: string,
+  body: Readonly<Record<string, unknown>>,
+): MockEmbeddingsInput | ProviderErrorReply {
+  const extra = extraneousKey(body, TITAN_FIELDS);
+  if (extra) return extra;
+  if (typeof body.inputText !== 'string') return malformed('required key [inputText] not found');
+  const dimensions = asNumber(body.dimensions);
+  if (body.dimensions !== undefined) {
+    if (modelId.includes('titan-embed-text-v1'))
+      return malformed('extraneous key [dimensions] is not permitted');
+    if (dimensions === undefined || !TITAN_DIMENSIONS.has(dimensions))
+      return malformed(`#/dimensions: ${String(body.dimensions)} is not a valid enum value`);
+  }
+  return { model: modelId, texts: [body.inputText], dimensions, body };
+}
+
+/** A Cohere Embed body: `texts` and the `input_type` it requires. */
+function readCohereEmbed(body: Readonly<Record<string, unknown>>): MockEmbeddingsInput | ProviderErrorReply {
+  const extra = extraneousKey(body, COHERE_FIELDS);
+  if (extra) return extra;
+  const texts = asStringList(body.texts);
+  if (!texts) return malformed('required key [texts] not found');
+  if (typeof body.input_type !== 'string') return malformed('required key [input_type] not found');
+  if (!COHERE_INPUT_TYPES.has(body.input_type))
+    return malformed(`#/input_type: ${body.input_type} is not a valid enum value`);
+  return { texts, dimensions: asNumber(body.output_dimension), body };
+}
+
+/**
+ * InvokeModel for the embedding models: Titan Text Embeddings (`{embedding, inputTextTokenCount}`)
+ * and Cohere Embed (`{embeddings, id, response_type, texts}`, no token count), each body checked
+ * against its model's schema; any other model is AWS's invalid-identifier 400.
+ */
+const bedrockEmbeddingsApi: MockEmbeddingsApi = {
+  read(route, body) {
+    const request = asJsonObject(body);
+    if (request === undefined) return malformed('expected type: JSONObject');
+    const modelId = route.modelId ?? '';
+    if (modelId.includes('amazon.titan-embed')) return readTitan(modelId, request);
+    if (modelId.includes('cohere.embed')) return readCohereEmbed(request);
+    return validation('The provided model identifier is invalid.');
+  },
+  respond(route, input, vectors, tokens) {
+    if (route.modelId?.includes('amazon.titan-embed'))
+      return { embedding: vectors[0], inputTextTokenCount: tokens };
+    return { embeddings: vectors, id: randomUUID(), response_type: 'embeddings_floats', texts: input.texts };
+  },
+};
+
 /**
  * bedrock-runtime: `POST /model/{modelId}/converse` and `/converse-stream` (the model id
  * percent-encoded in the path), every request SigV4-signed for the `bedrock` service and checked
@@ -421,20 +503,20 @@ async function verifySigV4(
  * conversation rules, tool blocks without `toolConfig`), errors in AWS's shape (`{"message"}`
  * with `x-amzn-errortype`), streams as binary AWS event-stream messages with both CRCs. The
  * error messages are modelled on AWS's; `streamErrorAfter` ends a stream with a
- * `throttlingException` message, `status: 429` answers a whole `ThrottlingException`.
+ * `throttlingException` message, `status: 429` answers a whole `ThrottlingException`. `/invoke`
+ * serves the embedding models (see `bedrockEmbeddingsApi`).
  */
 export const bedrockMockProvider: MockProviderDefinition = {
   id: 'bedrock',
   route(method, url) {
     const match = method === 'POST' ? OPERATION_PATH.exec(url.pathname) : null;
     if (!match) return bedrockError(404, 'UnknownOperationException', 'Unknown operation', CORAL_NAMESPACE);
-    return {
-      operation: 'chat',
-      modelId: decodeURIComponent(match[1]!),
-      streaming: match[2] === 'converse-stream' ? 'always' : 'never',
-    };
+    const modelId = decodeURIComponent(match[1]!);
+    if (match[2] === 'invoke') return { operation: 'embeddings', modelId };
+    return { operation: 'chat', modelId, streaming: match[2] === 'converse-stream' ? 'always' : 'never' };
   },
   authorize: (headers, _apiKey, request) => verifySigV4(headers, request),
+  embeddings: bedrockEmbeddingsApi,
   readInput: readConverseInput,
   respond: (_route, input, reply) => respondConverse(input, reply),
   errorBody: errorReplyFor,

@@ -6,7 +6,7 @@ import {
   type MockResponse,
   type MockRoute,
 } from './mock-provider-definition.js';
-import { cohereError, cohereHistory, readCohereInput } from './cohere.mock-request.js';
+import { cohereError, cohereHistory, readCohereEmbedInput, readCohereInput } from './cohere.mock-request.js';
 import type { MockReply, MockToolCall } from './mock-reply.js';
 import { ndjsonFrame, pieceFrames } from './stream-frames.js';
 
@@ -21,6 +21,7 @@ const STATUS_MESSAGES: Readonly<Record<number, string>> = {
 const ROUTES: Readonly<Record<string, MockRoute>> = {
   '/v1/chat': { operation: 'chat' },
   '/v1/generate': { operation: 'completions' },
+  '/v2/embed': { operation: 'embeddings' },
 };
 
 /** Cohere v1 streams are NDJSON, one event object per line. */
@@ -123,7 +124,8 @@ function respondGenerate(input: MockInput, reply: MockReply): MockResponse {
 /**
  * api.cohere.com v1: `POST /v1/chat` and `/v1/generate`, `Authorization: Bearer <key>`. It checks
  * what Cohere checks (see `readCohereInput`: a field Cohere does not know is a 422) and names no
- * model in its replies, as v1 does.
+ * model in its replies, as v1 does. `POST /v2/embed` answers `embeddings` by type (float only
+ * here), the texts, and the billed input tokens.
  */
 export const cohereMockProvider: MockProviderDefinition = {
   id: 'cohere',
@@ -134,6 +136,16 @@ export const cohereMockProvider: MockProviderDefinition = {
     const key = bearerToken(headers);
     if (key === apiKey) return undefined;
     return cohereError(401, key === undefined ? 'no api key supplied' : STATUS_MESSAGES[401]);
+  },
+  embeddings: {
+    read: (_route, body) => readCohereEmbedInput(body),
+    respond: (_route, input, vectors, tokens) => ({
+      id: randomUUID(),
+      embeddings: { float: vectors },
+      texts: input.texts,
+      meta: { api_version: { version: '2' }, billed_units: { input_tokens: tokens } },
+      response_type: 'embeddings_by_type',
+    }),
   },
   readInput: readCohereInput,
   respond: (route, input, reply) =>

@@ -1,3 +1,4 @@
+import { asStringList, type MockEmbeddingsInput } from './mock-embeddings.js';
 import {
   asJsonObject,
   asNumber,
@@ -249,4 +250,59 @@ export function readCohereInput(route: MockRoute, body: unknown): MockInput | Pr
 /** The `chat_history` of a chat body that passed `readCohereInput`. */
 export function cohereHistory(request: JsonObject): CohereTurnInput[] {
   return Array.isArray(request.chat_history) ? (request.chat_history as CohereTurnInput[]) : [];
+}
+
+/** The request fields of Cohere's v2 `/v2/embed`. */
+const EMBED_FIELDS = new Set([
+  'model',
+  'texts',
+  'images',
+  'inputs',
+  'input_type',
+  'embedding_types',
+  'output_dimension',
+  'max_tokens',
+  'truncate',
+]);
+const INPUT_TYPES = new Set(['search_document', 'search_query', 'classification', 'clustering', 'image']);
+const EMBEDDING_TYPES = new Set(['float', 'int8', 'uint8', 'binary', 'ubinary', 'base64']);
+const OUTPUT_DIMENSIONS = new Set([256, 512, 1024, 1536]);
+/** Cohere's limit on the texts of one embed call. */
+const MAX_EMBED_TEXTS = 96;
+
+function readEmbed(request: JsonObject): MockEmbeddingsInput {
+  checkFields(request, EMBED_FIELDS, 'embed');
+  if (typeof request.model !== 'string' || request.model === '') throw invalid('model must be specified.');
+  const texts = asStringList(request.texts);
+  if (!texts || texts.length === 0 || texts.length > MAX_EMBED_TEXTS)
+    throw invalid(`texts must be a list of between 1 and ${MAX_EMBED_TEXTS} strings.`);
+  if (typeof request.input_type !== 'string' || !INPUT_TYPES.has(request.input_type))
+    throw invalid('valid input_type must be provided with the provided model');
+  const types = request.embedding_types ?? ['float'];
+  if (!Array.isArray(types) || !types.every((type) => EMBEDDING_TYPES.has(type as string)))
+    throw invalid(`embedding_types must be a list of: ${[...EMBEDDING_TYPES].join(', ')}.`);
+  const dimensions = asNumber(request.output_dimension);
+  if (request.output_dimension !== undefined) {
+    if (!request.model.startsWith('embed-v4'))
+      throw invalid(`output_dimension is not supported for model ${request.model}`);
+    if (dimensions === undefined || !OUTPUT_DIMENSIONS.has(dimensions))
+      throw invalid('output_dimension must be one of 256, 512, 1024, 1536.');
+  }
+  return { model: request.model, texts, dimensions, body: request };
+}
+
+/**
+ * Reads a v2 embed body with Cohere's checks: a field it does not know is a 422; a missing model,
+ * texts that are not 1 to 96 strings, a missing or unknown `input_type`, an unknown embedding
+ * type, an `output_dimension` for a model before embed-v4 or of another size are 400s.
+ */
+export function readCohereEmbedInput(body: unknown): MockEmbeddingsInput | ProviderErrorReply {
+  const request = asJsonObject(body);
+  if (request === undefined) return cohereError(400, 'invalid request: could not parse the JSON body');
+  try {
+    return readEmbed(request);
+  } catch (error) {
+    if (error instanceof Refused) return error.reply;
+    throw error;
+  }
 }

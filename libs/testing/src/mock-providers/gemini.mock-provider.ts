@@ -9,8 +9,9 @@ import {
   type MockResponse,
   type MockRoute,
 } from './mock-provider-definition.js';
+import type { MockEmbeddingsApi, MockEmbeddingsInput } from './mock-embeddings.js';
 import type { MockProviderBehaviour } from './mock-provider.types.js';
-import type { MockReply } from './mock-reply.js';
+import { countWords, type MockReply } from './mock-reply.js';
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -72,10 +73,15 @@ const GEMINI_PATH = /^\/v1(?:beta)?\/models\/([^/:]+):([A-Za-z]+)$/;
 const VERTEX_PATH =
   /^\/v1\/projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/([^/:]+):([A-Za-z]+)$/;
 
+/** The embeddings method of each API: the Gemini API's batch call, Vertex AI's `predict`. */
+const EMBEDDINGS_OPERATIONS = { gemini: 'batchEmbedContents', vertex: 'predict' } as const;
+
 function route(method: string, url: URL): MockRoute | ProviderErrorReply {
   const gemini = GEMINI_PATH.exec(url.pathname);
   const vertex = gemini ? undefined : VERTEX_PATH.exec(url.pathname);
   const match = gemini ?? vertex;
+  if (method === 'POST' && match && match[2] === EMBEDDINGS_OPERATIONS[gemini ? 'gemini' : 'vertex'])
+    return { operation: 'embeddings', model: decodeURIComponent(match[1]), oauthOnly: vertex !== undefined };
   const streaming = match ? OPERATIONS[match[2]] : undefined;
   if (method !== 'POST' || !match || streaming === undefined)
     return googleError(404, 'NOT_FOUND', `The requested URL ${url.pathname} was not found on this server.`);
@@ -438,6 +444,93 @@ function respond(
   return { kind: 'stream', contentType: 'application/json; charset=UTF-8', frames: arrayFrames(chunks) };
 }
 
+/** The Gemini API's limit on the requests of one `batchEmbedContents` call. */
+const MAX_BATCH_REQUESTS = 100;
+const EMBED_REQUEST_FIELDS = new Set(['model', 'content', 'taskType', 'title', 'outputDimensionality']);
+const VERTEX_INSTANCE_FIELDS = new Set(['content', 'taskType', 'title']);
+const VERTEX_PARAMETER_FIELDS = new Set(['autoTruncate', 'outputDimensionality']);
+
+/**
+ * A `batchEmbedContents` body: 1 to 100 requests, each for the path's model (`models/{model}`),
+ * with one text part; `outputDimensionality` positive.
+ */
+function readBatchEmbed(route: MockRoute, request: JsonObject): MockEmbeddingsInput | ProviderErrorReply {
+  const unknown = unknownMember(request, new Set(['requests']), '');
+  if (unknown) return unknown;
+  const requests = Array.isArray(request.requests) ? request.requests.map(asJsonObject) : [];
+  if (requests.length === 0)
+    return invalidArgument('* BatchEmbedContentsRequest.requests: contents is not specified');
+  if (requests.length > MAX_BATCH_REQUESTS)
+    return invalidArgument(
+      `* BatchEmbedContentsRequest.requests: at most ${MAX_BATCH_REQUESTS} requests can be in one batch`,
+    );
+  const texts: string[] = [];
+  let dimensions: number | undefined;
+  for (const [index, entry] of requests.entries()) {
+    if (!entry) return invalidArgument(`Invalid value at 'requests[${index}]'`);
+    const extra = unknownMember(entry, EMBED_REQUEST_FIELDS, `requests[${index}]`);
+    if (extra) return extra;
+    if (entry.model !== `models/${route.model}`)
+      return invalidArgument(
+        `* BatchEmbedContentsRequest.model: Model name in request does not match the model in the URL: ${String(entry.model)}`,
+      );
+    const parts = asJsonObject(entry.content)?.parts;
+    const text = Array.isArray(parts) ? asJsonObject(parts[0])?.text : undefined;
+    if (typeof text !== 'string' || text === '')
+      return invalidArgument(
+        `* BatchEmbedContentsRequest.requests[${index}].content.parts: contents.parts must not be empty.`,
+      );
+    texts.push(text);
+    dimensions = asNumber(entry.outputDimensionality) ?? dimensions;
+  }
+  return { model: route.model, texts, dimensions, body: request };
+}
+
+/** A Vertex AI `predict` body for a text embedding model: instances with a `content` text each, optional parameters. */
+function readVertexPredict(route: MockRoute, request: JsonObject): MockEmbeddingsInput | ProviderErrorReply {
+  const unknown = unknownMember(request, new Set(['instances', 'parameters']), '');
+  if (unknown) return unknown;
+  const instances = Array.isArray(request.instances) ? request.instances.map(asJsonObject) : [];
+  if (instances.length === 0) return invalidArgument('instances must not be empty');
+  const texts: string[] = [];
+  for (const [index, instance] of instances.entries()) {
+    const extra = instance && unknownMember(instance, VERTEX_INSTANCE_FIELDS, `instances[${index}]`);
+    if (extra) return extra;
+    if (typeof instance?.content !== 'string')
+      return invalidArgument(`instances[${index}].content must be a string`);
+    texts.push(instance.content);
+  }
+  const parameters = asJsonObject(request.parameters) ?? {};
+  const extra = unknownMember(parameters, VERTEX_PARAMETER_FIELDS, 'parameters');
+  if (extra) return extra;
+  return { model: route.model, texts, dimensions: asNumber(parameters.outputDimensionality), body: request };
+}
+
+/**
+ * Gemini's embeddings: the Gemini API's `batchEmbedContents` (`{embeddings: [{values}]}`, no
+ * token counts) and Vertex AI's `predict` (`{predictions: [{embeddings: {values, statistics}}]}`,
+ * a token count per text).
+ */
+const geminiEmbeddingsApi: MockEmbeddingsApi = {
+  read(route, body) {
+    const request = asJsonObject(body);
+    if (request === undefined) return invalidArgument('Invalid JSON payload received.');
+    return route.oauthOnly ? readVertexPredict(route, request) : readBatchEmbed(route, request);
+  },
+  respond(route, input, vectors) {
+    if (!route.oauthOnly) return { embeddings: vectors.map((values) => ({ values })) };
+    return {
+      predictions: vectors.map((values, index) => ({
+        embeddings: {
+          values,
+          statistics: { token_count: countWords(input.texts[index]!), truncated: false },
+        },
+      })),
+      metadata: { billableCharacterCount: input.texts.reduce((sum, text) => sum + text.length, 0) },
+    };
+  },
+};
+
 /**
  * The Gemini API (`POST /v1beta/models/{model}:generateContent` and `:streamGenerateContent`,
  * the key in `x-goog-api-key` or the `key` query parameter, or an OAuth token) and Vertex AI
@@ -449,6 +542,7 @@ function respond(
  * function responses as the calls they answer; errors come in Google's
  * `{"error":{"code","message","status"}}`. `safetyBlock` blocks the prompt or the answer;
  * `streamErrorAfter` puts Google's error object in the stream (after at least one chunk).
+ * Embeddings: `:batchEmbedContents` and Vertex AI's `:predict` (see `geminiEmbeddingsApi`).
  */
 export const geminiMockProvider: MockProviderDefinition = {
   id: 'gemini',
@@ -462,6 +556,7 @@ export const geminiMockProvider: MockProviderDefinition = {
     if (key === null) return NO_API_KEY;
     return key === apiKey ? undefined : INVALID_API_KEY;
   },
+  embeddings: geminiEmbeddingsApi,
   readInput: readGeminiInput,
   respond,
   errorBody: errorBodyFor,

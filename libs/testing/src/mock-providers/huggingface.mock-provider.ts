@@ -8,7 +8,9 @@ import {
   type MockResponse,
   type MockRoute,
 } from './mock-provider-definition.js';
+import { asStringList, unknownField, type MockEmbeddingsApi } from './mock-embeddings.js';
 import type { MockReply } from './mock-reply.js';
+import { openAiEmbeddingsApi } from './openai.mock-provider.js';
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -46,6 +48,44 @@ const STATUS_ERRORS: Readonly<Record<number, string>> = {
 const ROUTER_CHAT = '/v1/chat/completions';
 const MODEL_CHAT = /^\/models\/(.+)\/v1\/chat\/completions$/;
 const MODEL = /^\/models\/(.+)$/;
+/** The feature-extraction pipeline: the classic API's and the router's hf-inference path. */
+const FEATURE_EXTRACTION = [
+  /^\/pipeline\/feature-extraction\/(.+)$/,
+  /^\/hf-inference\/models\/(.+)\/pipeline\/feature-extraction$/,
+];
+/** The router's OpenAI-compatible embeddings route (model in the body). */
+const ROUTER_EMBEDDINGS = '/v1/embeddings';
+
+const FEATURE_EXTRACTION_FIELDS = new Set([
+  'inputs',
+  'normalize',
+  'prompt_name',
+  'truncate',
+  'truncation_direction',
+]);
+
+/**
+ * The feature-extraction pipeline (`{inputs, normalize?, truncate?, ...}`: one vector for a
+ * string, a vector per text for a list, no token counts), and the router's OpenAI-compatible
+ * `/v1/embeddings` (OpenAI's API, see `openAiEmbeddingsApi`).
+ */
+const huggingfaceEmbeddingsApi: MockEmbeddingsApi = {
+  read(route, body) {
+    if (route.model === undefined) return openAiEmbeddingsApi.read(route, body);
+    const request = asJsonObject(body);
+    if (request === undefined) return undecodable('expected a JSON object');
+    const extra = unknownField(request, FEATURE_EXTRACTION_FIELDS);
+    if (extra !== undefined) return undecodable(`unknown field \`${extra}\``);
+    const inputs = request.inputs;
+    const texts = typeof inputs === 'string' ? [inputs] : asStringList(inputs);
+    if (!texts || texts.length === 0) return undecodable('inputs: expected a string or a list of strings');
+    return { model: route.model, texts, body: request };
+  },
+  respond(route, input, vectors, tokens) {
+    if (route.model === undefined) return openAiEmbeddingsApi.respond(route, input, vectors, tokens);
+    return typeof input.body.inputs === 'string' ? vectors[0] : vectors;
+  },
+};
 
 /** The classic API's tokens are SSE events written `data:{...}`, without a space (TGI's framing). */
 function tgiFrame(data: unknown): string {
@@ -303,13 +343,20 @@ function respondChat(input: MockInput, reply: MockReply): MockResponse {
  * credentials in Authorization header", a wrong one "Authorization header is correct, but the
  * token seems invalid" (both 401). A loading model (`modelLoadingSeconds`) answers 503 with
  * `estimated_time` unless the request waits for it (`x-wait-for-model: true`, or
- * `options.wait_for_model` in a classic body).
+ * `options.wait_for_model` in a classic body). Embeddings: the feature-extraction pipeline
+ * (`/pipeline/feature-extraction/{model}`, the router's `/hf-inference/models/{model}/pipeline/feature-extraction`)
+ * and the router's `/v1/embeddings`.
  */
 export const huggingfaceMockProvider: MockProviderDefinition = {
   id: 'huggingface',
   route(method, url) {
     if (method !== 'POST') return NOT_FOUND;
     if (url.pathname === ROUTER_CHAT) return { operation: 'chat' };
+    if (url.pathname === ROUTER_EMBEDDINGS) return { operation: 'embeddings' };
+    for (const path of FEATURE_EXTRACTION) {
+      const match = path.exec(url.pathname);
+      if (match) return { operation: 'embeddings', model: decodeURIComponent(match[1]!) };
+    }
     const chat = MODEL_CHAT.exec(url.pathname);
     if (chat) return { operation: 'chat', model: decodeURIComponent(chat[1]!) };
     const model = MODEL.exec(url.pathname);
@@ -322,6 +369,7 @@ export const huggingfaceMockProvider: MockProviderDefinition = {
       ? undefined
       : huggingfaceError(401, 'Authorization header is correct, but the token seems invalid');
   },
+  embeddings: huggingfaceEmbeddingsApi,
   readInput: (route, body) =>
     route.operation === 'chat' ? readChatInput(route, body) : readGenerateInput(route, body),
   respond: (route, input, reply) =>

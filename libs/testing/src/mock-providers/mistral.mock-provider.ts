@@ -6,7 +6,7 @@ import {
   type MockProviderDefinition,
   type MockResponse,
 } from './mock-provider-definition.js';
-import { mistralError, readMistralInput } from './mistral.mock-request.js';
+import { mistralError, readMistralEmbeddingsInput, readMistralInput } from './mistral.mock-request.js';
 import type { MockReply } from './mock-reply.js';
 import { pieceFrames, SSE_DONE, sseFrame } from './stream-frames.js';
 
@@ -103,16 +103,28 @@ function respond(input: MockInput, reply: MockReply): MockResponse {
  * api.mistral.ai: `POST /v1/chat/completions` with `Authorization: Bearer <key>`. It refuses
  * what Mistral refuses: fields it does not know (422, pydantic's `extra_forbidden`), tool-call
  * ids that are not 9 letters and digits (400), a conversation that ends with the assistant.
- * A stream error (`streamErrorAfter`) is a chunk with `finish_reason: error`.
+ * A stream error (`streamErrorAfter`) is a chunk with `finish_reason: error`. `POST /v1/embeddings`
+ * answers OpenAI's shape with Mistral's id and a zero `completion_tokens`.
  */
 export const mistralMockProvider: MockProviderDefinition = {
   id: 'mistral',
   route(method, url) {
     if (method === 'POST' && url.pathname === '/v1/chat/completions') return { operation: 'chat' };
+    if (method === 'POST' && url.pathname === '/v1/embeddings') return { operation: 'embeddings' };
     return new ProviderErrorReply(404, { detail: 'Not Found' });
   },
   authorize(headers, apiKey) {
     return bearerToken(headers) === apiKey ? undefined : new ProviderErrorReply(401, mistralErrorBody(401));
+  },
+  embeddings: {
+    read: (_route, body) => readMistralEmbeddingsInput(body),
+    respond: (_route, input, vectors, tokens) => ({
+      id: randomBytes(16).toString('hex'),
+      object: 'list',
+      data: vectors.map((embedding, index) => ({ object: 'embedding', embedding, index })),
+      model: input.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens, completion_tokens: 0 },
+    }),
   },
   readInput: (_route, body) => readMistralInput(body),
   respond: (_route, input, reply) => respond(input, reply),

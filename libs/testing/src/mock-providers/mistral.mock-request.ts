@@ -1,3 +1,4 @@
+import { asStringList, type MockEmbeddingsInput } from './mock-embeddings.js';
 import { asJsonObject, asNumber, ProviderErrorReply, type MockInput } from './mock-provider-definition.js';
 
 /** Mistral's error envelope for the errors its API answers itself. */
@@ -163,6 +164,39 @@ export function readMistralInput(body: unknown): MockInput | ProviderErrorReply 
     inputs: messages.map((message) => text(message.content)),
     maxTokens: asNumber(request.max_tokens),
     stream: request.stream === true,
+    body: request,
+  };
+}
+
+/** The fields of `POST /v1/embeddings`, as Mistral's API reference lists them. */
+const EMBEDDINGS_FIELDS = new Set(['model', 'input', 'output_dimension', 'output_dtype', 'encoding_format']);
+
+/**
+ * Reads an embeddings body as Mistral does: `model` and `input` (a string or a list of strings)
+ * required, no field it does not know (422, `extra_forbidden`).
+ */
+export function readMistralEmbeddingsInput(body: unknown): MockEmbeddingsInput | ProviderErrorReply {
+  const request = asJsonObject(body);
+  if (request === undefined)
+    return new ProviderErrorReply(400, mistralError('Invalid JSON body', 'invalid_request_error'));
+  const details: ValidationDetail[] = extraFields(request, EMBEDDINGS_FIELDS, ['body']);
+  for (const field of ['model', 'input'])
+    if (request[field] === undefined)
+      details.push({ type: 'missing', loc: ['body', field], msg: 'Field required', input: request });
+  const input = request.input;
+  const texts = typeof input === 'string' ? [input] : asStringList(input);
+  if (input !== undefined && !texts)
+    details.push({
+      type: 'string_type',
+      loc: ['body', 'input'],
+      msg: 'Input should be a valid string',
+      input,
+    });
+  if (details.length > 0 || !texts) return invalid(details);
+  return {
+    model: String(request.model),
+    texts,
+    dimensions: asNumber(request.output_dimension),
     body: request,
   };
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { MockEmbeddingsApi } from './mock-embeddings.js';
 import type { MockReply } from './mock-reply.js';
 import type {
   MockAccessTokens,
@@ -103,7 +104,12 @@ export interface MockProviderDefinition {
     apiKey: string,
     context: MockAuthContext,
   ): ProviderErrorReply | undefined | Promise<ProviderErrorReply | undefined>;
-  /** Reads the request body, or returns the provider's 400 when it is not a valid request. */
+  /**
+   * The provider's embeddings API, for providers that have one: `route` answers its paths with
+   * `operation: 'embeddings'`, and the server hands those requests to it.
+   */
+  readonly embeddings?: MockEmbeddingsApi;
+  /** Reads a chat or completions body, or returns the provider's 400 when it is not a valid request. */
   readInput(route: MockRoute, body: unknown): MockInput | ProviderErrorReply;
   /**
    * Builds the reply body, or the stream frames, for one request (`behaviour` for the switches

@@ -11,10 +11,12 @@ import { anthropicMockProvider } from './anthropic.mock-provider.js';
 import { azureMockProvider } from './azure.mock-provider.js';
 import { bedrockMockProvider } from './bedrock.mock-provider.js';
 import { cohereMockProvider } from './cohere.mock-provider.js';
+import { MOCK_EMBEDDING_DIMENSIONS, mockEmbedding } from './mock-embeddings.js';
 import {
   ProviderErrorReply,
   type MockProviderDefinition,
   type MockResponse,
+  type MockRoute,
   type MockStreamFrame,
 } from './mock-provider-definition.js';
 import {
@@ -28,7 +30,7 @@ import {
   type MockProviderOptions,
   type RecordedRequest,
 } from './mock-provider.types.js';
-import { ReplyScript } from './mock-reply.js';
+import { countWords, ReplyScript } from './mock-reply.js';
 import { geminiMockProvider } from './gemini.mock-provider.js';
 import { huggingfaceMockProvider } from './huggingface.mock-provider.js';
 import { llama2MockProvider } from './llama2.mock-provider.js';
@@ -216,6 +218,7 @@ export class MockProviderServer {
     if (denied) return sendError(req, res, denied, behaviour);
     if (behaviour.badBody) return sendBody(req, res, 200, BAD_BODY, behaviour);
 
+    if (route.operation === 'embeddings') return this.#embed(req, res, route, body, behaviour);
     const input = definition.readInput(route, body);
     if (input instanceof ProviderErrorReply) return sendError(req, res, input, behaviour);
     const loading =
@@ -229,6 +232,25 @@ export class MockProviderServer {
     const errorFrame = errorAt === undefined ? undefined : definition.streamErrorFrame?.(route);
     const frames = errorFrame ? [...response.frames.slice(0, errorAt), errorFrame] : response.frames;
     await writeStream(res, { ...response, frames }, behaviour);
+  }
+
+  /** An embeddings request: a vector per input (`mockEmbedding`), in the provider's answer. */
+  #embed(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: MockRoute,
+    body: unknown,
+    behaviour: MockProviderBehaviour,
+  ): Promise<void> | void {
+    const api = this.#definition.embeddings;
+    if (!api)
+      throw new Error(`the ${this.#definition.id} mock routed an embeddings request it has no API for`);
+    const input = api.read(route, body);
+    if (input instanceof ProviderErrorReply) return sendError(req, res, input, behaviour);
+    const dimensions = input.dimensions ?? MOCK_EMBEDDING_DIMENSIONS;
+    const vectors = input.texts.map((text) => mockEmbedding(text, dimensions));
+    const tokens = input.texts.reduce((sum, text) => sum + countWords(text), 0);
+    return sendBody(req, res, 200, api.respond(route, input, vectors, tokens), behaviour);
   }
 }
 

@@ -16,8 +16,8 @@ export type MockWireFormatId = 'ollama';
 /** Every mock server: a provider's own, or a shared wire format's. */
 export type MockServerId = MockProviderId | MockWireFormatId;
 
-/** The two operations every mocked provider serves (Kong's `llm/v1/chat` and `llm/v1/completions`). */
-export type MockOperation = 'chat' | 'completions';
+/** The operations a mocked provider serves (Kong's `llm/v1/chat`, `llm/v1/completions` and, where the provider has an embeddings API, `llm/v1/embeddings`). */
+export type MockOperation = 'chat' | 'completions' | 'embeddings';
 
 /** One request as the mock received it, before any reply logic ran. */
 export interface RecordedRequest {

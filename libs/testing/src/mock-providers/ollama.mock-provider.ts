@@ -8,6 +8,7 @@ import {
   type MockResponse,
   type MockRoute,
 } from './mock-provider-definition.js';
+import { asStringList, type MockEmbeddingsApi } from './mock-embeddings.js';
 import type { MockReply } from './mock-reply.js';
 import { ndjsonFrame, pieceFrames } from './stream-frames.js';
 
@@ -26,6 +27,30 @@ const STATUS_MESSAGES: Readonly<Record<number, string>> = {
 const ROUTES: Readonly<Record<string, MockRoute>> = {
   '/api/chat': { operation: 'chat' },
   '/api/generate': { operation: 'completions' },
+  '/api/embed': { operation: 'embeddings' },
+};
+
+/**
+ * `/api/embed`: a `model` and an `input` (a string or a list of strings) required, `dimensions`
+ * optional; the answer's `embeddings` (one per text) and `prompt_eval_count`.
+ */
+const ollamaEmbeddingsApi: MockEmbeddingsApi = {
+  read(_route, body) {
+    const request = asJsonObject(body);
+    if (request === undefined) return badRequest('invalid character looking for beginning of value');
+    if (typeof request.model !== 'string' || request.model === '') return badRequest('model is required');
+    const input = request.input;
+    const texts = typeof input === 'string' ? [input] : asStringList(input);
+    if (!texts) return badRequest('invalid input type');
+    return { model: request.model, texts, dimensions: asNumber(request.dimensions), body: request };
+  },
+  respond: (_route, input, vectors, tokens) => ({
+    model: input.model,
+    embeddings: vectors,
+    total_duration: 14143917,
+    load_duration: 1019500,
+    prompt_eval_count: tokens,
+  }),
 };
 
 const badRequest = (message: string) => new ProviderErrorReply(400, ollamaError(message));
@@ -145,7 +170,7 @@ function respond(route: MockRoute, input: MockInput, reply: MockReply): MockResp
 }
 
 /**
- * An Ollama server (`POST /api/chat`, `/api/generate`) behind a key (as ollama.com, or a server
+ * An Ollama server (`POST /api/chat`, `/api/generate`, `/api/embed`) behind a key (as ollama.com, or a server
  * behind a proxy): `Authorization: Bearer <key>`. Errors are `{"error": "..."}`; a model that
  * fails while it streams (`streamErrorAfter`) sends an `{"error": ...}` line.
  */
@@ -162,6 +187,7 @@ export const ollamaMockProvider: MockProviderDefinition = {
       ? undefined
       : new ProviderErrorReply(401, ollamaError('unauthorized'));
   },
+  embeddings: ollamaEmbeddingsApi,
   readInput,
   respond,
   errorBody: (status) =>

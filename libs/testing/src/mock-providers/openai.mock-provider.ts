@@ -9,6 +9,7 @@ import {
   type MockResponse,
   type MockRoute,
 } from './mock-provider-definition.js';
+import { asStringList, base64Embedding, unknownField, type MockEmbeddingsApi } from './mock-embeddings.js';
 import type { MockReply } from './mock-reply.js';
 import { pieceFrames, SSE_DONE, sseFrame } from './stream-frames.js';
 import { readResponsesInput, respondResponses } from './openai-responses.mock.js';
@@ -250,9 +251,83 @@ const ROUTES: Readonly<Record<string, MockRoute>> = {
   '/v1/chat/completions': { operation: 'chat' },
   '/v1/completions': { operation: 'completions' },
   '/v1/responses': { operation: 'chat', responsesApi: true },
+  '/v1/embeddings': { operation: 'embeddings' },
 };
 
-/** api.openai.com: `POST /v1/chat/completions`, `/v1/completions` and `/v1/responses`, `Authorization: Bearer <key>`. */
+/** The fields of OpenAI's `POST /v1/embeddings`; any other is refused. */
+const EMBEDDINGS_FIELDS = new Set(['model', 'input', 'dimensions', 'encoding_format', 'user']);
+
+function invalidRequest(message: string, param: string | null = null): ProviderErrorReply {
+  return new ProviderErrorReply(400, openAiError(message, 'invalid_request_error', param, null));
+}
+
+function isTokenList(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length > 0 && value.every((item) => Number.isInteger(item));
+}
+
+/**
+ * The inputs of an embeddings `input` as texts (a token-id list as its ids joined by spaces), or
+ * `undefined` when it is none of OpenAI's four shapes (empty strings and lists included).
+ */
+function embeddingInputs(input: unknown): string[] | undefined {
+  if (typeof input === 'string') return input === '' ? undefined : [input];
+  if (!Array.isArray(input) || input.length === 0) return undefined;
+  const texts = asStringList(input);
+  if (texts) return texts.includes('') ? undefined : texts;
+  if (isTokenList(input)) return [input.join(' ')];
+  return input.every(isTokenList) ? input.map((tokens) => tokens.join(' ')) : undefined;
+}
+
+/**
+ * OpenAI's embeddings API (Azure's deployments alike, whose model defaults to the deployment):
+ * text or token-id input, `dimensions` for the text-embedding-3 models only, floats or
+ * (`encoding_format: base64`) base64 float32 bytes, `usage` with prompt and total tokens.
+ */
+export const openAiEmbeddingsApi: MockEmbeddingsApi = {
+  read(route, body) {
+    const request = asJsonObject(body);
+    if (request === undefined) return invalidRequest(UNPARSEABLE_BODY);
+    const extra = unknownField(request, EMBEDDINGS_FIELDS);
+    if (extra !== undefined) return invalidRequest(`Unrecognized request argument supplied: ${extra}`);
+    const model = typeof request.model === 'string' ? request.model : route.deployment;
+    if (model === undefined) return invalidRequest('you must provide a model parameter');
+    if (request.input === undefined) return missingParameter('input');
+    const texts = embeddingInputs(request.input);
+    if (!texts)
+      return invalidRequest(
+        "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+        'input',
+      );
+    const dimensions = asNumber(request.dimensions);
+    if (dimensions !== undefined && !model.startsWith('text-embedding-3'))
+      return invalidRequest('This model does not support specifying dimensions.', 'dimensions');
+    const encoding = request.encoding_format;
+    if (encoding !== undefined && encoding !== 'float' && encoding !== 'base64')
+      return invalidRequest(
+        `'${String(encoding)}' is not one of ['float', 'base64'] - 'encoding_format'`,
+        'encoding_format',
+      );
+    return { model, texts, dimensions, body: request };
+  },
+  respond(_route, input, vectors, tokens) {
+    const base64 = input.body.encoding_format === 'base64';
+    return {
+      object: 'list',
+      data: vectors.map((vector, index) => ({
+        object: 'embedding',
+        index,
+        embedding: base64 ? base64Embedding(vector) : vector,
+      })),
+      model: input.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    };
+  },
+};
+
+/**
+ * api.openai.com: `POST /v1/chat/completions`, `/v1/completions`, `/v1/embeddings` and `/v1/responses`,
+ * `Authorization: Bearer <key>`; `streamErrorAfter` ends a stream with OpenAI's error chunk.
+ */
 export const openAiMockProvider: MockProviderDefinition = {
   id: 'openai',
   route(method, url) {
@@ -287,7 +362,18 @@ export const openAiMockProvider: MockProviderDefinition = {
       ),
     );
   },
+  embeddings: openAiEmbeddingsApi,
   readInput: (route, body) => readOpenAiInput(route, body),
   respond: openAiResponder({ contentFilter: false }),
   errorBody: openAiErrorBody,
+  // What api.openai.com sends when a generation fails after the 200: an error chunk, then nothing.
+  streamErrorFrame: () =>
+    sseFrame(
+      openAiError(
+        'The server had an error while processing your request. Sorry about that!',
+        'server_error',
+        null,
+        null,
+      ),
+    ),
 };

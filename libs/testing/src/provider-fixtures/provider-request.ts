@@ -1,6 +1,7 @@
 import type {
+  BufferedRouteTranslation,
   ClientFormat,
-  LlmRouteType,
+  CompletionRouteType,
   ProviderDriver,
   ProviderRequest,
   ResolvedModel,
@@ -37,10 +38,17 @@ export function makeProviderRequest(
 /** A driver's translations for a route type and client format; throws when it serves none. */
 export function routeTranslation(
   driver: ProviderDriver,
-  routeType: LlmRouteType = 'llm/v1/chat',
+  routeType: CompletionRouteType = 'llm/v1/chat',
   format: ClientFormat = 'openai',
 ): RouteTranslation {
   const translation = driver.routes[routeType]?.[format];
   if (!translation) throw new Error(`${driver.id} serves no ${format} client on ${routeType}`);
+  return translation;
+}
+
+/** A driver's `llm/v1/embeddings` translations for OpenAI-format clients; throws when it serves none. */
+export function embeddingsTranslation(driver: ProviderDriver): BufferedRouteTranslation {
+  const translation = driver.routes['llm/v1/embeddings']?.openai;
+  if (!translation) throw new Error(`${driver.id} serves no openai client on llm/v1/embeddings`);
   return translation;
 }
