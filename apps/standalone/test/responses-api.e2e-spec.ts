@@ -1,5 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateText, streamText } from 'ai';
+import { generateText, jsonSchema, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -368,6 +368,32 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
           completion_tokens: before.completion_tokens + 2 * REPLY_TOKENS,
           cost: expect.closeTo(before.cost + 2 * cost, 12) as number,
         });
+    });
+
+    it('gives the Vercel AI SDK its tool calls, whole and streamed', async () => {
+      mocks[target.provider].setBehaviour({ replyText: '', toolCalls: TOOL_CALLS });
+      const provider = createOpenAI({ baseURL: baseUrl(target, 'ai-sdk-tools'), apiKey: 'client-key' });
+      // No `execute`: the SDK hands the calls back instead of running them.
+      const tools = {
+        get_weather: tool({
+          description: 'The weather in a city',
+          inputSchema: jsonSchema<{ city: string }>(TOOLS[0]!.parameters as object),
+        }),
+        get_time: tool({ inputSchema: jsonSchema<{ zone: string }>(TOOLS[1]!.parameters as object) }),
+      };
+      const expected = TOOL_CALLS.map((call) => ({ toolName: call.name, input: call.arguments }));
+      const generated = await generateText({
+        model: provider(target.model),
+        prompt: QUESTION,
+        tools,
+        maxRetries: 0,
+      });
+      expect(generated.finishReason).toBe('tool-calls');
+      expect(generated.toolCalls).toMatchObject(expected);
+
+      const streamed = streamText({ model: provider(target.model), prompt: QUESTION, tools, maxRetries: 0 });
+      expect(await streamed.toolCalls).toMatchObject(expected);
+      expect(await streamed.finishReason).toBe('tool-calls');
     });
 
     it('ends a stream the provider breaks off with a numbered error event', async () => {
