@@ -117,6 +117,15 @@ const TARGETS: readonly Target[] = [
   },
 ];
 
+/** The `--data` pairs under `prefix` (`config.auth.`) as a JSON record: the same settings in a JSON config. */
+function pairsUnder(pairs: readonly string[], prefix: string): Record<string, string> {
+  return Object.fromEntries(
+    pairs
+      .filter((pair) => pair.startsWith(prefix))
+      .map((pair) => pair.slice(prefix.length).split(/=(.*)/s, 2)),
+  );
+}
+
 const targetOf = (provider: Target['provider']): Target =>
   TARGETS.find((target) => target.provider === provider)!;
 
@@ -160,6 +169,30 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
         ],
       });
     }
+    // ai-proxy-advanced: OpenAI's Responses API first, Anthropic through the pivot when it fails.
+    const failover = await gateway.admin.json('POST', '/services/llm/routes', {
+      name: 'responses-failover',
+      paths: ['/responses-failover'],
+    });
+    expect(failover.status, failover.text).toBe(201);
+    const advanced = await gateway.admin.json('POST', '/routes/responses-failover/plugins', {
+      name: 'ai-proxy-advanced',
+      config: {
+        balancer: { algorithm: 'priority', failover_criteria: ['error', 'http_429', 'non_idempotent'] },
+        targets: (['openai', 'anthropic'] as const).map((provider, index) => {
+          const target = targetOf(provider);
+          const pairs = target.plugin(mocks[provider]);
+          return {
+            route_type: 'llm/v1/responses',
+            weight: 100 - index,
+            auth: pairsUnder(pairs, 'config.auth.'),
+            model: { provider, name: target.model, options: pairsUnder(pairs, 'config.model.options.') },
+            logging: { log_statistics: true },
+          };
+        }),
+      },
+    });
+    expect(advanced.status, advanced.text).toBe(201);
     // Served once the plugin answers at /responses (anywhere else under the route is its 404).
     await waitUntilServed(gateway.proxyUrl, `${TARGETS.at(-1)!.path}/v1/responses`);
   }, 60_000);
@@ -448,6 +481,24 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
       previous_response_id: 'resp_123',
       store: true,
     });
+  });
+
+  it('fails a Responses request over from OpenAI (pass-through) to Anthropic (pivot) with ai-proxy-advanced', async () => {
+    mocks.openai.setBehaviour({ status: 429 });
+    const client = new OpenAI({
+      baseURL: `${gateway.proxyUrl}/responses-failover/v1`,
+      apiKey: 'client-key',
+      maxRetries: 0,
+    });
+    const whole = await client.responses.create({ model: 'any', input: QUESTION });
+    expect(whole.output_text).toBe(DEFAULT_REPLY_TEXT);
+    const stream = client.responses.stream({ model: 'any', input: QUESTION });
+    let text = '';
+    for await (const event of stream) if (event.type === 'response.output_text.delta') text += event.delta;
+    expect(text).toBe(DEFAULT_REPLY_TEXT);
+    expect((await stream.finalResponse()).usage).toMatchObject({ output_tokens: REPLY_TOKENS });
+    expect(mocks.openai.requests).toHaveLength(2);
+    expect(mocks.anthropic.requests.map((request) => request.path)).toEqual(['/v1/messages', '/v1/messages']);
   });
 
   it("answers 404 in OpenAI's error shape for a path other than /responses under the route", async () => {
