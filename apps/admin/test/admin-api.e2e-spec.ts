@@ -502,15 +502,17 @@ function describeAdminApi(storeName: string, admin: () => AdminUnderTest) {
         const cohere = await plugin(
           'config.route_type=llm/v1/chat',
           'config.llm_format=cohere',
-          'config.model.provider=cohere',
+          'config.model.provider=huggingface',
         );
         expect(cohere.status).toBe(400);
         const [message] = cohere.body.fields.config['@entity'] as string[];
         expect(message).toMatch(
-          /^llm_format 'cohere' cannot be served by cohere:\/\/llm\/v1\/chat; served: 'openai' /,
+          /^llm_format 'cohere' cannot be served by huggingface:\/\/llm\/v1\/chat; served: 'openai' /,
         );
         expect(message).toContain("'anthropic' on llm/v1/chat for every provider");
-        expect(message).toMatch(/not served yet: 'gemini', 'bedrock', 'cohere'$/);
+        expect(message).toMatch(
+          /'bedrock' on llm\/v1\/chat for bedrock; 'cohere' on llm\/v1\/chat for cohere$/,
+        );
 
         const completions = await plugin(
           'config.route_type=llm/v1/completions',

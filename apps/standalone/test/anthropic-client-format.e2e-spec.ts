@@ -4,15 +4,13 @@ import {
   DEFAULT_REPLY_TEXT,
   MOCK_AWS_CREDENTIALS,
   MOCK_PROVIDER_API_KEY,
-  OtlpSink,
   addAiProxyRoute,
-  startMockProvider,
-  startStandaloneGateway,
   waitUntilServed,
   type MockProviderServer,
   type ReceivedSpan,
   type StandaloneGateway,
 } from '@switchyard/testing';
+import { startTracedGateway, upstreamSpanWith, type TracedGateway } from './client-format.e2e-helpers.js';
 
 const SYSTEM = 'You are a mathematician.';
 const QUESTION: Anthropic.MessageParam[] = [{ role: 'user', content: 'What is 1 + 1?' }];
@@ -89,28 +87,13 @@ const TARGETS: readonly Target[] = [
 ];
 
 describe('Anthropic-format clients (@anthropic-ai/sdk) through the standalone gateway', () => {
+  let traced: TracedGateway<Target['provider']>;
   let gateway: StandaloneGateway;
-  let sink: OtlpSink;
-  const mocks = {} as Record<Target['provider'], MockProviderServer>;
+  let mocks: TracedGateway<Target['provider']>['mocks'];
 
   beforeAll(async () => {
-    [mocks.anthropic, mocks.bedrock, mocks.openai, sink] = await Promise.all([
-      startMockProvider('anthropic'),
-      startMockProvider('bedrock'),
-      startMockProvider('openai'),
-      OtlpSink.start(),
-    ]);
-    gateway = await startStandaloneGateway({
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: mocks.bedrock.url,
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-    });
-    const service = await gateway.admin.json('POST', '/services', {
-      name: 'llm',
-      url: 'http://localhost:32000',
-    });
-    expect(service.status, service.text).toBe(201);
+    traced = await startTracedGateway(['anthropic', 'bedrock', 'openai'] as const);
+    ({ gateway, mocks } = traced);
     for (const target of TARGETS) {
       await addAiProxyRoute(gateway.admin, {
         service: 'llm',
@@ -137,10 +120,7 @@ describe('Anthropic-format clients (@anthropic-ai/sdk) through the standalone ga
     for (const mock of Object.values(mocks)) mock.reset();
   });
 
-  afterAll(async () => {
-    await gateway?.stop();
-    await Promise.all([...Object.values(mocks).map((mock) => mock?.close()), sink?.close()]);
-  });
+  afterAll(() => traced?.stop());
 
   /** An SDK client whose base URL is the route (with a suffix that tells this test's log line apart). */
   function clientFor(target: Target, suffix: string): Anthropic {
@@ -180,17 +160,11 @@ describe('Anthropic-format clients (@anthropic-ai/sdk) through the standalone ga
     return (line!['log'] as Record<string, Record<string, Record<string, unknown>>>)['ai.proxy']!;
   }
 
-  async function upstreamSpanOf(target: Target): Promise<ReceivedSpan> {
-    let span: ReceivedSpan | undefined;
-    const find = () =>
-      (span = sink.spans.findLast(
-        (candidate) =>
-          candidate.kind === 3 &&
-          candidate.attributes['gen_ai.provider.name'] === target.telemetryName &&
-          candidate.attributes['gen_ai.request.model'] === target.model,
-      ));
-    await expect.poll(find, { timeout: 5000 }).toBeDefined();
-    return span!;
+  function upstreamSpanOf(target: Target): Promise<ReceivedSpan> {
+    return upstreamSpanWith(traced.sink, {
+      'gen_ai.provider.name': target.telemetryName,
+      'gen_ai.request.model': target.model,
+    });
   }
 
   /** Usage, cost, analytics and the span of one answer of the default reply to QUESTION, counted exactly once. */

@@ -5,17 +5,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_REPLY_TEXT,
   MOCK_PROVIDER_API_KEY,
-  OtlpSink,
+  type OtlpSink,
   addAiProxyRoute,
   aiCountersOf,
   aiProxyLogsOf,
-  startMockProvider,
-  startStandaloneGateway,
   waitUntilServed,
   type AiMetricsReading,
   type MockProviderServer,
   type StandaloneGateway,
 } from '@switchyard/testing';
+import { startTracedGateway, type TracedGateway } from './client-format.e2e-helpers.js';
 
 const INSTRUCTIONS = 'You are a mathematician.';
 const QUESTION = 'What is 1 + 1?';
@@ -130,28 +129,14 @@ const targetOf = (provider: Target['provider']): Target =>
   TARGETS.find((target) => target.provider === provider)!;
 
 describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the standalone gateway', () => {
+  let traced: TracedGateway<Target['provider']> | undefined;
   let gateway: StandaloneGateway;
   let sink: OtlpSink;
-  const mocks = {} as Record<Target['provider'], MockProviderServer>;
+  let mocks: Readonly<Record<Target['provider'], MockProviderServer>>;
 
   beforeAll(async () => {
-    [mocks.openai, mocks.azure, mocks.anthropic, mocks.mistral, sink] = await Promise.all([
-      startMockProvider('openai'),
-      startMockProvider('azure'),
-      startMockProvider('anthropic'),
-      startMockProvider('mistral'),
-      OtlpSink.start(),
-    ]);
-    gateway = await startStandaloneGateway({
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-    });
-    const service = await gateway.admin.json('POST', '/services', {
-      name: 'llm',
-      url: 'http://localhost:32000',
-    });
-    expect(service.status, service.text).toBe(201);
+    traced = await startTracedGateway(['openai', 'azure', 'anthropic', 'mistral'] as const);
+    ({ gateway, sink, mocks } = traced);
     for (const target of TARGETS) {
       await addAiProxyRoute(gateway.admin, {
         service: 'llm',
@@ -202,8 +187,7 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
   });
 
   afterAll(async () => {
-    await gateway?.stop();
-    await Promise.all([...Object.values(mocks).map((mock) => mock?.close()), sink?.close()]);
+    await traced?.stop();
   });
 
   /** The route's base URL, with a suffix that tells this test's log line apart. */

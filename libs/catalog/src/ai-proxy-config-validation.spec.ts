@@ -428,10 +428,11 @@ describe('ai-proxy config: entity checks', () => {
   const SERVED =
     "served: 'openai' on llm/v1/chat for every provider and on llm/v1/completions for openai, azure, cohere, anthropic, huggingface, mistral, llama2 " +
     'and on llm/v1/embeddings for openai, azure, cohere, bedrock, huggingface, mistral, gemini and on llm/v1/responses for every provider; ' +
-    "'anthropic' on llm/v1/chat for every provider; not served yet: 'gemini', 'bedrock', 'cohere'";
+    "'anthropic' on llm/v1/chat for every provider; 'gemini' on llm/v1/chat for gemini; " +
+    "'bedrock' on llm/v1/chat for bedrock; 'cohere' on llm/v1/chat for cohere";
 
   it.each(['bedrock', 'gemini'])(
-    "keeps Kong's rule for native llm_format %s (its own provider only), and refuses it there until it is served",
+    "keeps Kong's rule for native llm_format %s (its own provider only), and accepts it there",
     (format) => {
       expect(
         errorsOf({ route_type: 'llm/v1/chat', llm_format: format, model: { provider: 'openai', name: 'm' } }),
@@ -440,15 +441,13 @@ describe('ai-proxy config: entity checks', () => {
         '@entity': [`native llm_format '${format}' can only be used with the '${format}' model.provider`],
       });
       expect(
-        errorsOf({
+        accepts({
           route_type: 'llm/v1/chat',
           llm_format: format,
           auth: { allow_override: false },
           model: { provider: format, name: 'm' },
         }),
-      ).toEqual({
-        '@entity': [`llm_format '${format}' cannot be served by ${format}://llm/v1/chat; ${SERVED}`],
-      });
+      ).toBe(true);
     },
   );
 
@@ -495,7 +494,7 @@ describe('ai-proxy config: entity checks', () => {
     });
   });
 
-  it('refuses llm_format anthropic on a completions or preserve route, and cohere anywhere, saying what works', () => {
+  it('refuses llm_format anthropic on a completions or preserve route, and cohere on another provider, saying what works', () => {
     const anthropic = {
       auth: { allow_override: false },
       model: { provider: 'anthropic', name: 'm', options: { anthropic_version: 'v' } },
@@ -508,14 +507,16 @@ describe('ai-proxy config: entity checks', () => {
         ],
       });
     }
-    expect(
-      errorsOf({
-        route_type: 'llm/v1/chat',
-        llm_format: 'cohere',
-        auth: { allow_override: false },
-        model: { provider: 'cohere', name: 'm' },
-      }),
-    ).toEqual({ '@entity': [`llm_format 'cohere' cannot be served by cohere://llm/v1/chat; ${SERVED}`] });
+    const cohere = (provider: string) => ({
+      route_type: 'llm/v1/chat',
+      llm_format: 'cohere',
+      auth: { allow_override: false },
+      model: { provider, name: 'm' },
+    });
+    expect(accepts(cohere('cohere'))).toBe(true);
+    expect(errorsOf(cohere('huggingface'))).toEqual({
+      '@entity': [`llm_format 'cohere' cannot be served by huggingface://llm/v1/chat; ${SERVED}`],
+    });
   });
 
   it('requires all three Vertex options of gemini, or none', () => {

@@ -108,11 +108,44 @@ function pieces(bytes: Buffer, size: number): Buffer[] {
   return out;
 }
 
-/** Feeds chunks through a transformer as the gateway does, then `end()`; the client's bytes as text. */
+/**
+ * Feeds chunks through a transformer as the gateway does, then `end()`; the client's bytes as
+ * text, decoded once (a relayed binary stream's pieces are no text on their own).
+ */
 function runStream(transformer: StreamTransformer, chunks: readonly Buffer[]): string {
-  let out = '';
-  for (const chunk of chunks) out += transformer.transform(chunk).toString();
-  return out + transformer.end().toString();
+  const out = chunks.map((chunk) => Buffer.from(transformer.transform(chunk)));
+  out.push(Buffer.from(transformer.end()));
+  return Buffer.concat(out).toString();
+}
+
+/**
+ * The token counts of an OpenAI answer's `usage`, when it counts any: an embeddings answer's has
+ * no `completion_tokens` (0); one whose provider reports nothing says 0 and is left out.
+ */
+function openAiUsageOf(answer: unknown): { prompt_tokens: number; completion_tokens: number } | undefined {
+  const usage = (answer as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } } | null)
+    ?.usage;
+  if (typeof usage?.prompt_tokens !== 'number') return undefined;
+  const completion = typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0;
+  return usage.prompt_tokens + completion > 0
+    ? { prompt_tokens: usage.prompt_tokens, completion_tokens: completion }
+    : undefined;
+}
+
+/** The token counts of the usage chunk of an OpenAI stream (`data: {..."usage":{...}}`), when it has one. */
+function streamedUsageOf(stream: string): { prompt_tokens: number; completion_tokens: number } | undefined {
+  for (const line of stream.split('\n').reverse()) {
+    if (!line.startsWith('data: {')) continue;
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(line.slice('data: '.length));
+    } catch {
+      continue;
+    }
+    const usage = openAiUsageOf(chunk);
+    if (usage) return usage;
+  }
+  return undefined;
 }
 
 /**
@@ -195,6 +228,32 @@ export function describeProviderFixtures(
           return { ctx, exchange: await target.start(ctx) };
         };
 
+        /**
+         * The same upstream answer on a `preserve` route (passed through untouched, recorded):
+         * the analytics' token counts, as the driver's native entries read them.
+         */
+        const preservedUsage = async (contentType: string, chunks: Buffer[]) => {
+          const validated = validatePluginConfig(llmSchema, { ...fixture.config, route_type: 'preserve' });
+          if (!validated.ok)
+            throw new Error(`preserve config is invalid: ${JSON.stringify(validated.errors)}`);
+          const target = compileLlmTarget(
+            {
+              pluginId: 'fixture',
+              config: validated.value as unknown as LlmConfig,
+              responseStreaming: 'allow',
+              modelNameHeader: false,
+              clientFormat: 'openai',
+            },
+            providers,
+          );
+          const ctx = buildRequestContext({ url: fixture.client?.path ?? '/route', body: clientBody });
+          const exchange = await target.start(ctx);
+          const transformer = exchange.stream(ctx, { status: 200, headers: { 'content-type': contentType } });
+          if (transformer) runStream(transformer, chunks);
+          const usage = exchange.logEntry(Buffer.from(JSON.stringify(clientBody)))?.usage;
+          return { prompt_tokens: usage?.prompt_tokens, completion_tokens: usage?.completion_tokens };
+        };
+
         describe(`${routeType} ${name}: ${fixture.description}`, () => {
           it('sends the provider the expected request', async () => {
             const { ctx } = await start();
@@ -221,6 +280,13 @@ export function describeProviderFixtures(
               expect(response.status).toBe(status);
               expect(JSON.parse(response.body.toString())).toEqual(readJson(file('response.json')));
             });
+            const counted = openAiUsageOf(readJson(file('response.json')));
+            if (status === 200 && counted) {
+              it('counts the same tokens when a preserve route passes the answer through', async () => {
+                const body = readFileSync(file('upstream-response.json'));
+                expect(await preservedUsage('application/json', [body])).toEqual(counted);
+              });
+            }
           }
 
           const upstreamStream = ['stream.upstream.txt', 'stream.upstream.bin']
@@ -248,6 +314,15 @@ export function describeProviderFixtures(
             it('streams the same events when the upstream bytes arrive in small pieces', async () => {
               expect(await streamed(pieces(bytes, PIECE_BYTES))).toBe(expectedStream);
             });
+            const counted = streamedUsageOf(expectedStream);
+            if (status === 200 && counted) {
+              it('counts the same tokens when a preserve route passes the stream through', async () => {
+                const contentType =
+                  fixture.upstreamHeaders?.['content-type'] ??
+                  STREAM_MEDIA_TYPES[driver.traits.streamFraming];
+                expect(await preservedUsage(contentType, pieces(bytes, PIECE_BYTES))).toEqual(counted);
+              });
+            }
           }
         });
       }

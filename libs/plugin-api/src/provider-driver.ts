@@ -168,16 +168,32 @@ export interface StreamTranslator {
   readonly framing?: StreamFraming;
   translate(frame: StreamFrame): StreamStep;
   /**
-   * The event that ends this stream on a failure the core finds (a cut, a timeout), when it
-   * depends on what the stream has sent so far (the Responses API's `sequence_number`); the
-   * client API's `streamErrorEvent`, else OpenAI's, when absent.
+   * The SSE event that ends this stream on a failure the core finds (a cut, a timeout), for a
+   * stream the core writes event by event whose error event depends on what it has sent so far
+   * (the Responses API's `sequence_number`); the client API's `streamErrorEvent`, else OpenAI's,
+   * when absent. Not read when `relay` is set: a relayed stream ends with `relay.errorFrame`.
    */
   errorEvent?(message: string): ClientStreamEvent;
+  /**
+   * Set by a pass-through to a client that reads the provider's own framing (Gemini's JSON array,
+   * AWS event-stream messages, Cohere's NDJSON): the client gets the upstream's bytes unchanged,
+   * `translate` only reads each frame for the gateway (usage, text, finish reason, the end; the
+   * steps' events are not sent, and a frame it cannot read is skipped), and the failures the core
+   * reports to the client (a stream cut short, an upstream break) are written by `relay.errorFrame`
+   * in that framing, in place of any SSE error event (`errorEvent`, `streamErrorEvent`).
+   */
+  readonly relay?: StreamRelay;
   /**
    * The upstream body ended. Formats without a closing event of their own (Gemini's JSON array)
    * close the client's stream here; others return nothing.
    */
   end?(): StreamStep;
+}
+
+/** How a relayed stream (`StreamTranslator.relay`) ends on a failure the core reports. */
+export interface StreamRelay {
+  /** The bytes that tell the client, in the stream's own framing, that it failed with `message`. */
+  errorFrame(message: string): string | Buffer;
 }
 
 /** How the provider frames a streamed body; the core cuts frames with the matching parser. */
@@ -292,10 +308,17 @@ export interface ProviderDriver {
   /** The provider's members of the `ai.proxy` log's `meta` (Azure's instance, deployment and api version). */
   analyticsMeta?(options: ModelOptions): Readonly<Record<string, unknown>>;
   /**
-   * The provider's native API as a client format (`llm_format`), when clients may speak it to
-   * any provider: Anthropic's Messages API on the anthropic driver.
+   * The provider's native API as a client format (`llm_format`): Anthropic's Messages API on the
+   * anthropic driver (served by every provider), Gemini's, Bedrock's and Cohere's on theirs.
    */
   readonly clientApi?: ClientApi;
+  /**
+   * The client format of the provider's own API (`gemini`, `bedrock`, ...; `openai` when absent):
+   * its entries (`routes[routeType][nativeFormat]`, else the route type's `openai` entry, whose
+   * translations read native answers too) read the answers and streams that `preserve` routes
+   * pass through untouched, for usage and analytics.
+   */
+  readonly nativeFormat?: ClientFormat;
 }
 
 /** The provider drivers a gateway has, by id; plugins reach providers only through it. */

@@ -12,15 +12,17 @@ const echoApi: ClientApi = {
   paths: ['/v1/messages'],
   matches: (path) => path.endsWith('/v1/messages'),
   read: (body) => ({ model: body.model, stream: body.stream === true }),
-  toOpenAi: (body) => ({ messages: [{ role: 'user', content: body.ask }] }),
-  fromOpenAiResponse: (answer) => ({ ...answer, body: { said: answer.body } }),
-  createStreamAdapter: (openAi) => ({
-    contentType: 'text/event-stream',
-    translate(frame) {
-      const step = openAi.translate(frame);
-      return { ...step, events: step.events.map((event) => ({ event: 'said', data: String(event) })) };
-    },
-  }),
+  pivot: {
+    toOpenAi: (body) => ({ messages: [{ role: 'user', content: body.ask }] }),
+    fromOpenAiResponse: (answer) => ({ ...answer, body: { said: answer.body } }),
+    createStreamAdapter: (openAi) => ({
+      contentType: 'text/event-stream',
+      translate(frame) {
+        const step = openAi.translate(frame);
+        return { ...step, events: step.events.map((event) => ({ event: 'said', data: String(event) })) };
+      },
+    }),
+  },
   errorBody: (status, message) => ({ failed: { status, message } }),
   streamErrorEvent: (message) => ({ event: 'failed', data: message }),
 };
@@ -50,7 +52,7 @@ describe('how a client format is served', () => {
       translation: direct,
     });
     const pivot = clientRouteFor(openai, 'llm/v1/chat', 'anthropic', echoApi);
-    expect(pivot?.pivot).toBe(echoApi);
+    expect(pivot?.pivot).toBe(echoApi.pivot);
     // A route type the client API does not serve, or a format without one, is not served.
     expect(clientRouteFor(openai, 'llm/v1/completions', 'anthropic', echoApi)).toBeUndefined();
     expect(clientRouteFor(openai, 'llm/v1/chat', 'gemini', undefined)).toBeUndefined();

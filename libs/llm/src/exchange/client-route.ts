@@ -2,6 +2,7 @@ import { GatewayError, TranslationError } from '@switchyard/plugin-api';
 import type {
   ClientApi,
   ClientBody,
+  ClientPivot,
   ClientFormat,
   CompletionRouteType,
   LlmRouteType,
@@ -20,7 +21,7 @@ export interface ClientRoute {
    * Set for the pivot: the client's body goes through this API's `toOpenAi` first, the driver
    * translates an OpenAI request, and `translation` turns its answers back into the client's.
    */
-  readonly pivot?: ClientApi;
+  readonly pivot?: ClientPivot;
 }
 
 /**
@@ -53,10 +54,10 @@ export function clientApiFor(
 
 /** The OpenAI route type a client API's requests become on the pivot. */
 export function pivotRouteTypeOf<R extends LlmRouteType>(
-  api: ClientApi,
+  pivot: ClientPivot,
   routeType: R,
 ): R | CompletionRouteType {
-  return api.pivotRouteType ?? routeType;
+  return pivot.routeType ?? routeType;
 }
 
 /**
@@ -64,7 +65,7 @@ export function pivotRouteTypeOf<R extends LlmRouteType>(
  * streams go back through the client API. The request side is the OpenAI entry's own (the core
  * hands it the body `toOpenAi` made). Pure, as every translation.
  */
-function pivotTranslation(api: ClientApi, openAi: RouteTranslation): RouteTranslation {
+function pivotTranslation(api: ClientPivot, openAi: RouteTranslation): RouteTranslation {
   return {
     request: (body, request) => openAi.request(body, request),
     response: (body, request) => api.fromOpenAiResponse(openAi.response(body, request), request),
@@ -74,9 +75,9 @@ function pivotTranslation(api: ClientApi, openAi: RouteTranslation): RouteTransl
 
 /**
  * How `driver` serves `format` on `routeType`: its own table entry for the format when it has one
- * (same provider: a pass-through), else the pivot through its `openai` entry (of the client API's
- * `pivotRouteType`) when the format's client API serves the route type; `undefined` when neither
- * (Kong's "no transformer").
+ * (same provider: a pass-through), else the pivot through its `openai` entry (of the pivot's
+ * `routeType`, else `routeType`) when the format's client API has a pivot and serves the route
+ * type; `undefined` when neither (Kong's "no transformer").
  */
 export function clientRouteFor(
   driver: ProviderDriver,
@@ -86,10 +87,11 @@ export function clientRouteFor(
 ): ClientRoute | undefined {
   const direct = driver.routes[routeType]?.[format];
   if (direct) return { translation: direct };
-  // Native client formats and the Responses API are text APIs: there is no embeddings request to pivot.
-  if (!api || routeType === 'llm/v1/embeddings' || !api.routeTypes.includes(routeType)) return undefined;
-  const openAi = driver.routes[pivotRouteTypeOf(api, routeType)]?.openai;
-  return openAi ? { translation: pivotTranslation(api, openAi), pivot: api } : undefined;
+  // Client APIs (native formats, the Responses API) are text APIs: there is no embeddings request to pivot.
+  if (routeType === 'llm/v1/embeddings') return undefined;
+  const pivot = api?.routeTypes.includes(routeType) ? api.pivot : undefined;
+  const openAi = pivot && driver.routes[pivotRouteTypeOf(pivot, routeType)]?.openai;
+  return pivot && openAi ? { translation: pivotTranslation(pivot, openAi), pivot } : undefined;
 }
 
 /** Whether a config with this provider, route type and client format can be served (the Admin API's check). */
@@ -107,9 +109,14 @@ export function servesClientFormat(
 }
 
 /** The client's native body as OpenAI's; what no provider can take is a 400 naming the format. */
-export function pivotBody(api: ClientApi, body: ClientBody, routeType: LlmRouteType): ClientBody {
+export function pivotBody(
+  api: ClientApi,
+  pivot: ClientPivot,
+  body: ClientBody,
+  routeType: LlmRouteType,
+): ClientBody {
   try {
-    return api.toOpenAi(body, routeType);
+    return pivot.toOpenAi(body, routeType);
   } catch (error) {
     if (!(error instanceof TranslationError)) throw error;
     throw new GatewayError(400, `error transforming from ${api.format}://${routeType}: ${error.message}`);

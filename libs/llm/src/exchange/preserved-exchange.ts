@@ -4,6 +4,7 @@ import type {
   BufferedResponse,
   OutgoingLlmRequest,
   ProviderDriver,
+  ProviderRequest,
   RequestContext,
   ResponseHead,
   StreamTransformer,
@@ -15,7 +16,8 @@ import { modelHeaderFor } from '../request/model-header.js';
 import type { ModelFields } from '../request/template.resolver.js';
 import { RequestAnalytics, type AiProxyLogEntry } from '../telemetry/analytics.js';
 import { describePreservedRequest } from '../telemetry/llm-call-trace.js';
-import { contentEncodingOf } from './content-encoding.js';
+import { contentEncodingOf, mediaTypeOf } from './content-encoding.js';
+import { readPreservedAnswer } from './preserved-answer.js';
 import type { LlmExchange } from './llm-exchange.js';
 import { afterAuthentication, type MaybePromise } from './authenticated.js';
 import type { CompiledTarget } from './llm-target.js';
@@ -33,21 +35,33 @@ function parseJsonObject(raw: Buffer): Record<string, unknown> | undefined {
   }
 }
 
+/**
+ * What a `preserve` request is, as a driver's functions take it: the provider's own API (its
+ * `nativeFormat`), the configured model and options, the client's query.
+ */
+function preservedRequest(driver: ProviderDriver, ctx: RequestContext, fields: ModelFields): ProviderRequest {
+  const routeTypes = Object.keys(driver.routes) as (keyof ProviderDriver['routes'])[];
+  return {
+    routeType: routeTypes[0] ?? 'llm/v1/chat',
+    clientFormat: driver.nativeFormat ?? 'openai',
+    model: { provider: driver.id, name: fields.name ?? '', options: fields.options },
+    stream: false,
+    clientQuery: ctx.upstream.query,
+    wantsUsage: true,
+    clientWantsUsage: true,
+  };
+}
+
 /** The provider's own URL for a `preserve` request, when `upstream_url` does not give the origin. */
 function providerUrl(
   driver: ProviderDriver | undefined,
   target: CompiledTarget,
-  ctx: RequestContext,
-  fields: ModelFields,
+  request: ProviderRequest | undefined,
 ): URL {
-  if (!driver) throw target.noTransformer;
-  const routeTypes = Object.keys(driver.routes) as (keyof ProviderDriver['routes'])[];
+  if (!driver || !request) throw target.noTransformer;
   return driver.upstreamUrl({
-    routeType: routeTypes[0] ?? 'llm/v1/chat',
+    ...request,
     clientFormat: 'openai',
-    model: { provider: driver.id, name: fields.name ?? '', options: fields.options },
-    stream: false,
-    clientQuery: ctx.upstream.query,
     wantsUsage: false,
     clientWantsUsage: false,
   });
@@ -77,13 +91,14 @@ export function startPreservedExchange(
     throw new GatewayError(400, 'response streaming is not enabled for this LLM');
   }
 
+  const request = driver && preservedRequest(driver, ctx, fields);
   const upstream = ctx.upstream;
   dropClientCredentials(upstream.headers, overridingClientHeader(config.auth, ctx.request.headers));
   const url = preserveUpstreamUrl({
     options: fields.options,
     clientPath: ctx.request.path,
     clientQuery: ctx.upstream.query,
-    providerUrl: () => providerUrl(driver, target, ctx, fields),
+    providerUrl: () => providerUrl(driver, target, request),
   });
   // A body that is not a JSON object has no place for the credential; the provider will say so.
   if (authenticator.bodyCredential && body) {
@@ -118,7 +133,11 @@ export function startPreservedExchange(
     upstream.url = outgoing.url;
     upstream.label = config.model.provider;
     ctx.responseMode = 'stream';
-    return new PreservedExchange(driver?.traits.dropsSetCookie === true, modelHeader, analytics);
+    return new PreservedExchange(
+      driver?.traits.dropsSetCookie === true,
+      modelHeader,
+      analytics && { analytics, driver, request },
+    );
   });
 }
 
@@ -133,16 +152,27 @@ interface RecordedAnswer {
   overflowed: boolean;
 }
 
+/** The analytics of a `preserve` request, and what reads its answer for them. */
+interface PreservedAnalytics {
+  readonly analytics: RequestAnalytics;
+  /** The provider's driver, whose native entries read the answer. */
+  readonly driver: ProviderDriver | undefined;
+  readonly request: ProviderRequest | undefined;
+}
+
 /** A `preserve` request: proxied as is, its answer passed through as it comes. */
 export class PreservedExchange implements LlmExchange {
   private recorded: RecordedAnswer | undefined;
+  private readonly analytics: RequestAnalytics | undefined;
 
   constructor(
     private readonly dropsSetCookie: boolean,
     /** The `X-Kong-LLM-Model` value, when the header is sent. */
     private readonly modelHeader: string | undefined,
-    private readonly analytics: RequestAnalytics | undefined,
-  ) {}
+    private readonly reading: PreservedAnalytics | undefined,
+  ) {
+    this.analytics = reading?.analytics;
+  }
 
   /** `preserve` answers are streamed through, never buffered. */
   async answer(_ctx: RequestContext, _response: BufferedResponse): Promise<void> {}
@@ -181,40 +211,32 @@ export class PreservedExchange implements LlmExchange {
   }
 
   /**
-   * The recorded answer's usage and model, when it is JSON (as Kong reads them). A gzipped
-   * answer is inflated here, synchronously since the log phase is, and so at most to the
-   * recording limit; one inflating further is not read.
+   * The recorded answer's usage and model, read by the driver's own entries for its native API
+   * (`readPreservedAnswer`): a whole answer, or a stream as it went by. A gzipped answer is
+   * inflated here, synchronously since the log phase is, and so at most to the recording limit;
+   * one inflating further is not read.
    */
   logEntry(requestBody: Buffer): AiProxyLogEntry | undefined {
-    const { analytics, recorded } = this;
-    if (!analytics) return undefined;
-    if (recorded && !recorded.overflowed) {
-      let raw = Buffer.concat(recorded.chunks);
-      let readable = true;
-      if (contentEncodingOf(recorded.headers).kind === 'gzip') {
-        try {
-          raw = gunzipSync(raw, { maxOutputLength: recorded.limit });
-        } catch {
-          readable = false;
-        }
-      }
-      if (readable) {
-        const answer = parseJsonObject(raw);
-        const usage = answer?.usage as { prompt_tokens?: unknown; completion_tokens?: unknown } | undefined;
-        analytics.answered(
-          {
-            usage: {
-              ...(typeof usage?.prompt_tokens === 'number' && { prompt_tokens: usage.prompt_tokens }),
-              ...(typeof usage?.completion_tokens === 'number' && {
-                completion_tokens: usage.completion_tokens,
-              }),
-            },
-            ...(typeof answer?.model === 'string' && { model: answer.model }),
-          },
-          () => raw.toString('utf8'),
-        );
-      }
+    const { reading, recorded } = this;
+    if (!reading) return undefined;
+    const { analytics } = reading;
+    const raw = recorded && !recorded.overflowed ? inflated(recorded) : undefined;
+    if (raw && reading.request) {
+      const read = readPreservedAnswer(reading.driver, reading.request, mediaTypeOf(recorded!.headers), raw);
+      if (read?.kind === 'whole') analytics.answered(read.summary, () => raw.toString('utf8'));
+      else if (read) for (const step of read.steps) analytics.streamedStep(step);
     }
     return analytics.entry(requestBody);
+  }
+}
+
+/** The recorded answer's bytes, inflated when gzipped (up to the recording limit); `undefined` when they cannot be. */
+function inflated(recorded: RecordedAnswer): Buffer | undefined {
+  const raw = Buffer.concat(recorded.chunks);
+  if (contentEncodingOf(recorded.headers).kind !== 'gzip') return raw;
+  try {
+    return gunzipSync(raw, { maxOutputLength: recorded.limit });
+  } catch {
+    return undefined;
   }
 }

@@ -11,6 +11,7 @@ import type {
   RouteTranslation,
   StreamStep,
   StreamTransformer,
+  StreamTranslator,
   UpstreamCallTrace,
 } from '@switchyard/plugin-api';
 import { dropClientCredentials, overridingClientHeader } from '../auth/client-credentials.js';
@@ -31,6 +32,7 @@ import {
   type StreamFailure,
 } from '../stream/stream-translation.js';
 import type { AiProxyLogEntry, RequestAnalytics } from '../telemetry/analytics.js';
+import { createStreamRelay } from '../stream/stream-relay.js';
 import { createStreamedAnswerRecorder, describeLlmRequest } from '../telemetry/llm-call-trace.js';
 import { rewriteBufferedAnswer } from './buffered-answer.js';
 import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
@@ -44,6 +46,20 @@ import { llmUpstreamUrl } from './upstream-url.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * How a stream the core writes as SSE ends on a failure: the translator's own event when it
+ * depends on what was sent (the Responses API's), else the client API's, else (`undefined`)
+ * OpenAI's. Relayed streams end with `StreamTranslator.relay` instead.
+ */
+function sseErrorEvent(
+  translator: StreamTranslator,
+  shape: ClientErrorShape | undefined,
+): ((message: string) => string) | undefined {
+  const own = translator.errorEvent?.bind(translator);
+  if (own) return (message) => sseEvent(own(message));
+  return shape && ((message) => sseEvent(shape.api.streamErrorEvent(message)));
 }
 
 /**
@@ -74,6 +90,7 @@ export function startTranslatedExchange(
     configuredModel: fields.name,
     streaming: settings.responseStreaming,
     clientApi,
+    path: ctx.request.path,
     replacesBodyModel: settings.replacesBodyModel,
   });
   const route = driver && clientRouteFor(driver, routeType, llm.format, clientApi);
@@ -92,11 +109,13 @@ export function startTranslatedExchange(
     clientWantsUsage: pivot !== undefined || clientWantsStreamUsage(client),
     ...(encodingFormat && { encodingFormat }),
   };
-  const body = translationBody(
-    pivot ? pivotBody(pivot, client, routeType) : client,
-    routeType,
-    fields.options,
-  );
+  // OpenAI's names for the tuning options are merged into OpenAI bodies (`translationBody`); a
+  // native pass-through places them under the API's own names (its translation reads
+  // `request.model.options`).
+  let body = client;
+  if (clientApi && pivot)
+    body = translationBody(pivotBody(clientApi, pivot, client, routeType), routeType, fields.options);
+  else if (!clientApi) body = translationBody(client, routeType, fields.options);
   if (ctx.upstreamTrace) describeLlmRequest(ctx.upstreamTrace, driver.telemetryName, request, body);
   const translation = route.translation;
   const translated = translateRequest(driver, translation, body, request);
@@ -220,15 +239,25 @@ export class TranslatedExchange implements LlmExchange {
     if (this.modelHeader !== undefined) headers['x-kong-llm-model'] = this.modelHeader;
 
     const onFailure = (reason: StreamFailure) => (ctx.failure = reason);
-    const ownErrorEvent = translator.errorEvent?.bind(translator);
-    const errorEvent = ownErrorEvent
-      ? (message: string) => sseEvent(ownErrorEvent(message))
-      : shape && ((message: string) => sseEvent(shape.api.streamErrorEvent(message)));
-    if (notStreamed || encoding.kind !== 'identity') return createRejectedStream(onFailure, errorEvent);
+    const { relay } = translator;
+    const errorEvent = relay ? undefined : sseErrorEvent(translator, shape);
+    if (notStreamed || encoding.kind !== 'identity')
+      return createRejectedStream(onFailure, relay ? (message) => relay.errorFrame(message) : errorEvent);
+    const onStep = this.stepObserver(ctx.timings.upstreamStart ?? performance.now());
+    // A native pass-through relays the provider's bytes, read on the side; others are translated.
+    if (relay) {
+      return createStreamRelay({
+        parser: createFrameParser(framing),
+        translator,
+        relay,
+        onStep,
+        onFailure,
+      });
+    }
     return createStreamTranslation({
       parser: createFrameParser(framing),
       translator,
-      onStep: this.stepObserver(ctx.timings.upstreamStart ?? performance.now()),
+      onStep,
       onFailure,
       // A request that may fail over holds the opening events: a failure right after them is retried.
       holdOpening: ctx.failover !== undefined,

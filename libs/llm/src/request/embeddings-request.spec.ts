@@ -82,6 +82,7 @@ describe('normalizeLlmRequest for llm/v1/embeddings', () => {
       normalizeLlmRequest(body, 'llm/v1/embeddings', {
         configuredModel: 'text-embedding-3-small',
         streaming: 'always',
+        path: '/route',
       }),
     ).toEqual({
       name: 'text-embedding-3-small',
@@ -95,6 +96,7 @@ describe('normalizeLlmRequest for llm/v1/embeddings', () => {
       normalizeLlmRequest({ input: 'x', model: 'm' }, 'llm/v1/embeddings', {
         configuredModel: undefined,
         streaming: 'allow',
+        path: '/route',
       }).name,
     ).toBe('m');
     expect(
@@ -102,6 +104,7 @@ describe('normalizeLlmRequest for llm/v1/embeddings', () => {
         normalizeLlmRequest({ input: 'x', model: 'other' }, 'llm/v1/embeddings', {
           configuredModel: 'm',
           streaming: 'allow',
+          path: '/route',
         }),
       ),
     ).toEqual([400, 'cannot use own model - must be: m']);
@@ -110,7 +113,11 @@ describe('normalizeLlmRequest for llm/v1/embeddings', () => {
   it('still decides the streaming of a chat request', () => {
     const body = { messages: [{ role: 'user', content: 'hi' }], stream: true };
     expect(
-      normalizeLlmRequest(body, 'llm/v1/chat', { configuredModel: 'gpt-4o', streaming: 'allow' }),
+      normalizeLlmRequest(body, 'llm/v1/chat', {
+        configuredModel: 'gpt-4o',
+        streaming: 'allow',
+        path: '/route',
+      }),
     ).toEqual({
       name: 'gpt-4o',
       stream: true,

@@ -95,14 +95,20 @@ export interface LlmRequestRules {
   readonly streaming: 'allow' | 'deny' | 'always';
   /** The client API of a native client format; none for OpenAI clients. */
   readonly clientApi?: ClientApi;
+  /**
+   * The request path (the route's prefix included), which a native client API reads too: Gemini
+   * and Bedrock name the model and the operation there.
+   */
+  readonly path: string;
   /** A balancer's target: its configured model replaces a different body `model` (see `resolveModelName`). */
   readonly replacesBodyModel?: boolean;
 }
 
 /**
  * Kong's `normalize-request`, in its order, for a translated route type. Chat and completions:
- * the prompt check and route format of an OpenAI body (a native client's body is checked by its
- * client API's `read`, which also gives the model and `stream` it asks for), the model, the
+ * the prompt check and route format of an OpenAI body (a native client's request is checked by
+ * its client API's `read`, which also gives the model and `stream` it asks for, from the body or
+ * the path), the model, the
  * streaming decision. Embeddings: the body's shape (`checkEmbeddingsRequest`) and the model;
  * never streamed.
  */
@@ -120,7 +126,7 @@ export function normalizeLlmRequest(
       encodingFormat,
     };
   }
-  const asked = clientApi ? clientApi.read(client) : client;
+  const asked = clientApi ? clientApi.read(client, rules.path) : client;
   if (!clientApi) checkPrompts(client);
   const name = resolveModelName(configuredModel, asked, replacesBodyModel);
   if (!clientApi) checkRouteFormat(client, routeType);

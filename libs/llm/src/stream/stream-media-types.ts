@@ -21,3 +21,15 @@ export function isStreamMediaType(framing: StreamFraming, mediaType: string): bo
 export function usualStreamMediaType(framing: StreamFraming): string {
   return STREAM_MEDIA_TYPES[framing][0]!;
 }
+
+/**
+ * The framing of a recorded answer from its media type (lower case, no parameters), or `undefined`
+ * for one whole document: a JSON body that is an array (`[` first) is Gemini's streamed array.
+ */
+export function framingOfAnswer(mediaType: string, body: Buffer): StreamFraming | undefined {
+  for (const framing of ['sse', 'ndjson', 'aws-eventstream'] as const)
+    if (STREAM_MEDIA_TYPES[framing].includes(mediaType)) return framing;
+  if (mediaType !== 'application/json' && mediaType !== '') return undefined;
+  const first = body.toString('utf8', 0, Math.min(body.length, 64)).trimStart()[0];
+  return first === '[' ? 'json-array' : undefined;
+}

@@ -38,7 +38,7 @@ export const openAiErrorEvent: StreamErrorWriter = (message) =>
  * `{"error": true, ...}`, which clients do not recognise as an error.
  */
 const UNSUPPORTED_FRAME = 'empty or unsupported transformer response';
-const INCOMPLETE_STREAM = 'upstream stream ended before its last event; the answer is incomplete';
+export const INCOMPLETE_STREAM = 'upstream stream ended before its last event; the answer is incomplete';
 
 /** The event for a stream the gateway cannot translate, or a frame it cannot read (OpenAI's shape). */
 export const UNSUPPORTED_FRAME_EVENT = openAiErrorEvent(UNSUPPORTED_FRAME);
@@ -47,7 +47,7 @@ export const UNSUPPORTED_FRAME_EVENT = openAiErrorEvent(UNSUPPORTED_FRAME);
 export const INCOMPLETE_STREAM_EVENT = openAiErrorEvent(INCOMPLETE_STREAM);
 
 /** The message of the error event that ends a stream the upstream broke off (or left idle too long). */
-function upstreamFailure(reason: string): string {
+export function upstreamFailure(reason: string): string {
   return `upstream stream failed: ${reason}`;
 }
 
@@ -57,7 +57,7 @@ function upstreamFailure(reason: string): string {
  */
 export function createRejectedStream(
   onFailure: (reason: StreamFailure) => void,
-  errorEvent: StreamErrorWriter = openAiErrorEvent,
+  errorEvent: (message: string) => string | Buffer = openAiErrorEvent,
 ): StreamTransformer {
   let sent = false;
   const once = () => {

@@ -37,7 +37,7 @@ function events(steps: readonly StreamStep[]): Array<Record<string, unknown>> {
 
 /** OpenAI chunks (as `data:` payloads) through the target's OpenAI translator and the Anthropic adapter. */
 function pivotStream(chunks: readonly unknown[]): StreamStep[] {
-  const adapter: StreamTranslator = api.createStreamAdapter(
+  const adapter: StreamTranslator = api.pivot!.createStreamAdapter(
     createOpenAiStreamTranslator(openAiRequest),
     openAiRequest,
   );
@@ -75,14 +75,17 @@ describe('the Anthropic Messages API as a client format', () => {
 
     it('reads the model and the stream flag, and refuses a body without turns or with a bad max_tokens with 400', () => {
       expect(
-        api.read({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }], stream: true }),
+        api.read(
+          { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }], stream: true },
+          '/v1/messages',
+        ),
       ).toEqual({
         model: 'm',
         stream: true,
       });
       const refusal = (body: Record<string, unknown>) => {
         try {
-          api.read(body);
+          api.read(body, '/v1/messages');
         } catch (error) {
           return error instanceof GatewayError ? [error.status, error.message] : error;
         }
@@ -137,7 +140,7 @@ describe('the Anthropic Messages API as a client format', () => {
 
     it('maps system, turns, images, tool calls and results, tools, tool_choice and the stream usage', () => {
       const before = structuredClone(body);
-      expect(api.toOpenAi(body, 'llm/v1/chat')).toEqual({
+      expect(api.pivot!.toOpenAi(body, 'llm/v1/chat')).toEqual({
         model: 'claude-haiku-4-5',
         max_tokens: 256,
         stop: ['END'],
@@ -185,7 +188,7 @@ describe('the Anthropic Messages API as a client format', () => {
     });
 
     it('marks a failed tool result, and names a forced tool as OpenAI does', () => {
-      const openAi = api.toOpenAi(
+      const openAi = api.pivot!.toOpenAi(
         {
           messages: [
             {
@@ -214,7 +217,7 @@ describe('the Anthropic Messages API as a client format', () => {
         "messages[0].content[0]: content block type 'search_result' cannot be sent to another provider",
       ],
     ])('refuses what no other provider can take: %j', (request, message) => {
-      expect(() => api.toOpenAi(request, 'llm/v1/chat')).toThrow(new TranslationError(message));
+      expect(() => api.pivot!.toOpenAi(request, 'llm/v1/chat')).toThrow(new TranslationError(message));
     });
   });
 
@@ -250,7 +253,7 @@ describe('the Anthropic Messages API as a client format', () => {
       },
       openAiRequest,
     );
-    const translated = api.fromOpenAiResponse(answer, openAiRequest);
+    const translated = api.pivot!.fromOpenAiResponse(answer, openAiRequest);
     expect(translated.body).toEqual({
       id: 'chatcmpl-9',
       type: 'message',
@@ -368,7 +371,7 @@ describe('the Anthropic Messages API as a client format', () => {
           error: 'Too many requests',
         }),
       };
-      const step = api.createStreamAdapter(failing, openAiRequest).translate({ data: 'x' });
+      const step = api.pivot!.createStreamAdapter(failing, openAiRequest).translate({ data: 'x' });
       expect(step.error).toBe('Too many requests');
       expect(events([step])).toEqual([
         { type: 'error', error: { type: 'rate_limit_error', message: 'Too many requests' } },

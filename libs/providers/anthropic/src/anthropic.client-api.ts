@@ -27,9 +27,11 @@ export const anthropicClientApi: ClientApi = {
   paths: [MESSAGES_PATH],
   matches: (path) => path.endsWith(MESSAGES_PATH),
   read,
-  toOpenAi: (body) => anthropicToOpenAiChat(body),
-  fromOpenAiResponse: (answer, request) => anthropicMessageFromOpenAi(answer, request.model.name),
-  createStreamAdapter: createAnthropicStreamAdapter,
+  pivot: {
+    toOpenAi: (body) => anthropicToOpenAiChat(body),
+    fromOpenAiResponse: (answer, request) => anthropicMessageFromOpenAi(answer, request.model.name),
+    createStreamAdapter: createAnthropicStreamAdapter,
+  },
   errorBody: anthropicErrorBody,
   streamErrorEvent: (message) => anthropicStreamErrorEvent(message),
 };

@@ -6,19 +6,32 @@ import type {
   TranslatedRequest,
   TranslatedResponse,
 } from '@switchyard/plugin-api';
-import { EVENT_STREAM_TYPE } from '@switchyard/provider-openai-compatible';
+import { EVENT_STREAM_TYPE, nativeTuning } from '@switchyard/provider-openai-compatible';
 import { versionHeader } from './anthropic.request-map.js';
 import { translateAnthropicChatResponse } from './anthropic.response.js';
 import { createAnthropicStreamTranslator } from './anthropic.stream.js';
 
+/** The tuning options under the Messages API's names: OpenAI's own. */
+const MESSAGES_TUNING = {
+  max_tokens: 'max_tokens',
+  temperature: 'temperature',
+  top_p: 'top_p',
+  top_k: 'top_k',
+};
+
 /**
- * An Anthropic Messages request for Anthropic: the client's body with the resolved model and
- * the streaming decision (the configured tuning options, which carry Anthropic's own names, are
- * already merged by the core), and the configured `anthropic-version`. A new object.
+ * An Anthropic Messages request for Anthropic: the client's body with the resolved model, the
+ * configured tuning options and the streaming decision, and the configured `anthropic-version`.
+ * A new object.
  */
 function passRequest(client: ClientBody, request: ProviderRequest): TranslatedRequest {
   return {
-    body: { ...client, model: request.model.name, stream: request.stream },
+    body: {
+      ...client,
+      ...nativeTuning(request.model.options, MESSAGES_TUNING),
+      model: request.model.name,
+      stream: request.stream,
+    },
     headers: versionHeader(request),
   };
 }

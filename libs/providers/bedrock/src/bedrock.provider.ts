@@ -5,6 +5,8 @@ import { translateBedrockChatRequest } from './bedrock.request-map.js';
 import { translateBedrockChatResponse } from './bedrock.response.js';
 import { createBedrockAuthenticator } from './bedrock.signer.js';
 import { createBedrockStreamTranslator } from './bedrock.stream.js';
+import { bedrockClientApi } from './bedrock.client-api.js';
+import { bedrockConversePassThrough } from './bedrock.passthrough.js';
 
 /**
  * A bedrock config's static IAM key comes whole: an access key id without its secret (or the
@@ -49,9 +51,12 @@ export const bedrockProvider: ProviderDriver = {
         response: translateBedrockChatResponse,
         stream: createBedrockStreamTranslator,
       },
+      bedrock: bedrockConversePassThrough,
     },
     'llm/v1/embeddings': { openai: BEDROCK_EMBEDDINGS },
   },
+  clientApi: bedrockClientApi,
+  nativeFormat: 'bedrock',
   optionFields: {
     bedrock: {
       type: 'record',

@@ -5,6 +5,8 @@ import { COHERE_EMBEDDINGS } from './cohere.embeddings.js';
 import { translateCohereChatRequest, translateCohereGenerateRequest } from './cohere.request-map.js';
 import { translateCohereChatResponse, translateCohereGenerateResponse } from './cohere.response.js';
 import { createCohereStreamTranslator } from './cohere.stream.js';
+import { cohereClientApi } from './cohere.client-api.js';
+import { cohereChatPassThrough } from './cohere.passthrough.js';
 
 const COHERE_ORIGIN = 'https://api.cohere.com:443';
 
@@ -29,6 +31,7 @@ export const cohereProvider: ProviderDriver = {
         response: translateCohereChatResponse,
         stream: createCohereStreamTranslator,
       },
+      cohere: cohereChatPassThrough,
     },
     'llm/v1/completions': {
       openai: {
@@ -39,5 +42,7 @@ export const cohereProvider: ProviderDriver = {
     },
     'llm/v1/embeddings': { openai: COHERE_EMBEDDINGS },
   },
+  clientApi: cohereClientApi,
+  nativeFormat: 'cohere',
   upstreamUrl: (request) => new URL(upstreamPath(request, COHERE_PATHS), COHERE_ORIGIN),
 };

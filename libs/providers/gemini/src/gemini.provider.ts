@@ -4,7 +4,9 @@ import { GEMINI_EMBEDDINGS } from './gemini.embeddings.js';
 import { translateGeminiChatRequest } from './gemini.request-map.js';
 import { translateGeminiChatResponse } from './gemini.response.js';
 import { createGeminiStreamTranslator } from './gemini.stream.js';
-import { geminiUpstreamUrl } from './gemini.urls.js';
+import { geminiConfiguredUpstreamUrl, geminiUpstreamUrl } from './gemini.urls.js';
+import { geminiClientApi } from './gemini.client-api.js';
+import { geminiPassThrough } from './gemini.passthrough.js';
 
 /** google-auth-library's default: a token is replaced 5 minutes before it expires. */
 export const DEFAULT_TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -43,9 +45,12 @@ export function createGeminiProvider(options: GeminiProviderOptions = {}): Provi
           response: translateGeminiChatResponse,
           stream: createGeminiStreamTranslator,
         },
+        gemini: geminiPassThrough,
       },
       'llm/v1/embeddings': { openai: GEMINI_EMBEDDINGS },
     },
+    clientApi: geminiClientApi,
+    nativeFormat: 'gemini',
     optionFields: {
       gemini: {
         type: 'record',
@@ -63,6 +68,7 @@ export function createGeminiProvider(options: GeminiProviderOptions = {}): Provi
       },
     },
     upstreamUrl: geminiUpstreamUrl,
+    configuredUpstreamUrl: geminiConfiguredUpstreamUrl,
     createAuthenticator: (auth) => createServiceAccountAuthenticator(auth, { refreshMarginMs, environment }),
   };
 }

@@ -39,6 +39,29 @@ function vertexOrigin(endpoint: string): string {
 }
 
 /**
+ * Whether a native client asked for its stream as SSE (`?alt=sse`, what `@google/genai` sends)
+ * rather than a JSON array; the client's query reaches Gemini with the request.
+ */
+export function wantsSse(request: ProviderRequest): boolean {
+  return request.clientQuery.get('alt') === 'sse';
+}
+
+/** A Gemini operation at the end of a path (`...:generateContent`). */
+const OPERATION_SUFFIX = /:(generateContent|streamGenerateContent)$/;
+
+/**
+ * A configured `upstream_url` (Kong: the whole URL), for a native client: the operation at its
+ * end is the one the client called, so that one route serves `generateContent` and
+ * `streamGenerateContent` alike. OpenAI-format requests keep the URL as configured, as in Kong.
+ */
+export function geminiConfiguredUpstreamUrl(configured: URL, request: ProviderRequest): URL {
+  if (request.clientFormat !== 'gemini' || !OPERATION_SUFFIX.test(configured.pathname)) return configured;
+  const operation = request.stream ? 'streamGenerateContent' : 'generateContent';
+  configured.pathname = configured.pathname.replace(OPERATION_SUFFIX, `:${operation}`);
+  return configured;
+}
+
+/**
  * The method a request calls: `generateContent`, `streamGenerateContent` for a stream (answered
  * as a JSON array, which is what Kong reads); for embeddings the Gemini API's
  * `batchEmbedContents` (several texts in one call) or Vertex AI's `predict`.

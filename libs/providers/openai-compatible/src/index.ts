@@ -8,6 +8,7 @@ export * from './chat-content.js';
 export * from './upstream-path.js';
 export * from './field-table.js';
 export * from './format-dispatch.js';
+export * from './native-pass-through.js';
 export * from './embeddings.js';
 export * from './responses.usage.js';
 export * from './responses.passthrough.js';

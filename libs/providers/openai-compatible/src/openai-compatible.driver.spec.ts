@@ -45,6 +45,34 @@ describe('createOpenAiCompatibleDriver', () => {
   });
 });
 
+describe('the Responses API passed through', () => {
+  it("places the configured tuning options under the Responses API's names over the client's, and sends no top_k", () => {
+    const responses = routeTranslation(driver, 'llm/v1/responses');
+    const configured = makeProviderRequest(
+      { ...model, options: { max_tokens: 64, temperature: 0.5, top_k: 3 } },
+      { routeType: 'llm/v1/responses', stream: true },
+    );
+    const client = {
+      model: 'other',
+      input: 'hi',
+      max_output_tokens: 999,
+      temperature: 1,
+      top_p: 0.9,
+      top_k: 5,
+    };
+    expect(responses.request(client, configured).body).toEqual({
+      model: 'gpt-4o-mini',
+      input: 'hi',
+      max_output_tokens: 64,
+      temperature: 0.5,
+      top_p: 0.9,
+      stream: true,
+    });
+    // The client's body is unchanged, so that another attempt translates it again.
+    expect(client).toMatchObject({ max_output_tokens: 999, temperature: 1, top_k: 5 });
+  });
+});
+
 describe('OpenAI request translation', () => {
   it('sets the resolved model, an explicit stream flag and drops top_k, keeping every other field', () => {
     const body = chatBody({

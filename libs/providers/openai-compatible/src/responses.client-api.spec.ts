@@ -9,10 +9,11 @@ import { responsesClientApi } from './responses.client-api.js';
 const model: ResolvedModel = { provider: 'anthropic', name: 'claude-haiku-4-5', options: {} };
 const request = makeProviderRequest(model, { stream: true, clientWantsUsage: true });
 const api = responsesClientApi;
+const pivot = api.pivot!;
 
 describe('the Responses API as a client API: requests', () => {
   it('turns instructions, messages, function calls and their outputs into chat messages', () => {
-    const chat = api.toOpenAi(
+    const chat = pivot.toOpenAi(
       {
         model: 'claude-haiku-4-5',
         instructions: 'Be brief.',
@@ -83,7 +84,7 @@ describe('the Responses API as a client API: requests', () => {
   });
 
   it("turns flat function tools, tool_choice and text.format into chat's shapes", () => {
-    const chat = api.toOpenAi(
+    const chat = pivot.toOpenAi(
       {
         input: 'hi',
         tools: [
@@ -126,16 +127,19 @@ describe('the Responses API as a client API: requests', () => {
     ],
     [{ modalities: ['text'] }, "field 'modalities' cannot be sent to another provider"],
   ])('refuses what only OpenAI can serve: %j', (fields, message) => {
-    const translate = () => api.toOpenAi({ input: 'hi', ...fields }, 'llm/v1/responses');
+    const translate = () => pivot.toOpenAi({ input: 'hi', ...fields }, 'llm/v1/responses');
     expect(translate).toThrow(TranslationError);
     expect(translate).toThrow(message);
   });
 
   it("answers OpenAI's 400 for a body without input, and reads the model and stream flag", () => {
-    expect(() => api.read({ model: 'm' })).toThrow(
+    expect(() => api.read({ model: 'm' }, '/v1/responses')).toThrow(
       new GatewayError(400, "Missing required parameter: 'input'."),
     );
-    expect(api.read({ model: 'm', input: 'hi', stream: true })).toEqual({ model: 'm', stream: true });
+    expect(api.read({ model: 'm', input: 'hi', stream: true }, '/v1/responses')).toEqual({
+      model: 'm',
+      stream: true,
+    });
   });
 });
 
@@ -158,7 +162,7 @@ describe('the Responses API as a client API: answers', () => {
       ],
       usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
     };
-    const answer = api.fromOpenAiResponse(translateOpenAiResponse(chat, request), request);
+    const answer = pivot.fromOpenAiResponse(translateOpenAiResponse(chat, request), request);
     expect(answer.usage).toEqual({ prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 });
     expect(answer.id).toBe('chatcmpl-1');
     expect(answer.body).toMatchObject({
@@ -179,7 +183,7 @@ describe('the Responses API as a client API: answers', () => {
     const chat = {
       choices: [{ index: 0, message: { role: 'assistant', content: 'Partial' }, finish_reason: 'length' }],
     };
-    const answer = api.fromOpenAiResponse(translateOpenAiResponse(chat, request), request);
+    const answer = pivot.fromOpenAiResponse(translateOpenAiResponse(chat, request), request);
     expect(answer.body).toMatchObject({
       status: 'incomplete',
       incomplete_details: { reason: 'max_output_tokens' },
@@ -196,7 +200,7 @@ describe('the Responses API as a client API: streams', () => {
     });
 
   function run(frames: readonly string[]): { steps: StreamStep[]; events: Record<string, unknown>[] } {
-    const adapter = api.createStreamAdapter(createOpenAiStreamTranslator(request), request);
+    const adapter = pivot.createStreamAdapter(createOpenAiStreamTranslator(request), request);
     const steps = frames.map((data) => adapter.translate({ data }));
     const events = steps.flatMap((step) =>
       step.events.map((event: ClientStreamEvent) => {
@@ -264,7 +268,7 @@ describe('the Responses API as a client API: streams', () => {
   });
 
   it('ends with a numbered error event on a failure the core finds', () => {
-    const adapter = api.createStreamAdapter(createOpenAiStreamTranslator(request), request);
+    const adapter = pivot.createStreamAdapter(createOpenAiStreamTranslator(request), request);
     adapter.translate({ data: chunk({ content: 'Hi' }) });
     const event = adapter.errorEvent?.('upstream stream failed: reset') as { event: string; data: string };
     expect(event.event).toBe('error');

@@ -26,13 +26,15 @@ function read(body: ClientBody): { model: unknown; stream: boolean } {
 export const responsesClientApi: ClientApi = {
   format: 'openai',
   routeTypes: ['llm/v1/responses'],
-  pivotRouteType: 'llm/v1/chat',
   paths: [RESPONSES_PATH],
   matches: (path) => path.endsWith(RESPONSES_PATH),
   read,
-  toOpenAi: (body) => responsesToOpenAiChat(body),
-  fromOpenAiResponse: (answer, request) => responseFromOpenAiChat(answer, request.model.name),
-  createStreamAdapter: createResponsesStreamAdapter,
+  pivot: {
+    routeType: 'llm/v1/chat',
+    toOpenAi: (body) => responsesToOpenAiChat(body),
+    fromOpenAiResponse: (answer, request) => responseFromOpenAiChat(answer, request.model.name),
+    createStreamAdapter: createResponsesStreamAdapter,
+  },
   errorBody: openAiErrorBody,
   // The stream adapter writes its own error events (numbered); this one opens no stream.
   streamErrorEvent: (message) => responsesErrorEvent(message, 0),

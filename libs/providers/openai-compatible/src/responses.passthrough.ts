@@ -9,6 +9,7 @@ import type {
   TranslatedResponse,
 } from '@switchyard/plugin-api';
 import { isRecord } from './json-shapes.js';
+import { nativeTuning } from './native-pass-through.js';
 import type { JsonRecord } from './json-shapes.js';
 import { EVENT_STREAM_TYPE } from './stream-chunks.js';
 import { responsesErrorEvent } from './responses.client-stream.js';
@@ -23,21 +24,29 @@ const LAST_EVENTS: ReadonlySet<string> = new Set([
   'response.failed',
 ]);
 
+/** The tuning options under the Responses API's names (it has no `top_k`). */
+const RESPONSES_TUNING = {
+  max_tokens: 'max_output_tokens',
+  temperature: 'temperature',
+  top_p: 'top_p',
+};
+
 /**
- * A Responses request for OpenAI or Azure: the client's body with the resolved model and the
- * streaming decision. The configured tuning options were merged under chat's names: a configured
- * `max_tokens` is the Responses API's `max_output_tokens`, and `top_k` (no OpenAI field) is
- * dropped. A new object.
+ * A Responses request for OpenAI or Azure: the client's body with the resolved model, the
+ * configured tuning options under the Responses API's names (a configured `max_tokens` is its
+ * `max_output_tokens`) and the streaming decision; `top_k`, which it has not, is not sent,
+ * whoever set it. A new object.
  */
 function passRequest(client: ClientBody, request: ProviderRequest): TranslatedRequest {
-  const { options } = request.model;
   const { top_k: _notOpenAi, ...body } = client;
-  const upstream: Record<string, unknown> = { ...body, model: request.model.name, stream: request.stream };
-  if (options.max_tokens !== null && options.max_tokens !== undefined) {
-    delete upstream.max_tokens;
-    upstream.max_output_tokens = options.max_tokens;
-  }
-  return { body: upstream };
+  return {
+    body: {
+      ...body,
+      ...nativeTuning(request.model.options, RESPONSES_TUNING),
+      model: request.model.name,
+      stream: request.stream,
+    },
+  };
 }
 
 /** What the gateway reads of a `response` object: usage, model, id, finish reason. */
@@ -110,7 +119,9 @@ function passStream(): StreamTranslator {
 
 /**
  * `routes['llm/v1/responses'].openai` for OpenAI and Azure: the Responses API passed through,
- * usage read from the answer's `usage` (`input_tokens`, `output_tokens`) and, streamed, from
+ * its tuning options placed as `nativeTuning` places a native API's; not a `nativePassThrough`:
+ * its stream is SSE the core writes event by event (so that a failover may hold its opening
+ * events, and a failure continues the provider's `sequence_number`s), usage read from the answer's `usage` (`input_tokens`, `output_tokens`) and, streamed, from
  * `response.completed`.
  */
 export const RESPONSES_PASS_THROUGH: RouteTranslation = {

@@ -36,7 +36,7 @@ describe('openaiProvider', () => {
     expect(openaiProvider.clientApi).toMatchObject({
       format: 'openai',
       routeTypes: ['llm/v1/responses'],
-      pivotRouteType: 'llm/v1/chat',
+      pivot: { routeType: 'llm/v1/chat' },
     });
   });
 
