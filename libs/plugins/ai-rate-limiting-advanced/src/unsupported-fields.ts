@@ -4,9 +4,9 @@ import type { EntityCheck } from '@switchyard/plugin-api';
 const notSupported = (setting: string, reason: string) =>
   `${setting} is not supported by this gateway: ${reason}`;
 
-/** A check that refuses `field` whenever it is set. */
+/** A check that refuses `field` whenever it is set (not null). */
 const refusedField = (field: string, reason: string): EntityCheck => ({
-  custom: () => notSupported(`'config.${field}'`, reason),
+  custom: (value) => (value[field] === null ? undefined : notSupported(`'config.${field}'`, reason)),
   field_sources: [field],
 });
 
