@@ -160,7 +160,8 @@ describe('ai-rate-limiting-advanced config', () => {
       'config.redis.cloud_authentication.azure_tenant_id',
       'config.redis.cloud_authentication.gcp_service_account_json',
     ]);
-    for (const [path, field] of secrets) expect({ path, ...field }).toMatchObject({ referenceable: true, encrypted: true });
+    for (const [path, field] of secrets)
+      expect({ path, ...field }).toMatchObject({ referenceable: true, encrypted: true });
   });
 
   it('describes every field, and gives every optional scalar a default or null', () => {
@@ -168,7 +169,8 @@ describe('ai-rate-limiting-advanced config', () => {
       expect(field.description, path).toMatch(/\S/);
     }
     const filled = valueOf({ llm_providers: PROVIDERS });
-    for (const name of Object.keys(aiRateLimitingAdvancedSchema.fields)) expect(filled, name).toHaveProperty(name);
+    for (const name of Object.keys(aiRateLimitingAdvancedSchema.fields))
+      expect(filled, name).toHaveProperty(name);
   });
 
   describe('refuses, by name, what this gateway does not support', () => {
@@ -200,12 +202,12 @@ describe('ai-rate-limiting-advanced config', () => {
     });
 
     it('still types the refused fields as Kong does', () => {
-      expect(errorsOf({ llm_providers: PROVIDERS, identifier: 'route', policies: [{ window_type: 'hourly' }] })).toEqual(
-        {
-          identifier: 'expected one of: consumer, credential, ip, service, header, path, consumer-group',
-          policies: [{ window_type: 'expected one of: sliding, fixed' }],
-        },
-      );
+      expect(
+        errorsOf({ llm_providers: PROVIDERS, identifier: 'route', policies: [{ window_type: 'hourly' }] }),
+      ).toEqual({
+        identifier: 'expected one of: consumer, credential, ip, service, header, path, consumer-group',
+        policies: [{ window_type: 'expected one of: sliding, fixed' }],
+      });
     });
   });
 });

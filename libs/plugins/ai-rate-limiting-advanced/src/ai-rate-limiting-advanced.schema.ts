@@ -111,7 +111,7 @@ export const aiRateLimitingAdvancedSchema: RecordField = {
       default: 'consumer',
       one_of: ['consumer', 'credential', 'ip', 'service', 'header', 'path', 'consumer-group'],
       description:
-        'What a request is counted against. `consumer` and `credential` fall back to the client IP when the request has none. Kong\'s `path` and `consumer-group` are refused (not supported by this gateway).',
+        "What a request is counted against. `consumer` and `credential` fall back to the client IP when the request has none. Kong's `path` and `consumer-group` are refused (not supported by this gateway).",
     },
     header_name: {
       type: 'string',
