@@ -22,7 +22,10 @@ export interface AiRateLimitingAdvancedConfig {
   /** The header whose value identifies the caller, for `identifier` `header`. */
   readonly header_name: string | null;
   readonly llm_providers: readonly ProviderLimits[];
-  readonly strategy: 'local' | 'redis';
+  /** `cluster` (Kong's counters in its database) counts in the same shared counters as `redis`. */
+  readonly strategy: 'local' | 'redis' | 'cluster';
+  /** Counter keys' prefix shared by the entities that set the same one; `null`: the entity's id. */
+  readonly namespace: string | null;
   readonly window_type: WindowType;
   readonly tokens_count_strategy: TokensCountStrategy;
   readonly llm_format: ClientFormat;
@@ -31,7 +34,7 @@ export interface AiRateLimitingAdvancedConfig {
   readonly error_hide_providers: boolean;
   readonly hide_client_headers: boolean;
   readonly retry_after_jitter_max: number;
-  /** Switchyard's: what a `strategy=redis` request does when Redis cannot be reached. */
+  /** Switchyard's: what a `strategy=redis` (or `cluster`) request does when Redis cannot be reached. */
   readonly redis_failure_policy: 'fail_open' | 'fail_closed';
   /** Switchyard's: completion tokens reserved for a request without `max_tokens`. */
   readonly completion_tokens_estimate: number;

@@ -12,6 +12,7 @@ import { buildRequestContext } from '@switchyard/testing';
 import type { AiRateLimitingAdvancedConfig } from './ai-rate-limiting-advanced.config.js';
 import { createAiRateLimitingAdvancedHandler } from './ai-rate-limiting-advanced.handler.js';
 import { aiRateLimitingAdvancedSchema } from './ai-rate-limiting-advanced.schema.js';
+import { counterStoreFor } from './counter-key.js';
 
 const SCOPE = { pluginId: 'plugin-1', routeId: 'route-1', serviceId: null };
 const ALICE = { id: 'alice-id', username: 'alice', custom_id: null };
@@ -205,10 +206,40 @@ describe('ai-rate-limiting-advanced', () => {
       decision: 'counters_unreachable',
       policy: 'fail_open',
     });
-    const closed = limiter({ strategy: 'redis', redis_failure_policy: 'fail_closed' }, down);
-    const refused = await refusal(closed.handler, chat(1, 1));
-    expect(refused?.status).toBe(503);
-    expect(refused?.message).toContain('Command timed out');
+    for (const strategy of ['redis', 'cluster']) {
+      const closed = limiter({ strategy, redis_failure_policy: 'fail_closed' }, down);
+      const refused = await refusal(closed.handler, chat(1, 1));
+      expect(refused?.status, strategy).toBe(503);
+      expect(refused?.message).toContain('Command timed out');
+    }
+  });
+
+  it('shares the counters of the plugin entities with the same namespace, and only theirs', async () => {
+    const store = new LocalCounterStore();
+    const entity = (pluginId: string, namespace?: string) =>
+      createAiRateLimitingAdvancedHandler(config({ namespace }), { ...SCOPE, pluginId }, store);
+    const first = entity('plugin-a', 'team-a');
+    expect(await refusal(first, chat(0, 100))).toBeUndefined();
+    // Another entity in the namespace sees the window full; one outside it, or without one, does not.
+    expect((await refusal(entity('plugin-b', 'team-a'), chat(0, 1)))?.status).toBe(429);
+    expect(await refusal(entity('plugin-c', 'team-b'), chat(0, 100))).toBeUndefined();
+    expect(await refusal(entity('plugin-a'), chat(0, 100))).toBeUndefined();
+  });
+
+  it("counts strategy cluster (Kong's database counters) in the shared counters, as redis", () => {
+    const counters = { local: new LocalCounterStore(), shared: new LocalCounterStore() };
+    expect(counterStoreFor(config({ strategy: 'cluster' }), counters)).toBe(counters.shared);
+    expect(counterStoreFor(config({ strategy: 'redis' }), counters)).toBe(counters.shared);
+    expect(counterStoreFor(config({ strategy: 'local' }), counters)).toBe(counters.local);
+  });
+
+  it('never counts a refused request, so disable_penalty has nothing to change', async () => {
+    for (const disable_penalty of [false, true]) {
+      const { handler } = limiter({ disable_penalty, window_type: 'sliding' });
+      expect(await refusal(handler, chat(0, 60))).toBeUndefined();
+      for (let i = 0; i < 3; i++) expect((await refusal(handler, chat(0, 41)))?.status).toBe(429);
+      expect(await refusal(handler, chat(0, 40)), `disable_penalty ${disable_penalty}`).toBeUndefined();
+    }
   });
 });
 

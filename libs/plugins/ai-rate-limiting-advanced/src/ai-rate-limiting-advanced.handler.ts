@@ -126,7 +126,7 @@ export function createAiRateLimitingAdvancedHandler(
   /** Counter-store trouble: a warning and no limit (fail open), or a 503 (fail closed). */
   function unreachable(ctx: RequestContext, error: unknown): void {
     ctx.log[LOG_NAMESPACE] = { decision: 'counters_unreachable', policy: config.redis_failure_policy };
-    if (config.strategy === 'redis' && config.redis_failure_policy === 'fail_closed') {
+    if (config.strategy !== 'local' && config.redis_failure_policy === 'fail_closed') {
       throw new GatewayMessageError(
         503,
         `AI rate limiting is unavailable: its counters cannot be reached (${(error as Error).message})`,
@@ -147,7 +147,7 @@ export function createAiRateLimitingAdvancedHandler(
       try {
         results = await Promise.all(
           providers.map(async ({ entry, windows }) => {
-            const key = counterKey(scope.pluginId, entry.name, caller);
+            const key = counterKey(config, scope.pluginId, entry.name, caller);
             return { entry, key, reservation: await counters.reserve(key, windows, amount, type) };
           }),
         );

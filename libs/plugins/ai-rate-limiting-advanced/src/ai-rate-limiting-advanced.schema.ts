@@ -1,4 +1,6 @@
 import { CLIENT_FORMATS, PROVIDER_IDS, type RecordField } from '@switchyard/plugin-api';
+import { kongRedisSchema } from './kong-redis.schema.js';
+import { UNSUPPORTED_FIELD_CHECKS } from './unsupported-fields.js';
 
 type ProviderEntry = { name: string; limit: unknown[]; window_size: unknown[] };
 
@@ -24,11 +26,79 @@ const positiveNumbers = (description: string): RecordField['fields'][string] => 
   description,
 });
 
+/** Kong's `policies[]` (match conditions and limits), declared for its types and then refused. */
+const policiesField: RecordField['fields'][string] = {
+  type: 'array',
+  description:
+    "Kong's policy-based limits (match conditions and their limits). Not supported by this gateway: refused with a 400; use `llm_providers`.",
+  elements: {
+    type: 'record',
+    description: 'One policy.',
+    fields: {
+      id: { type: 'string', description: 'A reusable policy entity id (Kong).' },
+      window_type: {
+        type: 'string',
+        default: 'sliding',
+        one_of: ['sliding', 'fixed'],
+        description: "The policy's window type.",
+      },
+      match: {
+        type: 'array',
+        description: 'Conditions, all of which the request must match.',
+        elements: {
+          type: 'record',
+          description: 'One condition.',
+          fields: {
+            type: {
+              type: 'string',
+              required: true,
+              one_of: ['consumer', 'consumer_group', 'header', 'ip', 'model', 'path', 'provider'],
+              description: 'The attribute matched.',
+            },
+            key: { type: 'string', description: 'The sub-key (consumer field, group field, header name).' },
+            values: {
+              type: 'array',
+              elements: { type: 'string', description: 'A value.' },
+              description: 'Values to match; any when absent.',
+            },
+            partition_by: {
+              type: 'boolean',
+              default: false,
+              description: 'The matched value is part of the counter key.',
+            },
+          },
+        },
+      },
+      limits: {
+        type: 'array',
+        description: 'The limits enforced when the policy matches.',
+        elements: {
+          type: 'record',
+          description: 'One limit.',
+          fields: {
+            limit: { type: 'number', required: true, description: 'The most counted in the window.' },
+            window_size: { type: 'integer', required: true, description: 'The window, in seconds.' },
+            tokens_count_strategy: {
+              type: 'string',
+              default: 'total_tokens',
+              one_of: ['total_tokens', 'prompt_tokens', 'completion_tokens', 'cost'],
+              description: 'What the limit counts.',
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
 /**
- * The `config` schema of the `ai-rate-limiting-advanced` plugin: the fields of Kong's Enterprise
- * plugin this gateway implements (same names, enums and defaults), plus two of its own
- * (`redis_failure_policy`, `completion_tokens_estimate`). Redis itself is the proxy's
- * (`REDIS_URL`, `REDIS_PREFIX`), not configured per plugin.
+ * The `config` schema of the `ai-rate-limiting-advanced` plugin: every field of Kong's
+ * Enterprise plugin (same names, types, enums and defaults), plus two of its own
+ * (`redis_failure_policy`, `completion_tokens_estimate`). Kong's settings come in three kinds:
+ * honoured (`strategy` `cluster` counts as `redis` does, `namespace` shares counters), accepted
+ * with no effect (the `redis` record: Redis is the proxy's, `REDIS_URL` and `REDIS_PREFIX`;
+ * `sync_rate`, `dictionary_name`, `decrease_by_fractions_in_redis`, `disable_penalty`, `path`),
+ * and refused with a message saying this gateway does not support them (`UNSUPPORTED_FIELD_CHECKS`).
  */
 export const aiRateLimitingAdvancedSchema: RecordField = {
   type: 'record',
@@ -39,13 +109,18 @@ export const aiRateLimitingAdvancedSchema: RecordField = {
       type: 'string',
       required: true,
       default: 'consumer',
-      one_of: ['consumer', 'credential', 'ip', 'service', 'header'],
+      one_of: ['consumer', 'credential', 'ip', 'service', 'header', 'path', 'consumer-group'],
       description:
-        'What a request is counted against. `consumer` and `credential` fall back to the client IP when the request has none.',
+        "What a request is counted against. `consumer` and `credential` fall back to the client IP when the request has none. Kong's `path` and `consumer-group` are refused (not supported by this gateway).",
     },
     header_name: {
       type: 'string',
       description: 'The header whose value identifies the caller, for `identifier` `header`.',
+    },
+    path: {
+      type: 'string',
+      description:
+        "Kong's path for `identifier` `path`, which this gateway refuses: accepted with no effect for any other identifier.",
     },
     llm_providers: {
       type: 'array',
@@ -58,8 +133,9 @@ export const aiRateLimitingAdvancedSchema: RecordField = {
           name: {
             type: 'string',
             required: true,
-            one_of: PROVIDER_IDS,
-            description: 'The provider whose requests these limits count (the `ai-proxy` model provider).',
+            one_of: [...PROVIDER_IDS, 'customCost', 'requestPrompt'],
+            description:
+              "The provider whose requests these limits count (the `ai-proxy` model provider). Kong's `customCost` and `requestPrompt` are refused (not supported by this gateway).",
           },
           limit: positiveNumbers('The most tokens (or cost) let through in the window of the same index.'),
           window_size: positiveNumbers('A window length, in seconds.'),
@@ -70,9 +146,49 @@ export const aiRateLimitingAdvancedSchema: RecordField = {
       type: 'string',
       required: true,
       default: 'local',
-      one_of: ['local', 'redis'],
+      one_of: ['local', 'redis', 'cluster'],
       description:
-        "`local`: counters in each proxy process; `redis`: counters in the proxy's Redis (`REDIS_URL`), shared by every node.",
+        "`local`: counters in each proxy process; `redis`: counters in the proxy's Redis (`REDIS_URL`, `REDIS_PREFIX`; not the `redis` record), shared by every node; `cluster` (Kong's counters in its database): the same shared counters as `redis`, exact across nodes (the process's own where the gateway runs without Redis).",
+    },
+    redis: kongRedisSchema,
+    sync_rate: {
+      type: 'number',
+      description:
+        "Kong's interval between counter synchronisations. Accepted, no effect: counters are reserved and settled synchronously on every request here (as Kong's `0`).",
+    },
+    namespace: {
+      type: 'string',
+      description:
+        'Prefixes the counter keys: plugin entities with the same namespace (and the same `strategy`) share their counters; absent, each entity counts alone.',
+    },
+    dictionary_name: {
+      type: 'string',
+      default: 'kong_rate_limiting_counters',
+      description:
+        "Kong's nginx shared dictionary for the counters. Accepted, no effect: the process's counters are in memory, the shared ones in the proxy's Redis.",
+    },
+    decrease_by_fractions_in_redis: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Kong decreases Redis counters by whole numbers unless set. Accepted, no effect: counters here are always settled to the exact (fractional) amount.',
+    },
+    disable_penalty: {
+      type: 'boolean',
+      default: false,
+      description:
+        "Kong's switch to not count refused requests. Accepted, no effect: a refused request is never counted here (its reservation is given back), as Kong's `true`.",
+    },
+    policies: policiesField,
+    custom_cost_count_function: {
+      type: 'string',
+      description:
+        "Kong's Lua function computing a request's cost. Not supported by this gateway: refused with a 400.",
+    },
+    request_prompt_count_function: {
+      type: 'string',
+      description:
+        "Kong's Lua function counting requests for the `requestPrompt` provider. Not supported by this gateway: refused with a 400.",
     },
     window_type: {
       type: 'string',
@@ -148,6 +264,7 @@ export const aiRateLimitingAdvancedSchema: RecordField = {
     },
   },
   entity_checks: [
+    ...UNSUPPORTED_FIELD_CHECKS,
     { custom: badWindows, field_sources: ['llm_providers'] },
     { custom: duplicateProviders, field_sources: ['llm_providers'] },
     {

@@ -24,7 +24,11 @@ export async function readRateLimitUsage(
   const providers = await Promise.all(
     config.llm_providers.map(async (entry) => {
       const windows = entry.limit.map((limit, i) => ({ limit, size: entry.window_size[i]! }));
-      const usage = await store.usage(counterKey(pluginId, entry.name, caller), windows, config.window_type);
+      const usage = await store.usage(
+        counterKey(config, pluginId, entry.name, caller),
+        windows,
+        config.window_type,
+      );
       return {
         name: entry.name,
         windows: usage.map((window) => ({
