@@ -1,0 +1,211 @@
+// The gateway's own CPU per proxied request, measured in ONE process so that a shared, noisy
+// machine moves it little: a proxy node (libs/gateway, the catalog's ai-proxy plugin, the access
+// log through the real logger into a file, metrics on) in front of a fixed-answer upstream, both
+// on real loopback sockets, driven by an undici client from the same process. Each round first
+// times the client against the upstream alone ("direct"), then through the gateway; the
+// gateway's figure is the difference, in process CPU µs (user + system) per request.
+//   node tools/bench/proxy-cpu.mjs [--root=<checkout>] [--provider=openai|anthropic]
+//     [--access-log=on|off] [--requests=20000] [--rounds=5] [--concurrency=8] [--profile]
+// `--root` takes the built libs of another checkout (its own node_modules), for an A/B between
+// two builds: alternate runs of each, and compare the medians.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Pool } from 'undici';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((arg) => {
+    const [key, value = 'true'] = arg.replace(/^--/, '').split('=');
+    return [key, value];
+  }),
+);
+const root = resolve(args.root ?? new URL('../..', import.meta.url).pathname);
+const provider = args.provider ?? 'openai';
+const accessLogOn = (args['access-log'] ?? 'on') === 'on';
+const REQUESTS = Number(args.requests ?? 20_000);
+const ROUNDS = Number(args.rounds ?? 5);
+const CONCURRENCY = Number(args.concurrency ?? 8);
+const WARMUP = Math.min(REQUESTS, 10_000);
+
+const lib = (name) => import(pathToFileURL(`${root}/libs/${name}/dist/index.js`).href);
+const [{ ProxyNode }, { InProcessConfigBus }, config, { createPluginRuntimes }, { createLogger }] =
+  await Promise.all([lib('gateway'), lib('bus'), lib('config'), lib('catalog'), lib('telemetry')]);
+const { ENTITY_DEFINITIONS, buildEntity, buildSnapshot } = config;
+
+const KEY = 'sk-bench';
+const PROVIDERS = {
+  openai: {
+    path: '/v1/chat/completions',
+    auth: { header_name: 'Authorization', header_value: `Bearer ${KEY}`, allow_override: false },
+    model: { provider: 'openai', name: 'gpt-4' },
+    answer: {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-4-0613',
+      choices: [{ index: 0, message: { role: 'assistant', content: '1 + 1 = 2.' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 14, completion_tokens: 9, total_tokens: 23 },
+    },
+  },
+  anthropic: {
+    path: '/v1/messages',
+    auth: { header_name: 'x-api-key', header_value: KEY, allow_override: false },
+    model: { provider: 'anthropic', name: 'claude-sonnet-4-5', options: { anthropic_version: '2023-06-01' } },
+    answer: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      content: [{ type: 'text', text: '1 + 1 = 2.' }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 14, output_tokens: 9 },
+    },
+  },
+};
+const target = PROVIDERS[provider];
+const CHAT = JSON.stringify({
+  model: 'gpt-4',
+  messages: [
+    { role: 'system', content: 'You are a mathematician' },
+    { role: 'user', content: 'What is 1+1?' },
+  ],
+});
+
+/** The upstream: reads the request and sends the provider's fixed answer (as the bench's mock would). */
+function startUpstream() {
+  const answer = Buffer.from(JSON.stringify(target.answer));
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length });
+      res.end(answer);
+    });
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+const upstream = await startUpstream();
+const upstreamUrl = `http://127.0.0.1:${upstream.address().port}`;
+mkdirSync(`${root}/tmp/bench`, { recursive: true });
+const logFile = `${root}/tmp/bench/proxy-cpu-${process.pid}.log`;
+const logger = createLogger({ name: 'bench', level: 'info', destination: logFile });
+const bus = new InProcessConfigBus();
+const node = new ProxyNode({
+  bus,
+  plugins: createPluginRuntimes(),
+  listen: { host: '127.0.0.1', port: 0 },
+  statusListen: { host: '127.0.0.1', port: 0 },
+  node: { id: 'bench', hostname: 'bench', version: 'bench' },
+  logger,
+  maxBodyBytes: 8 * 1024 * 1024,
+  maxResponseBodyBytes: 16 * 1024 * 1024,
+  clientTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000 },
+  accessLog: accessLogOn ? (entry) => logger.record('access', entry) : undefined,
+});
+await node.start();
+const service = buildEntity(
+  ENTITY_DEFINITIONS.services,
+  { name: 'llm', host: '127.0.0.1', port: 32000 },
+  { kind: 'create' },
+);
+const route = buildEntity(
+  ENTITY_DEFINITIONS.routes,
+  { name: 'chat', paths: ['/chat'], service: { id: service.id } },
+  { kind: 'create' },
+);
+const plugin = buildEntity(
+  ENTITY_DEFINITIONS.plugins,
+  {
+    name: 'ai-proxy',
+    route: { id: route.id },
+    config: {
+      route_type: 'llm/v1/chat',
+      auth: target.auth,
+      model: { ...target.model, options: { ...target.model.options, upstream_url: `${upstreamUrl}${target.path}` } },
+      logging: { log_statistics: true, log_payloads: false },
+      response_streaming: 'allow',
+      max_request_body_size: 8192,
+      model_name_header: true,
+      llm_format: 'openai',
+    },
+  },
+  { kind: 'create' },
+);
+await bus.publisher.publish(
+  buildSnapshot({ version: 1, services: [service], routes: [route], consumers: [], plugins: [plugin] }),
+);
+while (node.active.current?.version !== 1) await new Promise((done) => setTimeout(done, 5));
+
+const proxyOrigin = `http://127.0.0.1:${node.proxyAddress.port}`;
+const pools = {
+  direct: new Pool(upstreamUrl, { connections: CONCURRENCY }),
+  gateway: new Pool(proxyOrigin, { connections: CONCURRENCY }),
+};
+const paths = { direct: target.path, gateway: '/chat' };
+const headers = { 'content-type': 'application/json' };
+
+async function oneRequest(kind) {
+  const { statusCode, body } = await pools[kind].request({ path: paths[kind], method: 'POST', headers, body: CHAT });
+  await body.text();
+  if (statusCode !== 200) throw new Error(`${kind} answered ${statusCode}`);
+}
+
+/** Process CPU µs per request over `requests` requests, `CONCURRENCY` in flight. */
+async function cpuPerRequest(kind, requests) {
+  let left = requests;
+  const before = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (left-- > 0) await oneRequest(kind);
+    }),
+  );
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / requests;
+}
+
+await cpuPerRequest('direct', WARMUP);
+await cpuPerRequest('gateway', WARMUP);
+const session = args.profile ? new Session() : undefined;
+if (session) {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+}
+const rounds = { direct: [], gateway: [], added: [] };
+for (let round = 0; round < ROUNDS; round += 1) {
+  const direct = await cpuPerRequest('direct', REQUESTS);
+  const gateway = await cpuPerRequest('gateway', REQUESTS);
+  rounds.direct.push(direct);
+  rounds.gateway.push(gateway);
+  rounds.added.push(gateway - direct);
+}
+if (session) {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(`${root}/tmp/bench/proxy-cpu.cpuprofile`, JSON.stringify(profile));
+  session.disconnect();
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fixed = (value) => value.toFixed(1);
+console.log(
+  JSON.stringify({
+    root,
+    provider,
+    accessLog: accessLogOn,
+    concurrency: CONCURRENCY,
+    requestsPerRound: REQUESTS,
+    directUs: Number(fixed(median(rounds.direct))),
+    gatewayUs: Number(fixed(median(rounds.gateway))),
+    addedUs: Number(fixed(median(rounds.added))),
+    addedRounds: rounds.added.map((value) => Number(fixed(value))),
+  }),
+);
+await Promise.all([pools.direct.close(), pools.gateway.close()]);
+await node.stop();
+await bus.close();
+logger.flush();
+upstream.close();
+rmSync(logFile, { force: true });
