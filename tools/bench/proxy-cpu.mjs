@@ -1,11 +1,14 @@
 // The gateway's own CPU per proxied request, measured in ONE process so that a shared, noisy
 // machine moves it little: a proxy node (libs/gateway, the catalog's ai-proxy plugin, the access
 // log through the real logger into a file, metrics on) in front of a fixed-answer upstream, both
-// on real loopback sockets, driven by an undici client from the same process. Each round first
-// times the client against the upstream alone ("direct"), then through the gateway; the
-// gateway's figure is the difference, in process CPU µs (user + system) per request.
+// on real loopback sockets, driven by an undici client from the same process. Each round times
+// the client against the upstream alone ("direct"), through the plain-Node baseline proxy of
+// `npm run bench` (baseline-proxy.mjs's request path, here in-process), then through the
+// gateway; a proxy's figure is its difference from direct, in process CPU µs (user + system)
+// per request, and the report gives the gateway's as a ratio of the baseline's.
 //   node tools/bench/proxy-cpu.mjs [--root=<checkout>] [--provider=openai|anthropic]
-//     [--access-log=on|off] [--requests=20000] [--rounds=5] [--concurrency=8] [--profile]
+//     [--access-log=on|off] [--requests=20000] [--rounds=5] [--concurrency=8]
+//     [--profile=gateway|baseline|direct]   (writes tmp/bench/proxy-cpu-<kind>.cpuprofile)
 // `--root` takes the built libs of another checkout (its own node_modules), for an A/B between
 // two builds: alternate runs of each, and compare the medians.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +16,7 @@ import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Pool } from 'undici';
+import { Agent, Pool } from 'undici';
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => {
@@ -89,6 +92,32 @@ function startUpstream() {
 
 const upstream = await startUpstream();
 const upstreamUrl = `http://127.0.0.1:${upstream.address().port}`;
+
+/** baseline-proxy.mjs's request path: parse the JSON, forward it re-serialised, answer the JSON re-serialised. */
+function startBaseline() {
+  const agent = new Agent({ keepAliveTimeout: 60_000, connections: 256 });
+  const authorization = `Bearer ${KEY}`;
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const answer = await agent.request({
+      origin: upstreamUrl,
+      path: target.path,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify(request),
+    });
+    const payload = JSON.stringify(await answer.body.json());
+    res.writeHead(answer.statusCode, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+    });
+    res.end(payload);
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+const baseline = await startBaseline();
 mkdirSync(`${root}/tmp/bench`, { recursive: true });
 const logFile = `${root}/tmp/bench/proxy-cpu-${process.pid}.log`;
 const logger = createLogger({ name: 'bench', level: 'info', destination: logFile });
@@ -124,7 +153,10 @@ const plugin = buildEntity(
     config: {
       route_type: 'llm/v1/chat',
       auth: target.auth,
-      model: { ...target.model, options: { ...target.model.options, upstream_url: `${upstreamUrl}${target.path}` } },
+      model: {
+        ...target.model,
+        options: { ...target.model.options, upstream_url: `${upstreamUrl}${target.path}` },
+      },
       logging: { log_statistics: true, log_payloads: false },
       response_streaming: 'allow',
       max_request_body_size: 8192,
@@ -142,50 +174,68 @@ while (node.active.current?.version !== 1) await new Promise((done) => setTimeou
 const proxyOrigin = `http://127.0.0.1:${node.proxyAddress.port}`;
 const pools = {
   direct: new Pool(upstreamUrl, { connections: CONCURRENCY }),
+  baseline: new Pool(`http://127.0.0.1:${baseline.address().port}`, { connections: CONCURRENCY }),
   gateway: new Pool(proxyOrigin, { connections: CONCURRENCY }),
 };
-const paths = { direct: target.path, gateway: '/chat' };
+const paths = { direct: target.path, baseline: target.path, gateway: '/chat' };
 const headers = { 'content-type': 'application/json' };
 
 async function oneRequest(kind) {
-  const { statusCode, body } = await pools[kind].request({ path: paths[kind], method: 'POST', headers, body: CHAT });
+  const { statusCode, body } = await pools[kind].request({
+    path: paths[kind],
+    method: 'POST',
+    headers,
+    body: CHAT,
+  });
   const text = await body.text();
   if (statusCode !== 200) throw new Error(`${kind} answered ${statusCode}: ${text}`);
 }
 
-/** Process CPU µs per request over `requests` requests, `CONCURRENCY` in flight. */
+/**
+ * CPU µs per request over `requests` requests, `CONCURRENCY` in flight: the process's (all
+ * threads: V8's GC helpers and libuv's pool count too) and the main thread's alone.
+ */
 async function cpuPerRequest(kind, requests) {
   let left = requests;
   const before = process.cpuUsage();
+  const threadBefore = process.threadCpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (left-- > 0) await oneRequest(kind);
     }),
   );
   const used = process.cpuUsage(before);
-  return (used.user + used.system) / requests;
+  const thread = process.threadCpuUsage(threadBefore);
+  return {
+    process: (used.user + used.system) / requests,
+    main: (thread.user + thread.system) / requests,
+  };
 }
 
-await cpuPerRequest('direct', WARMUP);
-await cpuPerRequest('gateway', WARMUP);
-const session = args.profile ? new Session() : undefined;
-if (session) {
+for (const kind of Object.keys(pools)) await cpuPerRequest(kind, WARMUP);
+const rounds = { direct: [], baselineAdded: [], added: [], ratio: [], baselineMain: [], gatewayMain: [] };
+for (let round = 0; round < ROUNDS; round += 1) {
+  const direct = await cpuPerRequest('direct', REQUESTS);
+  const base = await cpuPerRequest('baseline', REQUESTS);
+  const gateway = await cpuPerRequest('gateway', REQUESTS);
+  rounds.direct.push(direct.process);
+  rounds.baselineAdded.push(base.process - direct.process);
+  rounds.added.push(gateway.process - direct.process);
+  rounds.ratio.push((gateway.process - direct.process) / (base.process - direct.process));
+  rounds.baselineMain.push(base.main - direct.main);
+  rounds.gatewayMain.push(gateway.main - direct.main);
+}
+if (args.profile) {
+  // One more pass of the kind named, under the sampling profiler: its V8 .cpuprofile for
+  // tools/bench/profile-summary.mjs.
+  const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
-}
-const rounds = { direct: [], gateway: [], added: [] };
-for (let round = 0; round < ROUNDS; round += 1) {
-  const direct = await cpuPerRequest('direct', REQUESTS);
-  const gateway = await cpuPerRequest('gateway', REQUESTS);
-  rounds.direct.push(direct);
-  rounds.gateway.push(gateway);
-  rounds.added.push(gateway - direct);
-}
-if (session) {
+  await cpuPerRequest(args.profile, REQUESTS);
   const { profile } = await session.post('Profiler.stop');
-  writeFileSync(`${root}/tmp/bench/proxy-cpu.cpuprofile`, JSON.stringify(profile));
+  writeFileSync(`${root}/tmp/bench/proxy-cpu-${args.profile}.cpuprofile`, JSON.stringify(profile));
   session.disconnect();
 }
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -198,12 +248,17 @@ console.log(
     concurrency: CONCURRENCY,
     requestsPerRound: REQUESTS,
     directUs: Number(fixed(median(rounds.direct))),
-    gatewayUs: Number(fixed(median(rounds.gateway))),
+    baselineAddedUs: Number(fixed(median(rounds.baselineAdded))),
     addedUs: Number(fixed(median(rounds.added))),
     addedRounds: rounds.added.map((value) => Number(fixed(value))),
+    ratioToBaseline: Number(median(rounds.ratio).toFixed(2)),
+    // The same differences on the main thread alone (the rest is GC helpers and libuv's pool).
+    baselineAddedMainThreadUs: Number(fixed(median(rounds.baselineMain))),
+    addedMainThreadUs: Number(fixed(median(rounds.gatewayMain))),
   }),
 );
-await Promise.all([pools.direct.close(), pools.gateway.close()]);
+await Promise.all(Object.values(pools).map((pool) => pool.close()));
+baseline.close();
 await node.stop();
 await bus.close();
 logger.flush();
