@@ -3,14 +3,15 @@
 // log through the real logger into a file, metrics on) in front of a fixed-answer upstream, both
 // on real loopback sockets, driven by an undici client from the same process. Each round times
 // the client against the upstream alone ("direct"), through the plain-Node baseline proxy of
-// `npm run bench` (baseline-proxy.mjs's request path, here in-process), then through the
+// `npm run bench` (baseline-proxy.mjs's request path, here in-process), then through each
 // gateway; a proxy's figure is its difference from direct, in process CPU µs (user + system)
-// per request, and the report gives the gateway's as a ratio of the baseline's.
-//   node tools/bench/proxy-cpu.mjs [--root=<checkout>] [--provider=openai|anthropic]
+// per request (and on the main thread alone), and each gateway's is also a ratio of the baseline's.
+//   node tools/bench/proxy-cpu.mjs [--roots=<checkout>,<checkout>] [--provider=openai|anthropic]
 //     [--access-log=on|off] [--requests=20000] [--rounds=5] [--concurrency=8]
 //     [--profile=gateway|baseline|direct]   (writes tmp/bench/proxy-cpu-<kind>.cpuprofile)
-// `--root` takes the built libs of another checkout (its own node_modules), for an A/B between
-// two builds: alternate runs of each, and compare the medians.
+// `--roots` (default: this checkout) loads the built libs of each checkout given (each with its
+// own node_modules) into the same process, one gateway each, for an A/B between two builds in
+// alternating rounds on the same machine state. `--profile=gateway` profiles the first root's.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
@@ -24,18 +25,14 @@ const args = Object.fromEntries(
     return [key, value];
   }),
 );
-const root = resolve(args.root ?? new URL('../..', import.meta.url).pathname);
+const here = resolve(new URL('../..', import.meta.url).pathname);
+const roots = (args.roots ?? here).split(',').map((root) => resolve(root));
 const provider = args.provider ?? 'openai';
 const accessLogOn = (args['access-log'] ?? 'on') === 'on';
 const REQUESTS = Number(args.requests ?? 20_000);
 const ROUNDS = Number(args.rounds ?? 5);
 const CONCURRENCY = Number(args.concurrency ?? 8);
 const WARMUP = Math.min(REQUESTS, 10_000);
-
-const lib = (name) => import(pathToFileURL(`${root}/libs/${name}/dist/index.js`).href);
-const [{ ProxyNode }, { InProcessConfigBus }, config, { createPluginRuntimes }, { createLogger }] =
-  await Promise.all([lib('gateway'), lib('bus'), lib('config'), lib('catalog'), lib('telemetry')]);
-const { ENTITY_DEFINITIONS, buildEntity, buildSnapshot } = config;
 
 const KEY = 'sk-bench';
 const PROVIDERS = {
@@ -118,75 +115,97 @@ function startBaseline() {
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 const baseline = await startBaseline();
-mkdirSync(`${root}/tmp/bench`, { recursive: true });
-const logFile = `${root}/tmp/bench/proxy-cpu-${process.pid}.log`;
-const logger = createLogger({ name: 'bench', level: 'info', destination: logFile });
-const bus = new InProcessConfigBus();
-const node = new ProxyNode({
-  bus,
-  plugins: createPluginRuntimes(),
-  listen: { host: '127.0.0.1', port: 0 },
-  statusListen: { host: '127.0.0.1', port: 0 },
-  node: { id: 'bench', hostname: 'bench', version: 'bench' },
-  logger,
-  maxBodyBytes: 8 * 1024 * 1024,
-  maxResponseBodyBytes: 16 * 1024 * 1024,
-  clientTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000 },
-  accessLog: accessLogOn ? (entry) => logger.record('access', entry) : undefined,
-});
-await node.start();
-const service = buildEntity(
-  ENTITY_DEFINITIONS.services,
-  { name: 'llm', host: '127.0.0.1', port: 32000 },
-  { kind: 'create' },
-);
-const route = buildEntity(
-  ENTITY_DEFINITIONS.routes,
-  { name: 'chat', paths: ['/chat'], service: { id: service.id } },
-  { kind: 'create' },
-);
-const plugin = buildEntity(
-  ENTITY_DEFINITIONS.plugins,
-  {
-    name: 'ai-proxy',
-    route: { id: route.id },
-    config: {
-      route_type: 'llm/v1/chat',
-      auth: target.auth,
-      model: {
-        ...target.model,
-        options: { ...target.model.options, upstream_url: `${upstreamUrl}${target.path}` },
-      },
-      logging: { log_statistics: true, log_payloads: false },
-      response_streaming: 'allow',
-      max_request_body_size: 8192,
-      model_name_header: true,
-      llm_format: 'openai',
-    },
-  },
-  { kind: 'create' },
-);
-await bus.publisher.publish(
-  buildSnapshot({ version: 1, services: [service], routes: [route], consumers: [], plugins: [plugin] }),
-);
-while (node.active.current?.version !== 1) await new Promise((done) => setTimeout(done, 5));
+mkdirSync(`${here}/tmp/bench`, { recursive: true });
 
-const proxyOrigin = `http://127.0.0.1:${node.proxyAddress.port}`;
-const pools = {
-  direct: new Pool(upstreamUrl, { connections: CONCURRENCY }),
-  baseline: new Pool(`http://127.0.0.1:${baseline.address().port}`, { connections: CONCURRENCY }),
-  gateway: new Pool(proxyOrigin, { connections: CONCURRENCY }),
+/** A proxy node of the build at `root`, serving the ai-proxy route at `/chat`; resolves with its origin and stop(). */
+async function startGateway(root, index) {
+  const lib = (name) => import(pathToFileURL(`${root}/libs/${name}/dist/index.js`).href);
+  const [{ ProxyNode }, { InProcessConfigBus }, config, { createPluginRuntimes }, { createLogger }] =
+    await Promise.all([lib('gateway'), lib('bus'), lib('config'), lib('catalog'), lib('telemetry')]);
+  const { ENTITY_DEFINITIONS, buildEntity, buildSnapshot } = config;
+  const logFile = `${here}/tmp/bench/proxy-cpu-${process.pid}-${index}.log`;
+  const logger = createLogger({ name: 'bench', level: 'info', destination: logFile });
+  const bus = new InProcessConfigBus();
+  const node = new ProxyNode({
+    bus,
+    plugins: createPluginRuntimes(),
+    listen: { host: '127.0.0.1', port: 0 },
+    statusListen: { host: '127.0.0.1', port: 0 },
+    node: { id: 'bench', hostname: 'bench', version: 'bench' },
+    logger,
+    maxBodyBytes: 8 * 1024 * 1024,
+    maxResponseBodyBytes: 16 * 1024 * 1024,
+    clientTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000 },
+    accessLog: accessLogOn ? (entry) => logger.record('access', entry) : undefined,
+  });
+  await node.start();
+  const service = buildEntity(
+    ENTITY_DEFINITIONS.services,
+    { name: 'llm', host: '127.0.0.1', port: 32000 },
+    { kind: 'create' },
+  );
+  const route = buildEntity(
+    ENTITY_DEFINITIONS.routes,
+    { name: 'chat', paths: ['/chat'], service: { id: service.id } },
+    { kind: 'create' },
+  );
+  const plugin = buildEntity(
+    ENTITY_DEFINITIONS.plugins,
+    {
+      name: 'ai-proxy',
+      route: { id: route.id },
+      config: {
+        route_type: 'llm/v1/chat',
+        auth: target.auth,
+        model: {
+          ...target.model,
+          options: { ...target.model.options, upstream_url: `${upstreamUrl}${target.path}` },
+        },
+        logging: { log_statistics: true, log_payloads: false },
+        response_streaming: 'allow',
+        max_request_body_size: 8192,
+        model_name_header: true,
+        llm_format: 'openai',
+      },
+    },
+    { kind: 'create' },
+  );
+  await bus.publisher.publish(
+    buildSnapshot({ version: 1, services: [service], routes: [route], consumers: [], plugins: [plugin] }),
+  );
+  while (node.active.current?.version !== 1) await new Promise((done) => setTimeout(done, 5));
+  return {
+    origin: `http://127.0.0.1:${node.proxyAddress.port}`,
+    async stop() {
+      await node.stop();
+      await bus.close();
+      logger.flush();
+      rmSync(logFile, { force: true });
+    },
+  };
+}
+
+const gateways = [];
+for (const [index, root] of roots.entries()) gateways.push(await startGateway(root, index));
+/** What the client calls: an origin pool and a path, by kind (`gateway` is the first root's). */
+const targets = {
+  direct: { pool: new Pool(upstreamUrl, { connections: CONCURRENCY }), path: target.path },
+  baseline: {
+    pool: new Pool(`http://127.0.0.1:${baseline.address().port}`, { connections: CONCURRENCY }),
+    path: target.path,
+  },
 };
-const paths = { direct: target.path, baseline: target.path, gateway: '/chat' };
+for (const [index, gateway] of gateways.entries())
+  targets[index === 0 ? 'gateway' : `gateway${index}`] = {
+    pool: new Pool(gateway.origin, { connections: CONCURRENCY }),
+    path: '/chat',
+  };
+const gatewayKinds = Object.keys(targets).filter((kind) => kind.startsWith('gateway'));
 const headers = { 'content-type': 'application/json' };
 
 async function oneRequest(kind) {
-  const { statusCode, body } = await pools[kind].request({
-    path: paths[kind],
-    method: 'POST',
-    headers,
-    body: CHAT,
-  });
+  const { pool, path } = targets[kind];
+  const { statusCode, body } = await pool.request({ path, method: 'POST', headers, body: CHAT });
   const text = await body.text();
   if (statusCode !== 200) throw new Error(`${kind} answered ${statusCode}: ${text}`);
 }
@@ -212,18 +231,24 @@ async function cpuPerRequest(kind, requests) {
   };
 }
 
-for (const kind of Object.keys(pools)) await cpuPerRequest(kind, WARMUP);
-const rounds = { direct: [], baselineAdded: [], added: [], ratio: [], baselineMain: [], gatewayMain: [] };
+for (const kind of Object.keys(targets)) await cpuPerRequest(kind, WARMUP);
+const rounds = { direct: [], baseline: [], baselineMain: [] };
+for (const kind of gatewayKinds)
+  Object.assign(rounds, { [kind]: [], [`${kind}Main`]: [], [`${kind}Ratio`]: [] });
 for (let round = 0; round < ROUNDS; round += 1) {
   const direct = await cpuPerRequest('direct', REQUESTS);
   const base = await cpuPerRequest('baseline', REQUESTS);
-  const gateway = await cpuPerRequest('gateway', REQUESTS);
   rounds.direct.push(direct.process);
-  rounds.baselineAdded.push(base.process - direct.process);
-  rounds.added.push(gateway.process - direct.process);
-  rounds.ratio.push((gateway.process - direct.process) / (base.process - direct.process));
+  rounds.baseline.push(base.process - direct.process);
   rounds.baselineMain.push(base.main - direct.main);
-  rounds.gatewayMain.push(gateway.main - direct.main);
+  // The gateways in turn, starting with a different one each round.
+  for (let turn = 0; turn < gatewayKinds.length; turn += 1) {
+    const kind = gatewayKinds[(round + turn) % gatewayKinds.length];
+    const gateway = await cpuPerRequest(kind, REQUESTS);
+    rounds[kind].push(gateway.process - direct.process);
+    rounds[`${kind}Main`].push(gateway.main - direct.main);
+    rounds[`${kind}Ratio`].push((gateway.process - direct.process) / (base.process - direct.process));
+  }
 }
 if (args.profile) {
   // One more pass of the kind named, under the sampling profiler: its V8 .cpuprofile for
@@ -235,32 +260,33 @@ if (args.profile) {
   await session.post('Profiler.start');
   await cpuPerRequest(args.profile, REQUESTS);
   const { profile } = await session.post('Profiler.stop');
-  writeFileSync(`${root}/tmp/bench/proxy-cpu-${args.profile}.cpuprofile`, JSON.stringify(profile));
+  writeFileSync(`${here}/tmp/bench/proxy-cpu-${args.profile}.cpuprofile`, JSON.stringify(profile));
   session.disconnect();
 }
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fixed = (value) => value.toFixed(1);
-console.log(
-  JSON.stringify({
-    root,
-    provider,
-    accessLog: accessLogOn,
-    concurrency: CONCURRENCY,
-    requestsPerRound: REQUESTS,
-    directUs: Number(fixed(median(rounds.direct))),
-    baselineAddedUs: Number(fixed(median(rounds.baselineAdded))),
-    addedUs: Number(fixed(median(rounds.added))),
-    addedRounds: rounds.added.map((value) => Number(fixed(value))),
-    ratioToBaseline: Number(median(rounds.ratio).toFixed(2)),
-    // The same differences on the main thread alone (the rest is GC helpers and libuv's pool).
-    baselineAddedMainThreadUs: Number(fixed(median(rounds.baselineMain))),
-    addedMainThreadUs: Number(fixed(median(rounds.gatewayMain))),
-  }),
-);
-await Promise.all(Object.values(pools).map((pool) => pool.close()));
+const result = {
+  provider,
+  accessLog: accessLogOn,
+  concurrency: CONCURRENCY,
+  requestsPerRound: REQUESTS,
+  rounds: ROUNDS,
+  directUs: Number(fixed(median(rounds.direct))),
+  baseline: {
+    addedUs: Number(fixed(median(rounds.baseline))),
+    addedMainThreadUs: Number(fixed(median(rounds.baselineMain))),
+  },
+};
+for (const [index, kind] of gatewayKinds.entries())
+  result[kind] = {
+    root: roots[index],
+    addedUs: Number(fixed(median(rounds[kind]))),
+    addedMainThreadUs: Number(fixed(median(rounds[`${kind}Main`]))),
+    ratioToBaseline: Number(median(rounds[`${kind}Ratio`]).toFixed(2)),
+    addedRounds: rounds[kind].map((value) => Number(fixed(value))),
+  };
+console.log(JSON.stringify(result, null, 2));
+await Promise.all(Object.values(targets).map(({ pool }) => pool.close()));
+for (const gateway of gateways) await gateway.stop();
 baseline.close();
-await node.stop();
-await bus.close();
-logger.flush();
 upstream.close();
-rmSync(logFile, { force: true });
