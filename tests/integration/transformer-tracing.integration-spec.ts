@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { hrTimeToNanoseconds } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InProcessConfigBus } from '@switchyard/bus';
 import { createPluginRuntimes } from '@switchyard/catalog';
@@ -188,7 +189,10 @@ describe("spans of the transformers' own LLM calls (in-process proxy node, in-me
     });
     expect(transformerCall.status.code).not.toBe(SpanStatusCode.ERROR);
     // The transformer's call happened first, and its span's context went to its model.
-    expect(transformerCall.startTime <= upstreamCall.startTime).toBe(true);
+    // Start times are [seconds, nanoseconds] pairs: compared as numbers, not as arrays.
+    expect(hrTimeToNanoseconds(transformerCall.startTime)).toBeLessThanOrEqual(
+      hrTimeToNanoseconds(upstreamCall.startTime),
+    );
     const sent = String(transformLlm.lastRequest()!.headers.traceparent);
     expect(sent).toBe(`00-${server.spanContext().traceId}-${transformerCall.spanContext().spanId}-01`);
     // ai-proxy's model got the rewritten chat, and answered.

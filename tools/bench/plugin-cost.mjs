@@ -6,12 +6,19 @@
 // route's median minus the plain ai-proxy route's.
 //   npm run bench -- --plugin-cost   (about 1.5 minutes)
 // The ai-proxy-advanced route balances over two OpenAI targets (no attempt fails).
+// The ai-rate-limiting-advanced routes count every request in one caller's windows (a limit never
+// reached), in the process's memory (`local`) or in Redis (`redis`: one Lua script to reserve and
+// one to settle per request); the gateway runs on the local Redis under a prefix of its own.
 // A transformer's figure includes its own model call (to a second mock, whose answer is a chat
 // request body, so that ai-proxy can translate the transformed request).
 import { rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import {
   MOCK_PROVIDER_API_KEY,
+  TEST_REDIS_URL,
   curlData,
+  deleteRedisKeys,
   startStandaloneGateway,
   waitUntilServed,
 } from '../../libs/testing/dist/index.js';
@@ -78,6 +85,16 @@ const transformerLlm = (llmUrl) => [
   `config.llm.model.options.upstream_url=${llmUrl}/v1/chat/completions`,
 ];
 
+/** ai-rate-limiting-advanced per client IP, with a limit the load never reaches. */
+const rateLimiter = (strategy) => [
+  'name=ai-rate-limiting-advanced',
+  `config.strategy=${strategy}`,
+  'config.identifier=ip',
+  'config.llm_providers[1].name=openai',
+  'config.llm_providers[1].limit[1]=1000000000000',
+  'config.llm_providers[1].window_size[1]=60',
+];
+
 /**
  * The routes: each a name, its ai-proxy unless OpenAI's, the plugins besides ai-proxy (form
  * fields, as `curl --data`), the headers its requests carry and their body unless `CHAT`.
@@ -88,6 +105,8 @@ function routes({ upstreamUrl, llmUrl, anthropicUrl }) {
     { name: 'ai-proxy-anthropic', aiProxy: anthropicProxy(anthropicUrl), plugins: [] },
     { name: 'ai-proxy-advanced', aiProxy: balancedProxy(upstreamUrl), plugins: [] },
     { name: 'key-auth', plugins: [['name=key-auth']], headers: { apikey: KEY } },
+    { name: 'ai-rate-limiting-advanced-local', plugins: [rateLimiter('local')] },
+    { name: 'ai-rate-limiting-advanced-redis', plugins: [rateLimiter('redis')] },
     {
       name: 'ai-prompt-template',
       plugins: [
@@ -201,10 +220,16 @@ export async function measurePluginCost() {
     { behaviour: { replyText: JSON.stringify(CHAT) } },
     { behaviour: {}, provider: 'anthropic' },
   ].map((input) => startService('mock-upstream.mjs', input));
+  const redisPrefix = `bench_plugin_cost_${randomBytes(3).toString('hex')}`;
   try {
     const [upstream, llm, anthropic] = await Promise.all(mocks);
     return await withStarted(
-      startStandaloneGateway({ ACCESS_LOG: 'true', LOG_DESTINATION: LOG_FILE }),
+      startStandaloneGateway({
+        ACCESS_LOG: 'true',
+        LOG_DESTINATION: LOG_FILE,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: redisPrefix,
+      }),
       async (gateway) => {
         const list = routes({ upstreamUrl: upstream.url, llmUrl: llm.url, anthropicUrl: anthropic.url });
         await configure(gateway, upstream.url, list);
@@ -216,6 +241,8 @@ export async function measurePluginCost() {
     );
   } finally {
     await Promise.allSettled(mocks.map(async (started) => (await started).stop()));
+    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    await deleteRedisKeys(redis, redisPrefix).finally(() => redis.disconnect());
     // Its lines are only load (about 600 bytes a request); the figures are in the JSON.
     rmSync(LOG_FILE, { force: true });
   }

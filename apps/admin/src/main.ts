@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { AdminApiSettings, adminListenerOptions, createAdminApp } from '@switchyard/admin-api';
 import { createConfigBus } from '@switchyard/bus';
-import { PLUGIN_DEFINITIONS } from '@switchyard/catalog';
+import { openPluginCounters } from '@switchyard/counters';
+import { createPluginDefinitions, PLUGIN_DEFINITIONS } from '@switchyard/catalog';
 import {
   closeOnSignal,
   loadEnvironment,
@@ -34,9 +35,17 @@ const bus = env.REDIS_URL
       onError: (error, source) => logger.warn('config bus error', { source, error: error.message }),
     })
   : null;
+// The proxies' shared counters, for `GET /plugins/{id}/usage` (the admin counts nothing itself).
+const counters = env.REDIS_URL
+  ? openPluginCounters({
+      redisUrl: env.REDIS_URL,
+      prefix: env.REDIS_PREFIX,
+      onError: (error, source) => logger.warn('counter store error', { source, error: error.message }),
+    })
+  : null;
 const app = await createAdminApp({
   store,
-  plugins: PLUGIN_DEFINITIONS,
+  plugins: counters ? createPluginDefinitions({ shared: counters.counters.shared }) : PLUGIN_DEFINITIONS,
   cluster: bus
     ? {
         heartbeats: bus.heartbeats,
@@ -54,6 +63,7 @@ await app.listen(port, host);
 logger.info('admin listening', { admin: `http://${host}:${port}` });
 closeOnSignal(async () => {
   await app.close();
+  await counters?.close();
   await bus?.close();
   await store.close();
   await tracing.shutdown();

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { createConfigBus } from '@switchyard/bus';
+import { openPluginCounters } from '@switchyard/counters';
 import { createPluginRuntimes } from '@switchyard/catalog';
 import { closeOnSignal, loadEnvironment, parseListenAddress, type ConfigSnapshot } from '@switchyard/config';
 import {
@@ -48,10 +49,16 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
     prefix: env.REDIS_PREFIX,
     onError: (error, source) => logger.warn('config bus error', { source, error: error.message }),
   });
+  // Rate-limiting counters shared by every proxy node on this Redis and prefix.
+  const counters = openPluginCounters({
+    redisUrl: env.REDIS_URL,
+    prefix: env.REDIS_PREFIX,
+    onError: (error, source) => logger.warn('counter store error', { source, error: error.message }),
+  });
   const app = await NestFactory.createApplicationContext(
     ProxyModule.fromSettings(env, {
       bus,
-      plugins: createPluginRuntimes(),
+      plugins: createPluginRuntimes(counters.counters),
       node: { id: randomUUID(), hostname: hostname(), version: SWITCHYARD_VERSION },
       logger,
       tracer: tracing.tracer('@switchyard/gateway'),
@@ -61,6 +68,7 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
   await app.init();
   closeOnSignal(async () => {
     await app.close();
+    await counters.close();
     await bus.close();
     await tracing.shutdown();
     logger.flush();

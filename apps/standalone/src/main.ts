@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { AdminApiSettings, adminListenerOptions, createAdminApp } from '@switchyard/admin-api';
 import { createConfigBus } from '@switchyard/bus';
-import { PLUGIN_DEFINITIONS, createPluginRuntimes } from '@switchyard/catalog';
+import { openPluginCounters } from '@switchyard/counters';
+import { PLUGIN_DEFINITIONS, createPluginDefinitions, createPluginRuntimes } from '@switchyard/catalog';
 import {
   closeOnSignal,
   loadEnvironment,
@@ -37,6 +38,12 @@ const bus = createConfigBus<ConfigSnapshot>({
   prefix: env.REDIS_PREFIX,
   onError: (error, source) => logger.warn('config bus error', { source, error: error.message }),
 });
+// Rate-limiting counters: in Redis when REDIS_URL is set (shared with any other node), else in this process.
+const counters = openPluginCounters({
+  redisUrl: env.REDIS_URL,
+  prefix: env.REDIS_PREFIX,
+  onError: (error, source) => logger.warn('counter store error', { source, error: error.message }),
+});
 const node = { id: randomUUID(), hostname: hostname(), version: SWITCHYARD_VERSION };
 
 const sync = await NestFactory.createApplicationContext(
@@ -55,7 +62,7 @@ await sync.init();
 const proxy = await NestFactory.createApplicationContext(
   ProxyModule.fromSettings(env, {
     bus,
-    plugins: createPluginRuntimes(),
+    plugins: createPluginRuntimes(counters.counters),
     node,
     logger: logger.child({ component: 'proxy' }),
     tracer: tracing.tracer('@switchyard/gateway'),
@@ -66,7 +73,8 @@ await proxy.init();
 
 const admin = await createAdminApp({
   store,
-  plugins: PLUGIN_DEFINITIONS,
+  // Bound to the proxy's counters: `GET /plugins/{id}/usage` reads what this process counts.
+  plugins: createPluginDefinitions(counters.counters),
   cluster: {
     heartbeats: bus.heartbeats,
     published: () => bus.publisher.current(),
@@ -88,6 +96,7 @@ logger.info('switchyard standalone started', {
 closeOnSignal(async () => {
   await admin.close();
   await proxy.close();
+  await counters.close();
   await sync.close();
   await bus.close();
   await store.close();

@@ -139,6 +139,10 @@ describe('ai-proxy-advanced: failover across providers', () => {
         fail_timeout: BREAKER_TIMEOUT_MS,
       },
     });
+    await addRoute('busy', {
+      targets: two,
+      balancer: { algorithm: 'priority', failover_criteria: ['error', 'http_429', 'non_idempotent'] },
+    });
     await addRoute('fastest', {
       targets: two,
       balancer: { algorithm: 'lowest-latency', latency_strategy: 'e2e' },
@@ -448,6 +452,19 @@ describe('ai-proxy-advanced: failover across providers', () => {
     await new Promise((resolve) => setTimeout(resolve, BREAKER_TIMEOUT_MS + 100));
     await chats('breaker', 4);
     expect(openai.requests.length).toBeGreaterThan(2);
+  });
+
+  it('keeps a target that answered 429 with Retry-After out for that long, then sends to it again', async () => {
+    openai.setBehaviour({ status: 429, headers: { 'retry-after': '1' } });
+    await chats('busy', 1);
+    expect(requestsTo()).toEqual([1, 1, 0]);
+    // Healthy again, but busy for the second it asked for: the preferred target is skipped.
+    openai.behaviour = {};
+    await chats('busy', 3);
+    expect(requestsTo()).toEqual([1, 4, 0]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await chats('busy', 1);
+    expect(requestsTo()).toEqual([2, 4, 0]);
   });
 
   it('moves traffic off a target that answers slowly (lowest-latency)', async () => {

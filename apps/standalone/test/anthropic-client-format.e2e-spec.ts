@@ -112,7 +112,8 @@ describe('Anthropic-format clients (@anthropic-ai/sdk) through the standalone ga
         ],
       });
     }
-    await waitUntilServed(gateway.proxyUrl, TARGETS.at(-1)!.path);
+    // Served once the plugin answers at its native path (anywhere else under the route is its 404).
+    await waitUntilServed(gateway.proxyUrl, `${TARGETS.at(-1)!.path}/v1/messages`);
   }, 60_000);
 
   beforeEach(() => {

@@ -134,8 +134,9 @@ describe('native clients (Gemini, Bedrock, Cohere SDKs) served by their own prov
         ],
       });
     }
-    // The last route written: the snapshot that serves it serves them all.
-    await waitUntilServed(gateway.proxyUrl, ROUTES.cohere.path);
+    // The last route written: the snapshot that serves it serves them all (at Cohere's chat path:
+    // anywhere else under the route is the client API's own 404).
+    await waitUntilServed(gateway.proxyUrl, `${ROUTES.cohere.path}/v1/chat`);
   }, 60_000);
 
   beforeEach(() => {

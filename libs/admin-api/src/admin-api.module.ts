@@ -4,6 +4,7 @@ import { AdminEntitiesService } from './admin-entities.service.js';
 import { ADMIN_API_OPTIONS, type AdminApiOptions } from './admin-api.options.js';
 import { AdminExceptionFilter } from './admin-exception.filter.js';
 import { ClusteringController } from './clustering.controller.js';
+import { PluginUsageController } from './plugin-usage.controller.js';
 import { EntitiesController } from './entities.controller.js';
 import { KeyAuthCredentialsController } from './keyauth-credentials.controller.js';
 import { KeyAuthCredentialsService } from './keyauth-credentials.service.js';
@@ -20,6 +21,7 @@ export class AdminApiModule {
         NodeInfoController,
         ClusteringController,
         KeyAuthCredentialsController,
+        PluginUsageController,
         EntitiesController,
       ],
       providers: [

@@ -29,4 +29,5 @@ export {
   type RedisBusKeys,
   type RedisConfigBusOptions,
 } from './redis-config-bus.js';
+export { RedisConnection, type RedisConnectionSettings } from './redis-connection.js';
 export type { ConfigSyncReport, SyncReportBoard } from './sync-report.js';

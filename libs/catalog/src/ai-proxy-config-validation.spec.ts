@@ -427,7 +427,7 @@ describe('ai-proxy config: entity checks', () => {
   /** What the Admin API says works, as this build's drivers serve it. */
   const SERVED =
     "served: 'openai' on llm/v1/chat for every provider and on llm/v1/completions for openai, azure, cohere, anthropic, huggingface, mistral, llama2 " +
-    'and on llm/v1/embeddings for openai, azure, cohere, bedrock, huggingface, mistral, gemini; ' +
+    'and on llm/v1/embeddings for openai, azure, cohere, bedrock, huggingface, mistral, gemini and on llm/v1/responses for every provider; ' +
     "'anthropic' on llm/v1/chat for every provider; 'gemini' on llm/v1/chat for gemini; " +
     "'bedrock' on llm/v1/chat for bedrock; 'cohere' on llm/v1/chat for cohere";
 
@@ -451,26 +451,47 @@ describe('ai-proxy config: entity checks', () => {
     },
   );
 
+  /** A config of `provider` with every option some provider requires, so that only the route is judged. */
+  const anyProvider = (provider: string, route: Record<string, unknown>) => ({
+    ...route,
+    auth: { allow_override: false },
+    model: {
+      provider,
+      name: 'm',
+      options: {
+        anthropic_version: '2023-06-01',
+        azure_instance: 'i',
+        azure_deployment_id: 'd',
+        llama2_format: 'openai',
+        mistral_format: 'openai',
+        upstream_url: 'http://127.0.0.1:9/v1/chat',
+      },
+    },
+  });
+
   it.each(PROVIDER_IDS)('accepts llm_format anthropic on a chat route for provider %s', (provider) => {
+    expect(accepts(anyProvider(provider, { route_type: 'llm/v1/chat', llm_format: 'anthropic' }))).toBe(true);
+  });
+
+  it.each(PROVIDER_IDS)(
+    'accepts route_type llm/v1/responses for provider %s (the pivot serves every one)',
+    (provider) => {
+      expect(accepts(anyProvider(provider, { route_type: 'llm/v1/responses' }))).toBe(true);
+    },
+  );
+
+  it("refuses a native llm_format on a llm/v1/responses route with Kong's message", () => {
     expect(
-      accepts({
-        route_type: 'llm/v1/chat',
+      errorsOf({
+        route_type: 'llm/v1/responses',
         llm_format: 'anthropic',
         auth: { allow_override: false },
-        model: {
-          provider,
-          name: 'm',
-          options: {
-            anthropic_version: '2023-06-01',
-            azure_instance: 'i',
-            azure_deployment_id: 'd',
-            llama2_format: 'openai',
-            mistral_format: 'openai',
-            upstream_url: 'http://127.0.0.1:9/v1/chat',
-          },
-        },
+        model: { provider: 'anthropic', name: 'm', options: { anthropic_version: 'v' } },
       }),
-    ).toBe(true);
+    ).toEqual({
+      route_type: 'value must be llm/v1/chat',
+      '@entity': ["native provider options in llm_format can only be used with the 'llm/v1/chat' route_type"],
+    });
   });
 
   it('refuses llm_format anthropic on a completions or preserve route, and cohere on another provider, saying what works', () => {
@@ -577,7 +598,8 @@ describe('ai-proxy config: fields', () => {
 
   it('lists the providers and route types Kong accepts', () => {
     expect(errorsOf({ route_type: 'llm/v2/chat', model: { provider: 'acme' } })).toEqual({
-      route_type: 'expected one of: llm/v1/chat, llm/v1/completions, llm/v1/embeddings, preserve',
+      route_type:
+        'expected one of: llm/v1/chat, llm/v1/completions, llm/v1/embeddings, llm/v1/responses, preserve',
       model: {
         provider:
           'expected one of: openai, azure, anthropic, cohere, mistral, llama2, gemini, bedrock, huggingface',

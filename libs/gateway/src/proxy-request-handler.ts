@@ -270,6 +270,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         route: { id: route.id, name: route.name },
         service: service && { id: service.id, name: service.name },
         uriCaptures: match.uriCaptures,
+        clientAddress: req.socket.remoteAddress,
         consumers: config.consumers,
         upstream: new ServiceUpstreamRequest(
           service,

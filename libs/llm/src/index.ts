@@ -34,3 +34,4 @@ export {
 export { createFrameParser } from './stream/create-frame-parser.js';
 export type { FrameParser } from './stream/frame-parser.js';
 export { LOG_NAMESPACE, type AiProxyLogEntry } from './telemetry/analytics.js';
+export { estimatePromptTokens } from './telemetry/token-estimates.js';

@@ -1,4 +1,4 @@
-import type { ClientFormat, LlmRouteType } from './ids.js';
+import type { ClientFormat, CompletionRouteType, LlmRouteType } from './ids.js';
 import type {
   ClientBody,
   ClientStreamEvent,
@@ -20,8 +20,8 @@ export type ClientApiRequest = {
 
 /**
  * A provider's native API as clients speak it to a route whose `llm_format` names it (Anthropic's
- * Messages API for `anthropic`, Gemini's `generateContent`, Bedrock's Converse, Cohere's chat):
- * its paths, where its model and `stream` flag are, its error shape, and, when other providers
+ * Messages API for `anthropic`, Gemini's `generateContent`, Bedrock's Converse, Cohere's chat,
+ * OpenAI's Responses API on `llm/v1/responses`): its paths, where its model and `stream` flag are, its error shape, and, when other providers
  * can serve it, its pivot through OpenAI's shape. Implemented by the provider lib that owns the
  * format and exposed on its driver (`ProviderDriver.clientApi`); the LLM core reaches it through
  * the registry.
@@ -32,6 +32,10 @@ export type ClientApiRequest = {
  * again.
  */
 export interface ClientApi {
+  /**
+   * The `llm_format` clients of this API speak: a native format (`anthropic`), or `openai` for an
+   * OpenAI API other than chat and completions (the Responses API, on its own route type).
+   */
   readonly format: ClientFormat;
   /** The route types its requests can be served on (`llm/v1/chat` for the Messages API). */
   readonly routeTypes: readonly LlmRouteType[];
@@ -51,19 +55,28 @@ export interface ClientApi {
   /** The body of an error answer with `status`, in the API's error shape. */
   errorBody(status: number, message: string): Readonly<Record<string, unknown>>;
   /**
-   * The event that ends a stream on a failure, in the API's error shape (for streams the core
-   * writes as SSE; a pass-through that relays the provider's own framing writes its own:
-   * `StreamTranslator.relay`).
+   * The event that ends a stream on a failure, in the API's error shape, for streams the core
+   * writes as SSE when the event does not depend on what was sent before (else the stream's own
+   * `StreamTranslator.errorEvent`); a pass-through that relays the provider's own framing writes
+   * its own (`StreamTranslator.relay`).
    */
   streamErrorEvent(message: string): ClientStreamEvent;
 }
 
 /**
- * A native API served by any provider: `toOpenAi`, the target's `openai` entry, then
- * `fromOpenAiResponse` / `createStreamAdapter` back.
+ * A client API served by any provider: `toOpenAi`, the target's `openai` entry for `routeType`
+ * (else the route's own type), then `fromOpenAiResponse` / `createStreamAdapter` back.
  */
 export interface ClientPivot {
-  /** The client's body as an OpenAI request of `routeType`: a new object. Throws `TranslationError`. */
+  /**
+   * The OpenAI route type `toOpenAi` makes its requests into, when it is not the route's own
+   * (`llm/v1/chat` for the Responses API): the pivot calls the target's entry for it.
+   */
+  readonly routeType?: CompletionRouteType;
+  /**
+   * The client's body as an OpenAI request of the pivot's `routeType` (else the route's
+   * `routeType`): a new object. Throws `TranslationError` for what no other provider can take.
+   */
   toOpenAi(body: ClientBody, routeType: LlmRouteType): ClientBody;
   /**
    * A whole OpenAI answer (the target's `openai` entry's translation, summary included) in the

@@ -14,9 +14,15 @@ export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 /**
  * Kong's `config.route_type`: which OpenAI-style API a route speaks (chat, completions,
- * embeddings), or `preserve` for pass-through.
+ * embeddings, the Responses API), or `preserve` for pass-through.
  */
-export const ROUTE_TYPES = ['llm/v1/chat', 'llm/v1/completions', 'llm/v1/embeddings', 'preserve'] as const;
+export const ROUTE_TYPES = [
+  'llm/v1/chat',
+  'llm/v1/completions',
+  'llm/v1/embeddings',
+  'llm/v1/responses',
+  'preserve',
+] as const;
 export type RouteType = (typeof ROUTE_TYPES)[number];
 
 /** The route types whose bodies the gateway translates. */
@@ -24,6 +30,12 @@ export type LlmRouteType = Exclude<RouteType, 'preserve'>;
 
 /** The route types that generate text: their answers may be streamed. */
 export type CompletionRouteType = Exclude<LlmRouteType, 'llm/v1/embeddings'>;
+
+/**
+ * The route types whose bodies are OpenAI chat or completions requests, which every provider's
+ * own translations speak (the Responses API reaches other providers through chat).
+ */
+export type ChatCompletionRouteType = Exclude<CompletionRouteType, 'llm/v1/responses'>;
 
 /**
  * The API shapes a client may speak to an AI route (Kong's `llm_format`, plus native formats of

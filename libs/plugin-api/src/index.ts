@@ -9,3 +9,5 @@ export * from './request-context.js';
 export * from './failover.js';
 export * from './consumers.js';
 export * from './version.js';
+export * from './counter-store.js';
+export * from './llm-usage.js';

@@ -1,14 +1,17 @@
 import type { RecordField } from './config-schema.js';
+import type { PluginCounters } from './counter-store.js';
 import type { ProviderRegistry } from './provider-driver.js';
 import type { RequestContext, ResponseHead, BufferedResponse, StreamTransformer } from './request-context.js';
 
 /**
- * What the gateway gives every plugin: the one way a plugin reaches providers (and, later,
- * shared counters). Built once by the catalog.
+ * What the gateway gives every plugin: the one way a plugin reaches providers and shared
+ * counters. Built once by the catalog.
  */
 export interface PluginEnvironment {
   /** The provider drivers of this build, by id. */
   readonly providers: ProviderRegistry;
+  /** The process's counters; absent where no request is served (the control plane). */
+  readonly counters?: PluginCounters;
 }
 
 /**
@@ -28,6 +31,16 @@ export interface PluginDefinition {
    * "value must be null".
    */
   readonly noConsumer?: boolean;
+  /**
+   * What one plugin entity counts for one caller (a rate limiter's windows), for the Admin API's
+   * `GET /plugins/{id}/usage?identifier=...`; absent for plugins that count nothing. Rejects
+   * with `GatewayError` (its status and message answered) when it cannot be read.
+   */
+  readonly readUsage?: (
+    config: Readonly<Record<string, unknown>>,
+    pluginId: string,
+    identifier: string,
+  ) => Promise<Readonly<Record<string, unknown>>>;
 }
 
 /** Where a plugin entity is attached; ids are `null` when not scoped to that entity. */
@@ -62,6 +75,13 @@ export interface PluginSpec<Config> {
   readonly schema: RecordField | ((env: PluginEnvironment) => RecordField);
   /** Turns one plugin entity's config into its phases; runs once per config snapshot. */
   createHandler(config: Config, scope: PluginScope, env: PluginEnvironment): PluginHandler;
+  /** See `PluginDefinition.readUsage`. */
+  readUsage?(
+    config: Config,
+    pluginId: string,
+    identifier: string,
+    env: PluginEnvironment,
+  ): Promise<Readonly<Record<string, unknown>>>;
 }
 
 const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -89,6 +109,10 @@ export function bindPlugin<Config>(spec: PluginSpec<Config>, env: PluginEnvironm
     priority: spec.priority,
     schema,
     ...(spec.noConsumer && { noConsumer: true }),
+    ...(spec.readUsage && {
+      readUsage: (config, pluginId, identifier) =>
+        spec.readUsage!(config as Config, pluginId, identifier, env),
+    }),
     // The proxy only hands over configs that `schema` validated and filled: `Config`'s shape.
     createHandler: (config, scope) => spec.createHandler(config as Config, scope, env),
   };

@@ -168,12 +168,19 @@ export interface StreamTranslator {
   readonly framing?: StreamFraming;
   translate(frame: StreamFrame): StreamStep;
   /**
+   * The SSE event that ends this stream on a failure the core finds (a cut, a timeout), for a
+   * stream the core writes event by event whose error event depends on what it has sent so far
+   * (the Responses API's `sequence_number`); the client API's `streamErrorEvent`, else OpenAI's,
+   * when absent. Not read when `relay` is set: a relayed stream ends with `relay.errorFrame`.
+   */
+  errorEvent?(message: string): ClientStreamEvent;
+  /**
    * Set by a pass-through to a client that reads the provider's own framing (Gemini's JSON array,
    * AWS event-stream messages, Cohere's NDJSON): the client gets the upstream's bytes unchanged,
    * `translate` only reads each frame for the gateway (usage, text, finish reason, the end; the
    * steps' events are not sent, and a frame it cannot read is skipped), and the failures the core
    * reports to the client (a stream cut short, an upstream break) are written by `relay.errorFrame`
-   * in that framing.
+   * in that framing, in place of any SSE error event (`errorEvent`, `streamErrorEvent`).
    */
   readonly relay?: StreamRelay;
   /**

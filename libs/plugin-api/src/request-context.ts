@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ConsumerDirectory, ConsumerIdentity, CredentialIdentity } from './consumers.js';
 import type { UpstreamFailover } from './failover.js';
 import type { ClientFormat } from './ids.js';
+import type { LlmUsage } from './llm-usage.js';
 
 /** The request the client sent, as the proxy received it. */
 export interface ClientRequest {
@@ -188,6 +189,8 @@ export interface RequestContext {
   readonly route: { readonly id: string; readonly name: string | null };
   readonly service: { readonly id: string; readonly name: string | null } | null;
   readonly uriCaptures: Readonly<Record<string, string>>;
+  /** The client's IP address (the connection's remote address), when the socket still knows it. */
+  readonly clientAddress?: string;
   upstream: UpstreamRequest;
   /**
    * The consumers and credentials of the config this request is served on (absent in contexts
@@ -237,4 +240,10 @@ export interface RequestContext {
    * (see `UpstreamFailover`); absent, an upstream failure is the client's answer at once.
    */
   failover?: UpstreamFailover;
+  /**
+   * What the LLM answer used so far (see `LlmUsage`), set by the LLM core when it translates the
+   * request (`ai-proxy`'s access); a plugin that runs before it reads it in `log`. Absent on
+   * requests no LLM target handled.
+   */
+  llmUsage?: () => LlmUsage;
 }

@@ -17,6 +17,9 @@ import {
 import ts from 'typescript';
 import type { LlmRouteType, ProviderId, StreamFraming } from '@switchyard/plugin-api';
 
+/** The route types a provider lib translates itself (the Responses API reaches it through chat). */
+type ProviderRouteType = Exclude<LlmRouteType, 'llm/v1/responses'>;
+
 /** `npx nx g @switchyard/tools:provider <name>` (see schema.json). */
 export interface ProviderGeneratorOptions {
   /** The provider id: one of Kong's `model.provider` values. */
@@ -34,7 +37,7 @@ export interface KongProviderFacts {
   /** Kong's `upstream_url_format`: scheme, host and port. */
   readonly origin: string;
   /** Kong's `operation_map`: the path of each route type Kong serves. */
-  readonly paths: { readonly 'llm/v1/chat': string } & Readonly<Partial<Record<LlmRouteType, string>>>;
+  readonly paths: { readonly 'llm/v1/chat': string } & Readonly<Partial<Record<ProviderRouteType, string>>>;
   readonly streamFraming: StreamFraming;
   /** What the skeleton's URL cannot say (a host or path built from the options, a signature). */
   readonly note?: string;
@@ -123,7 +126,7 @@ const MOCK_TYPES = `${MOCKS}/mock-provider.types.ts`;
 const TSCONFIG = 'tsconfig.base.json';
 
 /** The mock operation of each route type (`MockOperation`). */
-const MOCK_OPERATIONS: Readonly<Record<LlmRouteType, string>> = {
+const MOCK_OPERATIONS: Readonly<Record<ProviderRouteType, string>> = {
   'llm/v1/chat': 'chat',
   'llm/v1/completions': 'completions',
   'llm/v1/embeddings': 'embeddings',
@@ -310,7 +313,7 @@ export async function providerGenerator(
     throw new Error(`the ${id} provider exists already (${existing.join('; ')}): nothing was generated.`);
 
   const facts = KONG_PROVIDERS[id];
-  const paths = Object.entries(facts.paths) as [LlmRouteType, string][];
+  const paths = Object.entries(facts.paths) as [ProviderRouteType, string][];
   const substitutions = {
     id,
     className: names(id).className,

@@ -228,7 +228,7 @@ export function llmSchemaParts(providers: ProviderRegistry): LlmSchemaParts {
         required: true,
         one_of: ROUTE_TYPES,
         description:
-          'The API this route speaks (`llm/v1/chat`, `llm/v1/completions`, `llm/v1/embeddings`), or `preserve` to pass bodies through untranslated.',
+          'The API this route speaks (`llm/v1/chat`, `llm/v1/completions`, `llm/v1/embeddings`, `llm/v1/responses`: OpenAI’s Responses API, served by every provider), or `preserve` to pass bodies through untranslated.',
       },
       auth,
       model,

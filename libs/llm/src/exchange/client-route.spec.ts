@@ -1,7 +1,7 @@
 import type { ClientApi, ProviderDriver, ProviderRegistry, RouteTranslation } from '@switchyard/plugin-api';
 import { fakeOpenAiDriver, makeProviderRequest } from '@switchyard/testing';
 import { describe, expect, it } from 'vitest';
-import { clientApiFor, clientRouteFor, servesClientFormat } from './client-route.js';
+import { clientApiFor, clientRouteFor, pivotRouteTypeOf, servesClientFormat } from './client-route.js';
 import { createErrorReshaper } from './reshaped-error.js';
 import { upstreamErrorMessage } from './upstream-error.js';
 
@@ -42,9 +42,9 @@ const request = makeProviderRequest({ provider: 'openai', name: 'gpt-4o', option
 
 describe('how a client format is served', () => {
   it("finds a format's client API on the driver that owns it, and none for openai", () => {
-    expect(clientApiFor(registry, 'anthropic')).toBe(echoApi);
-    expect(clientApiFor(registry, 'openai')).toBeUndefined();
-    expect(clientApiFor(registry, 'gemini')).toBeUndefined();
+    expect(clientApiFor(registry, 'anthropic', 'llm/v1/chat')).toBe(echoApi);
+    expect(clientApiFor(registry, 'openai', 'llm/v1/chat')).toBeUndefined();
+    expect(clientApiFor(registry, 'gemini', 'llm/v1/chat')).toBeUndefined();
   });
 
   it("uses the driver's own entry for the format (same provider), else the pivot through its openai entry", () => {
@@ -56,6 +56,31 @@ describe('how a client format is served', () => {
     // A route type the client API does not serve, or a format without one, is not served.
     expect(clientRouteFor(openai, 'llm/v1/completions', 'anthropic', echoApi)).toBeUndefined();
     expect(clientRouteFor(openai, 'llm/v1/chat', 'gemini', undefined)).toBeUndefined();
+  });
+
+  it('finds an openai client API by its route type, and pivots it through the openai entry of its pivot route type', () => {
+    const responsesLike: ClientApi = {
+      ...echoApi,
+      format: 'openai',
+      routeTypes: ['llm/v1/responses'],
+      pivot: { ...echoApi.pivot!, routeType: 'llm/v1/chat' },
+    };
+    const owning: ProviderRegistry = new Map([['openai', { ...openai, clientApi: responsesLike }]]);
+    expect(clientApiFor(owning, 'openai', 'llm/v1/responses')).toBe(responsesLike);
+    expect(clientApiFor(owning, 'openai', 'llm/v1/chat')).toBeUndefined();
+    // `openai` has no llm/v1/responses entry: the pivot asks its chat entry.
+    const route = clientRouteFor(openai, 'llm/v1/responses', 'openai', responsesLike);
+    expect(route?.pivot).toBe(responsesLike.pivot);
+    expect(pivotRouteTypeOf(route!.pivot!, 'llm/v1/responses')).toBe('llm/v1/chat');
+    const body = { messages: [{ role: 'user', content: 'hi' }], top_k: 3 };
+    expect(route!.translation.request(body, request)).toEqual(
+      openai.routes['llm/v1/chat']!.openai!.request(body, request),
+    );
+    const chatless: ProviderDriver = {
+      ...openai,
+      routes: { 'llm/v1/completions': openai.routes['llm/v1/completions'] },
+    };
+    expect(clientRouteFor(chatless, 'llm/v1/responses', 'openai', responsesLike)).toBeUndefined();
   });
 
   it("answers through the client API: whole answers with the OpenAI side's summary, streams step by step", () => {

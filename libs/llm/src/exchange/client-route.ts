@@ -4,11 +4,13 @@ import type {
   ClientBody,
   ClientPivot,
   ClientFormat,
+  CompletionRouteType,
   LlmRouteType,
   ProviderDriver,
   ProviderRegistry,
   BufferedRouteTranslation,
   RouteTranslation,
+  RouteType,
 } from '@switchyard/plugin-api';
 
 /** How one request of a client format is served by a driver. */
@@ -32,11 +34,30 @@ export interface ClientErrorShape {
   readonly reshapesUpstreamErrors: boolean;
 }
 
-/** The client API of a native format, from the driver that owns it; none for `openai`. */
-export function clientApiFor(providers: ProviderRegistry, format: ClientFormat): ClientApi | undefined {
-  if (format === 'openai') return undefined;
-  for (const driver of providers.values()) if (driver.clientApi?.format === format) return driver.clientApi;
+/**
+ * The client API of a route's format and route type, from the driver that owns it: a native
+ * format's (whatever the route type), or for `openai` the API of a route type other than chat
+ * and completions (the Responses API on `llm/v1/responses`); none for OpenAI chat and completions.
+ */
+export function clientApiFor(
+  providers: ProviderRegistry,
+  format: ClientFormat,
+  routeType: RouteType,
+): ClientApi | undefined {
+  for (const driver of providers.values()) {
+    const api = driver.clientApi;
+    if (api?.format !== format) continue;
+    if (format !== 'openai' || api.routeTypes.includes(routeType as LlmRouteType)) return api;
+  }
   return undefined;
+}
+
+/** The OpenAI route type a client API's requests become on the pivot. */
+export function pivotRouteTypeOf<R extends LlmRouteType>(
+  pivot: ClientPivot,
+  routeType: R,
+): R | CompletionRouteType {
+  return pivot.routeType ?? routeType;
 }
 
 /**
@@ -54,8 +75,9 @@ function pivotTranslation(api: ClientPivot, openAi: RouteTranslation): RouteTran
 
 /**
  * How `driver` serves `format` on `routeType`: its own table entry for the format when it has one
- * (same provider: a pass-through), else the pivot through its `openai` entry when the format's
- * client API has one and serves the route type; `undefined` when neither (Kong's "no transformer").
+ * (same provider: a pass-through), else the pivot through its `openai` entry (of the pivot's
+ * `routeType`, else `routeType`) when the format's client API has a pivot and serves the route
+ * type; `undefined` when neither (Kong's "no transformer").
  */
 export function clientRouteFor(
   driver: ProviderDriver,
@@ -65,10 +87,10 @@ export function clientRouteFor(
 ): ClientRoute | undefined {
   const direct = driver.routes[routeType]?.[format];
   if (direct) return { translation: direct };
-  // Native client formats are chat APIs: there is no embeddings request to pivot.
+  // Client APIs (native formats, the Responses API) are text APIs: there is no embeddings request to pivot.
   if (routeType === 'llm/v1/embeddings') return undefined;
   const pivot = api?.routeTypes.includes(routeType) ? api.pivot : undefined;
-  const openAi = pivot && driver.routes[routeType]?.openai;
+  const openAi = pivot && driver.routes[pivotRouteTypeOf(pivot, routeType)]?.openai;
   return pivot && openAi ? { translation: pivotTranslation(pivot, openAi), pivot } : undefined;
 }
 
@@ -82,7 +104,7 @@ export function servesClientFormat(
   const driver = providers.get(provider);
   return (
     driver !== undefined &&
-    clientRouteFor(driver, routeType, format, clientApiFor(providers, format)) !== undefined
+    clientRouteFor(driver, routeType, format, clientApiFor(providers, format, routeType)) !== undefined
   );
 }
 

@@ -108,7 +108,7 @@ export function compileLlmTarget(settings: LlmTargetSettings, providers: Provide
 export function compileTarget(settings: LlmTargetSettings, providers: ProviderRegistry): CompiledTarget {
   const { config } = settings;
   const driver = providers.get(config.model.provider);
-  const clientApi = clientApiFor(providers, settings.clientFormat);
+  const clientApi = clientApiFor(providers, settings.clientFormat, config.route_type);
   return {
     settings,
     driver,
@@ -119,7 +119,7 @@ export function compileTarget(settings: LlmTargetSettings, providers: ProviderRe
     clientApi,
     wrongPath: new GatewayError(
       404,
-      `llm_format '${settings.clientFormat}' serves ${clientApi?.paths.join(', ')} under the route only`,
+      `${settings.clientFormat === 'openai' ? `route_type '${config.route_type}'` : `llm_format '${settings.clientFormat}'`} serves ${clientApi?.paths.join(', ')} under the route only`,
     ),
     template: compileModelTemplate(config.model),
     authenticator: driver?.createAuthenticator?.(config.auth ?? {}) ?? createCredentialPlacement(config.auth),

@@ -43,6 +43,7 @@ export function requestAnalytics(
   const { options, name } = request.model;
   const factor = request.stream ? 1.8 : 1;
   const embeddings = request.routeType === 'llm/v1/embeddings';
+  const estimate = () => estimatePromptTokens(body, factor);
   return new RequestAnalytics({
     pluginId,
     provider: driver.id,
@@ -54,8 +55,8 @@ export function requestAnalytics(
     generates: !embeddings,
     // Kong's estimate for providers that may leave the prompt count out (more words per token in
     // a stream); several embedding APIs (Gemini's, Hugging Face's) never give one.
-    promptEstimate:
-      driver.traits.streamReportsUsage && !embeddings ? undefined : () => estimatePromptTokens(body, factor),
+    promptEstimate: driver.traits.streamReportsUsage && !embeddings ? undefined : estimate,
+    usageEstimate: estimate,
     startedAt,
   });
 }

@@ -11,6 +11,7 @@ import type {
   RouteTranslation,
   StreamStep,
   StreamTransformer,
+  StreamTranslator,
   UpstreamCallTrace,
 } from '@switchyard/plugin-api';
 import { dropClientCredentials, overridingClientHeader } from '../auth/client-credentials.js';
@@ -38,13 +39,27 @@ import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.
 import type { LlmExchange } from './llm-exchange.js';
 import { afterAuthentication, type MaybePromise } from './authenticated.js';
 import type { CompiledTarget } from './llm-target.js';
-import { clientRouteFor, pivotBody, type ClientErrorShape } from './client-route.js';
+import { clientRouteFor, pivotBody, pivotRouteTypeOf, type ClientErrorShape } from './client-route.js';
 import { createErrorReshaper } from './reshaped-error.js';
 import { requestAnalytics, translateRequest } from './request-translation.js';
 import { llmUpstreamUrl } from './upstream-url.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * How a stream the core writes as SSE ends on a failure: the translator's own event when it
+ * depends on what was sent (the Responses API's), else the client API's, else (`undefined`)
+ * OpenAI's. Relayed streams end with `StreamTranslator.relay` instead.
+ */
+function sseErrorEvent(
+  translator: StreamTranslator,
+  shape: ClientErrorShape | undefined,
+): ((message: string) => string) | undefined {
+  const own = translator.errorEvent?.bind(translator);
+  if (own) return (message) => sseEvent(own(message));
+  return shape && ((message) => sseEvent(shape.api.streamErrorEvent(message)));
 }
 
 /**
@@ -67,9 +82,10 @@ export function startTranslatedExchange(
   startedAt: number,
 ): MaybePromise<TranslatedExchange> {
   const { settings, driver, clientApi } = target;
+  // A path the client API does not serve (a `GET /v1/models`) is a 404 whatever its body.
+  if (clientApi && !clientApi.matches(ctx.request.path)) throw target.wrongPath;
   const llm = llmRequestOf(ctx, settings.clientFormat);
   const client = llm.body;
-  if (clientApi && !clientApi.matches(ctx.request.path)) throw target.wrongPath;
   const { name, stream, encodingFormat } = normalizeLlmRequest(client, routeType, {
     configuredModel: fields.name,
     streaming: settings.responseStreaming,
@@ -80,11 +96,11 @@ export function startTranslatedExchange(
   const route = driver && clientRouteFor(driver, routeType, llm.format, clientApi);
   if (!driver || !route) throw target.noTransformer;
 
-  // The pivot asks the provider an OpenAI request, always with stream usage: the client's
-  // format reports usage whether or not the gateway logs it.
+  // The pivot asks the provider an OpenAI request (of the client API's pivot route type), always
+  // with stream usage: the client's format reports usage whether or not the gateway logs it.
   const pivot = route.pivot;
   const request: ProviderRequest = {
-    routeType,
+    routeType: pivot ? pivotRouteTypeOf(pivot, routeType) : routeType,
     clientFormat: pivot ? 'openai' : llm.format,
     model: { provider: driver.id, name, options: fields.options },
     stream,
@@ -129,9 +145,8 @@ export function startTranslatedExchange(
     body: JSON.stringify(translated.body),
     options: fields.options,
   };
-  const analytics = target.analyticsOn
-    ? requestAnalytics(target, driver, request, body, startedAt)
-    : undefined;
+  // Kept whatever is logged: a plugin that charges for the answer (`ctx.llmUsage`) reads it.
+  const analytics = requestAnalytics(target, driver, request, body, startedAt);
   const modelHeader = modelHeaderFor(driver.id, settings.modelNameHeader, ctx, name);
   return afterAuthentication(authenticator.authenticate(outgoing, ctx.request), () => {
     const upstream = ctx.upstream;
@@ -140,6 +155,7 @@ export function startTranslatedExchange(
     upstream.body = outgoing.body;
     upstream.label = driver.id;
     ctx.responseMode = stream ? 'stream' : 'buffered';
+    ctx.llmUsage = () => analytics.spent();
 
     return new TranslatedExchange(
       driver,
@@ -224,7 +240,7 @@ export class TranslatedExchange implements LlmExchange {
 
     const onFailure = (reason: StreamFailure) => (ctx.failure = reason);
     const { relay } = translator;
-    const errorEvent = shape && ((message: string) => sseEvent(shape.api.streamErrorEvent(message)));
+    const errorEvent = relay ? undefined : sseErrorEvent(translator, shape);
     if (notStreamed || encoding.kind !== 'identity')
       return createRejectedStream(onFailure, relay ? (message) => relay.errorFrame(message) : errorEvent);
     const onStep = this.stepObserver(ctx.timings.upstreamStart ?? performance.now());

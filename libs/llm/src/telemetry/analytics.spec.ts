@@ -107,6 +107,23 @@ describe('RequestAnalytics', () => {
     });
   });
 
+  it('reports what a stream cut short used, whatever is logged: the text sent and the prompt estimate', () => {
+    const analytics = new RequestAnalytics(
+      subject({ logStatistics: false, promptEstimate: undefined, usageEstimate: () => 9 }),
+    );
+    for (const text of ['The', ' answer']) analytics.streamedStep({ events: ['x'], text });
+    expect(analytics.entry(body)).toBeUndefined();
+    expect(analytics.spent()).toEqual({
+      provider: 'openai',
+      promptTokens: 9,
+      completionTokens: 3, // 1 + 2
+      cost: 0.00012,
+      reported: false,
+    });
+    analytics.streamedStep({ events: ['u'], usage: { prompt_tokens: 4, completion_tokens: 6 } });
+    expect(analytics.spent()).toMatchObject({ promptTokens: 4, completionTokens: 6, reported: true });
+  });
+
   it("takes a stream's own token counts over the estimates, the latest of each", () => {
     const analytics = new RequestAnalytics(subject({ promptEstimate: () => 16 }));
     answeredAfter(100, analytics);

@@ -1,6 +1,7 @@
 import type {
   AnswerSummary,
   FinishReason,
+  LlmUsage,
   ModelOptions,
   ProviderId,
   StreamStep,
@@ -57,6 +58,11 @@ export interface AnalyticsSubject {
   readonly providerMeta?: Readonly<Record<string, unknown>>;
   /** Kong's prompt estimate, computed only when the answer reports no prompt count. */
   readonly promptEstimate: (() => number) | undefined;
+  /**
+   * The prompt estimate `usage()` falls back on when neither the answer nor `promptEstimate`
+   * gives a count (a stream the client left before its usage event).
+   */
+  readonly usageEstimate?: () => number;
   /** `performance.now()` when the request reached the plugin. */
   readonly startedAt: number;
 }
@@ -107,6 +113,23 @@ export class RequestAnalytics {
     if (step.usage?.completion_tokens !== undefined) this.usage.completion = step.usage.completion_tokens;
     if (step.model) this.responseModel = step.model;
     if (step.finishReason) this.finishReason = step.finishReason;
+  }
+
+  /**
+   * What the answer used so far: the reported counts, else Kong's estimates (a stream cut short
+   * is counted from the text sent). Read by plugins that charge for it, whatever is logged.
+   */
+  spent(): LlmUsage {
+    const { prompt, completion } = this.usage;
+    const promptTokens = prompt ?? this.subject.promptEstimate?.() ?? this.subject.usageEstimate?.() ?? 0;
+    const completionTokens = completion ?? (this.streaming ? this.streamedEstimate : 0);
+    return {
+      provider: this.subject.provider,
+      promptTokens,
+      completionTokens,
+      cost: this.cost(promptTokens, completionTokens),
+      reported: prompt !== undefined && completion !== undefined,
+    };
   }
 
   /** The `ai.proxy` log entry, or `undefined` when the config logs nothing. */

@@ -13,6 +13,8 @@ const OPERATION_NAMES: Readonly<Record<LlmRouteType, string>> = {
   'llm/v1/chat': 'chat',
   'llm/v1/completions': 'text_completion',
   'llm/v1/embeddings': 'embeddings',
+  // OpenTelemetry's GenAI conventions name the Responses API's operation `chat` too.
+  'llm/v1/responses': 'chat',
 };
 
 /** OpenAI body field → GenAI request attribute, for the numeric parameters. */
@@ -63,7 +65,11 @@ export function describeLlmRequest(
   attributes['gen_ai.provider.name'] = providerName;
   attributes['gen_ai.request.model'] = model;
   attributes['gen_ai.request.stream'] = request.stream;
-  setIfNumber(attributes, 'gen_ai.request.max_tokens', body.max_tokens ?? body.max_completion_tokens);
+  setIfNumber(
+    attributes,
+    'gen_ai.request.max_tokens',
+    body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens,
+  );
   for (const [field, name] of NUMERIC_PARAMETERS) setIfNumber(attributes, name, body[field]);
   if (typeof body.n === 'number' && body.n !== 1) attributes['gen_ai.request.choice.count'] = body.n;
   const stop = stopSequences(body.stop);

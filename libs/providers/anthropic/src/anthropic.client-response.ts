@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FinishReason, TokenUsage, TranslatedResponse } from '@switchyard/plugin-api';
-import { isRecord } from '@switchyard/provider-openai-compatible';
+import { firstChatChoiceOf, isRecord } from '@switchyard/provider-openai-compatible';
 import type { JsonRecord } from '@switchyard/provider-openai-compatible';
 import type { AnthropicContentBlock, AnthropicUsage } from './anthropic.types.js';
 
@@ -73,10 +73,7 @@ function contentBlocks(message: JsonRecord): AnthropicContentBlock[] {
  * counts whatever the client's format.
  */
 export function anthropicMessageFromOpenAi(answer: TranslatedResponse, model: string): TranslatedResponse {
-  const body = isRecord(answer.body) ? answer.body : {};
-  const choice = Array.isArray(body.choices) && isRecord(body.choices[0]) ? body.choices[0] : {};
-  const message = isRecord(choice.message) ? choice.message : {};
-  const finish = typeof choice.finish_reason === 'string' ? (choice.finish_reason as FinishReason) : null;
+  const { message, finish } = firstChatChoiceOf(answer);
   return {
     ...answer,
     body: {

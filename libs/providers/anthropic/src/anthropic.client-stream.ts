@@ -7,8 +7,11 @@ import type {
   TokenUsage,
   ToolCallDelta,
 } from '@switchyard/plugin-api';
-import { EVENT_STREAM_TYPE, isRecord } from '@switchyard/provider-openai-compatible';
-import type { JsonRecord } from '@switchyard/provider-openai-compatible';
+import {
+  adaptedStreamTranslator,
+  streamErrorTypeOf,
+  writeChatDeltas,
+} from '@switchyard/provider-openai-compatible';
 import { anthropicStopReason, anthropicUsageOf, generatedMessageId } from './anthropic.client-response.js';
 
 /** Anthropic's error types, kept when a stream's error names one; any other is `api_error`. */
@@ -30,34 +33,6 @@ function named(type: string, payload: Record<string, unknown>): ClientStreamEven
 /** Anthropic's `error` event, which its SDKs raise as an `APIError`. */
 export function anthropicStreamErrorEvent(message: string, type = 'api_error'): ClientStreamEvent {
   return named('error', { error: { type: ERROR_TYPES.has(type) ? type : 'api_error', message } });
-}
-
-/** The first choice's delta of an OpenAI chunk, when the event is one. */
-function deltaOf(event: ClientStreamEvent): JsonRecord | undefined {
-  const data = typeof event === 'string' ? event : event.data;
-  let chunk: unknown;
-  try {
-    chunk = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(chunk) || !Array.isArray(chunk.choices)) return undefined;
-  const choice: unknown = chunk.choices[0];
-  return isRecord(choice) && isRecord(choice.delta) ? choice.delta : undefined;
-}
-
-/** The `type` of an OpenAI-shaped error event (`{"error":{"type"}}`). */
-function errorTypeOf(events: readonly ClientStreamEvent[]): string | undefined {
-  const event = events[0];
-  if (event === undefined) return undefined;
-  try {
-    const body: unknown = JSON.parse(typeof event === 'string' ? event : event.data);
-    return isRecord(body) && isRecord(body.error) && typeof body.error.type === 'string'
-      ? body.error.type
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -160,27 +135,18 @@ export function createAnthropicStreamAdapter(
     if (step.usage) usage = { ...usage, ...step.usage };
     if (step.finishReason) finish = step.finishReason;
     if (step.error !== undefined)
-      return { ...step, events: [anthropicStreamErrorEvent(step.error, errorTypeOf(step.events))] };
+      return { ...step, events: [anthropicStreamErrorEvent(step.error, streamErrorTypeOf(step.events))] };
     const out: ClientStreamEvent[] = [];
     // The message starts with the provider's first event, as Anthropic's own streams do.
     if (step.events.length > 0) start(out);
-    for (const event of step.events) {
-      const delta = deltaOf(event);
-      if (!delta) continue;
-      if (typeof delta.content === 'string' && delta.content !== '') text(out, delta.content);
-      if (Array.isArray(delta.tool_calls))
-        for (const call of delta.tool_calls as ToolCallDelta[]) toolCall(out, call);
-    }
+    writeChatDeltas(step.events, {
+      text: (piece) => text(out, piece),
+      toolCall: (call) => toolCall(out, call),
+    });
     if (step.finishReason) close(out);
     if (step.final) finishMessage(out);
     return { ...step, events: out };
   }
 
-  const end = openAi.end;
-  return {
-    contentType: EVENT_STREAM_TYPE,
-    ...(openAi.framing && { framing: openAi.framing }),
-    translate: (frame) => adapt(openAi.translate(frame)),
-    ...(end && { end: () => adapt(end.call(openAi)) }),
-  };
+  return adaptedStreamTranslator(openAi, adapt);
 }

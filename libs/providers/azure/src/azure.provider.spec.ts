@@ -13,12 +13,13 @@ const request = (overrides: Partial<ProviderRequest> = {}, modelOptions: ModelOp
   makeProviderRequest({ provider: 'azure', name: 'gpt-4o', options: modelOptions }, overrides);
 
 describe('azureProvider', () => {
-  it('serves chat, completions and embeddings, streams as SSE, without stream usage unless asked', () => {
+  it('serves chat, completions, embeddings and the Responses API, streams as SSE, without chat stream usage unless asked', () => {
     expect(azureProvider.id).toBe('azure');
     expect(Object.keys(azureProvider.routes)).toEqual([
       'llm/v1/chat',
       'llm/v1/completions',
       'llm/v1/embeddings',
+      'llm/v1/responses',
     ]);
     expect(azureProvider.traits).toMatchObject({ streamFraming: 'sse', streamReportsUsage: false });
     expect(azureProvider.telemetryName).toBe('azure.ai.openai');
@@ -30,6 +31,12 @@ describe('azureProvider', () => {
     );
     expect(azureProvider.upstreamUrl(request({ routeType: 'llm/v1/completions' })).href).toBe(
       'https://switchyard-test.openai.azure.com/openai/deployments/gpt-4o/completions?api-version=2024-06-01',
+    );
+  });
+
+  it("calls the instance's Responses API, which names the deployment in the body, with the api-version", () => {
+    expect(azureProvider.upstreamUrl(request({ routeType: 'llm/v1/responses' })).href).toBe(
+      'https://switchyard-test.openai.azure.com/openai/responses?api-version=2024-06-01',
     );
   });
 

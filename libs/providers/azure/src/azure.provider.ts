@@ -6,6 +6,9 @@ import type { RoutePaths } from '@switchyard/provider-openai-compatible';
 /** Kong's default `model.options.azure_api_version`. */
 const AZURE_DEFAULT_API_VERSION = '2023-05-15';
 
+/** Azure's Responses API, one path for every deployment. */
+const AZURE_RESPONSES_PATH = '/openai/responses';
+
 const AZURE_PATHS: RoutePaths = {
   'llm/v1/chat': '/chat/completions',
   'llm/v1/completions': '/completions',
@@ -19,17 +22,23 @@ function requiredOption(options: ModelOptions, name: 'azure_instance' | 'azure_d
   return value;
 }
 
+/** The path of a request under the instance: per deployment, but for the Responses API (the body's `model` names the deployment). */
+function azurePath(request: ProviderRequest): string {
+  if (request.routeType === 'llm/v1/responses' && !request.model.options.upstream_path)
+    return AZURE_RESPONSES_PATH;
+  const deployment = encodeURIComponent(requiredOption(request.model.options, 'azure_deployment_id'));
+  return `/openai/deployments/${deployment}${upstreamPath(request, AZURE_PATHS)}`;
+}
+
 /**
  * `https://{azure_instance}.openai.azure.com/openai/deployments/{azure_deployment_id}/chat/completions`
- * (or `/completions`, `/embeddings`) with `api-version`: the client's query value wins over the configured one.
+ * (or `/completions`, `/embeddings`), `/openai/responses` for the Responses API, with
+ * `api-version`: the client's query value wins over the configured one.
  */
 function azureUrl(request: ProviderRequest): URL {
   const { options } = request.model;
   const instance = requiredOption(options, 'azure_instance');
-  const deployment = encodeURIComponent(requiredOption(options, 'azure_deployment_id'));
-  const url = new URL(
-    `https://${instance}.openai.azure.com:443/openai/deployments/${deployment}${upstreamPath(request, AZURE_PATHS)}`,
-  );
+  const url = new URL(`https://${instance}.openai.azure.com:443${azurePath(request)}`);
   const apiVersion =
     request.clientQuery.get('api-version') || options.azure_api_version || AZURE_DEFAULT_API_VERSION;
   url.searchParams.set('api-version', apiVersion);

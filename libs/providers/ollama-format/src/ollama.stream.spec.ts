@@ -1,5 +1,5 @@
 import { TranslationError } from '@switchyard/plugin-api';
-import type { CompletionRouteType, ProviderRequest, StreamStep } from '@switchyard/plugin-api';
+import type { ChatCompletionRouteType, ProviderRequest, StreamStep } from '@switchyard/plugin-api';
 import { FIXTURE_NOW_MS, makeProviderRequest } from '@switchyard/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OLLAMA_TRANSLATIONS } from './ollama.translations.js';
@@ -12,7 +12,7 @@ const request = (overrides: Partial<ProviderRequest> = {}) =>
 
 function run(
   lines: readonly object[],
-  overrides: Partial<ProviderRequest> & { routeType?: CompletionRouteType } = {},
+  overrides: Partial<ProviderRequest> & { routeType?: ChatCompletionRouteType } = {},
 ): StreamStep[] {
   const routeType = overrides.routeType ?? 'llm/v1/chat';
   const translator = OLLAMA_TRANSLATIONS[routeType].stream(request(overrides));

@@ -1,4 +1,4 @@
-import type { CompletionRouteType, RouteTranslation } from '@switchyard/plugin-api';
+import type { ChatCompletionRouteType, RouteTranslation } from '@switchyard/plugin-api';
 import type { RoutePaths } from '@switchyard/provider-openai-compatible';
 import { translateOllamaChatRequest, translateOllamaGenerateRequest } from './ollama.request-map.js';
 import { translateOllamaChatResponse, translateOllamaGenerateResponse } from './ollama.response.js';
@@ -15,7 +15,7 @@ export const OLLAMA_PATHS: RoutePaths = {
  * `/api/generate` for completions, NDJSON streams. Shared by every driver that can speak to an
  * Ollama server (mistral's and llama2's `ollama` format).
  */
-export const OLLAMA_TRANSLATIONS: Readonly<Record<CompletionRouteType, RouteTranslation>> = {
+export const OLLAMA_TRANSLATIONS: Readonly<Record<ChatCompletionRouteType, RouteTranslation>> = {
   'llm/v1/chat': {
     request: translateOllamaChatRequest,
     response: translateOllamaChatResponse,

@@ -10,3 +10,7 @@ export * from './field-table.js';
 export * from './format-dispatch.js';
 export * from './native-pass-through.js';
 export * from './embeddings.js';
+export * from './responses.usage.js';
+export * from './responses.passthrough.js';
+export * from './responses.client-api.js';
+export * from './client-api-adapters.js';

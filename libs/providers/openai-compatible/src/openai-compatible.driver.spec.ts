@@ -19,8 +19,13 @@ const chatBody = (extra: Partial<ChatCompletionRequest> = {}): ChatCompletionReq
 });
 
 describe('createOpenAiCompatibleDriver', () => {
-  it('serves chat, completions and embeddings, streams over SSE with no stream usage unless asked', () => {
-    expect(Object.keys(driver.routes)).toEqual(['llm/v1/chat', 'llm/v1/completions', 'llm/v1/embeddings']);
+  it('serves chat, completions, embeddings and the Responses API, streams over SSE with no chat stream usage unless asked', () => {
+    expect(Object.keys(driver.routes)).toEqual([
+      'llm/v1/chat',
+      'llm/v1/completions',
+      'llm/v1/embeddings',
+      'llm/v1/responses',
+    ]);
     expect(driver.traits).toEqual({
       streamFraming: 'sse',
       streamReportsUsage: false,
@@ -37,6 +42,34 @@ describe('createOpenAiCompatibleDriver', () => {
       routeTypes: ['llm/v1/chat'],
     });
     expect(Object.keys(chatOnly.routes)).toEqual(['llm/v1/chat']);
+  });
+});
+
+describe('the Responses API passed through', () => {
+  it("places the configured tuning options under the Responses API's names over the client's, and sends no top_k", () => {
+    const responses = routeTranslation(driver, 'llm/v1/responses');
+    const configured = makeProviderRequest(
+      { ...model, options: { max_tokens: 64, temperature: 0.5, top_k: 3 } },
+      { routeType: 'llm/v1/responses', stream: true },
+    );
+    const client = {
+      model: 'other',
+      input: 'hi',
+      max_output_tokens: 999,
+      temperature: 1,
+      top_p: 0.9,
+      top_k: 5,
+    };
+    expect(responses.request(client, configured).body).toEqual({
+      model: 'gpt-4o-mini',
+      input: 'hi',
+      max_output_tokens: 64,
+      temperature: 0.5,
+      top_p: 0.9,
+      stream: true,
+    });
+    // The client's body is unchanged, so that another attempt translates it again.
+    expect(client).toMatchObject({ max_output_tokens: 999, temperature: 1, top_k: 5 });
   });
 });
 

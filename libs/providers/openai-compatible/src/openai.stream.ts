@@ -1,6 +1,6 @@
 import type {
   FinishReason,
-  CompletionRouteType,
+  ChatCompletionRouteType,
   ProviderRequest,
   StreamStep,
   StreamTranslator,
@@ -14,8 +14,8 @@ type MutableStep = { -readonly [K in keyof StreamStep]: StreamStep[K] };
 const NOTHING: StreamStep = { events: [] };
 const TERMINATOR_STEP: StreamStep = { events: [STREAM_TERMINATOR], final: true };
 
-/** Where each route type's chunk carries its text. */
-const TEXT_OF: Readonly<Record<CompletionRouteType, (choice: JsonRecord) => unknown>> = {
+/** Where each route type's chunk carries its text (the Responses API has a stream of its own). */
+const TEXT_OF: Readonly<Record<ChatCompletionRouteType, (choice: JsonRecord) => unknown>> = {
   'llm/v1/chat': (choice) => (isRecord(choice.delta) ? choice.delta.content : undefined),
   'llm/v1/completions': (choice) => choice.text,
 };
@@ -29,8 +29,8 @@ const TEXT_OF: Readonly<Record<CompletionRouteType, (choice: JsonRecord) => unkn
  * (`{"error":{...}}`) passes through and ends the stream as the provider's failure.
  */
 export function createOpenAiStreamTranslator(request: ProviderRequest): StreamTranslator {
-  // Only the route types that generate text stream.
-  const textOf = TEXT_OF[request.routeType as CompletionRouteType];
+  // Only chat and completions streams come here (embeddings never stream; the Responses API has its own).
+  const textOf = TEXT_OF[request.routeType as ChatCompletionRouteType];
   const keepUsageChunk = request.clientWantsUsage;
   return {
     contentType: EVENT_STREAM_TYPE,

@@ -8,24 +8,36 @@ const request = (routeType: LlmRouteType, options: ModelOptions = {}) =>
   makeProviderRequest({ provider: 'openai', name: 'gpt-4o-mini', options }, { routeType });
 
 describe('openaiProvider', () => {
-  it('serves chat, completions and embeddings, streams as SSE, without stream usage unless asked', () => {
+  it('serves chat, completions, embeddings and the Responses API, streams as SSE, without chat stream usage unless asked', () => {
     expect(openaiProvider.id).toBe('openai');
     expect(Object.keys(openaiProvider.routes)).toEqual([
       'llm/v1/chat',
       'llm/v1/completions',
       'llm/v1/embeddings',
+      'llm/v1/responses',
     ]);
     expect(openaiProvider.traits).toMatchObject({ streamFraming: 'sse', streamReportsUsage: false });
     expect(openaiProvider.telemetryName).toBe('openai');
   });
 
-  it("calls OpenAI's chat and completions endpoints", () => {
+  it("calls OpenAI's chat, completions and Responses endpoints", () => {
     expect(openaiProvider.upstreamUrl(request('llm/v1/chat')).href).toBe(
       'https://api.openai.com/v1/chat/completions',
     );
     expect(openaiProvider.upstreamUrl(request('llm/v1/completions')).href).toBe(
       'https://api.openai.com/v1/completions',
     );
+    expect(openaiProvider.upstreamUrl(request('llm/v1/responses')).href).toBe(
+      'https://api.openai.com/v1/responses',
+    );
+  });
+
+  it('owns the Responses API as a client API, which the others serve through chat', () => {
+    expect(openaiProvider.clientApi).toMatchObject({
+      format: 'openai',
+      routeTypes: ['llm/v1/responses'],
+      pivot: { routeType: 'llm/v1/chat' },
+    });
   });
 
   it('uses the deprecated upstream_path option as the path', () => {

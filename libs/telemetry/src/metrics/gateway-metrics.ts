@@ -2,7 +2,7 @@ import { Gauge, Registry } from 'prom-client';
 import { BoundCounter, BoundHistogram, type CounterSeries, type HistogramSeries } from './bound-metrics.js';
 import { BoundedLabelValues } from './bounded-label-values.js';
 import type { MetricsSource } from './metrics-source.js';
-import type { MeteredAiAnalytics, MeteredRequest } from './metered-request.js';
+import type { MeteredAiAnalytics, MeteredRateLimit, MeteredRequest } from './metered-request.js';
 
 /** Kong's `ai_llm_provider_latency_ms` buckets (`kong/plugins/prometheus/exporter.lua`). */
 export const AI_LATENCY_BUCKETS_MS = [250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 60000];
@@ -22,6 +22,8 @@ export const TTFT_BUCKETS_MS = [50, 100, 250, 500, 1000, 2000, 4000, 8000, 16000
 const WORKSPACE = 'default';
 /** `ai-proxy`'s analytics: the proxied answer, the one the client's time to first token belongs to. */
 const PROXY_ANALYTICS = 'ai.proxy';
+/** Where `ai-rate-limiting-advanced` logs its decision (see `MeteredRateLimit`). */
+const RATE_LIMIT_LOG = 'ai-rate-limiting-advanced';
 /** Every AI plugin logs its LLM calls under `ai.<namespace>` (Kong's `ai` table of the log). */
 const AI_ANALYTICS_PREFIX = 'ai.';
 
@@ -63,6 +65,8 @@ interface RouteHandles {
   /** Upstream attempts by target, and failovers by target and reason, created on first use. */
   readonly attempts: Map<string, CounterSeries>;
   readonly failovers: Map<string, CounterSeries>;
+  /** Rate-limit decisions by decision and consumer label, created on first use. */
+  readonly rateLimits: Map<string, CounterSeries>;
 }
 
 /** How a node's metrics are labelled. */
@@ -145,6 +149,18 @@ export class GatewayMetrics implements MetricsSource {
     this.registry,
     HTTP_LATENCY_BUCKETS_MS,
   );
+  private readonly rateLimitDecisions = new BoundCounter(
+    'switchyard_ai_rate_limit_decisions_total',
+    'ai-rate-limiting-advanced decisions (allowed, limited, counters_unreachable) per service/route and consumer',
+    this.registry,
+  );
+  private readonly rateLimitRemaining = new Gauge({
+    name: 'switchyard_ai_rate_limit_remaining',
+    help: 'Tokens (or cost) left in a consumer’s window of a provider when its last request was checked (the lowest among a cluster’s workers)',
+    labelNames: ['service', 'route', 'consumer', 'provider', 'window_size'],
+    aggregator: 'min',
+    registers: [this.registry],
+  });
   private readonly configVersion = new Gauge({
     name: 'switchyard_config_version',
     help: 'Version of the config snapshot served (the highest among a cluster’s workers)',
@@ -191,6 +207,9 @@ export class GatewayMetrics implements MetricsSource {
     route.latency.observe(request.latency.total);
     if (request.latency.upstream !== null) route.upstreamLatency.observe(request.latency.upstream);
 
+    const rateLimit = request.log[RATE_LIMIT_LOG] as MeteredRateLimit | undefined;
+    if (rateLimit) this.recordRateLimit(route, serviceLabel, routeLabel, consumer, rateLimit);
+
     // Kong's exporter walks every plugin's entry of the log's `ai` table.
     for (const namespace in request.log) {
       if (!namespace.startsWith(AI_ANALYTICS_PREFIX)) continue;
@@ -224,6 +243,29 @@ export class GatewayMetrics implements MetricsSource {
       ai.cost.inc(usage.cost);
     }
     return timings;
+  }
+
+  /** A limiter's decision under the request's labels, and the room it saw left in each window. */
+  private recordRateLimit(
+    handles: RouteHandles,
+    service: string,
+    route: string,
+    consumer: string,
+    rateLimit: MeteredRateLimit,
+  ): void {
+    const key = `${rateLimit.decision}\n${consumer}`;
+    let decisions = handles.rateLimits.get(key);
+    if (!decisions) {
+      decisions = this.rateLimitDecisions.bind({ service, route, consumer, decision: rateLimit.decision });
+      handles.rateLimits.set(key, decisions);
+    }
+    decisions.inc();
+    for (const window of rateLimit.windows ?? []) {
+      this.rateLimitRemaining.set(
+        { service, route, consumer, provider: window.provider, window_size: String(window.window_size) },
+        window.remaining,
+      );
+    }
   }
 
   /** Records a config swap: the version now served, and when (`Date.now()` milliseconds). */
@@ -318,6 +360,7 @@ export class GatewayMetrics implements MetricsSource {
         failures: new Map(),
         attempts: new Map(),
         failovers: new Map(),
+        rateLimits: new Map(),
       };
       this.routeHandles.set(key, handles);
     }

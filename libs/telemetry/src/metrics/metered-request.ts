@@ -54,3 +54,14 @@ export interface MeteredAiAnalytics {
     readonly cost: number;
   };
 }
+
+/** The `ai-rate-limiting-advanced` log entry the metrics read: what the limiter decided, and the windows it saw. */
+export interface MeteredRateLimit {
+  /** `allowed`, `limited`, or `counters_unreachable` (the request went on or was refused by policy). */
+  readonly decision: string;
+  readonly windows?: readonly {
+    readonly provider: string;
+    readonly window_size: number;
+    readonly remaining: number;
+  }[];
+}

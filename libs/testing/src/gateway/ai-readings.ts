@@ -53,6 +53,37 @@ export interface AiMetricsReading {
   readonly cost: number;
 }
 
+/** The label set of one provider and model's AI series, for requests no consumer made. */
+function aiLabels(provider: string, model: string): string {
+  return `ai_provider="${provider}",ai_model="${model}",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="default",consumer=""`;
+}
+
+/** The AI counters of `/metrics` text for one label set (0 for a series not counted yet). */
+function readAiMetrics(text: string, labels: string): AiMetricsReading {
+  const tokens = (type: string) =>
+    metricSample(text, `kong_ai_llm_tokens_total{${labels},token_type="${type}"}`) ?? 0;
+  return {
+    requests: metricSample(text, `kong_ai_llm_requests_total{${labels}}`) ?? 0,
+    prompt_tokens: tokens('prompt_tokens'),
+    completion_tokens: tokens('completion_tokens'),
+    total_tokens: tokens('total_tokens'),
+    cost: metricSample(text, `kong_ai_llm_cost_total{${labels}}`) ?? 0,
+  };
+}
+
+/**
+ * The AI counters of a standalone gateway's `/metrics` for `provider` and `model` as they are
+ * now (requests no consumer made), for comparing before and after a request.
+ */
+export async function aiCountersOf(
+  gateway: StandaloneGateway,
+  provider: string,
+  model: string,
+): Promise<AiMetricsReading> {
+  const text = await (await fetch(`${gateway.statusUrl}/metrics`)).text();
+  return readAiMetrics(text, aiLabels(provider, model));
+}
+
 /**
  * The AI counters of a standalone gateway's `/metrics` for `provider` and `model`, of requests
  * no consumer made (`consumer=""`), once they count `requests` requests (each is recorded just
@@ -64,21 +95,11 @@ export function aiMetricsOf(
   model: string,
   requests: number,
 ): Promise<AiMetricsReading> {
-  const labels = `ai_provider="${provider}",ai_model="${model}",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="default",consumer=""`;
   return waitUntil(
     `${requests} ${provider}/${model} requests on /metrics`,
     async () => {
-      const text = await (await fetch(`${gateway.statusUrl}/metrics`)).text();
-      if (metricSample(text, `kong_ai_llm_requests_total{${labels}}`) !== requests) return undefined;
-      const tokens = (type: string) =>
-        metricSample(text, `kong_ai_llm_tokens_total{${labels},token_type="${type}"}`) ?? 0;
-      return {
-        requests,
-        prompt_tokens: tokens('prompt_tokens'),
-        completion_tokens: tokens('completion_tokens'),
-        total_tokens: tokens('total_tokens'),
-        cost: metricSample(text, `kong_ai_llm_cost_total{${labels}}`) ?? 0,
-      };
+      const reading = await aiCountersOf(gateway, provider, model);
+      return reading.requests === requests ? reading : undefined;
     },
     { timeoutMs: 3_000 },
   );

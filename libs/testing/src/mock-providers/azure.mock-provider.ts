@@ -13,6 +13,8 @@ const OPERATIONS = {
   completions: 'completions',
   embeddings: 'embeddings',
 } as const;
+/** The Responses API: one path for every deployment, which the body's `model` names. */
+const RESPONSES_PATH = '/openai/responses';
 
 // Azure's gateway errors use their own envelope (`code` is a string); body errors are OpenAI's.
 const RESOURCE_NOT_FOUND = new ProviderErrorReply(404, {
@@ -29,15 +31,17 @@ const ACCESS_DENIED = new ProviderErrorReply(401, {
 
 /**
  * Azure OpenAI: the OpenAI bodies with content-filter annotations, on
- * `POST /openai/deployments/{deployment}/chat/completions|completions|embeddings?api-version=...`, with an
- * `api-key` header.
+ * `POST /openai/deployments/{deployment}/chat/completions|completions|embeddings?api-version=...` and the
+ * Responses API at `POST /openai/responses?api-version=...`, with an `api-key` header.
  * Without `api-version` Azure answers 404 "Resource not found", as for any unknown path.
  * The reply's model is the body's `model`, else the deployment name.
  */
 export const azureMockProvider: MockProviderDefinition = {
   id: 'azure',
   route(method, url) {
-    const match = method === 'POST' && url.searchParams.get('api-version') ? PATH.exec(url.pathname) : null;
+    const versioned = method === 'POST' && url.searchParams.get('api-version');
+    if (versioned && url.pathname === RESPONSES_PATH) return { operation: 'chat', responsesApi: true };
+    const match = versioned ? PATH.exec(url.pathname) : null;
     if (match === null) return RESOURCE_NOT_FOUND;
     return {
       operation: OPERATIONS[match[2] as keyof typeof OPERATIONS],

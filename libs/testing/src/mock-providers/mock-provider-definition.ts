@@ -12,6 +12,11 @@ import type {
 /** Which operation a request reached, and the path parameters it carried. */
 export interface MockRoute {
   readonly operation: MockOperation;
+  /**
+   * The route speaks OpenAI's Responses API (`POST /v1/responses`, Azure's `/openai/responses`):
+   * a chat operation whose request and answer are the Responses API's.
+   */
+  readonly responsesApi?: boolean;
   /** Azure's `{deployment}` path segment. */
   readonly deployment?: string;
   /** Bedrock's `{modelId}` path segment, decoded. */

@@ -70,6 +70,11 @@ const KEEP_ALIVE_MS = 65_000;
 export class MockProviderServer {
   /** Every request received since start or the last `reset()`, oldest first (empty when `record` is off). */
   readonly requests: RecordedRequest[] = [];
+  /**
+   * Tokens (prompt + completion, as the replies' usage reports them) of every chat or completions
+   * reply begun since start or the last `reset()`: what a client was let to spend at the provider.
+   */
+  tokensAnswered = 0;
 
   readonly #definition: MockProviderDefinition;
   readonly #apiKey: string;
@@ -152,6 +157,7 @@ export class MockProviderServer {
   /** Forgets the recorded requests and restores the behaviour the server started with. */
   reset(): void {
     this.requests.length = 0;
+    this.tokensAnswered = 0;
     this.behaviour = this.#initialBehaviour;
   }
 
@@ -204,8 +210,20 @@ export class MockProviderServer {
     if (behaviour.status !== undefined) {
       const overrideBody =
         behaviour.body === undefined ? definition.errorBody(behaviour.status) : behaviour.body;
-      if (overrideBody instanceof ProviderErrorReply) return sendError(req, res, overrideBody, behaviour);
-      return sendBody(req, res, behaviour.status, overrideBody, behaviour, behaviour.contentType);
+      if (overrideBody instanceof ProviderErrorReply)
+        return sendBody(req, res, overrideBody.status, overrideBody.body, behaviour, undefined, {
+          ...overrideBody.headers,
+          ...behaviour.headers,
+        });
+      return sendBody(
+        req,
+        res,
+        behaviour.status,
+        overrideBody,
+        behaviour,
+        behaviour.contentType,
+        behaviour.headers,
+      );
     }
     const denied = await definition.authorize(req.headers, this.#apiKey, {
       method,
@@ -226,7 +244,9 @@ export class MockProviderServer {
         ? undefined
         : definition.modelLoading?.(input, req.headers, behaviour.modelLoadingSeconds);
     if (loading) return sendError(req, res, loading, behaviour);
-    const response = definition.respond(route, input, script.reply(input.inputs, input.maxTokens), behaviour);
+    const reply = script.reply(input.inputs, input.maxTokens);
+    this.tokensAnswered += reply.promptTokens + reply.completionTokens;
+    const response = definition.respond(route, input, reply, behaviour);
     if (response.kind === 'json') return sendBody(req, res, 200, response.body, behaviour);
     const errorAt = behaviour.streamErrorAfter;
     const errorFrame = errorAt === undefined ? undefined : definition.streamErrorFrame?.(route);

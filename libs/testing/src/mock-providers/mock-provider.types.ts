@@ -50,6 +50,8 @@ export interface MockProviderBehaviour {
    * own error JSON for that status.
    */
   readonly body?: unknown;
+  /** Headers sent with `status` besides the provider's own (`retry-after`, say). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** The content type of `body`. Default: JSON for an object, HTML for a string starting with `<`, plain text otherwise. */
   readonly contentType?: string;
   /** Milliseconds to wait before sending the response headers. */

@@ -240,4 +240,53 @@ describe('OpenAI mock provider', () => {
       },
     });
   });
+
+  describe('the Responses API (/v1/responses)', () => {
+    it('answers responses.create with a message item and usage in input/output tokens', async () => {
+      const response = await client.responses.create({
+        model: 'gpt-4.1-mini',
+        instructions: 'You are terse.',
+        input: 'What is 1 + 1?',
+      });
+      expect(response).toMatchObject({
+        object: 'response',
+        status: 'completed',
+        model: 'gpt-4.1-mini',
+        usage: { input_tokens: PROMPT_TOKENS, output_tokens: REPLY_TOKENS },
+      });
+      expect(response.output_text).toBe(DEFAULT_REPLY_TEXT);
+    });
+
+    it('streams numbered named events that end with response.completed, function calls included', async () => {
+      mock.setBehaviour({ toolCalls: [{ name: 'get_time', arguments: { zone: 'UTC' } }] });
+      const stream = client.responses.stream({ model: 'gpt-4.1-mini', input: 'What time is it?' });
+      const sequence: number[] = [];
+      for await (const event of stream) sequence.push(event.sequence_number);
+      const response = await stream.finalResponse();
+      expect(sequence).toEqual(sequence.map((_, index) => index));
+      expect(response.output_text).toBe(DEFAULT_REPLY_TEXT);
+      expect(response.output[1]).toMatchObject({
+        type: 'function_call',
+        name: 'get_time',
+        arguments: '{"zone":"UTC"}',
+      });
+    });
+
+    it.each([
+      [{ input: 'hi', max_tokens: 5 }, 'max_tokens', "this parameter has moved to 'max_output_tokens'"],
+      [{ input: 'hi', tools: [{ type: 'function', function: { name: 'f' } }] }, 'tools[0].name', 'Missing'],
+      [{ messages: [] }, 'messages', "this parameter has moved to 'input'"],
+      [{}, 'input', "Missing required parameter: 'input'."],
+    ])('refuses what OpenAI refuses: %j', async (fields, param, message) => {
+      const response = await postJson(
+        `${mock.url}/v1/responses`,
+        { model: 'gpt-4.1-mini', ...fields },
+        BEARER_AUTH,
+      );
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { param: string; message: string } };
+      expect(body.error.param).toBe(param);
+      expect(body.error.message).toContain(message);
+    });
+  });
 });

@@ -12,6 +12,7 @@ import {
 import { asStringList, base64Embedding, unknownField, type MockEmbeddingsApi } from './mock-embeddings.js';
 import type { MockReply } from './mock-reply.js';
 import { pieceFrames, SSE_DONE, sseFrame } from './stream-frames.js';
+import { readResponsesInput, respondResponses } from './openai-responses.mock.js';
 
 /** How a dialect of the OpenAI wire format differs from api.openai.com. */
 export interface OpenAiDialect {
@@ -79,9 +80,14 @@ export function readOpenAiInput(
   body: unknown,
   defaultModel?: string,
 ): MockInput | ProviderErrorReply {
+  const unparseable = new ProviderErrorReply(
+    400,
+    openAiError(UNPARSEABLE_BODY, 'invalid_request_error', null, null),
+  );
+  // The Responses API names its model (Azure: the deployment) in the body.
+  if (route.responsesApi) return readResponsesInput(body, openAiError, unparseable);
   const request = asJsonObject(body);
-  if (request === undefined)
-    return new ProviderErrorReply(400, openAiError(UNPARSEABLE_BODY, 'invalid_request_error', null, null));
+  if (request === undefined) return unparseable;
   const model = typeof request.model === 'string' ? request.model : defaultModel;
   if (model === undefined) {
     return new ProviderErrorReply(
@@ -136,6 +142,7 @@ export function openAiResponder(dialect: OpenAiDialect): MockProviderDefinition[
   const promptFilter = dialect.contentFilter ? { prompt_filter_results: PROMPT_FILTER_RESULTS } : {};
 
   return (route: MockRoute, input: MockInput, reply: MockReply): MockResponse => {
+    if (route.responsesApi) return respondResponses(input, reply);
     const chat = route.operation === 'chat';
     const id = `${chat ? 'chatcmpl' : 'cmpl'}-${randomUUID().replaceAll('-', '')}`;
     const created = Math.floor(Date.now() / 1000);
@@ -243,6 +250,7 @@ const NO_KEY =
 const ROUTES: Readonly<Record<string, MockRoute>> = {
   '/v1/chat/completions': { operation: 'chat' },
   '/v1/completions': { operation: 'completions' },
+  '/v1/responses': { operation: 'chat', responsesApi: true },
   '/v1/embeddings': { operation: 'embeddings' },
 };
 
@@ -317,7 +325,7 @@ export const openAiEmbeddingsApi: MockEmbeddingsApi = {
 };
 
 /**
- * api.openai.com: `POST /v1/chat/completions`, `/v1/completions` and `/v1/embeddings`,
+ * api.openai.com: `POST /v1/chat/completions`, `/v1/completions`, `/v1/embeddings` and `/v1/responses`,
  * `Authorization: Bearer <key>`; `streamErrorAfter` ends a stream with OpenAI's error chunk.
  */
 export const openAiMockProvider: MockProviderDefinition = {

@@ -45,6 +45,7 @@ export function buildRequestContext(options: RequestContextOptions = {}): Reques
     route: { id: 'route-1', name: null },
     service: { id: 'service-1', name: 'llm' },
     uriCaptures: options.uriCaptures ?? {},
+    clientAddress: '127.0.0.1',
     consumers: options.consumers ?? NO_CONSUMERS,
     upstream: {
       url: new URL(`http://service.test${url.pathname}${url.search}`),

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { waitUntil } from '../cluster/wait-until.js';
 
 /** One span as an OTLP/HTTP JSON export carried it, flattened for assertions. */
 export interface ReceivedSpan {
@@ -78,6 +79,23 @@ export class OtlpSink {
   /** The base URL, as `OTEL_EXPORTER_OTLP_ENDPOINT` takes it. */
   get endpoint(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * The last span received that has every one of `attributes` (and `kind`, when given: 3 for
+   * a client span), once the exporter has sent it.
+   */
+  lastSpan(
+    attributes: Readonly<Record<string, unknown>>,
+    kind?: number,
+    timeoutMs = 5_000,
+  ): Promise<ReceivedSpan> {
+    const matches = (span: ReceivedSpan) =>
+      (kind === undefined || span.kind === kind) &&
+      Object.entries(attributes).every(([name, value]) => span.attributes[name] === value);
+    return waitUntil(`a span with ${JSON.stringify(attributes)}`, () => this.spans.findLast(matches), {
+      timeoutMs,
+    });
   }
 
   /** The spans of one trace. */
