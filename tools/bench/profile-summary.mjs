@@ -74,6 +74,12 @@ function functionKey(id, nodes, parents) {
   });
 }
 
+/** The median gap between two samples, in µs. */
+function samplingIntervalUs(timeDeltas) {
+  const sorted = timeDeltas.slice(1).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 /**
  * Self time of the profile at `path`: the `top` areas and functions; and the `top` functions of
  * the repository (libs/, apps/) by total time (their own and their callees', once per sample).
@@ -88,9 +94,11 @@ export function summarizeCpuProfile(path, { top = 25 } = {}) {
   const ownTotal = new Map();
   let busyUs = 0;
   let idleUs = 0;
+  // Every sample stands for the sampling interval (the median gap between two). A longer gap is
+  // the thread descheduled on a busy machine, most often in a system call: counted as the time
+  // until the next sample, it made socket and file writes look several times their cost.
+  const us = samplingIntervalUs(profile.timeDeltas);
   for (let index = 0; index < profile.samples.length; index += 1) {
-    // A sample stands for the time until the next one.
-    const us = profile.timeDeltas[index + 1] ?? 0;
     const sampled = profile.samples[index];
     if (nodes.get(sampled).functionName === '(idle)') {
       idleUs += us;

@@ -24,7 +24,8 @@ const CONNECTION_OPTIONS = new Set(['keep-alive', 'close']);
  * connection only), lower case; `undefined` when it lists none, as nearly always.
  */
 function namedInConnection(value: string | string[] | undefined): Set<string> | undefined {
-  if (value === undefined) return undefined;
+  // The values nearly every client and upstream send, answered without splitting them.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined;
   let named: Set<string> | undefined;
   for (const token of (Array.isArray(value) ? value.join(',') : value).split(',')) {
     const name = token.trim().toLowerCase();

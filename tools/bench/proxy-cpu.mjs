@@ -1,0 +1,292 @@
+// The gateway's own CPU per proxied request, measured in ONE process so that a shared, noisy
+// machine moves it little: a proxy node (libs/gateway, the catalog's ai-proxy plugin, the access
+// log through the real logger into a file, metrics on) in front of a fixed-answer upstream, both
+// on real loopback sockets, driven by an undici client from the same process. Each round times
+// the client against the upstream alone ("direct"), through the plain-Node baseline proxy of
+// `npm run bench` (baseline-proxy.mjs's request path, here in-process), then through each
+// gateway; a proxy's figure is its difference from direct, in process CPU µs (user + system)
+// per request (and on the main thread alone), and each gateway's is also a ratio of the baseline's.
+//   node tools/bench/proxy-cpu.mjs [--roots=<checkout>,<checkout>] [--provider=openai|anthropic]
+//     [--access-log=on|off] [--requests=20000] [--rounds=5] [--concurrency=8]
+//     [--profile=gateway|baseline|direct]   (writes tmp/bench/proxy-cpu-<kind>.cpuprofile)
+// `--roots` (default: this checkout) loads the built libs of each checkout given (each with its
+// own node_modules) into the same process, one gateway each, for an A/B between two builds in
+// alternating rounds on the same machine state. `--profile=gateway` profiles the first root's.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Agent, Pool } from 'undici';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((arg) => {
+    const [key, value = 'true'] = arg.replace(/^--/, '').split('=');
+    return [key, value];
+  }),
+);
+const here = resolve(new URL('../..', import.meta.url).pathname);
+const roots = (args.roots ?? here).split(',').map((root) => resolve(root));
+const provider = args.provider ?? 'openai';
+const accessLogOn = (args['access-log'] ?? 'on') === 'on';
+const REQUESTS = Number(args.requests ?? 20_000);
+const ROUNDS = Number(args.rounds ?? 5);
+const CONCURRENCY = Number(args.concurrency ?? 8);
+const WARMUP = Math.min(REQUESTS, 10_000);
+
+const KEY = 'sk-bench';
+const PROVIDERS = {
+  openai: {
+    path: '/v1/chat/completions',
+    auth: { header_name: 'Authorization', header_value: `Bearer ${KEY}`, allow_override: false },
+    model: { provider: 'openai', name: 'gpt-4' },
+    answer: {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-4-0613',
+      choices: [{ index: 0, message: { role: 'assistant', content: '1 + 1 = 2.' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 14, completion_tokens: 9, total_tokens: 23 },
+    },
+  },
+  anthropic: {
+    path: '/v1/messages',
+    auth: { header_name: 'x-api-key', header_value: KEY, allow_override: false },
+    model: { provider: 'anthropic', name: 'claude-sonnet-4-5', options: { anthropic_version: '2023-06-01' } },
+    answer: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      content: [{ type: 'text', text: '1 + 1 = 2.' }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 14, output_tokens: 9 },
+    },
+  },
+};
+const target = PROVIDERS[provider];
+// No model: the route's is used (a different one would be refused, as Kong refuses it).
+const CHAT = JSON.stringify({
+  messages: [
+    { role: 'system', content: 'You are a mathematician' },
+    { role: 'user', content: 'What is 1+1?' },
+  ],
+});
+
+/** The upstream: reads the request and sends the provider's fixed answer (as the bench's mock would). */
+function startUpstream() {
+  const answer = Buffer.from(JSON.stringify(target.answer));
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length });
+      res.end(answer);
+    });
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+const upstream = await startUpstream();
+const upstreamUrl = `http://127.0.0.1:${upstream.address().port}`;
+
+/** baseline-proxy.mjs's request path: parse the JSON, forward it re-serialised, answer the JSON re-serialised. */
+function startBaseline() {
+  const agent = new Agent({ keepAliveTimeout: 60_000, connections: 256 });
+  const authorization = `Bearer ${KEY}`;
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const answer = await agent.request({
+      origin: upstreamUrl,
+      path: target.path,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify(request),
+    });
+    const payload = JSON.stringify(await answer.body.json());
+    res.writeHead(answer.statusCode, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+    });
+    res.end(payload);
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+const baseline = await startBaseline();
+mkdirSync(`${here}/tmp/bench`, { recursive: true });
+
+/** A proxy node of the build at `root`, serving the ai-proxy route at `/chat`; resolves with its origin and stop(). */
+async function startGateway(root, index) {
+  const lib = (name) => import(pathToFileURL(`${root}/libs/${name}/dist/index.js`).href);
+  const [{ ProxyNode }, { InProcessConfigBus }, config, { createPluginRuntimes }, { createLogger }] =
+    await Promise.all([lib('gateway'), lib('bus'), lib('config'), lib('catalog'), lib('telemetry')]);
+  const { ENTITY_DEFINITIONS, buildEntity, buildSnapshot } = config;
+  const logFile = `${here}/tmp/bench/proxy-cpu-${process.pid}-${index}.log`;
+  const logger = createLogger({ name: 'bench', level: 'info', destination: logFile });
+  const bus = new InProcessConfigBus();
+  const node = new ProxyNode({
+    bus,
+    plugins: createPluginRuntimes(),
+    listen: { host: '127.0.0.1', port: 0 },
+    statusListen: { host: '127.0.0.1', port: 0 },
+    node: { id: 'bench', hostname: 'bench', version: 'bench' },
+    logger,
+    maxBodyBytes: 8 * 1024 * 1024,
+    maxResponseBodyBytes: 16 * 1024 * 1024,
+    clientTimeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 65_000 },
+    accessLog: accessLogOn ? (entry) => logger.record('access', entry) : undefined,
+  });
+  await node.start();
+  const service = buildEntity(
+    ENTITY_DEFINITIONS.services,
+    { name: 'llm', host: '127.0.0.1', port: 32000 },
+    { kind: 'create' },
+  );
+  const route = buildEntity(
+    ENTITY_DEFINITIONS.routes,
+    { name: 'chat', paths: ['/chat'], service: { id: service.id } },
+    { kind: 'create' },
+  );
+  const plugin = buildEntity(
+    ENTITY_DEFINITIONS.plugins,
+    {
+      name: 'ai-proxy',
+      route: { id: route.id },
+      config: {
+        route_type: 'llm/v1/chat',
+        auth: target.auth,
+        model: {
+          ...target.model,
+          options: { ...target.model.options, upstream_url: `${upstreamUrl}${target.path}` },
+        },
+        logging: { log_statistics: true, log_payloads: false },
+        response_streaming: 'allow',
+        max_request_body_size: 8192,
+        model_name_header: true,
+        llm_format: 'openai',
+      },
+    },
+    { kind: 'create' },
+  );
+  await bus.publisher.publish(
+    buildSnapshot({ version: 1, services: [service], routes: [route], consumers: [], plugins: [plugin] }),
+  );
+  while (node.active.current?.version !== 1) await new Promise((done) => setTimeout(done, 5));
+  return {
+    origin: `http://127.0.0.1:${node.proxyAddress.port}`,
+    async stop() {
+      await node.stop();
+      await bus.close();
+      logger.flush();
+      rmSync(logFile, { force: true });
+    },
+  };
+}
+
+const gateways = [];
+for (const [index, root] of roots.entries()) gateways.push(await startGateway(root, index));
+/** What the client calls: an origin pool and a path, by kind (`gateway` is the first root's). */
+const targets = {
+  direct: { pool: new Pool(upstreamUrl, { connections: CONCURRENCY }), path: target.path },
+  baseline: {
+    pool: new Pool(`http://127.0.0.1:${baseline.address().port}`, { connections: CONCURRENCY }),
+    path: target.path,
+  },
+};
+for (const [index, gateway] of gateways.entries())
+  targets[index === 0 ? 'gateway' : `gateway${index}`] = {
+    pool: new Pool(gateway.origin, { connections: CONCURRENCY }),
+    path: '/chat',
+  };
+const gatewayKinds = Object.keys(targets).filter((kind) => kind.startsWith('gateway'));
+const headers = { 'content-type': 'application/json' };
+
+async function oneRequest(kind) {
+  const { pool, path } = targets[kind];
+  const { statusCode, body } = await pool.request({ path, method: 'POST', headers, body: CHAT });
+  const text = await body.text();
+  if (statusCode !== 200) throw new Error(`${kind} answered ${statusCode}: ${text}`);
+}
+
+/**
+ * CPU µs per request over `requests` requests, `CONCURRENCY` in flight: the process's (all
+ * threads: V8's GC helpers and libuv's pool count too) and the main thread's alone.
+ */
+async function cpuPerRequest(kind, requests) {
+  let left = requests;
+  const before = process.cpuUsage();
+  const threadBefore = process.threadCpuUsage();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (left-- > 0) await oneRequest(kind);
+    }),
+  );
+  const used = process.cpuUsage(before);
+  const thread = process.threadCpuUsage(threadBefore);
+  return {
+    process: (used.user + used.system) / requests,
+    main: (thread.user + thread.system) / requests,
+  };
+}
+
+for (const kind of Object.keys(targets)) await cpuPerRequest(kind, WARMUP);
+const rounds = { direct: [], baseline: [], baselineMain: [] };
+for (const kind of gatewayKinds)
+  Object.assign(rounds, { [kind]: [], [`${kind}Main`]: [], [`${kind}Ratio`]: [] });
+for (let round = 0; round < ROUNDS; round += 1) {
+  const direct = await cpuPerRequest('direct', REQUESTS);
+  const base = await cpuPerRequest('baseline', REQUESTS);
+  rounds.direct.push(direct.process);
+  rounds.baseline.push(base.process - direct.process);
+  rounds.baselineMain.push(base.main - direct.main);
+  // The gateways in turn, starting with a different one each round.
+  for (let turn = 0; turn < gatewayKinds.length; turn += 1) {
+    const kind = gatewayKinds[(round + turn) % gatewayKinds.length];
+    const gateway = await cpuPerRequest(kind, REQUESTS);
+    rounds[kind].push(gateway.process - direct.process);
+    rounds[`${kind}Main`].push(gateway.main - direct.main);
+    rounds[`${kind}Ratio`].push((gateway.process - direct.process) / (base.process - direct.process));
+  }
+}
+if (args.profile) {
+  // One more pass of the kind named, under the sampling profiler: its V8 .cpuprofile for
+  // tools/bench/profile-summary.mjs.
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  await cpuPerRequest(args.profile, REQUESTS);
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(`${here}/tmp/bench/proxy-cpu-${args.profile}.cpuprofile`, JSON.stringify(profile));
+  session.disconnect();
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fixed = (value) => value.toFixed(1);
+const result = {
+  provider,
+  accessLog: accessLogOn,
+  concurrency: CONCURRENCY,
+  requestsPerRound: REQUESTS,
+  rounds: ROUNDS,
+  directUs: Number(fixed(median(rounds.direct))),
+  baseline: {
+    addedUs: Number(fixed(median(rounds.baseline))),
+    addedMainThreadUs: Number(fixed(median(rounds.baselineMain))),
+  },
+};
+for (const [index, kind] of gatewayKinds.entries())
+  result[kind] = {
+    root: roots[index],
+    addedUs: Number(fixed(median(rounds[kind]))),
+    addedMainThreadUs: Number(fixed(median(rounds[`${kind}Main`]))),
+    ratioToBaseline: Number(median(rounds[`${kind}Ratio`]).toFixed(2)),
+    addedRounds: rounds[kind].map((value) => Number(fixed(value))),
+  };
+console.log(JSON.stringify(result, null, 2));
+await Promise.all(Object.values(targets).map(({ pool }) => pool.close()));
+for (const gateway of gateways) await gateway.stop();
+baseline.close();
+upstream.close();
