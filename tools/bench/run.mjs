@@ -11,6 +11,7 @@
 //   npm run bench -- --plugin-cost  the CPU each plugin adds to a request (about 1 minute)
 //   npm run bench -- --footprint    the standalone's start time and memory (standalone-footprint.mjs, about 2 minutes)
 //   npm run bench -- --balancer-cost the CPU a two-target ai-proxy-advanced route adds per request
+//   npm run bench -- --plugin-phase-cost the CPU of each prompt plugin's phases and of ai-proxy's, in one process
 // Needs `npm run build` first (the script does it) and, for the proxy app, the Redis of the test
 // suite (TEST_REDIS_URL, default redis://127.0.0.1:6379). On a shared machine each measurement
 // first waits for the other work to calm down (60 s in all at most) and the report shows how much
@@ -26,6 +27,7 @@ import { measureStandaloneFootprint } from './standalone-footprint.mjs';
 import { measureTracingCost } from './tracing-cost.mjs';
 import { measurePluginCost } from './plugin-cost.mjs';
 import { measureBalancerCost } from './balancer-cost.mjs';
+import { measurePluginPhaseCost } from './plugin-phase-cost.mjs';
 import { summarizeCpuProfile } from './profile-summary.mjs';
 import { writeReport } from './report.mjs';
 import {
@@ -323,6 +325,7 @@ mkdirSync('tmp/bench', { recursive: true });
 if (process.argv.includes('--memory')) await runMemorySoak();
 else if (process.argv.includes('--tracing-cost')) await measureTracingCost();
 else if (process.argv.includes('--balancer-cost')) await measureBalancerCost();
+else if (process.argv.includes('--plugin-phase-cost')) await measurePluginPhaseCost();
 else if (process.argv.includes('--plugin-cost')) await measurePluginCost();
 else if (process.argv.includes('--footprint')) await measureStandaloneFootprint();
 else await runBenchmark();
