@@ -4,29 +4,12 @@
 // the buffered OpenAI answer, log), 100k times in one process, alternating rounds so that both
 // see the same machine. No attempt fails: this is the price of balancing, not of failing over.
 import { createPluginRuntimes } from '@switchyard/catalog';
-import { buildRequestContext, MOCK_PROVIDER_API_KEY } from '@switchyard/testing';
+import { MOCK_PROVIDER_API_KEY } from '@switchyard/testing';
+import { cpuPerRequest, median } from './plugin-phases.mjs';
 
 const WARMUP = 20_000;
 const REQUESTS = 100_000;
 const ROUNDS = 5;
-const CHAT = {
-  model: 'gpt-4',
-  messages: [
-    { role: 'system', content: 'You are a mathematician' },
-    { role: 'user', content: 'What is 1+1?' },
-  ],
-};
-const ANSWER = Buffer.from(
-  JSON.stringify({
-    id: 'chatcmpl-1',
-    object: 'chat.completion',
-    created: 1,
-    model: 'gpt-4-0613',
-    choices: [{ index: 0, message: { role: 'assistant', content: '1 + 1 = 2.' }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 14, completion_tokens: 9, total_tokens: 23 },
-  }),
-);
-
 /** The bench's OpenAI target: the route every gateway serves in `npm run bench`. */
 function openAiTarget(upstreamUrl) {
   return {
@@ -55,25 +38,6 @@ const proxyFields = {
   llm_format: 'openai',
 };
 
-/** One request's plugin phases, as the proxy drives them for a buffered answer. */
-async function oneRequest(handler) {
-  const ctx = buildRequestContext({ body: CHAT });
-  await handler.access(ctx);
-  ctx.timings.upstreamStart = performance.now();
-  const response = { status: 200, headers: { 'content-type': 'application/json' }, body: ANSWER };
-  await handler.bufferedResponse(ctx, response);
-  ctx.status = response.status;
-  ctx.timings.end = performance.now();
-  handler.log(ctx);
-}
-
-async function cpuPerRequest(handler, requests) {
-  const before = process.cpuUsage();
-  for (let index = 0; index < requests; index += 1) await oneRequest(handler);
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / requests;
-}
-
 export async function measureBalancerCost() {
   const plugins = createPluginRuntimes();
   const plain = handlerOf(plugins, 'ai-proxy', {
@@ -101,14 +65,13 @@ export async function measureBalancerCost() {
     },
     ...proxyFields,
   });
-  await cpuPerRequest(plain, WARMUP);
-  await cpuPerRequest(balanced, WARMUP);
+  await cpuPerRequest([plain], WARMUP);
+  await cpuPerRequest([balanced], WARMUP);
   const rounds = { plain: [], balanced: [] };
   for (let round = 0; round < ROUNDS; round += 1) {
-    rounds.plain.push(await cpuPerRequest(plain, REQUESTS / ROUNDS));
-    rounds.balanced.push(await cpuPerRequest(balanced, REQUESTS / ROUNDS));
+    rounds.plain.push(await cpuPerRequest([plain], REQUESTS / ROUNDS));
+    rounds.balanced.push(await cpuPerRequest([balanced], REQUESTS / ROUNDS));
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const round1 = (us) => Math.round(us * 10) / 10;
   const result = {
     aiProxyUsPerRequest: round1(median(rounds.plain)),

@@ -8,30 +8,13 @@
 // key-auth's consumer lookup, rate limiting) are measured through HTTP by `--plugin-cost`.
 import { validatePluginConfig } from '@switchyard/config';
 import { createPluginRuntimes } from '@switchyard/catalog';
-import { buildRequestContext, MOCK_PROVIDER_API_KEY } from '@switchyard/testing';
+import { MOCK_PROVIDER_API_KEY } from '@switchyard/testing';
+import { CHAT, OPENAI_ANSWER, cpuPerRequest, median } from './plugin-phases.mjs';
 
 const WARMUP = 10_000;
 const REQUESTS = 50_000;
 const ROUNDS = 5;
-const CHAT = {
-  model: 'gpt-4',
-  messages: [
-    { role: 'system', content: 'You are a mathematician' },
-    { role: 'user', content: 'What is 1+1?' },
-  ],
-};
 const TEMPLATED = { messages: '{template://ask}', properties: { a: '1', b: '1' } };
-const ANSWER = Buffer.from(
-  JSON.stringify({
-    id: 'chatcmpl-1',
-    object: 'chat.completion',
-    created: 1,
-    model: 'gpt-4-0613',
-    choices: [{ index: 0, message: { role: 'assistant', content: '1 + 1 = 2.' }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 14, completion_tokens: 9, total_tokens: 23 },
-  }),
-);
-
 const AI_PROXY = {
   route_type: 'llm/v1/chat',
   auth: { header_name: 'Authorization', header_value: `Bearer ${MOCK_PROVIDER_API_KEY}` },
@@ -115,27 +98,6 @@ function handlerOf(runtimes, name, config) {
   });
 }
 
-/** One request's phases through `handlers` (priority order), as the proxy drives them for a buffered answer. */
-async function oneRequest(handlers, body, answer) {
-  const ctx = buildRequestContext({ body });
-  for (const handler of handlers) await handler.access?.(ctx);
-  ctx.timings.upstreamStart = performance.now();
-  const response = { status: 200, headers: { 'content-type': 'application/json' }, body: answer };
-  for (const handler of handlers) await handler.bufferedResponse?.(ctx, response);
-  ctx.status = response.status;
-  ctx.timings.end = performance.now();
-  for (const handler of handlers) handler.log?.(ctx);
-}
-
-async function cpuPerRequest(chain, requests) {
-  const before = process.cpuUsage();
-  for (let index = 0; index < requests; index += 1)
-    await oneRequest(chain.handlers, chain.body, chain.answer);
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / requests;
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round1 = (us) => Math.round(us * 10) / 10;
 
 /** Runs the measurement and prints the table; resolves with its rows. */
@@ -144,17 +106,17 @@ export async function measurePluginPhaseCost() {
   const chains = CHAINS.map((chain) => ({
     name: chain.name,
     body: chain.body ?? CHAT,
-    answer: chain.answer ?? ANSWER,
+    answer: chain.answer ?? OPENAI_ANSWER,
     handlers: [
       ...chain.plugins.map(([name, config]) => handlerOf(runtimes, name, config)),
       handlerOf(runtimes, 'ai-proxy', chain.aiProxy ?? AI_PROXY),
     ],
   }));
-  for (const chain of chains) await cpuPerRequest(chain, WARMUP);
+  for (const chain of chains) await cpuPerRequest(chain.handlers, WARMUP, chain.body, chain.answer);
   const rounds = chains.map(() => []);
   for (let round = 0; round < ROUNDS; round += 1)
     for (const [index, chain] of chains.entries())
-      rounds[index].push(await cpuPerRequest(chain, REQUESTS / ROUNDS));
+      rounds[index].push(await cpuPerRequest(chain.handlers, REQUESTS / ROUNDS, chain.body, chain.answer));
   const base = median(rounds[0]);
   const rows = chains.map((chain, index) => ({
     chain: chain.name,
