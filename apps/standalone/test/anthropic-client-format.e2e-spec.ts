@@ -4,13 +4,17 @@ import {
   DEFAULT_REPLY_TEXT,
   MOCK_AWS_CREDENTIALS,
   MOCK_PROVIDER_API_KEY,
-  addAiProxyRoute,
   waitUntilServed,
   type MockProviderServer,
   type ReceivedSpan,
   type StandaloneGateway,
 } from '@switchyard/testing';
-import { startTracedGateway, upstreamSpanWith, type TracedGateway } from './client-format.e2e-helpers.js';
+import {
+  addMeteredRoute,
+  startTracedGateway,
+  type TracedGateway,
+  upstreamSpanWith,
+} from './client-format.e2e-helpers.js';
 
 const SYSTEM = 'You are a mathematician.';
 const QUESTION: Anthropic.MessageParam[] = [{ role: 'user', content: 'What is 1 + 1?' }];
@@ -95,19 +99,15 @@ describe('Anthropic-format clients (@anthropic-ai/sdk) through the standalone ga
     traced = await startTracedGateway(['anthropic', 'bedrock', 'openai'] as const);
     ({ gateway, mocks } = traced);
     for (const target of TARGETS) {
-      await addAiProxyRoute(gateway.admin, {
-        service: 'llm',
+      await addMeteredRoute(gateway, {
         name: target.path.slice(1),
-        paths: [target.path],
-        plugin: [
+        provider: target.provider,
+        model: target.model,
+        cost: { input: INPUT_COST, output: OUTPUT_COST },
+        config: [
           'config.route_type=llm/v1/chat',
           'config.llm_format=anthropic',
           'config.auth.allow_override=false',
-          `config.model.provider=${target.provider}`,
-          `config.model.name=${target.model}`,
-          `config.model.options.input_cost=${INPUT_COST}`,
-          `config.model.options.output_cost=${OUTPUT_COST}`,
-          'config.logging.log_statistics=true',
           ...target.plugin(mocks[target.provider]),
         ],
       });

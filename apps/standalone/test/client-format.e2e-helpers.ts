@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import {
   OtlpSink,
+  addAiProxyRoute,
   startMockProvider,
   startStandaloneGateway,
   type MockProviderServer,
@@ -70,4 +71,34 @@ export async function upstreamSpanWith(
     ));
   await expect.poll(find, { timeout: 5000 }).toBeDefined();
   return span!;
+}
+
+/** One metered ai-proxy route of a client-format suite: its provider, model and prices. */
+export interface MeteredRoute {
+  /** The route's name (and, unless `path` is given, its path after a slash). */
+  readonly name: string;
+  readonly path?: string;
+  readonly provider: string;
+  readonly model: string;
+  /** `model.options.input_cost` and `output_cost`, per million tokens. */
+  readonly cost: { readonly input: number; readonly output: number };
+  /** The rest of the plugin's form fields (`config.route_type=...`, auth, options). */
+  readonly config: readonly string[];
+}
+
+/** Adds `route` to the `llm` service: an ai-proxy with its provider, model, prices and statistics logged. */
+export function addMeteredRoute(gateway: StandaloneGateway, route: MeteredRoute): Promise<void> {
+  return addAiProxyRoute(gateway.admin, {
+    service: 'llm',
+    name: route.name,
+    paths: [route.path ?? `/${route.name}`],
+    plugin: [
+      `config.model.provider=${route.provider}`,
+      `config.model.name=${route.model}`,
+      `config.model.options.input_cost=${route.cost.input}`,
+      `config.model.options.output_cost=${route.cost.output}`,
+      'config.logging.log_statistics=true',
+      ...route.config,
+    ],
+  });
 }

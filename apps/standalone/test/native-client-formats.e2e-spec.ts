@@ -12,14 +12,18 @@ import {
   DEFAULT_REPLY_TEXT,
   MOCK_AWS_CREDENTIALS,
   MOCK_PROVIDER_API_KEY,
-  addAiProxyRoute,
   aiMetricsOf,
   aiProxyLogsOf,
   waitUntilServed,
   type MockProviderServer,
   type StandaloneGateway,
 } from '@switchyard/testing';
-import { startTracedGateway, upstreamSpanWith, type TracedGateway } from './client-format.e2e-helpers.js';
+import {
+  addMeteredRoute,
+  startTracedGateway,
+  type TracedGateway,
+  upstreamSpanWith,
+} from './client-format.e2e-helpers.js';
 
 const SYSTEM = 'You are a mathematician.';
 const QUESTION = 'What is 1 + 1?';
@@ -100,36 +104,26 @@ describe('native clients (Gemini, Bedrock, Cohere SDKs) served by their own prov
     ];
     for (const [provider, path, options] of preserved) {
       const auth = ROUTES[provider].plugin(mocks[provider]).filter((pair) => pair.startsWith('config.auth.'));
-      await addAiProxyRoute(gateway.admin, {
-        service: 'llm',
+      await addMeteredRoute(gateway, {
         name: `preserve-${provider}`,
-        paths: [path],
-        plugin: [
-          'config.route_type=preserve',
-          `config.model.provider=${provider}`,
-          `config.model.name=${ROUTES[provider].model}`,
-          `config.model.options.input_cost=${INPUT_COST}`,
-          `config.model.options.output_cost=${OUTPUT_COST}`,
-          'config.logging.log_statistics=true',
-          ...new Set([...auth, ...options]),
-        ],
+        path,
+        provider,
+        model: ROUTES[provider].model,
+        cost: { input: INPUT_COST, output: OUTPUT_COST },
+        config: ['config.route_type=preserve', ...new Set([...auth, ...options])],
       });
     }
     for (const route of Object.values(ROUTES)) {
-      await addAiProxyRoute(gateway.admin, {
-        service: 'llm',
+      await addMeteredRoute(gateway, {
         name: route.path.slice(1),
-        paths: [route.path],
-        plugin: [
+        provider: route.provider,
+        model: route.model,
+        cost: { input: INPUT_COST, output: OUTPUT_COST },
+        config: [
           'config.route_type=llm/v1/chat',
           `config.llm_format=${route.provider}`,
           'config.auth.allow_override=false',
-          `config.model.provider=${route.provider}`,
-          `config.model.name=${route.model}`,
           `config.model.options.max_tokens=${CONFIGURED_MAX_TOKENS}`,
-          `config.model.options.input_cost=${INPUT_COST}`,
-          `config.model.options.output_cost=${OUTPUT_COST}`,
-          'config.logging.log_statistics=true',
           ...route.plugin(mocks[route.provider]),
         ],
       });

@@ -6,7 +6,6 @@ import {
   DEFAULT_REPLY_TEXT,
   MOCK_PROVIDER_API_KEY,
   type OtlpSink,
-  addAiProxyRoute,
   aiCountersOf,
   aiProxyLogsOf,
   waitUntilServed,
@@ -14,7 +13,7 @@ import {
   type MockProviderServer,
   type StandaloneGateway,
 } from '@switchyard/testing';
-import { startTracedGateway, type TracedGateway } from './client-format.e2e-helpers.js';
+import { addMeteredRoute, startTracedGateway, type TracedGateway } from './client-format.e2e-helpers.js';
 
 const INSTRUCTIONS = 'You are a mathematician.';
 const QUESTION = 'What is 1 + 1?';
@@ -138,18 +137,14 @@ describe('OpenAI Responses API clients (openai SDK, Vercel AI SDK) through the s
     traced = await startTracedGateway(['openai', 'azure', 'anthropic', 'mistral'] as const);
     ({ gateway, sink, mocks } = traced);
     for (const target of TARGETS) {
-      await addAiProxyRoute(gateway.admin, {
-        service: 'llm',
+      await addMeteredRoute(gateway, {
         name: target.path.slice(1),
-        paths: [target.path],
-        plugin: [
+        provider: target.provider,
+        model: target.model,
+        cost: { input: INPUT_COST, output: OUTPUT_COST },
+        config: [
           'config.route_type=llm/v1/responses',
           'config.auth.allow_override=false',
-          `config.model.provider=${target.provider}`,
-          `config.model.name=${target.model}`,
-          `config.model.options.input_cost=${INPUT_COST}`,
-          `config.model.options.output_cost=${OUTPUT_COST}`,
-          'config.logging.log_statistics=true',
           ...target.plugin(mocks[target.provider]),
         ],
       });

@@ -145,7 +145,7 @@ export class EntitiesController {
     @Req() request: FastifyRequest,
   ): Promise<AnyEntity> {
     const nested = nestedOf(parent, parentKey, collection);
-    found(await this.entities.find(nested.collection, key, nested.parent));
+    if (!(await this.isMember(nested, key))) throw new AdminHttpError(404, NOT_FOUND);
     return found(await this.entities.update(nested.collection, key, bodyOf(request)));
   }
 
@@ -158,10 +158,7 @@ export class EntitiesController {
     @Req() request: FastifyRequest,
   ): Promise<AnyEntity> {
     const nested = nestedOf(parent, parentKey, collection);
-    // An existing entity of another parent is not this endpoint's to replace.
-    const existing = await this.entities.find(nested.collection, key);
-    if (existing && !(await this.entities.find(nested.collection, key, nested.parent)))
-      throw new AdminHttpError(404, NOT_FOUND);
+    await this.isMember(nested, key);
     return this.entities.upsert(nested.collection, key, bodyOf(request), nested.parent);
   }
 
@@ -174,9 +171,17 @@ export class EntitiesController {
     @Param('key') key: string,
   ): Promise<void> {
     const nested = nestedOf(parent, parentKey, collection);
-    // As the flat DELETE, 204 when nothing has that key; one of another parent is not this endpoint's.
-    if (await this.entities.find(nested.collection, key, nested.parent))
-      await this.entities.remove(nested.collection, key);
-    else if (await this.entities.find(nested.collection, key)) throw new AdminHttpError(404, NOT_FOUND);
+    // As the flat DELETE: 204 when nothing has that key.
+    if (await this.isMember(nested, key)) await this.entities.remove(nested.collection, key);
+  }
+
+  /**
+   * Whether `key` names a member of the nested collection under its parent: `false` when no entity
+   * has that key; an entity of another parent is not this endpoint's to change (404).
+   */
+  private async isMember(nested: ReturnType<typeof nestedOf>, key: string): Promise<boolean> {
+    if (await this.entities.find(nested.collection, key, nested.parent)) return true;
+    if (await this.entities.find(nested.collection, key)) throw new AdminHttpError(404, NOT_FOUND);
+    return false;
   }
 }
