@@ -4,11 +4,11 @@ import type {
   AttemptFailure,
   BufferedResponse,
   PluginHandler,
-  RequestContext,
   ResponseHead,
   StreamTransformer,
 } from '@switchyard/plugin-api';
 import { forwardableResponseHeaders } from './http-messages.js';
+import type { ProxyRequestContext } from './proxy-request-context.js';
 import { readUpstreamBody, type UpstreamResponse } from './upstream-client.js';
 
 /** Told when the upstream body breaks off after its head arrived (for the trace). */
@@ -30,7 +30,7 @@ export class StreamIdleError extends Error {
 
 /** `responseMode` `passthrough`: the upstream's head and body as they come. */
 export async function sendPassthrough(
-  ctx: RequestContext,
+  ctx: ProxyRequestContext,
   response: UpstreamResponse,
   res: ServerResponse,
   onUpstreamBreak: UpstreamBreakListener,
@@ -38,9 +38,9 @@ export async function sendPassthrough(
   res.writeHead(response.status, forwardableResponseHeaders(response.headers, true));
   ctx.timings.firstByte = performance.now();
   try {
-    await pipeline(response.body, res);
+    await pipeline(response.body.stream(), res);
   } catch (error) {
-    if (!ctx.signal.aborted) {
+    if (!ctx.cancelled) {
       ctx.failure ??= UPSTREAM_BROKE_OFF;
       onUpstreamBreak?.(error as Error);
     }
@@ -54,7 +54,7 @@ export async function sendPassthrough(
  * through the plugins' `bufferedResponse`, then head and body in one write.
  */
 export async function sendBuffered(
-  ctx: RequestContext,
+  ctx: ProxyRequestContext,
   chain: readonly PluginHandler[],
   response: UpstreamResponse,
   res: ServerResponse,
@@ -95,7 +95,7 @@ export interface HeldStreamFailure {
  * returned as a `HeldStreamFailure`, with nothing written.
  */
 export async function sendStreamed(
-  ctx: RequestContext,
+  ctx: ProxyRequestContext,
   chain: readonly PluginHandler[],
   response: UpstreamResponse,
   res: ServerResponse,
@@ -119,10 +119,8 @@ export async function sendStreamed(
     res.writeHead(head.status, head.headers);
   };
   if (!holdHead) sendHead();
-  const idle = setTimeout(
-    () => response.body.destroy(new StreamIdleError(ctx.upstream.label, idleMs)),
-    idleMs,
-  );
+  const body = response.body.stream();
+  const idle = setTimeout(() => body.destroy(new StreamIdleError(ctx.upstream.label, idleMs)), idleMs);
   // Each piece is written as soon as it is produced: node sends it at once (no Nagle on the socket).
   let reading = true;
   const write = (piece: Buffer | string) => {
@@ -147,12 +145,12 @@ export async function sendStreamed(
     };
   };
   try {
-    for await (const chunk of response.body) {
+    for await (const chunk of body) {
       const piece = throughAll(transformers, 0, chunk as Buffer);
       const held = heldFailure(piece, () => undefined);
       if (held) return held;
       write(piece);
-      if (ctx.signal.aborted) return undefined;
+      if (ctx.cancelled) return undefined;
     }
     for (let index = 0; index < transformers.length; index += 1) {
       const piece = throughAll(transformers, index + 1, transformers[index]!.end());
@@ -161,7 +159,7 @@ export async function sendStreamed(
       write(piece);
     }
   } catch (error) {
-    if (ctx.signal.aborted) return undefined;
+    if (ctx.cancelled) return undefined;
     const idleOut = error instanceof StreamIdleError;
     ctx.failure ??= idleOut ? StreamIdleError.failure : UPSTREAM_BROKE_OFF;
     const failAll = () => {
