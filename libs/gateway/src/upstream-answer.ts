@@ -65,7 +65,11 @@ export async function sendBuffered(
     headers: forwardableResponseHeaders(response.headers, false),
     body: await readUpstreamBody(response, ctx.limits.maxResponseBodyBytes, ctx.upstream, deadlineMs),
   };
-  for (const handler of chain) if (handler.bufferedResponse) await handler.bufferedResponse(ctx, buffered);
+  for (const handler of chain) {
+    // A phase that finished at once costs no microtask.
+    const pending = handler.bufferedResponse?.(ctx, buffered);
+    if (pending) await pending;
+  }
   ctx.status = buffered.status;
   buffered.headers['content-length'] = String(buffered.body.length);
   res.writeHead(buffered.status, buffered.headers);

@@ -116,14 +116,14 @@ export function abandonBody(response: UpstreamResponse): void {
  * Failures become the client's answer, since its head has not been sent: 502 when the body is
  * larger (the rest is never read) or breaks off, 504 when it stalls or misses its deadline.
  */
-export async function readUpstreamBody(
+export function readUpstreamBody(
   response: UpstreamResponse,
   limit: number,
   request: UpstreamRequest,
   deadlineMs: number,
 ): Promise<Buffer> {
-  try {
-    return await response.body.readWhole(
+  return response.body
+    .readWhole(
       limit,
       deadlineMs,
       () =>
@@ -133,10 +133,10 @@ export async function readUpstreamBody(
           'body_too_large',
         ),
       () => new BodyDeadlineError(deadlineMs),
-    );
-  } catch (error) {
-    throw error instanceof UpstreamCallError ? error : upstreamFailure(error as Error, request, 'body');
-  }
+    )
+    .catch((error: Error) => {
+      throw error instanceof UpstreamCallError ? error : upstreamFailure(error, request, 'body');
+    });
 }
 
 /** Errors of a connection that was never made: the request cannot have reached the upstream. */
