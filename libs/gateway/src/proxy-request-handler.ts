@@ -13,7 +13,11 @@ import { forwardableRequestHeaders, readBody, sendJson } from './http-messages.j
 import type { ActiveConfig } from './active-config.js';
 import type { CompiledConfig, PluginChain } from './compiled-config.js';
 import type { ProxyTracer, RequestTrace } from './request-trace.js';
-import { IncomingClientRequest, ProxyRequestContext, ServiceUpstreamRequest } from './proxy-request-context.js';
+import {
+  IncomingClientRequest,
+  ProxyRequestContext,
+  ServiceUpstreamRequest,
+} from './proxy-request-context.js';
 import { sendBuffered, sendPassthrough, sendStreamed } from './upstream-answer.js';
 import {
   abandonBody,
