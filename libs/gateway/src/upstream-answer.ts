@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type {
   AttemptFailure,
   BufferedResponse,
@@ -38,7 +37,7 @@ export async function sendPassthrough(
   res.writeHead(response.status, forwardableResponseHeaders(response.headers, true));
   ctx.timings.firstByte = performance.now();
   try {
-    await pipeline(response.body.stream(), res);
+    await response.body.pipeTo(res);
   } catch (error) {
     if (!ctx.cancelled) {
       ctx.failure ??= UPSTREAM_BROKE_OFF;

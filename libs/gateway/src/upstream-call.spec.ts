@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
 import { Agent, errors } from 'undici';
 import { UpstreamCall, type CallCancellation } from './upstream-call.js';
 
@@ -165,6 +166,34 @@ describe('UpstreamCall', () => {
       })(),
     ).rejects.toThrow('idle');
     expect(await upstreamClosed('/drip-stream')).toBe(true);
+  });
+
+  it('pipes a large body into a slow writable, with backpressure, intact, and ends it', async () => {
+    const size = 4 * 1024 * 1024;
+    const response = await call(`/large/${size}`).head;
+    let received = 0;
+    let ended = false;
+    const slow = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        setImmediate(done);
+      },
+      final(done) {
+        ended = true;
+        done();
+      },
+    });
+    await response.body.pipeTo(slow);
+    await new Promise((resolve) => slow.once('finish', resolve));
+    expect({ received, ended }).toEqual({ received: size, ended: true });
+  });
+
+  it('rejects a pipe with what broke the body off, leaving the writable open', async () => {
+    const response = await call('/broken').head;
+    const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    await expect(response.body.pipeTo(sink)).rejects.toThrow();
+    expect(sink.writableEnded).toBe(false);
   });
 
   it('abandons a body nobody reads without an error escaping', async () => {

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { errors, type Dispatcher } from 'undici';
 
 /**
@@ -29,6 +29,12 @@ export interface UpstreamBody {
   readWhole(limit: number, deadlineMs: number, tooLarge: () => Error, late: () => Error): Promise<Buffer>;
   /** The body as a stream, read with backpressure; destroying it (with an error) cuts the call off. */
   stream(): Readable;
+  /**
+   * Writes the body to `destination` as it comes (no stream in between), pausing the connection
+   * while `destination` is full, and ends it; rejects with what cut the call off, leaving
+   * `destination` to the caller.
+   */
+  pipeTo(destination: Writable): Promise<void>;
   /** Stops reading a body nobody will read and drops its connection; does nothing once it ended. */
   abandon(): void;
 }
@@ -132,7 +138,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     const body = new Readable({
       read: () => this.controller?.resume(),
       destroy: (error, done) => {
-        this.cutOff(error ?? new errors.RequestAbortedError());
+        // A stream read to its end is destroyed too (without an error): nothing to cut off then.
+        if (!this.finished) this.cutOff(error ?? new errors.RequestAbortedError());
         done(error);
       },
     });
@@ -146,8 +153,31 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     return body;
   }
 
+  pipeTo(destination: Writable): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let waitingForDrain = false;
+      const drained = () => {
+        waitingForDrain = false;
+        this.controller?.resume();
+      };
+      this.read({
+        data: (chunk) => {
+          if (destination.write(chunk) || waitingForDrain) return;
+          waitingForDrain = true;
+          this.controller?.pause();
+          destination.once('drain', drained);
+        },
+        end: () => {
+          destination.end();
+          resolve();
+        },
+        error: reject,
+      });
+    });
+  }
+
   abandon(): void {
-    this.cutOff(new errors.RequestAbortedError());
+    if (!this.finished) this.cutOff(new errors.RequestAbortedError());
   }
 
   /** Hands the body to its one reader: what was held first, then how it ended, or what comes. */
