@@ -235,7 +235,12 @@ async function profileUnderLoad(name, start) {
 
 /** Throughput and CPU of the proxy app with `workers` workers, and each worker's peak RSS. */
 async function measureProxyApp(upstreamUrl, { workers, env: variables = '' }, mockPid) {
-  const env = Object.fromEntries(variables.split(' ').filter(Boolean).map((pair) => pair.split('=')));
+  const env = Object.fromEntries(
+    variables
+      .split(' ')
+      .filter(Boolean)
+      .map((pair) => pair.split('=')),
+  );
   return withStarted(startWorkerProxy({ upstreamUrl, workers, accessLog: true, env }), async (proxy) => {
     const target = {
       name: `proxy app, ${workers} worker(s) ${variables}`,
