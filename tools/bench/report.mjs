@@ -196,7 +196,7 @@ function targetChecks(targets, worker) {
 function workersTable(workers) {
   const rows = workers.map((w) => [
     String(w.workers),
-    w.nodeOptions ? `\`${w.nodeOptions}\`` : '',
+    w.env ? `\`${w.env}\`` : '',
     integer(w.c32.requestsPerSecond),
     ratio(w.c32.requestsPerSecond, workers[0].c32.requestsPerSecond),
     ms(w.c32.latencyMs.p50),
@@ -210,7 +210,7 @@ function workersTable(workers) {
   ]);
   const header = [
     'PROXY_WORKERS',
-    'NODE_OPTIONS',
+    'environment',
     'req/s, c=32',
     'vs 1 worker',
     'p50 (ms)',
@@ -303,7 +303,7 @@ export function writeReport(results) {
       ? [`## Tracing cost (standalone gateway, access log on)\n\n${tracingTable(results.targets)}`]
       : []),
     `## Targets (reported, not asserted)\n\n${targetChecks(results.targets, results.workers[0])}`,
-    `## Proxy app: PROXY_WORKERS and V8 heap caps (same load, access log on)\n\n${workersTable(results.workers)}`,
+    `## Proxy app: PROXY_WORKERS and V8 heap settings (same load, access log on)\n\n${workersTable(results.workers)}`,
     `## CPU profiles at c=32, non-stream (access log on)\n\n${profileTables(results.profile)}`,
   ];
   const markdown = `${sections.join('\n\n')}\n`;
