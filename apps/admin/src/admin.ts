@@ -20,7 +20,7 @@ import { AdminEnvironment } from './admin.environment.js';
 const env = loadEnvironment(AdminEnvironment);
 const adminSettings = loadEnvironment(AdminApiSettings);
 const logger = createLogger({ name: 'admin', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
-const tracing = startTracing(loadEnvironment(TracingSettings), {
+const tracing = await startTracing(loadEnvironment(TracingSettings), {
   serviceName: 'switchyard-admin',
   serviceVersion: SWITCHYARD_VERSION,
   logger,

@@ -20,7 +20,7 @@ const env = loadEnvironment(ConfigSyncEnvironment);
 if (!env.REDIS_URL)
   throw new Error('REDIS_URL is required: config-sync publishes snapshots to Redis for the proxies');
 const logger = createLogger({ name: 'config-sync', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
-const tracing = startTracing(loadEnvironment(TracingSettings), {
+const tracing = await startTracing(loadEnvironment(TracingSettings), {
   serviceName: 'switchyard-config-sync',
   serviceVersion: SWITCHYARD_VERSION,
   logger,

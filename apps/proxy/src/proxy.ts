@@ -42,7 +42,7 @@ if (env.PROXY_WORKERS > 1 && cluster.isPrimary) {
   statusServer = await startClusterStatusListener(parseListenAddress(env.STATUS_LISTEN), logger);
 } else {
   // Each worker traces its own requests and swaps; the primary proxies nothing.
-  const tracing = startTracing(loadEnvironment(TracingSettings), {
+  const tracing = await startTracing(loadEnvironment(TracingSettings), {
     serviceName: 'switchyard-proxy',
     serviceVersion: SWITCHYARD_VERSION,
     logger,

@@ -26,7 +26,7 @@ import { StandaloneEnvironment } from './standalone.environment.js';
 const env = loadEnvironment(StandaloneEnvironment);
 const adminSettings = loadEnvironment(AdminApiSettings);
 const logger = createLogger({ name: 'switchyard', level: env.LOG_LEVEL, destination: env.LOG_DESTINATION });
-const tracing = startTracing(loadEnvironment(TracingSettings), {
+const tracing = await startTracing(loadEnvironment(TracingSettings), {
   serviceName: 'switchyard',
   serviceVersion: SWITCHYARD_VERSION,
   logger,
