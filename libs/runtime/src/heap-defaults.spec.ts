@@ -26,7 +26,7 @@ function youngGenerationAfterLoad(env: Record<string, string>): number {
       await new Promise((resolve) => setImmediate(resolve));
     }
     const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-    console.log(young.space_size / 1048576);`;
+    process.stdout.write(String(young.space_size / 1048576));`;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     encoding: 'utf8',
