@@ -44,13 +44,16 @@ const C32_SECONDS = 6;
 const C1_SECONDS = 3;
 /**
  * The proxy app runs: 1 vs 2 workers with the apps' own heap settings, then 1 worker with the
- * young generation capped alone and with Node's defaults (the RSS levers; `env`: variables added).
+ * young generation capped alone, with Node's defaults, and with the Docker image's malloc setting
+ * (the RSS levers; `env`: variables added).
  */
 const PROXY_APP_RUNS = [
   { workers: 1 },
   { workers: 2 },
   { workers: 1, env: 'HEAP_GROWING_PERCENT=0' },
   { workers: 1, env: 'HEAP_MAX_SEMI_SPACE_MB=0 HEAP_GROWING_PERCENT=0' },
+  // What the Docker image adds: glibc keeps fewer malloc arenas (one per thread by default).
+  { workers: 1, env: 'MALLOC_ARENA_MAX=2' },
 ];
 /** 16 clients started 45 ms apart: spread over one stream's ~700 ms, so that starts never pile up. */
 const STREAM = {
