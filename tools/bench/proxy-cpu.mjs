@@ -8,6 +8,8 @@
 // per request (and on the main thread alone), and each gateway's is also a ratio of the baseline's.
 //   node tools/bench/proxy-cpu.mjs [--roots=<checkout>,<checkout>] [--provider=openai|anthropic]
 //     [--access-log=on|off] [--requests=20000] [--rounds=5] [--concurrency=8]
+//     [--stream]   (OpenAI: the client asks for a stream; the upstream sends 16 SSE events, each
+//                   in a write of its own, and [DONE]; the baseline writes each chunk through)
 //     [--profile=gateway|baseline|direct]   (writes tmp/bench/proxy-cpu-<kind>.cpuprofile)
 //     [--allocations=gateway|baseline|direct]   (bytes allocated per request by function, on stderr,
 //       and tmp/bench/proxy-cpu-<kind>.heapprofile: V8's sampling heap profile, collected objects included)
@@ -35,6 +37,26 @@ const REQUESTS = Number(args.requests ?? 20_000);
 const ROUNDS = Number(args.rounds ?? 5);
 const CONCURRENCY = Number(args.concurrency ?? 8);
 const WARMUP = Math.min(REQUESTS, 10_000);
+const STREAM = args.stream === 'true';
+if (STREAM && provider !== 'openai') throw new Error('--stream measures the openai provider only');
+/** The streamed answer: 16 content events, then usage and [DONE] (OpenAI's wire format). */
+const EVENTS = [
+  ...Array.from({ length: 16 }, (_, index) => ({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt-4-0613',
+    choices: [{ index: 0, delta: { content: `token${index} ` }, finish_reason: null }],
+  })),
+  {
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt-4-0613',
+    choices: [],
+    usage: { prompt_tokens: 14, completion_tokens: 16, total_tokens: 30 },
+  },
+].map((event) => Buffer.from(`data: ${JSON.stringify(event)}\n\n`));
 
 const KEY = 'sk-bench';
 const PROVIDERS = {
@@ -74,6 +96,7 @@ const CHAT = JSON.stringify({
     { role: 'system', content: 'You are a mathematician' },
     { role: 'user', content: 'What is 1+1?' },
   ],
+  ...(STREAM && { stream: true }),
 });
 
 /** The upstream: reads the request and sends the provider's fixed answer (as the bench's mock would). */
@@ -82,8 +105,21 @@ function startUpstream() {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length });
-      res.end(answer);
+      if (!STREAM) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length });
+        res.end(answer);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // Each event in a write of its own, a loop turn apart: the proxy reads them one by one.
+      let next = 0;
+      const send = () => {
+        if (next < EVENTS.length) {
+          res.write(EVENTS[next++]);
+          setImmediate(send);
+        } else res.end('data: [DONE]\n\n');
+      };
+      send();
     });
   });
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
@@ -107,6 +143,15 @@ function startBaseline() {
       headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify(request),
     });
+    if (request.stream === true) {
+      res.writeHead(answer.statusCode, {
+        'content-type': answer.headers['content-type'],
+        'cache-control': 'no-cache',
+      });
+      for await (const chunk of answer.body) res.write(chunk);
+      res.end();
+      return;
+    }
     const payload = JSON.stringify(await answer.body.json());
     res.writeHead(answer.statusCode, {
       'content-type': 'application/json',
@@ -304,6 +349,7 @@ const fixed = (value) => value.toFixed(1);
 const result = {
   provider,
   accessLog: accessLogOn,
+  stream: STREAM,
   concurrency: CONCURRENCY,
   requestsPerRound: REQUESTS,
   rounds: ROUNDS,

@@ -122,8 +122,8 @@ export async function sendStreamed(
     res.writeHead(head.status, head.headers);
   };
   if (!holdHead) sendHead();
-  const body = response.body.stream();
-  const idle = setTimeout(() => body.destroy(new StreamIdleError(ctx.upstream.label, idleMs)), idleMs);
+  const body = response.body;
+  const idle = setTimeout(() => body.fail(new StreamIdleError(ctx.upstream.label, idleMs)), idleMs);
   // Each piece is written as soon as it is produced: node sends it at once (no Nagle on the socket).
   let reading = true;
   const write = (piece: Buffer | string) => {
@@ -148,13 +148,17 @@ export async function sendStreamed(
     };
   };
   try {
-    for await (const chunk of body) {
-      const piece = throughAll(transformers, 0, chunk as Buffer);
-      const held = heldFailure(piece, () => undefined);
-      if (held) return held;
+    // Each chunk goes through the transformers and out the moment it arrives; a client gone
+    // cuts the call off (`ctx.leave`), which ends the read with an abort.
+    let held: HeldStreamFailure | undefined;
+    await body.forEach((chunk) => {
+      const piece = throughAll(transformers, 0, chunk);
+      held = heldFailure(piece, () => undefined);
+      if (held) return false;
       write(piece);
-      if (ctx.cancelled) return undefined;
-    }
+      return true;
+    });
+    if (held) return held;
     for (let index = 0; index < transformers.length; index += 1) {
       const piece = throughAll(transformers, index + 1, transformers[index]!.end());
       const held = heldFailure(piece, () => endAll(transformers, index + 1, write));

@@ -142,30 +142,40 @@ describe('UpstreamCall', () => {
     await expect(call('/whole', cancel).head).rejects.toBeInstanceOf(errors.RequestAbortedError);
   });
 
-  it('streams a large body with backpressure, intact', async () => {
+  it('hands every chunk of a large body to its reader, intact', async () => {
     const size = 4 * 1024 * 1024;
     const response = await call(`/large/${size}`).head;
     let received = 0;
-    for await (const chunk of response.body.stream()) {
-      received += (chunk as Buffer).length;
-      // A slow reader: the connection pauses meanwhile.
-      if (received % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
+    await response.body.forEach((chunk) => {
+      received += chunk.length;
+      return true;
+    });
     expect(received).toBe(size);
   });
 
-  it('ends a stream with the error it was destroyed with, and drops the connection', async () => {
-    const response = await call('/drip-stream').head;
-    const body = response.body.stream();
-    setTimeout(() => body.destroy(new Error('idle')), 30);
+  it('ends a read with the error the call failed with, and drops the connection', async () => {
+    const response = await call('/drip-failed').head;
+    setTimeout(() => response.body.fail(new Error('idle')), 30);
+    await expect(response.body.forEach(() => true)).rejects.toThrow('idle');
+    expect(await upstreamClosed('/drip-failed')).toBe(true);
+  });
+
+  it('stops reading when the reader says so: resolves, and drops the connection', async () => {
+    const response = await call('/drip-stopped').head;
+    let chunks = 0;
+    await response.body.forEach(() => (chunks += 1) < 3);
+    expect(chunks).toBe(3);
+    expect(await upstreamClosed('/drip-stopped')).toBe(true);
+  });
+
+  it('rejects a read with what its reader threw, and drops the connection', async () => {
+    const response = await call('/drip-thrown').head;
     await expect(
-      (async () => {
-        for await (const _ of body) {
-          // reading
-        }
-      })(),
-    ).rejects.toThrow('idle');
-    expect(await upstreamClosed('/drip-stream')).toBe(true);
+      response.body.forEach(() => {
+        throw new Error('translation failed');
+      }),
+    ).rejects.toThrow('translation failed');
+    expect(await upstreamClosed('/drip-thrown')).toBe(true);
   });
 
   it('pipes a large body into a slow writable, with backpressure, intact, and ends it', async () => {

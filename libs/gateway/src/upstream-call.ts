@@ -1,4 +1,4 @@
-import { Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { errors, type Dispatcher } from 'undici';
 
 /**
@@ -27,8 +27,15 @@ export interface UpstreamBody {
    * `late()` when it has not ended `deadlineMs` after this call.
    */
   readWhole(limit: number, deadlineMs: number, tooLarge: () => Error, late: () => Error): Promise<Buffer>;
-  /** The body as a stream, read with backpressure; destroying it (with an error) cuts the call off. */
-  stream(): Readable;
+  /**
+   * Hands each chunk to `onChunk` the moment it arrives (no stream in between, no promise per
+   * chunk); `onChunk` returns false to stop reading, which drops the connection. Resolves when the
+   * body ended or was stopped; rejects with what ended the call otherwise (`fail`, a body that
+   * broke off or timed out, the client gone), or with what `onChunk` threw.
+   */
+  forEach(onChunk: (chunk: Buffer) => boolean): Promise<void>;
+  /** Ends a call still in flight with `error`, which its reader gets, and drops its connection. */
+  fail(error: Error): void;
   /**
    * Writes the body to `destination` as it comes (no stream in between), pausing the connection
    * while `destination` is full, and ends it; rejects with what cut the call off, leaving
@@ -134,23 +141,37 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     });
   }
 
-  stream(): Readable {
-    const body = new Readable({
-      read: () => this.controller?.resume(),
-      destroy: (error, done) => {
-        // A stream read to its end is destroyed too (without an error): nothing to cut off then.
-        if (!this.finished) this.cutOff(error ?? new errors.RequestAbortedError());
-        done(error);
-      },
+  forEach(onChunk: (chunk: Buffer) => boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // Once stopped (by `onChunk`), the promise is settled: what the cut-off brings is ignored.
+      let stopped = false;
+      const stop = (settle: () => void, error: () => Error) => {
+        stopped = true;
+        settle();
+        if (!this.finished) this.cutOff(error());
+      };
+      this.read({
+        data: (chunk) => {
+          if (stopped) return;
+          try {
+            if (!onChunk(chunk)) stop(resolve, () => new errors.RequestAbortedError());
+          } catch (error) {
+            stop(
+              () => reject(error),
+              () => error as Error,
+            );
+          }
+        },
+        end: resolve,
+        error: (error) => {
+          if (!stopped) reject(error);
+        },
+      });
     });
-    this.read({
-      data: (chunk) => {
-        if (!body.push(chunk)) this.controller?.pause();
-      },
-      end: () => body.push(null),
-      error: (error) => body.destroy(error),
-    });
-    return body;
+  }
+
+  fail(error: Error): void {
+    this.cutOff(error);
   }
 
   pipeTo(destination: Writable): Promise<void> {
