@@ -1,11 +1,11 @@
 import type { DestinationStream } from 'pino';
 
 /** A destination of whole blocks of bytes (sonic-boom in its `buffer` content mode). */
-export type BlockDestination = DestinationStream & {
+export interface BlockDestination {
   write(block: Buffer): boolean;
   flush(): void;
   flushSync(): void;
-};
+}
 
 /** Bytes gathered before a write: the fewer writes, the less CPU (each costs a trip to libuv's thread pool). */
 const BLOCK_BYTES = 32 * 1024;

@@ -57,7 +57,10 @@ class PinoGatewayLogger implements GatewayLogger {
   }
 
   record(type: string, record: object): void {
-    this.destination.writeJoined(`{"time":${Date.now()},"type":${JSON.stringify(type)}`, JSON.stringify(record));
+    this.destination.writeJoined(
+      `{"time":${Date.now()},"type":${JSON.stringify(type)}`,
+      JSON.stringify(record),
+    );
   }
 
   flush(): void {
@@ -81,9 +84,9 @@ export function createLogger(options: LoggerOptions): GatewayLogger {
       : options.destination === 'stderr'
         ? 2
         : 1;
-  const destination = new LineBuffer(
-    pino.destination({ dest, sync: false, mkdir: true, contentMode: 'buffer' }) as BlockDestination,
-  );
+  // sonic-boom's types know only its `utf8` content mode, whose `write` takes strings.
+  const blocks = pino.destination({ dest, sync: false, mkdir: true, contentMode: 'buffer' });
+  const destination = new LineBuffer(blocks as unknown as BlockDestination);
   setInterval(() => destination.flush(), FLUSH_INTERVAL_MS).unref();
   const logger = pino({ name: options.name, level: options.level, base: { pid: process.pid } }, destination);
   return new PinoGatewayLogger(logger, destination);
