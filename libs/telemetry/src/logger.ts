@@ -73,7 +73,7 @@ class PinoGatewayLogger implements GatewayLogger {
 }
 
 /**
- * JSON lines (pino) into one buffered destination: writes leave in blocks of 8 KiB, or every
+ * JSON lines (pino) into one buffered destination: writes leave in blocks of 32 KiB, or every
  * 250 ms when fewer lines come, so that logging never holds up a response and costs few
  * system calls. Every line of the process goes through the same buffer, so none is torn.
  */
