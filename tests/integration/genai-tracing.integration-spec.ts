@@ -320,7 +320,7 @@ describe('GenAI spans of proxied LLM calls (in-process proxy node, in-memory exp
     ]);
     mocks = { openai, azure, cohere };
     faulty = faultyMock;
-    tracing = startTracing(new TracingSettings(), {
+    tracing = await startTracing(new TracingSettings(), {
       serviceName: 'switchyard-proxy',
       serviceVersion: 'test',
       exporter,

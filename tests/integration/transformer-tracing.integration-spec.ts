@@ -78,7 +78,7 @@ describe("spans of the transformers' own LLM calls (in-process proxy node, in-me
       startMockProvider('openai'),
       startMockProvider('openai'),
     ]);
-    tracing = startTracing(new TracingSettings(), {
+    tracing = await startTracing(new TracingSettings(), {
       serviceName: 'switchyard-proxy',
       serviceVersion: 'test',
       exporter,

@@ -9,6 +9,8 @@
 //   node tools/bench/proxy-cpu.mjs [--roots=<checkout>,<checkout>] [--provider=openai|anthropic]
 //     [--access-log=on|off] [--requests=20000] [--rounds=5] [--concurrency=8]
 //     [--profile=gateway|baseline|direct]   (writes tmp/bench/proxy-cpu-<kind>.cpuprofile)
+//     [--allocations=gateway|baseline|direct]   (bytes allocated per request by function, on stderr,
+//       and tmp/bench/proxy-cpu-<kind>.heapprofile: V8's sampling heap profile, collected objects included)
 // `--roots` (default: this checkout) loads the built libs of each checkout given (each with its
 // own node_modules) into the same process, one gateway each, for an A/B between two builds in
 // alternating rounds on the same machine state. `--profile=gateway` profiles the first root's.
@@ -263,6 +265,40 @@ if (args.profile) {
   writeFileSync(`${here}/tmp/bench/proxy-cpu-${args.profile}.cpuprofile`, JSON.stringify(profile));
   session.disconnect();
 }
+if (args.allocations) await profileAllocations(args.allocations);
+
+/**
+ * One more pass of the kind named under V8's sampling heap profiler, objects the GC collected
+ * included: what each function allocates per request (the whole process's: client and upstream
+ * too), the top ones on stderr, the profile in tmp/bench for DevTools.
+ */
+async function profileAllocations(kind) {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 512,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  await cpuPerRequest(kind, REQUESTS);
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  session.disconnect();
+  writeFileSync(`${here}/tmp/bench/proxy-cpu-${kind}.heapprofile`, JSON.stringify(profile));
+  const bytes = new Map();
+  const visit = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = `${functionName || '(anonymous)'} ${url.replace(`file://${here}/`, '')}:${lineNumber + 1}`;
+    bytes.set(where, (bytes.get(where) ?? 0) + node.selfSize);
+    for (const child of node.children) visit(child);
+  };
+  visit(profile.head);
+  const total = [...bytes.values()].reduce((sum, value) => sum + value, 0);
+  console.error(`${kind}: ${Math.round(total / REQUESTS)} bytes allocated per request (whole process)`);
+  for (const [where, size] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.error(`${String(Math.round(size / REQUESTS)).padStart(6)} B  ${where}`);
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fixed = (value) => value.toFixed(1);
 const result = {

@@ -42,12 +42,15 @@ import {
 const WARMUP_SECONDS = 2;
 const C32_SECONDS = 6;
 const C1_SECONDS = 3;
-/** The proxy app runs: 1 vs 2 workers, then 1 worker with V8's heap capped (the RSS levers). */
+/**
+ * The proxy app runs: 1 vs 2 workers with the apps' own heap settings, then 1 worker with the
+ * young generation capped alone and with Node's defaults (the RSS levers; `env`: variables added).
+ */
 const PROXY_APP_RUNS = [
   { workers: 1 },
   { workers: 2 },
-  { workers: 1, nodeOptions: '--max-semi-space-size=8' },
-  { workers: 1, nodeOptions: '--max-semi-space-size=8 --max-old-space-size=128' },
+  { workers: 1, env: 'HEAP_GROWING_PERCENT=0' },
+  { workers: 1, env: 'HEAP_MAX_SEMI_SPACE_MB=0 HEAP_GROWING_PERCENT=0' },
 ];
 /** 16 clients started 45 ms apart: spread over one stream's ~700 ms, so that starts never pile up. */
 const STREAM = {
@@ -231,11 +234,16 @@ async function profileUnderLoad(name, start) {
 }
 
 /** Throughput and CPU of the proxy app with `workers` workers, and each worker's peak RSS. */
-async function measureProxyApp(upstreamUrl, { workers, nodeOptions }, mockPid) {
-  const env = nodeOptions ? { NODE_OPTIONS: nodeOptions } : {};
+async function measureProxyApp(upstreamUrl, { workers, env: variables = '' }, mockPid) {
+  const env = Object.fromEntries(
+    variables
+      .split(' ')
+      .filter(Boolean)
+      .map((pair) => pair.split('=')),
+  );
   return withStarted(startWorkerProxy({ upstreamUrl, workers, accessLog: true, env }), async (proxy) => {
     const target = {
-      name: `proxy app, ${workers} worker(s) ${nodeOptions ?? ''}`,
+      name: `proxy app, ${workers} worker(s) ${variables}`,
       url: proxy.url,
       headers: {},
     };
@@ -248,7 +256,7 @@ async function measureProxyApp(upstreamUrl, { workers, nodeOptions }, mockPid) {
     console.log(`${target.name}: ${c32.requestsPerSecond} req/s at c=32`);
     return {
       workers,
-      nodeOptions: nodeOptions ?? '',
+      env: variables,
       c32,
       workerPeakRssMb: workerPids.map((pid) => peakMb[pid]),
     };

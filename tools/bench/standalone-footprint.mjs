@@ -1,6 +1,6 @@
 // The standalone footprint (`npm run bench -- --footprint`, about 2 minutes): what `npm start`
-// costs, with Node's default flags and with the V8 flags `npm start` gives the standalone app
-// (read from package.json's `start` script), each:
+// costs, with the heap settings the app applies itself and with Node's defaults
+// (HEAP_MAX_SEMI_SPACE_MB=0 HEAP_GROWING_PERCENT=0), each:
 // - start to serving: from spawning the built standalone app on an empty DATA_DIR until its Admin
 //   API answers, and from restarting it on that DATA_DIR (one route stored) until the proxy serves
 //   the route; the median of STARTS runs each;
@@ -8,7 +8,7 @@
 //   `ai-proxy` route (sampled every 250 ms), the peak since start (VmHWM) after the load, and the
 //   throughput and CPU time per request of that load.
 // Writes tmp/bench/footprint.json.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runTask, startService, withStarted } from './children.mjs';
@@ -28,20 +28,12 @@ const CHAT = { model: 'gpt-4', messages: [{ role: 'user', content: 'What is 1+1?
 
 const msSince = (start) => Math.round(performance.now() - start);
 
-/** The node flags of `npm start` (`node <flags> apps/standalone/dist/main.js`). */
-function startScriptFlags() {
-  const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start;
-  const flags = /\bnode ((?:--\S+ )*)apps\/standalone\/dist\/main\.js/.exec(start);
-  if (!flags) throw new Error(`cannot find the standalone's node command in the start script: ${start}`);
-  return flags[1].trim();
-}
-
 /**
  * Starts on an empty `dataDir`, adds the route, stops, starts again on the same directory:
  * resolves with both times and the restarted gateway (serving the route).
  */
-async function startTwice(upstreamUrl, dataDir, nodeOptions) {
-  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions };
+async function startTwice(upstreamUrl, dataDir, heapEnv) {
+  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...heapEnv };
   let startedAt = performance.now();
   const first = await startStandaloneGateway(env);
   const emptyToAdminMs = msSince(startedAt);
@@ -82,11 +74,14 @@ async function memoryOf(gateway) {
 }
 
 export async function measureStandaloneFootprint() {
-  const variants = { nodeDefaults: '', npmStart: startScriptFlags() };
+  const variants = {
+    nodeDefaults: { HEAP_MAX_SEMI_SPACE_MB: '0', HEAP_GROWING_PERCENT: '0' },
+    appDefaults: {},
+  };
   const results = {};
   await withStarted(startService('mock-upstream.mjs'), async (mock) => {
-    for (const [name, nodeOptions] of Object.entries(variants)) {
-      results[name] = { nodeOptions, ...(await measureVariant(mock.url, nodeOptions)) };
+    for (const [name, heapEnv] of Object.entries(variants)) {
+      results[name] = { env: heapEnv, ...(await measureVariant(mock.url, heapEnv)) };
       console.log(`${name}: ${JSON.stringify(results[name])}`);
     }
   });
@@ -96,14 +91,14 @@ export async function measureStandaloneFootprint() {
 }
 
 /** STARTS start-restart pairs, then the memory of the last gateway started. */
-async function measureVariant(upstreamUrl, nodeOptions) {
+async function measureVariant(upstreamUrl, heapEnv) {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-footprint-'));
   try {
     const starts = [];
     let memory;
     for (let run = 1; run <= STARTS; run++) {
       rmSync(dataDir, { recursive: true, force: true });
-      const { gateway, ...times } = await startTwice(upstreamUrl, dataDir, nodeOptions);
+      const { gateway, ...times } = await startTwice(upstreamUrl, dataDir, heapEnv);
       starts.push(times);
       if (run < STARTS) await gateway.stop();
       else memory = await withStarted(Promise.resolve(gateway), memoryOf);

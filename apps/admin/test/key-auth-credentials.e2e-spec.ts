@@ -185,13 +185,15 @@ describeCredentials(
   ),
 );
 
+// Started as the suites are collected (as the describe block below did when tracing started at once).
+const spans = new InMemorySpanExporter();
+const tracing = await startTracing(new TracingSettings(), {
+  serviceName: 'switchyard-admin-test',
+  serviceVersion: '0.0.0-test',
+  exporter: spans,
+});
+
 describe('key-auth credentials in Admin API traces', () => {
-  const spans = new InMemorySpanExporter();
-  const tracing = startTracing(new TracingSettings(), {
-    serviceName: 'switchyard-admin-test',
-    serviceVersion: '0.0.0-test',
-    exporter: spans,
-  });
   const admin = startInProcessAdmin(
     () => openConfigStore({ dataDir: 'memory://' }),
     async () => undefined,

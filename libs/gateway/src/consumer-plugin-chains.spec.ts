@@ -145,7 +145,7 @@ describe("consumer-scoped plugins (Kong's precedence and two stages)", () => {
     route = routeOf('/chat');
     otherRoute = routeOf('/other');
     bus = new InProcessConfigBus<ConfigSnapshot>();
-    tracing = startTracing(new TracingSettings(), {
+    tracing = await startTracing(new TracingSettings(), {
       serviceName: 'switchyard-test',
       serviceVersion: '0.0.0-test',
       exporter: spans,

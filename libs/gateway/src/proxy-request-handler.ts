@@ -3,19 +3,21 @@ import {
   GatewayError,
   type AttemptFailure,
   type AttemptFailureReason,
-  type ClientRequest,
   type ConsumerIdentity,
   type PluginHandler,
   type ProxyLimits,
   type RequestContext,
   type UpstreamFailover,
-  type UpstreamRequest,
 } from '@switchyard/plugin-api';
-import type { Service } from '@switchyard/config';
 import { forwardableRequestHeaders, readBody, sendJson } from './http-messages.js';
 import type { ActiveConfig } from './active-config.js';
 import type { CompiledConfig, PluginChain } from './compiled-config.js';
 import type { ProxyTracer, RequestTrace } from './request-trace.js';
+import {
+  IncomingClientRequest,
+  ProxyRequestContext,
+  ServiceUpstreamRequest,
+} from './proxy-request-context.js';
 import { sendBuffered, sendPassthrough, sendStreamed } from './upstream-answer.js';
 import {
   abandonBody,
@@ -133,62 +135,6 @@ function callFailure(error: UpstreamCallError): AttemptFailure {
 }
 
 /**
- * The upstream request as the route's service would get it. Its URL is built only when read:
- * a plugin that sends the request elsewhere (ai-proxy does) never pays for it.
- */
-class ServiceUpstreamRequest implements UpstreamRequest {
-  private target: URL | null | undefined;
-  private pendingQuery: URLSearchParams | undefined;
-
-  constructor(
-    private readonly service: Service | null,
-    private readonly upstreamPath: string,
-    private readonly rawQuery: string,
-    public method: string,
-    public headers: Record<string, string>,
-    public body: Buffer | string,
-    public label: string,
-  ) {}
-
-  /** Null when the route has no service and no plugin set a URL. */
-  get url(): URL {
-    if (this.target === undefined) {
-      // A query a plugin touched is serialized again; an untouched one goes as the client sent it.
-      const query = this.pendingQuery ? this.pendingQuery.toString() : this.rawQuery;
-      this.target = this.service ? serviceUrl(this.service, this.upstreamPath, query) : null;
-    }
-    return this.target as URL;
-  }
-
-  /** The client's query until the URL exists; the URL's own parameters after. */
-  get query(): URLSearchParams {
-    if (this.target) return this.target.searchParams;
-    return (this.pendingQuery ??= new URLSearchParams(this.rawQuery));
-  }
-
-  set url(value: URL) {
-    this.target = value;
-  }
-}
-
-/** The client's request, its query string parsed only when a plugin asks. */
-class IncomingClientRequest implements ClientRequest {
-  private parsedQuery: URLSearchParams | undefined;
-
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    private readonly rawQuery: string,
-    readonly headers: IncomingMessage['headers'],
-    readonly body: Buffer,
-  ) {}
-
-  get query(): URLSearchParams {
-    return (this.parsedQuery ??= new URLSearchParams(this.rawQuery));
-  }
-}
-
-/**
  * The proxy's request path, as a plain function for `node:http`: route match on the config in
  * force when the request arrived, the route's plugin chain, the upstream call, and the
  * response handled as the plugins chose (passed through, buffered and rewritten, or streamed
@@ -249,23 +195,26 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     startedAt: number,
     requestTrace: RequestTrace | undefined,
   ): Promise<void> {
-    const abort = new AbortController();
     const { route, service } = match;
     // The consumer's chain replaces it once an authentication plugin identified them.
     let chain: PluginChain = config.chainFor(route.id);
-    let ctx: RequestContext | undefined;
+    let ctx: ProxyRequestContext | undefined;
+    let clientGone = false;
     // The attempts of a request with a failover policy, for the log and the metrics.
     let attempts: UpstreamAttempt[] | undefined;
-    // One listener for both: a client gone early aborts the upstream call; any end logs.
+    // One listener for both: a client gone early cuts the upstream call off; any end logs.
     res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
+      if (!res.writableFinished) {
+        clientGone = true;
+        ctx?.leave();
+      }
       if (ctx) finish(ctx, chain.handlers, res, req, requestTrace, attempts);
       else requestTrace?.finish(res.statusCode, performance.now(), !res.writableFinished);
     });
     try {
       const body = await readBody(req, maxBodyBytes);
       const method = req.method ?? 'GET';
-      ctx = {
+      ctx = new ProxyRequestContext({
         request: new IncomingClientRequest(method, path, rawQuery, req.headers, body),
         route: { id: route.id, name: route.name },
         service: service && { id: service.id, name: service.name },
@@ -281,14 +230,12 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
           body,
           service ? (service.name ?? service.host) : 'route',
         ),
-        responseMode: 'passthrough',
-        signal: abort.signal,
-        timings: { startedAt },
-        log: {},
+        startedAt,
+        limits,
         upstreamTrace: requestTrace?.upstream,
         callTracer: requestTrace?.calls,
-        limits,
-      };
+      });
+      if (clientGone) ctx.leave();
       const context = ctx;
       let consumerId: string | undefined;
       for (let index = 0; index < chain.handlers.length; index++) {
@@ -306,7 +253,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
         ? { connect: service.connect_timeout, read: service.read_timeout, write: service.write_timeout }
         : DEFAULT_TIMEOUTS;
       if (context.failover) attempts = [];
-      await callUpstream(context, chain.handlers, serviceTimeouts, res, abort.signal, requestTrace, attempts);
+      await callUpstream(context, chain.handlers, serviceTimeouts, res, requestTrace, attempts);
     } catch (error) {
       if (error instanceof UpstreamCallError) requestTrace?.upstreamFailed(error);
       answerError(error as Error, req, res, ctx);
@@ -321,11 +268,10 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
    * `MAX_UPSTREAM_ATTEMPTS` attempts.
    */
   async function callUpstream(
-    ctx: RequestContext,
+    ctx: ProxyRequestContext,
     handlers: readonly PluginHandler[],
     serviceTimeouts: UpstreamTimeouts,
     res: ServerResponse,
-    signal: AbortSignal,
     requestTrace: RequestTrace | undefined,
     attempts: UpstreamAttempt[] | undefined,
   ): Promise<void> {
@@ -333,7 +279,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     /** Whether the policy prepared another attempt after `failure`; records the failed one if so. */
     const failedOver = async (failover: UpstreamFailover, failure: AttemptFailure): Promise<boolean> => {
       const target = failover.target;
-      if (signal.aborted) return false;
+      if (ctx.cancelled) return false;
       const endedAt = performance.now();
       const attributes = requestTrace?.setAttemptAside();
       if (!(await failover.next(ctx, failure))) {
@@ -357,7 +303,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
       requestTrace?.upstreamStarting(ctx.upstream, ctx.timings.upstreamStart, ctx.failover?.target);
       let response: UpstreamResponse;
       try {
-        response = await upstream.send(ctx.upstream, timeouts, signal);
+        response = await upstream.send(ctx.upstream, timeouts, ctx);
       } catch (error) {
         if (
           failover &&
@@ -419,9 +365,9 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
     error: Error,
     req: IncomingMessage,
     res: ServerResponse,
-    ctx: RequestContext | undefined,
+    ctx: ProxyRequestContext | undefined,
   ): void {
-    if (ctx?.signal.aborted) return;
+    if (ctx?.cancelled) return;
     if (res.headersSent) {
       res.destroy(error);
       return;
@@ -490,15 +436,4 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
-}
-
-function serviceUrl(
-  service: { protocol: string; host: string; port: number },
-  upstreamPath: string,
-  rawQuery: string,
-): URL {
-  const scheme = service.protocol === 'https' || service.protocol === 'grpcs' ? 'https' : 'http';
-  return new URL(
-    `${scheme}://${service.host}:${service.port}${upstreamPath}${rawQuery ? `?${rawQuery}` : ''}`,
-  );
 }

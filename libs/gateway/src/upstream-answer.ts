@@ -1,14 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type {
   AttemptFailure,
   BufferedResponse,
   PluginHandler,
-  RequestContext,
   ResponseHead,
   StreamTransformer,
 } from '@switchyard/plugin-api';
 import { forwardableResponseHeaders } from './http-messages.js';
+import type { ProxyRequestContext } from './proxy-request-context.js';
 import { readUpstreamBody, type UpstreamResponse } from './upstream-client.js';
 
 /** Told when the upstream body breaks off after its head arrived (for the trace). */
@@ -30,7 +29,7 @@ export class StreamIdleError extends Error {
 
 /** `responseMode` `passthrough`: the upstream's head and body as they come. */
 export async function sendPassthrough(
-  ctx: RequestContext,
+  ctx: ProxyRequestContext,
   response: UpstreamResponse,
   res: ServerResponse,
   onUpstreamBreak: UpstreamBreakListener,
@@ -38,9 +37,9 @@ export async function sendPassthrough(
   res.writeHead(response.status, forwardableResponseHeaders(response.headers, true));
   ctx.timings.firstByte = performance.now();
   try {
-    await pipeline(response.body, res);
+    await response.body.pipeTo(res);
   } catch (error) {
-    if (!ctx.signal.aborted) {
+    if (!ctx.cancelled) {
       ctx.failure ??= UPSTREAM_BROKE_OFF;
       onUpstreamBreak?.(error as Error);
     }
@@ -54,7 +53,7 @@ export async function sendPassthrough(
  * through the plugins' `bufferedResponse`, then head and body in one write.
  */
 export async function sendBuffered(
-  ctx: RequestContext,
+  ctx: ProxyRequestContext,
   chain: readonly PluginHandler[],
   response: UpstreamResponse,
   res: ServerResponse,
@@ -65,7 +64,11 @@ export async function sendBuffered(
     headers: forwardableResponseHeaders(response.headers, false),
     body: await readUpstreamBody(response, ctx.limits.maxResponseBodyBytes, ctx.upstream, deadlineMs),
   };
-  for (const handler of chain) if (handler.bufferedResponse) await handler.bufferedResponse(ctx, buffered);
+  for (const handler of chain) {
+    // A phase that finished at once costs no microtask.
+    const pending = handler.bufferedResponse?.(ctx, buffered);
+    if (pending) await pending;
+  }
   ctx.status = buffered.status;
   buffered.headers['content-length'] = String(buffered.body.length);
   res.writeHead(buffered.status, buffered.headers);
@@ -95,7 +98,7 @@ export interface HeldStreamFailure {
  * returned as a `HeldStreamFailure`, with nothing written.
  */
 export async function sendStreamed(
-  ctx: RequestContext,
+  ctx: ProxyRequestContext,
   chain: readonly PluginHandler[],
   response: UpstreamResponse,
   res: ServerResponse,
@@ -119,10 +122,8 @@ export async function sendStreamed(
     res.writeHead(head.status, head.headers);
   };
   if (!holdHead) sendHead();
-  const idle = setTimeout(
-    () => response.body.destroy(new StreamIdleError(ctx.upstream.label, idleMs)),
-    idleMs,
-  );
+  const body = response.body.stream();
+  const idle = setTimeout(() => body.destroy(new StreamIdleError(ctx.upstream.label, idleMs)), idleMs);
   // Each piece is written as soon as it is produced: node sends it at once (no Nagle on the socket).
   let reading = true;
   const write = (piece: Buffer | string) => {
@@ -147,12 +148,12 @@ export async function sendStreamed(
     };
   };
   try {
-    for await (const chunk of response.body) {
+    for await (const chunk of body) {
       const piece = throughAll(transformers, 0, chunk as Buffer);
       const held = heldFailure(piece, () => undefined);
       if (held) return held;
       write(piece);
-      if (ctx.signal.aborted) return undefined;
+      if (ctx.cancelled) return undefined;
     }
     for (let index = 0; index < transformers.length; index += 1) {
       const piece = throughAll(transformers, index + 1, transformers[index]!.end());
@@ -161,7 +162,7 @@ export async function sendStreamed(
       write(piece);
     }
   } catch (error) {
-    if (ctx.signal.aborted) return undefined;
+    if (ctx.cancelled) return undefined;
     const idleOut = error instanceof StreamIdleError;
     ctx.failure ??= idleOut ? StreamIdleError.failure : UPSTREAM_BROKE_OFF;
     const failAll = () => {

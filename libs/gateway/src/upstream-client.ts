@@ -1,13 +1,8 @@
 import { Agent, errors, type Dispatcher } from 'undici';
 import { GatewayError, type UpstreamRequest, type UpstreamTimeouts } from '@switchyard/plugin-api';
+import { UpstreamCall, type CallCancellation, type UpstreamResponse } from './upstream-call.js';
 
-export type { UpstreamTimeouts };
-
-export interface UpstreamResponse {
-  readonly status: number;
-  readonly headers: Record<string, string | string[]>;
-  readonly body: Dispatcher.ResponseData['body'];
-}
+export type { UpstreamTimeouts, UpstreamResponse, CallCancellation };
 
 /**
  * Calls upstreams over keep-alive connection pools, one pool per origin (undici's Agent keeps
@@ -18,28 +13,32 @@ export interface UpstreamResponse {
 export class UpstreamClient {
   private readonly agents = new Map<number, Agent>();
 
+  /**
+   * Sends `request`; resolves with the answer's head (its body read as the caller chooses) or
+   * rejects with the client's 502 or 504. The call is cut off when `cancellation` fires.
+   */
   async send(
     request: UpstreamRequest,
     timeouts: UpstreamTimeouts,
-    signal: AbortSignal,
+    cancellation: CallCancellation,
   ): Promise<UpstreamResponse> {
-    try {
-      const response = await this.agentFor(timeouts.connect).request({
-        origin: request.url.origin,
-        path: `${request.url.pathname}${request.url.search}`,
+    const { url } = request;
+    const call = new UpstreamCall(cancellation);
+    this.agentFor(timeouts.connect).dispatch(
+      {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: request.method as Dispatcher.HttpMethod,
         headers: request.headers,
         body: request.body,
-        signal,
         // read_timeout: the wait for the response head, and then between two body chunks.
         headersTimeout: timeouts.read,
         bodyTimeout: timeouts.read,
-      });
-      return {
-        status: response.statusCode,
-        headers: response.headers as Record<string, string | string[]>,
-        body: response.body,
-      };
+      },
+      call,
+    );
+    try {
+      return await call.head;
     } catch (error) {
       throw upstreamFailure(error as Error, request);
     }
@@ -107,9 +106,7 @@ export class UpstreamCallError extends GatewayError {
  * drops its connection. Its error (undici's "aborted") is expected, not thrown.
  */
 export function abandonBody(response: UpstreamResponse): void {
-  if (response.body.readableEnded || response.body.destroyed) return;
-  response.body.on('error', () => undefined);
-  response.body.destroy();
+  response.body.abandon();
 }
 
 /**
@@ -119,34 +116,27 @@ export function abandonBody(response: UpstreamResponse): void {
  * Failures become the client's answer, since its head has not been sent: 502 when the body is
  * larger (the rest is never read) or breaks off, 504 when it stalls or misses its deadline.
  */
-export async function readUpstreamBody(
+export function readUpstreamBody(
   response: UpstreamResponse,
   limit: number,
   request: UpstreamRequest,
   deadlineMs: number,
 ): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const deadline = setTimeout(() => response.body.destroy(new BodyDeadlineError(deadlineMs)), deadlineMs);
-  try {
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      // Leaving the loop by a throw destroys the body: the rest is never read.
-      if (size > limit) {
-        throw new UpstreamCallError(
+  return response.body
+    .readWhole(
+      limit,
+      deadlineMs,
+      () =>
+        new UpstreamCallError(
           502,
           `the ${request.label} upstream's answer is larger than ${limit} bytes (PROXY_MAX_RESPONSE_BODY_BYTES); the gateway stopped reading it`,
           'body_too_large',
-        );
-      }
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
-    throw error instanceof UpstreamCallError ? error : upstreamFailure(error as Error, request, 'body');
-  } finally {
-    clearTimeout(deadline);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+        ),
+      () => new BodyDeadlineError(deadlineMs),
+    )
+    .catch((error: Error) => {
+      throw error instanceof UpstreamCallError ? error : upstreamFailure(error, request, 'body');
+    });
 }
 
 /** Errors of a connection that was never made: the request cannot have reached the upstream. */

@@ -2,6 +2,7 @@ import { GatewayError, TranslationError } from '@switchyard/plugin-api';
 import type { ProviderRequest, ResponseHead } from '@switchyard/plugin-api';
 import { contentEncodingOf } from './content-encoding.js';
 import { gunzipWithin, InflateLimitError } from './gzip-codec.js';
+import type { MaybePromise } from './authenticated.js';
 
 /** A whole answer as read: its head and its body bytes, as they came. */
 export interface AnswerMessage extends ResponseHead {
@@ -17,10 +18,11 @@ export class UndecodableEncodingError extends Error {
 }
 
 /**
- * The body as the upstream sent it, decoded, at most `limit` bytes; throws `InflateLimitError`
- * past it, and `UndecodableEncodingError` for an encoding the gateway cannot decode.
+ * The body as the upstream sent it, decoded, at most `limit` bytes: at once when it came
+ * uncompressed, later when it must be inflated. Throws `UndecodableEncodingError` for an encoding
+ * the gateway cannot decode; the inflation rejects with `InflateLimitError` past `limit`.
  */
-export async function decodedBody(response: AnswerMessage, limit: number): Promise<Buffer> {
+export function decodedBody(response: AnswerMessage, limit: number): MaybePromise<Buffer> {
   const encoding = contentEncodingOf(response.headers);
   if (encoding.kind === 'identity') return response.body;
   if (encoding.kind === 'gzip') return gunzipWithin(response.body, limit);

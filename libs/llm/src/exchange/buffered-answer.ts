@@ -14,6 +14,7 @@ import { recordLlmAnswer } from '../telemetry/llm-call-trace.js';
 import { contentEncodingOf } from './content-encoding.js';
 import { decodedBody, parseAnswer } from './answer-body.js';
 import { gzipBody, InflateLimitError } from './gzip-codec.js';
+import type { MaybePromise } from './authenticated.js';
 
 /** What rewriting one buffered answer needs to know. */
 export interface BufferedAnswerContext {
@@ -35,20 +36,32 @@ export interface BufferedAnswerContext {
 
 const JSON_TYPE = 'application/json';
 
-/** Sets the body, gzipped when the client accepts it (`gzipped` is the same body already compressed). */
-async function setBody(
+/**
+ * Sets the body, gzipped when the client accepts it (`gzipped` is the same body already
+ * compressed); at once unless it must be compressed now.
+ */
+function setBody(
   response: BufferedResponse,
   body: Buffer,
   clientAcceptsGzip: boolean,
   gzipped?: Buffer,
-): Promise<void> {
-  if (clientAcceptsGzip) {
-    response.body = gzipped ?? (await gzipBody(body));
-    response.headers['content-encoding'] = 'gzip';
-  } else {
+): MaybePromise<void> {
+  if (!clientAcceptsGzip) {
     response.body = body;
     delete response.headers['content-encoding'];
+    return;
   }
+  response.headers['content-encoding'] = 'gzip';
+  if (gzipped) {
+    response.body = gzipped;
+    return;
+  }
+  return gzipBody(body).then((compressed) => void (response.body = compressed));
+}
+
+/** Runs `then` after `pending`: at once when nothing is pending. */
+function afterward(pending: MaybePromise<void>, then: () => void): MaybePromise<void> {
+  return pending ? pending.then(then) : then();
 }
 
 /**
@@ -86,54 +99,82 @@ async function reshapeError(
  * Rewrites a buffered upstream answer for the client (Kong's `normalize-json-response`): a 200
  * is decoded, translated to the OpenAI shape by the driver and re-encoded for the client; a
  * translation failure becomes a 500 with Kong's message. A 200 that inflates past
- * `maxBodyBytes` is a 502 (`GatewayError`, thrown), whose body was never held whole.
+ * `maxBodyBytes` is a 502 (`GatewayError`, thrown), whose body was never held whole. Nothing
+ * waits (no promise) unless the answer must be inflated or compressed.
  */
-export async function rewriteBufferedAnswer(
+export function rewriteBufferedAnswer(
   response: BufferedResponse,
   context: BufferedAnswerContext,
-): Promise<void> {
+): MaybePromise<void> {
   if (response.status !== 200) {
     const shape = context.errorShape;
     return shape?.reshapesUpstreamErrors
       ? reshapeError(response, context, shape)
       : passError(response, context);
   }
-  const { driver, request } = context;
-  if (driver.traits.dropsSetCookie) delete response.headers['set-cookie'];
+  if (context.driver.traits.dropsSetCookie) delete response.headers['set-cookie'];
   if (context.modelHeader !== undefined) response.headers['x-kong-llm-model'] = context.modelHeader;
   response.headers['content-type'] = JSON_TYPE;
 
+  let raw: MaybePromise<Buffer>;
+  try {
+    raw = decodedBody(response, context.maxBodyBytes);
+  } catch (error) {
+    return failTranslation(response, context, error as Error);
+  }
+  if (!(raw instanceof Promise)) return answerWith(response, context, raw);
+  return raw.then(
+    (decoded) => answerWith(response, context, decoded),
+    (error: Error) => failTranslation(response, context, error),
+  );
+}
+
+/** The decoded 200 `raw` translated by the driver and set as the client's answer. */
+function answerWith(
+  response: BufferedResponse,
+  context: BufferedAnswerContext,
+  raw: Buffer,
+): MaybePromise<void> {
   let translated: TranslatedResponse;
+  let parsed: unknown;
   let text: Buffer;
   try {
-    const raw = await decodedBody(response, context.maxBodyBytes);
-    const parsed = parseAnswer(raw, request);
-    translated = context.translation.response(parsed, request);
+    parsed = parseAnswer(raw, context.request);
+    translated = context.translation.response(parsed, context.request);
     // An answer that needs no change comes back as the very object it was: the upstream's bytes
     // are then the answer, and neither re-serialised nor (when both sides speak gzip) re-compressed.
-    if (translated.body === parsed) {
-      const alreadyGzipped = raw !== response.body ? response.body : undefined;
-      await setBody(response, raw, context.clientAcceptsGzip, alreadyGzipped);
-      text = raw;
-    } else {
-      text = Buffer.from(JSON.stringify(translated.body));
-      await setBody(response, text, context.clientAcceptsGzip);
-    }
+    text = translated.body === parsed ? raw : Buffer.from(JSON.stringify(translated.body));
   } catch (error) {
-    if (error instanceof InflateLimitError) {
-      throw new GatewayError(
-        502,
-        `the ${driver.id} upstream's answer ${error.message} (PROXY_MAX_RESPONSE_BODY_BYTES); the gateway stopped reading it`,
-      );
-    }
-    response.status = 500;
-    const message = `transformation failed from type ${driver.id}://${request.routeType}: ${(error as Error).message}`;
-    const shaped = context.errorShape?.api.errorBody(500, message) ?? { error: { message } };
-    const body = Buffer.from(JSON.stringify(shaped));
-    await setBody(response, body, context.clientAcceptsGzip);
-    context.analytics?.answered({}, () => body.toString('utf8'));
-    return;
+    return failTranslation(response, context, error as Error);
   }
-  context.analytics?.answered(translated, () => text.toString('utf8'));
-  if (context.trace) recordLlmAnswer(context.trace, translated);
+  const alreadyGzipped = text === raw && raw !== response.body ? response.body : undefined;
+  return afterward(setBody(response, text, context.clientAcceptsGzip, alreadyGzipped), () => {
+    context.analytics?.answered(translated, () => text.toString('utf8'));
+    if (context.trace) recordLlmAnswer(context.trace, translated);
+  });
+}
+
+/**
+ * A 200 that could not be decoded or translated: Kong's 500 "transformation failed", in the
+ * client's error shape; a 502 (thrown) for one that inflates past `maxBodyBytes`.
+ */
+function failTranslation(
+  response: BufferedResponse,
+  context: BufferedAnswerContext,
+  error: Error,
+): MaybePromise<void> {
+  const { driver, request } = context;
+  if (error instanceof InflateLimitError) {
+    throw new GatewayError(
+      502,
+      `the ${driver.id} upstream's answer ${error.message} (PROXY_MAX_RESPONSE_BODY_BYTES); the gateway stopped reading it`,
+    );
+  }
+  response.status = 500;
+  const message = `transformation failed from type ${driver.id}://${request.routeType}: ${error.message}`;
+  const shaped = context.errorShape?.api.errorBody(500, message) ?? { error: { message } };
+  const body = Buffer.from(JSON.stringify(shaped));
+  return afterward(setBody(response, body, context.clientAcceptsGzip), () =>
+    context.analytics?.answered({}, () => body.toString('utf8')),
+  );
 }

@@ -5,6 +5,7 @@ import type {
   StreamTransformer,
 } from '@switchyard/plugin-api';
 import type { AiProxyLogEntry } from '../telemetry/analytics.js';
+import type { MaybePromise } from './authenticated.js';
 
 /**
  * One request's call to a model, from the moment `ctx.upstream` was prepared for it: what the
@@ -14,9 +15,9 @@ import type { AiProxyLogEntry } from '../telemetry/analytics.js';
 export interface LlmExchange {
   /**
    * `responseMode` `buffered`: the whole answer, rewritten for the client in place (read and
-   * inflated within `ctx.limits`). Throws `GatewayError` for an answer the client cannot be given.
+   * inflated within `ctx.limits`), at once unless something must be waited for. Throws `GatewayError` for an answer the client cannot be given.
    */
-  answer(ctx: RequestContext, response: BufferedResponse): Promise<void>;
+  answer(ctx: RequestContext, response: BufferedResponse): MaybePromise<void>;
   /**
    * `responseMode` `stream`: the head arrived; the transformer for the body, if it needs one. A
    * stream that ends in an error event is marked on `ctx.failure`.

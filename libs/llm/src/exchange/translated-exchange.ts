@@ -186,9 +186,9 @@ export class TranslatedExchange implements LlmExchange {
     private readonly errorShape: ClientErrorShape | undefined,
   ) {}
 
-  async answer(ctx: RequestContext, response: BufferedResponse): Promise<void> {
+  answer(ctx: RequestContext, response: BufferedResponse): MaybePromise<void> {
     this.analytics?.responded();
-    await rewriteBufferedAnswer(response, {
+    return rewriteBufferedAnswer(response, {
       driver: this.driver,
       translation: this.translation,
       request: this.request,

@@ -33,8 +33,8 @@ export function createAiProxyHandler(
       return started.then((exchange) => void exchanges.set(ctx, exchange));
     },
 
-    async bufferedResponse(ctx, response) {
-      await exchanges.get(ctx)?.answer(ctx, response);
+    bufferedResponse(ctx, response) {
+      return exchanges.get(ctx)?.answer(ctx, response);
     },
 
     streamStart(ctx, head) {

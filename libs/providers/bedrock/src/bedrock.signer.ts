@@ -1,5 +1,4 @@
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { GatewayError } from '@switchyard/plugin-api';
 import type { Authenticator, LlmAuthConfig, OutgoingLlmRequest } from '@switchyard/plugin-api';
 import { bedrockRegion, type AwsEnvironment } from './bedrock.endpoint.js';
@@ -38,8 +37,16 @@ export function bedrockCredentials(auth: LlmAuthConfig, env: AwsEnvironment): Aw
   };
 }
 
-/** A SigV4 signer of Bedrock runtime requests (the AWS SDK's own, SHA-256 from Node's crypto). */
-export function bedrockSigner(credentials: AwsCredentials): SignatureV4 {
+/**
+ * A SigV4 signer of Bedrock runtime requests (the AWS SDK's own, SHA-256 from Node's crypto). The
+ * SDK's modules are imported here, on a config's first request: a gateway without a Bedrock route
+ * never loads them.
+ */
+export async function bedrockSigner(credentials: AwsCredentials): Promise<SignatureV4> {
+  const [{ Hash }, { SignatureV4 }] = await Promise.all([
+    import('@smithy/hash-node'),
+    import('@smithy/signature-v4'),
+  ]);
   return new SignatureV4({
     service: BEDROCK_SIGNING_SERVICE,
     // Every request names its region (`signingRegion`): it may come from a template.
@@ -105,7 +112,7 @@ const MISSING_CREDENTIALS = new GatewayError(
 
 /**
  * Bedrock's authenticator for one plugin config: the credentials are read once, when the config
- * is compiled; every request (every attempt) is signed anew with SigV4 over its final URL,
+ * is compiled, the signer made on its first request; every request (every attempt) is signed anew with SigV4 over its final URL,
  * headers and body, for its own region (see `bedrockRegion`) and at its own time.
  */
 export function createBedrockAuthenticator(auth: LlmAuthConfig, env: AwsEnvironment): Authenticator {
@@ -117,8 +124,13 @@ export function createBedrockAuthenticator(auth: LlmAuthConfig, env: AwsEnvironm
       },
     };
   }
-  const signer = bedrockSigner(credentials);
+  let signer: Promise<SignatureV4> | undefined;
   return {
-    authenticate: (request) => signBedrockRequest(signer, request, bedrockRegion(request.options, env)),
+    authenticate: async (request) =>
+      signBedrockRequest(
+        await (signer ??= bedrockSigner(credentials)),
+        request,
+        bedrockRegion(request.options, env),
+      ),
   };
 }

@@ -1,6 +1,6 @@
 import { GatewayError } from '@switchyard/plugin-api';
 import { isRecord } from '@switchyard/provider-openai-compatible';
-import { JWT } from 'google-auth-library';
+import type { JWT } from 'google-auth-library';
 import type { ServiceAccountKey } from './gemini.service-account.js';
 
 /** The scope Vertex AI (and the Gemini API) take OAuth access tokens for. */
@@ -39,13 +39,17 @@ function failureDetail(error: unknown): string {
  * it is within `refreshMarginMs` of its expiry, and requests that need a token while one is
  * being fetched share that fetch (the client's own single flight). The key's `token_uri` is
  * honoured, which the library alone does not do. Created once per plugin config, so that
- * tokens are never fetched per request.
+ * tokens are never fetched per request; the library is imported on the first fetch, so that a
+ * gateway without a service-account route never loads it.
  */
 export class ServiceAccountTokens {
-  readonly #client: JWT;
+  readonly #key: ServiceAccountKey;
   readonly #tokenHost: string;
   readonly #origin: string;
   readonly #refreshMarginMs: number;
+  /** The JWT client, once made (the first fetch makes it). */
+  #client: JWT | undefined;
+  #making: Promise<JWT> | undefined;
 
   /**
    * @param key the service account key
@@ -53,26 +57,34 @@ export class ServiceAccountTokens {
    * @param refreshMarginMs how long before its expiry a token is replaced (more than 0)
    */
   constructor(key: ServiceAccountKey, origin: string, refreshMarginMs: number) {
+    this.#key = key;
     this.#origin = origin;
     this.#refreshMarginMs = refreshMarginMs;
     this.#tokenHost = key.token_uri.host;
-    this.#client = new JWT({
+  }
+
+  async #makeClient(): Promise<JWT> {
+    const { JWT } = await import('google-auth-library');
+    const key = this.#key;
+    const client = new JWT({
       email: key.client_email,
       key: key.private_key,
       keyId: key.private_key_id,
       scopes: [CLOUD_PLATFORM_SCOPE],
-      eagerRefreshThresholdMillis: refreshMarginMs,
+      eagerRefreshThresholdMillis: this.#refreshMarginMs,
       transporterOptions: { timeout: TOKEN_REQUEST_TIMEOUT_MS },
     });
     // This client only ever requests tokens, which google-auth-library always sends to Google's
     // endpoint: they go to the key's own `token_uri`.
     const tokenUri = key.token_uri.href;
-    this.#client.transporter.interceptors.request.add({
+    client.transporter.interceptors.request.add({
       resolved: async (config) => {
         config.url = new URL(tokenUri);
         return config;
       },
     });
+    this.#client = client;
+    return client;
   }
 
   /**
@@ -80,6 +92,7 @@ export class ServiceAccountTokens {
    * rule, a token within the refresh margin of its expiry is due for replacement.
    */
   current(): string | undefined {
+    if (!this.#client) return undefined;
     const { access_token: token, expiry_date: expiry } = this.#client.credentials;
     return token && typeof expiry === 'number' && expiry > Date.now() + this.#refreshMarginMs
       ? token
@@ -93,7 +106,8 @@ export class ServiceAccountTokens {
   async fetch(): Promise<string> {
     let token: string | null | undefined;
     try {
-      ({ token } = await this.#client.getAccessToken());
+      const client = this.#client ?? (await (this.#making ??= this.#makeClient()));
+      ({ token } = await client.getAccessToken());
     } catch (error) {
       throw new GatewayError(
         502,

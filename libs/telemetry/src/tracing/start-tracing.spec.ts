@@ -37,8 +37,8 @@ describe('startTracing', () => {
     tracing = undefined;
   });
 
-  it('registers nothing when tracing is not asked for: no tracer, and the API records nothing', () => {
-    tracing = startTracing(new TracingSettings(), SERVICE);
+  it('registers nothing when tracing is not asked for: no tracer, and the API records nothing', async () => {
+    tracing = await startTracing(new TracingSettings(), SERVICE);
     expect(tracing.enabled).toBe(false);
     expect(tracing.tracer('@switchyard/test')).toBeUndefined();
     const span = trace.getTracer('@switchyard/test').startSpan('ignored');
@@ -48,7 +48,7 @@ describe('startTracing', () => {
 
   it('exports spans with the service name to the test exporter', async () => {
     const exporter = new InMemorySpanExporter();
-    tracing = startTracing(new TracingSettings(), { ...SERVICE, exporter });
+    tracing = await startTracing(new TracingSettings(), { ...SERVICE, exporter });
     const tracer = tracing.tracer('@switchyard/test')!;
     tracer.startSpan('work', { kind: SpanKind.INTERNAL }).end();
     await tracing.flush();
@@ -62,7 +62,7 @@ describe('startTracing', () => {
   it('posts OTLP protobuf to <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces by default', async () => {
     const collector = await startCollector();
     try {
-      tracing = startTracing(
+      tracing = await startTracing(
         Object.assign(new TracingSettings(), { OTEL_EXPORTER_OTLP_ENDPOINT: `${collector.endpoint}/` }),
         SERVICE,
       );
@@ -97,7 +97,7 @@ describe('startTracing', () => {
     // The exporter reads its timeout from the environment: short, so that it gives up at once.
     process.env['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'] = '300';
     try {
-      tracing = startTracing(
+      tracing = await startTracing(
         Object.assign(new TracingSettings(), {
           OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
           OTEL_BSP_SCHEDULE_DELAY: 10,
@@ -113,9 +113,9 @@ describe('startTracing', () => {
       .toMatch(/^opentelemetry: .*ECONNREFUSED/m);
   });
 
-  it('drops root spans with the always_off sampler, but still follows a sampled parent under parentbased', () => {
+  it('drops root spans with the always_off sampler, but still follows a sampled parent under parentbased', async () => {
     const exporter = new InMemorySpanExporter();
-    tracing = startTracing(
+    tracing = await startTracing(
       Object.assign(new TracingSettings(), { OTEL_TRACES_SAMPLER: 'parentbased_always_off' }),
       {
         ...SERVICE,
@@ -132,7 +132,7 @@ describe('startTracing', () => {
 describe('trace carriers', () => {
   it('carry a span context through its traceparent and back', async () => {
     const exporter = new InMemorySpanExporter();
-    const tracing = startTracing(new TracingSettings(), { ...SERVICE, exporter });
+    const tracing = await startTracing(new TracingSettings(), { ...SERVICE, exporter });
     try {
       const span = tracing.tracer('@switchyard/test')!.startSpan('write');
       const { traceId, spanId } = span.spanContext();
