@@ -38,4 +38,14 @@ describe('createLogger', () => {
         /^\{"time":\d+,"type":"access","status":200,"log":\{"ai.proxy":\{"usage":\{"total_tokens":3\}\}\}\}\n$/,
       );
   });
+
+  it('writes a record without fields as its time and type, and non-ASCII fields as UTF-8', async () => {
+    const file = join(dir, 'empty-records.log');
+    const logger = createLogger({ name: 'test', level: 'silent', destination: file });
+    logger.record('access', {});
+    logger.record('access', { path: '/café/☕' });
+    await expect
+      .poll(() => readFileSync(file, 'utf8'), { timeout: 2000 })
+      .toMatch(/^\{"time":\d+,"type":"access"\}\n\{"time":\d+,"type":"access","path":"\/café\/☕"\}\n$/);
+  });
 });

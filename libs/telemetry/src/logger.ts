@@ -1,4 +1,5 @@
-import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { LineBuffer, type BlockDestination } from './line-buffer.js';
 
 /** Structured logging as every part of the gateway uses it: a message and fields. */
 export interface GatewayLogger {
@@ -26,56 +27,13 @@ export interface LoggerOptions {
   readonly name: string;
 }
 
-/** Bytes gathered before a write (below sonic-boom's 16 KiB write size), and the longest a line waits when fewer come. */
-const BUFFER_BYTES = 8 * 1024;
+/** The longest a line waits for a block to fill. */
 const FLUSH_INTERVAL_MS = 250;
-
-type BufferedDestination = DestinationStream & { flush(): void; flushSync(): void };
-
-/**
- * The process's log lines, gathered in a list and handed to the file destination as one string
- * per block of `BUFFER_BYTES`. sonic-boom appends each write to its pending string and measures
- * that string's byte length every time, which flattens the growing concatenation on each line:
- * written line by line, the access log cost more in that measuring than in its own JSON.
- */
-class LineBuffer implements BufferedDestination {
-  private lines: string[] = [];
-  /** UTF-16 units held: never more than their UTF-8 bytes, so a block is at least `BUFFER_BYTES`. */
-  private size = 0;
-
-  constructor(private readonly destination: BufferedDestination) {}
-
-  write(line: string): boolean {
-    this.lines.push(line);
-    this.size += line.length;
-    if (this.size >= BUFFER_BYTES) this.drain();
-    return true;
-  }
-
-  /** Hands what is held to the destination, which writes it without waiting (or as soon as it is open). */
-  flush(): void {
-    this.drain();
-    this.destination.flush();
-  }
-
-  flushSync(): void {
-    this.drain();
-    this.destination.flushSync();
-  }
-
-  private drain(): void {
-    if (this.size === 0) return;
-    const block = this.lines.length === 1 ? this.lines[0]! : this.lines.join('');
-    this.lines = [];
-    this.size = 0;
-    this.destination.write(block);
-  }
-}
 
 class PinoGatewayLogger implements GatewayLogger {
   constructor(
     private readonly pino: PinoLogger,
-    private readonly destination: BufferedDestination,
+    private readonly destination: LineBuffer,
   ) {}
 
   debug(message: string, fields?: Record<string, unknown>): void {
@@ -99,9 +57,9 @@ class PinoGatewayLogger implements GatewayLogger {
   }
 
   record(type: string, record: object): void {
-    const body = JSON.stringify(record);
-    this.destination.write(
-      `{"time":${Date.now()},"type":${JSON.stringify(type)}${body.length > 2 ? `,${body.slice(1)}` : '}'}\n`,
+    this.destination.writeJoined(
+      `{"time":${Date.now()},"type":${JSON.stringify(type)}`,
+      JSON.stringify(record),
     );
   }
 
@@ -115,7 +73,7 @@ class PinoGatewayLogger implements GatewayLogger {
 }
 
 /**
- * JSON lines (pino) into one buffered destination: writes leave in blocks of 8 KiB, or every
+ * JSON lines (pino) into one buffered destination: writes leave in blocks of 32 KiB, or every
  * 250 ms when fewer lines come, so that logging never holds up a response and costs few
  * system calls. Every line of the process goes through the same buffer, so none is torn.
  */
@@ -126,9 +84,9 @@ export function createLogger(options: LoggerOptions): GatewayLogger {
       : options.destination === 'stderr'
         ? 2
         : 1;
-  const destination = new LineBuffer(
-    pino.destination({ dest, sync: false, mkdir: true }) as BufferedDestination,
-  );
+  // sonic-boom's types know only its `utf8` content mode, whose `write` takes strings.
+  const blocks = pino.destination({ dest, sync: false, mkdir: true, contentMode: 'buffer' });
+  const destination = new LineBuffer(blocks as unknown as BlockDestination);
   setInterval(() => destination.flush(), FLUSH_INTERVAL_MS).unref();
   const logger = pino({ name: options.name, level: options.level, base: { pid: process.pid } }, destination);
   return new PinoGatewayLogger(logger, destination);

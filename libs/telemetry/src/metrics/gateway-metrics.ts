@@ -3,6 +3,7 @@ import { BoundCounter, BoundHistogram, type CounterSeries, type HistogramSeries 
 import { BoundedLabelValues } from './bounded-label-values.js';
 import type { MetricsSource } from './metrics-source.js';
 import type { MeteredAiAnalytics, MeteredRateLimit, MeteredRequest } from './metered-request.js';
+import { PairMap } from './pair-map.js';
 
 /** Kong's `ai_llm_provider_latency_ms` buckets (`kong/plugins/prometheus/exporter.lua`). */
 export const AI_LATENCY_BUCKETS_MS = [250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 60000];
@@ -44,6 +45,8 @@ function aiLabels(provider: string, model: string): Record<string, string> {
 interface AiModelHandles {
   readonly providerLatency: HistogramSeries;
   readonly timeToFirstToken: HistogramSeries;
+  /** The counters of this label set by consumer label, created on first use. */
+  readonly consumers: Map<string, AiConsumerHandles>;
 }
 
 /** The counters of one AI label set and consumer. */
@@ -59,14 +62,14 @@ interface RouteHandles {
   readonly latency: HistogramSeries;
   readonly upstreamLatency: HistogramSeries;
   /** By status code and consumer label, created on first use. */
-  readonly requests: Map<string, CounterSeries>;
+  readonly requests: PairMap<number, string, CounterSeries>;
   /** By failure reason, created on first use. */
   readonly failures: Map<string, CounterSeries>;
   /** Upstream attempts by target, and failovers by target and reason, created on first use. */
   readonly attempts: Map<string, CounterSeries>;
-  readonly failovers: Map<string, CounterSeries>;
+  readonly failovers: PairMap<string, string, CounterSeries>;
   /** Rate-limit decisions by decision and consumer label, created on first use. */
-  readonly rateLimits: Map<string, CounterSeries>;
+  readonly rateLimits: PairMap<string, string, CounterSeries>;
 }
 
 /** How a node's metrics are labelled. */
@@ -174,9 +177,10 @@ export class GatewayMetrics implements MetricsSource {
     registers: [this.registry],
   });
 
-  private readonly aiModelHandles = new Map<string, AiModelHandles>();
-  private readonly aiConsumerHandles = new Map<string, AiConsumerHandles>();
-  private readonly routeHandles = new Map<string, RouteHandles>();
+  /** By provider and model. */
+  private readonly aiModelHandles = new PairMap<string, string, AiModelHandles>();
+  /** By service and route label. */
+  private readonly routeHandles = new PairMap<string, string, RouteHandles>();
 
   /**
    * Counts one finished request: its HTTP series, and the AI series of each LLM call it logged
@@ -190,8 +194,7 @@ export class GatewayMetrics implements MetricsSource {
       ? this.consumerLabels.labelOf(request.consumer.username ?? request.consumer.id)
       : '';
     const route = this.routeFor(serviceLabel, routeLabel);
-    const requestsKey = `${request.status}\n${consumer}`;
-    let requests = route.requests.get(requestsKey);
+    let requests = route.requests.get(request.status, consumer);
     if (!requests) {
       requests = this.httpRequests.bind({
         service: serviceLabel,
@@ -199,7 +202,7 @@ export class GatewayMetrics implements MetricsSource {
         code: String(request.status),
         consumer,
       });
-      route.requests.set(requestsKey, requests);
+      route.requests.set(request.status, consumer, requests);
     }
     requests.inc();
     if (request.failure !== undefined) this.failureOf(route, serviceLabel, routeLabel, request.failure).inc();
@@ -233,7 +236,8 @@ export class GatewayMetrics implements MetricsSource {
     const model = meta.response_model || meta.request_model;
     const timings = this.aiModelFor(meta.provider_name, model);
     timings.providerLatency.observe(meta.llm_latency);
-    const ai = this.aiConsumerFor(meta.provider_name, model, consumer);
+    const ai =
+      timings.consumers.get(consumer) ?? this.bindAiConsumer(timings, meta.provider_name, model, consumer);
     ai.requests.inc();
     const usage = analytics.usage;
     if (usage) {
@@ -253,11 +257,10 @@ export class GatewayMetrics implements MetricsSource {
     consumer: string,
     rateLimit: MeteredRateLimit,
   ): void {
-    const key = `${rateLimit.decision}\n${consumer}`;
-    let decisions = handles.rateLimits.get(key);
+    let decisions = handles.rateLimits.get(rateLimit.decision, consumer);
     if (!decisions) {
       decisions = this.rateLimitDecisions.bind({ service, route, consumer, decision: rateLimit.decision });
-      handles.rateLimits.set(key, decisions);
+      handles.rateLimits.set(rateLimit.decision, consumer, decisions);
     }
     decisions.inc();
     for (const window of rateLimit.windows ?? []) {
@@ -285,33 +288,34 @@ export class GatewayMetrics implements MetricsSource {
   }
 
   private aiModelFor(provider: string, model: string): AiModelHandles {
-    const key = `${provider}\n${model}`;
-    let handles = this.aiModelHandles.get(key);
+    let handles = this.aiModelHandles.get(provider, model);
     if (!handles) {
       const labels = aiLabels(provider, model);
       handles = {
         providerLatency: this.aiProviderLatency.bind(labels),
         timeToFirstToken: this.aiTimeToFirstToken.bind(labels),
+        consumers: new Map(),
       };
-      this.aiModelHandles.set(key, handles);
+      this.aiModelHandles.set(provider, model, handles);
     }
     return handles;
   }
 
-  private aiConsumerFor(provider: string, model: string, consumer: string): AiConsumerHandles {
-    const key = `${provider}\n${model}\n${consumer}`;
-    let handles = this.aiConsumerHandles.get(key);
-    if (!handles) {
-      const labels = { ...aiLabels(provider, model), consumer };
-      handles = {
-        requests: this.aiRequests.bind(labels),
-        cost: this.aiCost.bind(labels),
-        promptTokens: this.aiTokens.bind({ ...labels, token_type: 'prompt_tokens' }),
-        completionTokens: this.aiTokens.bind({ ...labels, token_type: 'completion_tokens' }),
-        totalTokens: this.aiTokens.bind({ ...labels, token_type: 'total_tokens' }),
-      };
-      this.aiConsumerHandles.set(key, handles);
-    }
+  private bindAiConsumer(
+    model: AiModelHandles,
+    providerLabel: string,
+    modelLabel: string,
+    consumer: string,
+  ): AiConsumerHandles {
+    const labels = { ...aiLabels(providerLabel, modelLabel), consumer };
+    const handles = {
+      requests: this.aiRequests.bind(labels),
+      cost: this.aiCost.bind(labels),
+      promptTokens: this.aiTokens.bind({ ...labels, token_type: 'prompt_tokens' }),
+      completionTokens: this.aiTokens.bind({ ...labels, token_type: 'completion_tokens' }),
+      totalTokens: this.aiTokens.bind({ ...labels, token_type: 'total_tokens' }),
+    };
+    model.consumers.set(consumer, handles);
     return handles;
   }
 
@@ -330,11 +334,10 @@ export class GatewayMetrics implements MetricsSource {
       }
       attemptsOf.inc();
       if (failedOver === undefined) continue;
-      const key = `${target}\n${failedOver}`;
-      let failovers = handles.failovers.get(key);
+      let failovers = handles.failovers.get(target, failedOver);
       if (!failovers) {
         failovers = this.upstreamFailovers.bind({ service, route, target, reason: failedOver });
-        handles.failovers.set(key, failovers);
+        handles.failovers.set(target, failedOver, failovers);
       }
       failovers.inc();
     }
@@ -350,19 +353,18 @@ export class GatewayMetrics implements MetricsSource {
   }
 
   private routeFor(service: string, route: string): RouteHandles {
-    const key = `${service}\n${route}`;
-    let handles = this.routeHandles.get(key);
+    let handles = this.routeHandles.get(service, route);
     if (!handles) {
       handles = {
         latency: this.requestLatency.bind({ service, route }),
         upstreamLatency: this.upstreamLatency.bind({ service, route }),
-        requests: new Map(),
+        requests: new PairMap(),
         failures: new Map(),
         attempts: new Map(),
-        failovers: new Map(),
-        rateLimits: new Map(),
+        failovers: new PairMap(),
+        rateLimits: new PairMap(),
       };
-      this.routeHandles.set(key, handles);
+      this.routeHandles.set(service, route, handles);
     }
     return handles;
   }
