@@ -11,9 +11,8 @@ RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
-# Every app sizes its own heap (young generation 2 x 8 MiB, old generation collected once it has
-# grown 100% past its live size; README, "Memory"). The young generation's cap given as a flag
-# saves the in-process cap its slower start; HEAP_GROWING_PERCENT changes the other setting.
+# The young generation's cap (2 x 8 MiB; README, "Memory") is fixed when V8 creates the heap,
+# so it is a node flag; the apps set the old generation's growth themselves (HEAP_GROWING_PERCENT).
 ENV NODE_OPTIONS=--max-semi-space-size=8
 # glibc's malloc keeps an arena per thread by default (V8's helpers, libuv's pool): two hold the
 # same allocations in less memory (README, "Memory").

@@ -1,5 +1,5 @@
-// Sizes the V8 heap before the app loads: every module of a static import graph is parsed before
-// the first one runs, and parsing this app's grows the young generation (see @switchyard/runtime).
+// The heap settings a running process can still take (the old generation's growing percent; the
+// young generation's cap comes from the command line: see @switchyard/runtime), then the app.
 import { applyHeapDefaults } from '@switchyard/runtime';
 
 applyHeapDefaults();

@@ -1,5 +1,4 @@
-import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 
 /**
  * The V8 heap sizes every Switchyard app sets for itself (README, "Memory"). Node's defaults size
@@ -27,7 +26,6 @@ export const HEAP_DEFAULTS: HeapSettings = { maxSemiSpaceMb: 8, heapGrowingPerce
 
 const SEMI_SPACE_FLAG = '--max-semi-space-size';
 const GROWING_FLAG = '--heap-growing-percent';
-const MIB = 1024 * 1024;
 
 /**
  * The heap settings from `HEAP_MAX_SEMI_SPACE_MB` and `HEAP_GROWING_PERCENT` (whole numbers, 0 for
@@ -81,37 +79,14 @@ export function heapFlags(settings = heapSettings(), sources = thisProcess()): s
 }
 
 /**
- * Applies `heapFlags` to this running process; call it before the app's modules are imported
- * (`main` imports the app dynamically), since parsing them grows the young generation. V8 reads
- * the growing percent at each full collection, so that one is set as a flag. The semi-space
- * maximum is fixed when the heap is created, so the young generation is capped instead by
- * stopping its growth at the maximum (see `capYoungGeneration`). Returns the flags it applied.
+ * Applies what of `settings` a running process can still take: the growing percent, which V8
+ * reads at each full collection (unless the operator's flags set it). The young generation's
+ * maximum is fixed when the heap is created: a process gets it from its command line (`npm start`
+ * and the Docker image pass `--max-semi-space-size=8`), the processes an app starts from
+ * `heapFlags`. Returns the flag it applied, if any.
  */
 export function applyHeapDefaults(settings = heapSettings(), sources = thisProcess()): string[] {
-  const flags = heapFlags(settings, sources);
-  if (flags.some((flag) => flag.startsWith(GROWING_FLAG))) {
-    setFlagsFromString(`${GROWING_FLAG}=${settings.heapGrowingPercent}`);
-  }
-  if (flags.some((flag) => flag.startsWith(SEMI_SPACE_FLAG))) capYoungGeneration(settings.maxSemiSpaceMb);
-  return flags;
-}
-
-/**
- * Keeps the young generation's two semi-spaces at most `maxSemiSpaceMb` each. V8 doubles a
- * semi-space (`--semi-space-growth-factor`, 2 by default, from 1 MiB) when enough of it survives
- * a scavenge, and halves it when idle; here its growth stops at the cap (factor 1) and resumes
- * below it, checked after each GC. The check runs from the event loop, so growth starts stopped.
- */
-function capYoungGeneration(maxSemiSpaceMb: number): void {
-  const capBytes = 2 * maxSemiSpaceMb * MIB;
-  let growing = false;
-  const check = () => {
-    const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-    const belowCap = newSpace !== undefined && newSpace.space_size < capBytes;
-    if (belowCap === growing) return;
-    growing = belowCap;
-    setFlagsFromString(`--semi-space-growth-factor=${growing ? 2 : 1}`);
-  };
-  setFlagsFromString('--semi-space-growth-factor=1');
-  new PerformanceObserver(check).observe({ entryTypes: ['gc'] });
+  const applied = heapFlags(settings, sources).filter((flag) => flag.startsWith(GROWING_FLAG));
+  for (const flag of applied) setFlagsFromString(flag);
+  return applied;
 }

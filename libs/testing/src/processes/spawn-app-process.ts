@@ -1,14 +1,19 @@
 import { spawn } from 'node:child_process';
+import { heapFlags, heapSettings } from '@switchyard/runtime';
 import type { AppProcess } from './app-process.js';
 
 /**
  * Starts a built app as its own process with `env` added to this one's, without waiting for
  * anything: for apps that have no HTTP listener to poll (config-sync), whose readiness the
- * caller judges by their effect. `startAppProcess` is the variant that waits for a URL.
+ * caller judges by their effect. `startAppProcess` is the variant that waits for a URL. The app
+ * gets the heap flags of its `HEAP_*` settings on its command line, as `npm start` and the Docker
+ * image give them (`NODE_OPTIONS` in `env` wins).
  */
 export function spawnAppProcess(entry: string, env: Readonly<Record<string, string>>): AppProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
-    env: { ...process.env, ...env },
+  const appEnv = { ...process.env, ...env };
+  const heap = heapFlags(heapSettings(appEnv), { execArgv: [], nodeOptions: appEnv['NODE_OPTIONS'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', ...heap, entry], {
+    env: appEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
