@@ -59,9 +59,10 @@ const UNREAD_HIGH_WATER_MARK = 64 * 1024;
 /**
  * One upstream call, as an undici dispatch handler: `head` resolves with the response head
  * (1xx heads are skipped) and rejects with the error that ended the call before it. The body's
- * chunks go straight to its reader: into one buffer for a whole read, into a stream only when
- * one is asked for. Chunks that arrive before the reader came are held (the connection paused
- * past `UNREAD_HIGH_WATER_MARK`).
+ * chunks go straight to its one reader: into one buffer (`readWhole`), into a writable
+ * (`pipeTo`), or to a callback (`forEach`). Chunks that arrive before the reader came are held
+ * (the connection paused past `UNREAD_HIGH_WATER_MARK`); undici hands each chunk over as a view
+ * of the socket's own read, never reused, so holding it is safe.
  */
 export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
   readonly head: Promise<UpstreamResponse>;
