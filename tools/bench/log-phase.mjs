@@ -11,17 +11,12 @@
 // CPU, with libuv's thread pool writing the file, and the main thread's alone), beyond the cost of
 // building the entries.
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CHECKOUT, checkoutRoots, commandLineArgs } from './cli-args.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((arg) => {
-    const [key, value = 'true'] = arg.replace(/^--/, '').split('=');
-    return [key, value];
-  }),
-);
-const here = resolve(new URL('../..', import.meta.url).pathname);
-const roots = (args.roots ?? here).split(',').map((root) => resolve(root));
+const args = commandLineArgs();
+const here = CHECKOUT;
+const roots = checkoutRoots(args);
 const parts = args.parts ?? 'both';
 const REQUESTS = Number(args.requests ?? 200_000);
 const ROUNDS = Number(args.rounds ?? 7);

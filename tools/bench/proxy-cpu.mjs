@@ -19,18 +19,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Agent, Pool } from 'undici';
+import { CHECKOUT, checkoutRoots, commandLineArgs } from './cli-args.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((arg) => {
-    const [key, value = 'true'] = arg.replace(/^--/, '').split('=');
-    return [key, value];
-  }),
-);
-const here = resolve(new URL('../..', import.meta.url).pathname);
-const roots = (args.roots ?? here).split(',').map((root) => resolve(root));
+const args = commandLineArgs();
+const here = CHECKOUT;
+const roots = checkoutRoots(args);
 const provider = args.provider ?? 'openai';
 const accessLogOn = (args['access-log'] ?? 'on') === 'on';
 const REQUESTS = Number(args.requests ?? 20_000);
