@@ -20,7 +20,6 @@ import {
 } from './proxy-request-context.js';
 import { sendBuffered, sendPassthrough, sendStreamed } from './upstream-answer.js';
 import {
-  abandonBody,
   UpstreamCallError,
   type UpstreamClient,
   type UpstreamResponse,
@@ -320,7 +319,7 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
       try {
         const statusFailure = failover && statusFailureOf(response);
         if (statusFailure && (await failedOver(failover, statusFailure))) {
-          abandonBody(response);
+          response.body.abandon();
           continue;
         }
         // The service's read_timeout also bounds a whole answer's body, and the pause between two
@@ -337,14 +336,14 @@ export function createProxyRequestHandler(options: ProxyRequestHandlerOptions) {
             failover !== undefined,
           );
           if (held) {
-            abandonBody(response);
+            response.body.abandon();
             if (await failedOver(failover!, held.failure)) continue;
             held.release();
           }
         } else await sendPassthrough(ctx, response, res, upstreamBroke);
       } catch (error) {
         // An answer refused before its body was read (a plugin's 502) leaves nothing half-read upstream.
-        abandonBody(response);
+        response.body.abandon();
         // A whole answer that broke off or came too late, before the client got anything.
         if (
           failover &&

@@ -19,7 +19,7 @@ export interface UpstreamResponse {
   readonly body: UpstreamBody;
 }
 
-/** An upstream body, read once: whole, or as a stream, or abandoned. */
+/** An upstream body, read once (whole, piped, or chunk by chunk) or abandoned. */
 export interface UpstreamBody {
   /**
    * Resolves with the whole body once it ended; rejects with what ended the call instead. The

@@ -102,14 +102,6 @@ export class UpstreamCallError extends GatewayError {
 }
 
 /**
- * Stops reading an upstream body nobody will read (an answer refused before it was sent), and
- * drops its connection. Its error (undici's "aborted") is expected, not thrown.
- */
-export function abandonBody(response: UpstreamResponse): void {
-  response.body.abandon();
-}
-
-/**
  * Reads a whole upstream body, of at most `limit` bytes (`PROXY_MAX_RESPONSE_BODY_BYTES`), which
  * must end within `deadlineMs` of its head (the service's read_timeout: a provider sends a whole
  * answer once it is written, so a body still arriving then is one dripped to hold the client).

@@ -14,7 +14,7 @@ import { recordLlmAnswer } from '../telemetry/llm-call-trace.js';
 import { contentEncodingOf } from './content-encoding.js';
 import { decodedBody, parseAnswer } from './answer-body.js';
 import { gzipBody, InflateLimitError } from './gzip-codec.js';
-import type { MaybePromise } from './authenticated.js';
+import { afterPending, type MaybePromise } from './authenticated.js';
 
 /** What rewriting one buffered answer needs to know. */
 export interface BufferedAnswerContext {
@@ -57,11 +57,6 @@ function setBody(
     return;
   }
   return gzipBody(body).then((compressed) => void (response.body = compressed));
-}
-
-/** Runs `then` after `pending`: at once when nothing is pending. */
-function afterward(pending: MaybePromise<void>, then: () => void): MaybePromise<void> {
-  return pending ? pending.then(then) : then();
 }
 
 /**
@@ -148,7 +143,7 @@ function answerWith(
     return failTranslation(response, context, error as Error);
   }
   const alreadyGzipped = text === raw && raw !== response.body ? response.body : undefined;
-  return afterward(setBody(response, text, context.clientAcceptsGzip, alreadyGzipped), () => {
+  return afterPending(setBody(response, text, context.clientAcceptsGzip, alreadyGzipped), () => {
     context.analytics?.answered(translated, () => text.toString('utf8'));
     if (context.trace) recordLlmAnswer(context.trace, translated);
   });
@@ -174,7 +169,7 @@ function failTranslation(
   const message = `transformation failed from type ${driver.id}://${request.routeType}: ${error.message}`;
   const shaped = context.errorShape?.api.errorBody(500, message) ?? { error: { message } };
   const body = Buffer.from(JSON.stringify(shaped));
-  return afterward(setBody(response, body, context.clientAcceptsGzip), () =>
+  return afterPending(setBody(response, body, context.clientAcceptsGzip), () =>
     context.analytics?.answered({}, () => body.toString('utf8')),
   );
 }

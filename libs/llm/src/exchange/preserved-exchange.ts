@@ -19,7 +19,7 @@ import { describePreservedRequest } from '../telemetry/llm-call-trace.js';
 import { contentEncodingOf, mediaTypeOf } from './content-encoding.js';
 import { readPreservedAnswer } from './preserved-answer.js';
 import type { LlmExchange } from './llm-exchange.js';
-import { afterAuthentication, type MaybePromise } from './authenticated.js';
+import { afterPending, type MaybePromise } from './authenticated.js';
 import type { CompiledTarget } from './llm-target.js';
 import { preserveUpstreamUrl } from './upstream-url.js';
 
@@ -129,7 +129,7 @@ export function startPreservedExchange(
       })
     : undefined;
   const modelHeader = modelHeaderFor(config.model.provider, settings.modelNameHeader, ctx, fields.name);
-  return afterAuthentication(authenticator.authenticate(outgoing, ctx.request), () => {
+  return afterPending(authenticator.authenticate(outgoing, ctx.request), () => {
     upstream.url = outgoing.url;
     upstream.label = config.model.provider;
     ctx.responseMode = 'stream';

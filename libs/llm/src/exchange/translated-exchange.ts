@@ -37,7 +37,7 @@ import { createStreamedAnswerRecorder, describeLlmRequest } from '../telemetry/l
 import { rewriteBufferedAnswer } from './buffered-answer.js';
 import { acceptsGzip, contentEncodingOf, mediaTypeOf } from './content-encoding.js';
 import type { LlmExchange } from './llm-exchange.js';
-import { afterAuthentication, type MaybePromise } from './authenticated.js';
+import { afterPending, type MaybePromise } from './authenticated.js';
 import type { CompiledTarget } from './llm-target.js';
 import { clientRouteFor, pivotBody, pivotRouteTypeOf, type ClientErrorShape } from './client-route.js';
 import { createErrorReshaper } from './reshaped-error.js';
@@ -148,7 +148,7 @@ export function startTranslatedExchange(
   // Kept whatever is logged: a plugin that charges for the answer (`ctx.llmUsage`) reads it.
   const analytics = requestAnalytics(target, driver, request, body, startedAt);
   const modelHeader = modelHeaderFor(driver.id, settings.modelNameHeader, ctx, name);
-  return afterAuthentication(authenticator.authenticate(outgoing, ctx.request), () => {
+  return afterPending(authenticator.authenticate(outgoing, ctx.request), () => {
     const upstream = ctx.upstream;
     upstream.url = outgoing.url;
     upstream.method = outgoing.method;
